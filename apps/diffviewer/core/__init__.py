@@ -1,0 +1,31 @@
+"""The diff viewer's core: compare two texts, get plain data or a unified diff.
+
+A framework-free library (no web imports) that the web layer calls::
+
+    from apps.diffviewer.core import DiffOptions, diff_texts, unified_diff
+
+    result = diff_texts(left, right, DiffOptions(context=3, whitespace=None))
+    result.hunks, result.stats, result.binary, result.to_dict()
+    patch_text = unified_diff(left, right, DiffOptions(), "a/x.py", "b/x.py")
+
+Modules: ``options`` (DiffOptions), ``model`` (the dataclasses), ``align``
+(line alignment by libgit2), ``words`` (changed words within lines),
+``compute`` (diff_texts) and ``unified`` (patch text).
+"""
+
+from .compute import diff_texts
+from .model import Diff, Hunk, Line, Segment, Stats
+from .options import WHITESPACE_MODES, DiffOptions
+from .unified import unified_diff
+
+__all__ = [
+    "WHITESPACE_MODES",
+    "Diff",
+    "DiffOptions",
+    "Hunk",
+    "Line",
+    "Segment",
+    "Stats",
+    "diff_texts",
+    "unified_diff",
+]

@@ -1,0 +1,110 @@
+"""Line alignment: which lines of two texts match, computed by libgit2's xdiff.
+
+Why libgit2 and not ``difflib``: ``SequenceMatcher`` is about 100x slower on big
+files and not minimal (it matches the longest common block first, then
+recurses), which on repetitive files yields visibly larger diffs.  libgit2 is the
+C diff engine behind git, reached through ``pygit2.Patch.create_from``.
+
+Why plain Myers (git's default) with git's indent heuristic: on 276 real changed
+file pairs GNU ``diff -u`` reported 7,873 changed lines, libgit2 Myers 7,877
+(+0.05 %), patience 7,857 and difflib 8,111 (+3 %).  Patience is not minimal in
+general and can be much worse on repetitive text, and ``MINIMAL`` drops xdiff's
+cost limit, so a hostile input could make it quadratic; plain Myers keeps that
+bound and ``bench/diff_minimality.py`` shows it within a fraction of a percent of
+GNU diff on real and repetitive corpora.  The indent heuristic only moves where
+an ambiguous hunk is placed (as ``git diff`` does), never the number of lines.
+
+Trap: ``Patch.create_from`` does not copy its input buffers, and the patch reads
+them lazily.  Passing temporaries (``create_from(a.encode(), b.encode())``)
+produced garbage under load, so ``align`` holds the encoded bytes in locals until
+every hunk and line has been copied into plain data, and no ``Patch`` escapes.
+
+Binary detection is not libgit2's business here: callers decide what is binary
+and every text is diffed with ``FORCE_TEXT``.
+"""
+
+from pygit2 import Patch
+from pygit2.enums import DiffOption
+
+from .model import Hunk, Line
+from .options import DiffOptions
+
+_WHITESPACE_FLAGS = {
+    None: DiffOption.NORMAL,
+    "all": DiffOption.IGNORE_WHITESPACE,
+    "amount": DiffOption.IGNORE_WHITESPACE_CHANGE,
+    "eol": DiffOption.IGNORE_WHITESPACE_EOL,
+}
+
+_KINDS = {" ": "context", "+": "add", "-": "delete"}
+
+# "=", ">" and "<" are libgit2's "\ No newline at end of file" markers; a line's own
+# content already says whether it ends with a newline, so they are skipped.
+_EOF_MARKERS = frozenset("=><")
+
+
+def encode(text: str) -> bytes:
+    """UTF-8 that round-trips any ``str``, including lone surrogates."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def flags(opts: DiffOptions) -> DiffOption:
+    """The libgit2 diff flags that implement ``opts``."""
+    flag = DiffOption.FORCE_TEXT | DiffOption.INDENT_HEURISTIC | _WHITESPACE_FLAGS[opts.whitespace]
+    if opts.ignore_blank_lines:
+        flag |= DiffOption.IGNORE_BLANK_LINES
+    return flag
+
+
+def align(left: str, right: str, opts: DiffOptions) -> list[Hunk]:
+    """The hunks turning ``left`` into ``right``, lines without word segments."""
+    left_bytes = encode(left)
+    right_bytes = encode(right)
+    if opts.context is None:
+        context = max(left.count("\n"), right.count("\n")) + 1
+    else:
+        context = opts.context
+    patch = Patch.create_from(
+        left_bytes,
+        right_bytes,
+        old_as_path="left",
+        new_as_path="right",
+        flag=flags(opts),
+        context_lines=min(context, 2**31 - 1),
+        interhunk_lines=0,
+    )
+    hunks = [_hunk(hunk) for hunk in patch.hunks]
+    # The patch points into left_bytes/right_bytes: drop it before they can go.
+    del patch
+    return hunks
+
+
+def _hunk(hunk) -> Hunk:
+    lines = [_line(line) for line in hunk.lines if line.origin not in _EOF_MARKERS]
+    return Hunk(
+        old_start=hunk.old_start,
+        old_count=hunk.old_lines,
+        new_start=hunk.new_start,
+        new_count=hunk.new_lines,
+        header=hunk.header.rstrip("\r\n"),
+        lines=lines,
+    )
+
+
+def _line(line) -> Line:
+    text = line.raw_content.decode("utf-8", "surrogatepass")
+    newline = text.endswith("\n")
+    if newline:
+        text = text[:-1]
+    cr = text.endswith("\r")
+    if cr:
+        text = text[:-1]
+    old_no, new_no = line.old_lineno, line.new_lineno
+    return Line(
+        kind=_KINDS[line.origin],
+        old_no=old_no if old_no > 0 else None,
+        new_no=new_no if new_no > 0 else None,
+        text=text,
+        no_newline_at_end=not newline,
+        cr=cr,
+    )

@@ -1,0 +1,56 @@
+"""``unified_diff``: the patch text of a diff, in the format GNU ``patch`` applies.
+
+The text is rebuilt from the plain ``Diff`` (not libgit2's patch text, which
+carries git headers): each line is written back with its own line ending, so
+CRLF, a lone CR and a missing final newline (``\\ No newline at end of file``)
+survive and, with default options, ``patch`` turns the left text into exactly
+the right one.  Options that ignore whitespace or blank lines make the patch
+deliberately inexact.
+"""
+
+from dataclasses import replace
+
+from .compute import diff_texts
+from .model import Diff
+from .options import DiffOptions
+
+_PREFIX = {"context": " ", "add": "+", "delete": "-"}
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def unified_diff(
+    left: str,
+    right: str,
+    opts: DiffOptions = DiffOptions(),
+    left_name: str = "a",
+    right_name: str = "b",
+) -> str:
+    """The unified diff from ``left`` to ``right``; "" when they are identical.
+
+    The names are written as given on the ``---``/``+++`` lines (pass
+    "a/setup.py" for git-style headers).  Binary input gives the one-line
+    "Binary files ... differ" notice, as GNU diff prints.
+    """
+    for name in (left_name, right_name):
+        if "\n" in name or "\r" in name:
+            raise ValueError(f"file names must not contain line breaks, got {name!r}")
+    if opts.word_diff:
+        opts = replace(opts, word_diff=False)
+    return render(diff_texts(left, right, opts), left_name, right_name)
+
+
+def render(diff: Diff, left_name: str = "a", right_name: str = "b") -> str:
+    """The patch text of an already computed ``diff``."""
+    if diff.binary:
+        return "" if diff.stats.identical else f"Binary files {left_name} and {right_name} differ\n"
+    if not diff.hunks:
+        return ""
+    out = [f"--- {left_name}\n", f"+++ {right_name}\n"]
+    for hunk in diff.hunks:
+        out.append(hunk.header + "\n")
+        for line in hunk.lines:
+            # Every patch line ends in "\n"; a line that had none gets the marker.
+            out.append(_PREFIX[line.kind] + line.text + ("\r" if line.cr else "") + "\n")
+            if line.no_newline_at_end:
+                out.append(NO_NEWLINE)
+    return "".join(out)

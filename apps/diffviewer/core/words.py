@@ -1,0 +1,165 @@
+"""Word-level marks: which parts of a changed line changed, for ``<del>``/``<ins>``.
+
+In each block of consecutive changed lines the deleted and added lines are
+paired, most similar first but keeping their order, and each pair is compared
+token by token (words, runs of whitespace, single punctuation marks) with
+``difflib`` -- fine for one line, unlike for whole files.  Lines left unpaired,
+pairs too dissimilar to be worth marking, over-long lines and everything after
+a per-diff budget are marked as wholly changed, so the cost stays bounded.
+"""
+
+import re
+from collections import Counter
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+from .model import Hunk, Line, Segment
+
+#: Lines longer than this (in characters) are marked as wholly changed.
+MAX_LINE_CHARS = 10_000
+#: Characters of changed lines compared word by word per diff before giving up.
+BUDGET_CHARS = 1_000_000
+#: Blocks with more deleted x added lines than this are paired in order (i-th with i-th).
+MAX_PAIRING_CELLS = 1_600
+#: Pairs sharing less than this (Dice coefficient of non-blank text) are not marked.
+MIN_SIMILARITY = 0.3
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def mark_words(hunks: list[Hunk]) -> list[Hunk]:
+    """``hunks`` with ``segments`` set on every added and deleted line."""
+    budget = [BUDGET_CHARS]
+    return [replace(hunk, lines=_mark_hunk(hunk.lines, budget)) for hunk in hunks]
+
+
+def _mark_hunk(lines: list[Line], budget: list[int]) -> list[Line]:
+    marked, start = [], 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and lines[end].kind != "context":
+            end += 1
+        if end == start:
+            marked.append(lines[start])
+            start += 1
+        else:
+            marked.extend(_mark_block(lines[start:end], budget))
+            start = end
+    return marked
+
+
+def _mark_block(block: list[Line], budget: list[int]) -> list[Line]:
+    deleted = [line.text for line in block if line.kind == "delete"]
+    added = [line.text for line in block if line.kind == "add"]
+    old_segments = [_whole("delete", text) for text in deleted]
+    new_segments = [_whole("insert", text) for text in added]
+    for i, j in pair_lines(deleted, added):
+        cost = len(deleted[i]) + len(added[j])
+        if budget[0] < cost:
+            break
+        budget[0] -= cost
+        old_segments[i], new_segments[j] = line_segments(deleted[i], added[j])
+    old_iter, new_iter = iter(old_segments), iter(new_segments)
+    return [
+        replace(line, segments=next(old_iter if line.kind == "delete" else new_iter))
+        for line in block
+    ]
+
+
+def pair_lines(old: list[str], new: list[str]) -> list[tuple[int, int]]:
+    """Index pairs (i, j) of similar lines, increasing in both i and j.
+
+    Small blocks get the order-keeping pairing of greatest total similarity;
+    big ones pair the i-th deleted line with the i-th added line.
+    """
+    if not old or not new:
+        return []
+    if len(old) * len(new) > MAX_PAIRING_CELLS:
+        return list(zip(range(len(old)), range(len(new))))
+    old_bags = [_bag(text) for text in old]
+    new_bags = [_bag(text) for text in new]
+    sim = [[_dice(a, b) for b in new_bags] for a in old_bags]
+    # best[i][j]: greatest total similarity pairing old[:i] with new[:j].
+    best = [[0.0] * (len(new) + 1) for _ in range(len(old) + 1)]
+    for i in range(1, len(old) + 1):
+        for j in range(1, len(new) + 1):
+            score = max(best[i - 1][j], best[i][j - 1])
+            s = sim[i - 1][j - 1]
+            if s >= MIN_SIMILARITY:
+                score = max(score, best[i - 1][j - 1] + s)
+            best[i][j] = score
+    pairs, i, j = [], len(old), len(new)
+    while i and j:
+        s = sim[i - 1][j - 1]
+        if s >= MIN_SIMILARITY and best[i][j] == best[i - 1][j - 1] + s:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+def line_segments(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
+    """The segments of ``old`` ("equal"/"delete") and ``new`` ("equal"/"insert").
+
+    Joining each side's segment texts gives the line back; no segment is empty.
+    """
+    if len(old) > MAX_LINE_CHARS or len(new) > MAX_LINE_CHARS:
+        return _whole("delete", old), _whole("insert", new)
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    # autojunk only affects lines of 200+ tokens, where it keeps difflib fast.
+    opcodes = SequenceMatcher(None, a, b).get_opcodes()
+    kept = sum(len(t) for tag, i1, i2, _, _ in opcodes if tag == "equal" for t in a[i1:i2] if not t.isspace())
+    solid = _solid_length(old) + _solid_length(new)
+    if solid and 2 * kept / solid < MIN_SIMILARITY:
+        return _whole("delete", old), _whole("insert", new)
+    old_segments, new_segments = [], []
+    for tag, i1, i2, j1, j2 in _absorb_blank_gaps(opcodes, a):
+        if tag == "equal":
+            _append(old_segments, "equal", "".join(a[i1:i2]))
+            _append(new_segments, "equal", "".join(b[j1:j2]))
+        else:
+            _append(old_segments, "delete", "".join(a[i1:i2]))
+            _append(new_segments, "insert", "".join(b[j1:j2]))
+    return old_segments, new_segments
+
+
+def _absorb_blank_gaps(opcodes, a):
+    """Treat whitespace kept between two changes as changed, so "a b" -> "c d" is one change."""
+    result = list(opcodes)
+    for k in range(1, len(result) - 1):
+        tag, i1, i2, j1, j2 = result[k]
+        if tag == "equal" and all(t.isspace() for t in a[i1:i2]):
+            if result[k - 1][0] != "equal" and result[k + 1][0] != "equal":
+                result[k] = ("replace", i1, i2, j1, j2)
+    return result
+
+
+def _append(segments: list[Segment], kind: str, text: str) -> None:
+    if not text:
+        return
+    if segments and segments[-1][0] == kind:
+        segments[-1] = (kind, segments[-1][1] + text)
+    else:
+        segments.append((kind, text))
+
+
+def _whole(kind: str, text: str) -> list[Segment]:
+    return [(kind, text)] if text else []
+
+
+def _bag(text: str) -> Counter:
+    return Counter(t for t in _TOKEN.findall(text) if not t.isspace())
+
+
+def _dice(a: Counter, b: Counter) -> float:
+    total = a.total() + b.total()
+    if not total:
+        return 1.0
+    return 2 * (a & b).total() / total
+
+
+def _solid_length(text: str) -> int:
+    return len("".join(text.split()))
