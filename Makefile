@@ -1,0 +1,31 @@
+# The two commands a newcomer needs:  make run  (the whole site)  and  make test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup system-deps check clean
+
+run: setup
+	DEBUG=true $(BIN)/composite serve
+
+test: setup system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Programs the tests drive for real: a browser, GNU patch, ruby, wrk, slowhttptest.
+# Installed with apt-get when we are root on Debian; otherwise those tests skip and say why.
+system-deps:
+	@sh tests/system-deps.sh
+
+check: setup
+	$(BIN)/composite check
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,7 @@
+"""The site-wide header (links to the sibling apps) and look, from the environment."""
+
+from apps import sitewide
+
+
+def site(request):
+    return {"site_nav": sitewide.nav_links(), "site_stylesheet": sitewide.stylesheet()}

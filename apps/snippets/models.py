@@ -1,0 +1,61 @@
+"""A snippet: a piece of text someone shared, with its history (parent) and lifetime."""
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+ID_BYTES = 9  # 72 random bits, 12 URL-safe characters
+
+
+def new_id():
+    return secrets.token_urlsafe(ID_BYTES)
+
+
+class SnippetQuerySet(models.QuerySet):
+    def alive(self, now=None):
+        now = now or timezone.now()
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+
+    def expired(self, now=None):
+        return self.filter(expires_at__lte=now or timezone.now())
+
+
+class Snippet(models.Model):
+    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    lexer = models.CharField(max_length=100, blank=True, help_text="Pygments lexer alias; empty: plain text")
+    content = models.TextField()
+    size = models.PositiveIntegerField(help_text="size of the content in bytes (UTF-8)")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    burn_after_reading = models.BooleanField(default=False)
+    delete_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = SnippetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title or self.filename or self.id
+
+    def save(self, *args, **kwargs):
+        data = self.content.encode("utf-8")
+        self.size = len(data)
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("snippets:detail", args=[self.id])
+
+    @property
+    def is_expired(self):
+        return self.expires_at is not None and self.expires_at <= timezone.now()

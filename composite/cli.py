@@ -1,0 +1,96 @@
+"""The ``composite`` command: run the whole site in development, prepare it for deployment.
+
+    composite serve        the whole site on http://127.0.0.1:8000 (reloader, debugger)
+    composite prepare      apply migrations and collect static files (release / build step)
+    composite check        load the configuration and all three apps, report problems
+"""
+
+import argparse
+import os
+import sys
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="composite", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the whole site for development")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--no-reload", dest="reload", action="store_false", help="no reloader/debugger")
+    commands.add_parser("prepare", help="apply migrations and collect static files")
+    commands.add_parser("check", help="load the configuration and every app")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    try:
+        if args.command == "serve":
+            return serve_site(args)
+        if args.command == "prepare":
+            prepare()
+            return 0
+        if args.command == "check":
+            return check()
+    except ConfigurationProblem as problem:
+        print(f"composite: configuration problem: {problem}", file=sys.stderr)
+        return 2
+    return 0
+
+
+class ConfigurationProblem(Exception):
+    pass
+
+
+def load_site():
+    """The whole site, or a ConfigurationProblem naming what is wrong."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.env import ConfigError
+
+    try:
+        from composite.site import create_site
+
+        return create_site()
+    except (ImproperlyConfigured, ConfigError) as error:
+        raise ConfigurationProblem(str(error)) from None
+
+
+def prepare(verbosity=1):
+    load_site()
+    from django.core.management import call_command
+
+    from composite import static
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    static.collect(verbosity=verbosity)
+
+
+def check():
+    load_site()
+    from django.core.management import call_command
+
+    call_command("check")
+    print("composite: configuration and apps load fine.")
+    return 0
+
+
+def serve_site(args):
+    from werkzeug.serving import is_running_from_reloader, run_simple
+
+    os.environ.setdefault("DEBUG", "true")
+    if not is_running_from_reloader():
+        prepare(verbosity=0)
+    app = load_site()
+    debug = args.reload and os.environ.get("DEBUG", "").lower() in ("1", "true", "yes", "on")
+    run_simple(
+        args.host,
+        args.port,
+        app,
+        use_reloader=args.reload,
+        use_debugger=debug,
+        threaded=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

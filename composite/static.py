@@ -1,0 +1,71 @@
+"""Static files for all three apps, served once, by WhiteNoise, in front of the dispatcher.
+
+No app serves its own static files in production. ``collect()`` builds one directory:
+
+    STATIC_ROOT/site/        Django's collectstatic (hashed names, compressed)
+    STATIC_ROOT/highlight/   apps/highlighter/static, compressed
+    STATIC_ROOT/diff/        apps/diffviewer/static, compressed
+    STATIC_ROOT/_site/       composite/static (the site-wide look), compressed
+
+and ``serve()`` maps each to its app's mount. Before ``collect()`` has run (development),
+the apps' source folders are served directly so edits show at once.
+"""
+
+import shutil
+from pathlib import Path
+
+from whitenoise import WhiteNoise
+from whitenoise.compress import Compressor
+
+from config import env
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = {
+    "highlight": REPO / "apps" / "highlighter" / "static",
+    "diff": REPO / "apps" / "diffviewer" / "static",
+    "_site": REPO / "composite" / "static",
+}
+SITE_STYLESHEET = "/_site/site.css"
+
+
+def static_root():
+    return Path(env.string("STATIC_ROOT", str(REPO / "staticfiles")))
+
+
+def collect(verbosity=0):
+    """Gather and compress every app's static files (run at build or start-up)."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=verbosity)
+    root = static_root()
+    for name, source in SOURCES.items():
+        target = root / name
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
+        compress_tree(target)
+
+
+def compress_tree(root):
+    """Write a ``.gz`` beside every compressible file, as WhiteNoise's own CLI does."""
+    compressor = Compressor(use_brotli=False, quiet=True)
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and compressor.should_compress(path.name):
+            compressor.compress(str(path))
+
+
+def serve(app, settings):
+    """Wrap ``app`` so that each app's static URL is answered from disk."""
+    root = static_root()
+    static = WhiteNoise(app, max_age=3600, autorefresh=settings.debug)
+    mounts = {
+        "site": settings.site_prefix + "/static/",
+        "highlight": settings.highlight_prefix + "/static/",
+        "diff": settings.diff_prefix + "/static/",
+        "_site": "/_site/",
+    }
+    for name, url in mounts.items():
+        collected = root / name
+        source = collected if collected.is_dir() else SOURCES.get(name)
+        if source is not None and source.is_dir():
+            static.add_files(str(source), prefix=url)
+    return static

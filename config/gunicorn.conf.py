@@ -1,0 +1,37 @@
+"""gunicorn settings for the Procfile's ``web:`` process, from the environment.
+
+Threaded workers (``gthread``) so that one slow client holds one thread, not a whole
+worker; a request timeout under the PaaS router's 30 s; access log to stdout.
+"""
+
+import os
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
+timeout = int(os.environ.get("WEB_TIMEOUT", "25"))
+graceful_timeout = 20
+keepalive = 5
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+# Requests whose request line or headers are absurdly large are refused by gunicorn itself.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+# The site's own proxy handling (ProxyFix, PROXY_HOPS) decides what to trust.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+control_socket_disable = True
+preload_app = False
+
+
+def on_starting(server):
+    """Collect static files once, in the master, so a fresh deploy serves them."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from composite import static
+
+    static.collect()

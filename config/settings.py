@@ -1,0 +1,153 @@
+"""Django settings for the paste site, every value from the environment (12-factor).
+
+Development defaults need nothing: DEBUG on, SQLite under ./data. With DEBUG off the site
+refuses to start without SECRET_KEY and ALLOWED_HOSTS.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from config import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env.string("DATA_DIR", str(BASE_DIR / "data")))
+
+try:
+    DEBUG = env.boolean("DEBUG", False)
+    SECRET_KEY = env.string("SECRET_KEY")
+    if not SECRET_KEY:
+        if not DEBUG:
+            raise ImproperlyConfigured(
+                "SECRET_KEY is not set. Set it to a long random string "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+                "or set DEBUG=true for local development."
+            )
+        SECRET_KEY = "insecure-development-key-do-not-deploy"
+    ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+    if not DEBUG and not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS is empty; list the site's host names (comma-separated).")
+    CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS")
+    MOUNT_PREFIX = env.prefix("SNIPPETS_PREFIX")
+    SNIPPET_MAX_BYTES = env.integer("SNIPPET_MAX_BYTES", 512 * 1024, minimum=1)
+    DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{DATA_DIR / 'composite.sqlite3'}")
+    REDIS_URL = env.string("REDIS_URL")
+    STATIC_ROOT = Path(env.string("STATIC_ROOT", str(BASE_DIR / "staticfiles"))) / "site"
+except env.ConfigError as error:
+    raise ImproperlyConfigured(str(error)) from None
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "apps.snippets",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "apps.snippets.urls"
+WSGI_APPLICATION = "apps.snippets.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.snippets.context_processors.site",
+            ],
+        },
+    },
+]
+
+
+def database_from_url(url):
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL is not usable: {error}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Several gunicorn workers write at once: WAL lets readers run beside the writer,
+        # IMMEDIATE transactions take the write lock up front instead of failing mid-way,
+        # and the busy timeout waits for it rather than raising "database is locked".
+        config["CONN_MAX_AGE"] = 0
+        config["CONN_HEALTH_CHECKS"] = False
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    return config
+
+
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Under a mount prefix (given by the composite, unset when standalone) URLs and cookies
+# must carry it: reverse() and {% static %} through FORCE_SCRIPT_NAME and a relative
+# STATIC_URL, cookies through their paths, so they never leak to the sibling apps.
+FORCE_SCRIPT_NAME = MOUNT_PREFIX or None
+STATIC_URL = "static/"
+SESSION_COOKIE_NAME = "snippets_session"
+SESSION_COOKIE_PATH = MOUNT_PREFIX + "/"
+CSRF_COOKIE_NAME = "snippets_csrftoken"
+CSRF_COOKIE_PATH = MOUNT_PREFIX + "/"
+LANGUAGE_COOKIE_PATH = MOUNT_PREFIX + "/"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Behind a PaaS router. The composite's ProxyFix has already applied X-Forwarded-Proto
+# to wsgi.url_scheme, so Django reads the scheme from the request as it is.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG and env.boolean("SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0, minimum=0)
+DATA_UPLOAD_MAX_MEMORY_SIZE = SNIPPET_MAX_BYTES + 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = SNIPPET_MAX_BYTES + 64 * 1024
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"}},
+    "root": {"handlers": ["stdout"], "level": "INFO"},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

@@ -1,0 +1,61 @@
+"""The mount table: which app answers which URL, as a visitor meets it."""
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_the_paste_site_answers_the_root(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"New snippet" in response.data
+
+
+def test_the_highlighter_answers_under_highlight(client):
+    response = client.get("/highlight/")
+    assert response.status_code == 200
+    assert b"Highlighter playground" in response.data
+
+
+def test_the_diff_viewer_answers_under_diff(client):
+    response = client.get("/diff/")
+    assert response.status_code == 200
+    assert b"Compare two texts" in response.data
+
+
+@pytest.mark.parametrize("mount", ["/highlight", "/diff"])
+def test_a_mount_point_without_its_slash_redirects_to_it(client, mount):
+    response = client.get(mount + "?x=1")
+    assert response.status_code == 301
+    assert response.headers["Location"] == mount + "/?x=1"
+
+
+def test_a_post_to_a_bare_mount_point_keeps_its_method(client):
+    response = client.post("/diff", data={"left": "a", "right": "b"})
+    assert response.status_code == 308
+
+
+@pytest.mark.django_db
+def test_every_page_shows_the_site_header_linking_all_three_apps(client):
+    for url in ["/", "/highlight/", "/diff/"]:
+        page = client.get(url).get_data(as_text=True)
+        for link in ['href="/"', 'href="/highlight/"', 'href="/diff/"', 'href="/_site/site.css"']:
+            assert link in page, (url, link)
+
+
+@pytest.mark.django_db
+def test_healthz_reports_every_app_and_a_real_database_query(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    report = response.json
+    assert report["status"] == "ok"
+    assert set(report["apps"]) == {"snippets", "highlighter", "diffviewer"}
+    assert report["apps"]["snippets"]["database"] in ("sqlite", "postgresql")
+
+
+def test_healthz_is_503_when_the_database_is_down(client, django_db_blocker):
+    """Without database access the paste site's check fails, and so does the site's."""
+    response = client.get("/healthz")  # database access is blocked outside django_db tests
+    assert response.status_code == 503
+    assert response.json["status"] == "fail"
+    assert response.json["apps"]["snippets"]["status"] == "fail"
+    assert response.json["apps"]["highlighter"]["status"] == "ok"

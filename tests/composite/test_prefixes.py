@@ -1,0 +1,87 @@
+"""Every app works under any mount prefix: URLs, redirects, static files and cookies."""
+
+import os
+import re
+
+import pytest
+from werkzeug.test import Client
+
+from composite.settings import CompositeSettings
+from composite.site import create_site
+
+PREFIXES = CompositeSettings(site_prefix="/paste", highlight_prefix="/tools/hl", diff_prefix="/tools/diff")
+
+
+@pytest.fixture(scope="module")
+def prefixed_site():
+    saved = dict(os.environ)
+    app = create_site(PREFIXES)
+    yield app
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def client(prefixed_site, settings):
+    # What the composite gives Django through SNIPPETS_PREFIX at start-up (see config/settings.py).
+    settings.FORCE_SCRIPT_NAME = "/paste"
+    settings.SESSION_COOKIE_PATH = settings.CSRF_COOKIE_PATH = "/paste/"
+    return Client(prefixed_site)
+
+
+def test_the_root_leads_to_the_paste_site(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/paste/"
+
+
+@pytest.mark.django_db
+def test_the_paste_site_builds_urls_and_redirects_under_its_prefix(client):
+    page = client.get("/paste/").get_data(as_text=True)
+    assert 'action=""' in page or 'method="post"' in page
+    assert 'href="/paste/static/snippets/snippets.css"' in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post("/paste/", data={"content": "print(1)\n", "lexer": "python", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/paste/s/")
+    assert client.get(response.headers["Location"] + "/raw").get_data(as_text=True) == "print(1)\n"
+
+
+@pytest.mark.django_db
+def test_the_paste_site_cookies_stay_under_its_prefix(client):
+    response = client.get("/paste/")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("snippets_csrftoken=")
+    assert "Path=/paste/" in cookie
+
+
+def test_the_highlighter_builds_urls_under_its_prefix(client):
+    page = client.get("/tools/hl/").get_data(as_text=True)
+    assert 'data-api="/tools/hl/api/highlight"' in page
+    assert 'src="/tools/hl/static/playground.js"' in page
+
+
+def test_the_diff_viewer_builds_urls_under_its_prefix(client):
+    page = client.get("/tools/diff/").get_data(as_text=True)
+    assert 'action="/tools/diff/"' in page
+    assert 'href="/tools/diff/static/diffviewer.css"' in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/tools/hl/static/playground.js",
+        "/tools/diff/static/diffviewer.css",
+        "/_site/site.css",
+    ],
+)
+def test_static_files_are_served_under_each_prefix(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"].startswith("max-age=")
+
+
+def test_the_site_header_links_to_the_prefixed_apps(client):
+    page = client.get("/tools/diff/").get_data(as_text=True)
+    for link in ['href="/paste/"', 'href="/tools/hl/"', 'href="/tools/diff/"']:
+        assert link in page

@@ -1,0 +1,95 @@
+"""Real servers for tests: the Procfile's ``web:`` command on a free loopback port."""
+
+import contextlib
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def procfile_command(process="web"):
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == process:
+            return command.strip()
+    raise LookupError(f"no {process}: line in the Procfile")
+
+
+def site_environment(data_dir, **overrides):
+    """A production-like environment for a server of ours, with its own SQLite file."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SITE_", "SNIPPETS_", "HIGHLIGHTER_", "DIFFVIEWER_", "DJANGO_"))
+    }
+    env.update(
+        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        DEBUG="false",
+        SECRET_KEY="server-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_COOKIES="false",
+        DATA_DIR=str(data_dir),
+        STATIC_ROOT=str(Path(data_dir) / "static"),
+        WEB_CONCURRENCY="2",
+    )
+    if "DATABASE_URL" in os.environ:
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    env.update(overrides)
+    return env
+
+
+@contextlib.contextmanager
+def running(command, env, port, log_path, ready_path="/healthz", timeout=60):
+    """Start ``command`` (a shell-style string, $PORT expanded) and wait until it answers."""
+    argv = [os.path.expandvars(arg) if arg != "$PORT" else str(port) for arg in shlex.split(command)]
+    env = {**env, "PORT": str(port)}
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_until_ready(f"http://127.0.0.1:{port}{ready_path}", process, timeout, log_path)
+            yield process
+        finally:
+            stop(process)
+
+
+def wait_until_ready(url, process, timeout, log_path):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{Path(log_path).read_text()[-3000:]}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer {url} in {timeout}s:\n{Path(log_path).read_text()[-3000:]}")
+
+
+def stop(process):
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def migrate(env):
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
