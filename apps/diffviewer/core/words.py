@@ -155,10 +155,15 @@ def _bag(text: str) -> Counter:
 
 
 def _dice(a: Counter, b: Counter) -> float:
-    total = a.total() + b.total()
+    """Share of non-blank characters the two token bags have in common."""
+    total = _weight(a) + _weight(b)
     if not total:
         return 1.0
-    return 2 * (a & b).total() / total
+    return 2 * _weight(a & b) / total
+
+
+def _weight(bag: Counter) -> int:
+    return sum(len(token) * count for token, count in bag.items())
 
 
 def _solid_length(text: str) -> int:

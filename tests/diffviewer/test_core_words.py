@@ -1,0 +1,118 @@
+"""Word marks: the segments of changed lines say which words changed."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apps.diffviewer.core import DiffOptions, diff_texts, words
+from apps.diffviewer.core.words import line_segments, pair_lines
+
+
+def changed(left, right, opts=DiffOptions()):
+    """(kind, segments) of every added or deleted line."""
+    return [
+        (line.kind, line.segments)
+        for hunk in diff_texts(left, right, opts).hunks
+        for line in hunk.lines
+        if line.kind != "context"
+    ]
+
+
+def test_a_changed_word_is_marked_on_both_sides():
+    assert changed("foo bar baz\n", "foo qux baz\n") == [
+        ("delete", [("equal", "foo "), ("delete", "bar"), ("equal", " baz")]),
+        ("add", [("equal", "foo "), ("insert", "qux"), ("equal", " baz")]),
+    ]
+
+
+def test_punctuation_is_its_own_token():
+    assert line_segments("f(a, b)", "f(a, c)") == (
+        [("equal", "f(a, "), ("delete", "b"), ("equal", ")")],
+        [("equal", "f(a, "), ("insert", "c"), ("equal", ")")],
+    )
+
+
+def test_whitespace_between_two_changes_joins_them():
+    """"a b" -> "c d" reads as one change, not two with a kept space between."""
+    assert line_segments("a b", "c d") == ([("delete", "a b")], [("insert", "c d")])
+
+
+def test_context_lines_have_no_segments():
+    diff = diff_texts("a\nb\n", "a\nc\n")
+    assert diff.hunks[0].lines[0].segments is None
+
+
+def test_word_diff_off_leaves_segments_empty():
+    assert changed("foo bar\n", "foo baz\n", DiffOptions(word_diff=False)) == [("delete", None), ("add", None)]
+
+
+def test_a_line_without_a_partner_is_wholly_changed():
+    assert changed("a\n", "a\nnew line\n") == [("add", [("insert", "new line")])]
+
+
+def test_an_empty_changed_line_has_no_segments():
+    assert changed("a\n", "a\n\n") == [("add", [])]
+
+
+def test_dissimilar_lines_are_wholly_changed():
+    assert changed("import os\n", "return total * 2\n") == [
+        ("delete", [("delete", "import os")]),
+        ("add", [("insert", "return total * 2")]),
+    ]
+
+
+def test_lines_pair_with_their_most_similar_partner():
+    """A deleted line pairs with the added line it resembles, not merely the first one."""
+    old = ["result = compute(alpha, beta)"]
+    new = ["# a new comment line", "result = compute(alpha, gamma)"]
+    assert pair_lines(old, new) == [(0, 1)]
+
+
+block_side = st.lists(st.sampled_from(["x = 1", "x = 2", "y = 1", "f(x)", "f(y, x)", ""]), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(block_side, block_side)
+def test_pairs_keep_the_order_of_the_lines(old, new):
+    pairs = pair_lines(old, new)
+    assert all(i1 < i2 and j1 < j2 for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]))
+    assert all(0 <= i < len(old) and 0 <= j < len(new) for i, j in pairs)
+
+
+def test_big_blocks_pair_lines_in_order(monkeypatch):
+    monkeypatch.setattr(words, "MAX_PAIRING_CELLS", 3)
+    assert pair_lines(["a", "b"], ["c", "d", "e"]) == [(0, 0), (1, 1)]
+
+
+def test_over_long_lines_are_wholly_changed():
+    long_line = "word " * (words.MAX_LINE_CHARS // 5 + 1)
+    assert line_segments(long_line, long_line + "x") == (
+        [("delete", long_line)],
+        [("insert", long_line + "x")],
+    )
+
+
+def test_word_marks_stop_when_the_budget_is_spent(monkeypatch):
+    monkeypatch.setattr(words, "BUDGET_CHARS", 30)
+    left = "  keep\nfoo bar one\n  keep\nfoo bar two\n"
+    right = "  keep\nfoo baz one\n  keep\nfoo baz two\n"
+    segments = [s for kind, s in changed(left, right) if kind == "add"]
+    assert segments == [
+        [("equal", "foo "), ("insert", "baz"), ("equal", " one")],
+        [("insert", "foo baz two")],
+    ]
+
+
+line_text = st.text(st.sampled_from("ab (),\t é"), max_size=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(line_text, line_text)
+def test_segments_rebuild_each_line_with_nothing_empty(old, new):
+    old_segments, new_segments = line_segments(old, new)
+    assert "".join(text for _, text in old_segments) == old
+    assert "".join(text for _, text in new_segments) == new
+    assert all(text for _, text in old_segments + new_segments)
+    assert {kind for kind, _ in old_segments} <= {"equal", "delete"}
+    assert {kind for kind, _ in new_segments} <= {"equal", "insert"}
+    kept_old = "".join(t for k, t in old_segments if k == "equal")
+    assert kept_old == "".join(t for k, t in new_segments if k == "equal")
