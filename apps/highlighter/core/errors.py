@@ -1,0 +1,45 @@
+"""The one exception the highlighting core raises, with a code the web layer can show.
+
+Every failure a client can cause or should know about is a ``HighlightError`` whose
+``code`` is stable (clients branch on it) and whose ``status`` is the HTTP status the
+web layer should answer with. The core itself never talks HTTP; the status is a hint.
+"""
+
+STATUS = {
+    "bad_request": 400,  # a field is missing or has the wrong type
+    "unknown_lexer": 400,
+    "unknown_style": 400,
+    "unknown_format": 400,
+    "invalid_option": 400,  # unknown option name, wrong type or out of bounds
+    "too_large": 413,
+    "timeout": 422,  # the input took longer than the time budget to highlight
+    "busy": 503,  # every worker stayed busy for longer than the queue bound
+    "worker_crashed": 500,  # the worker process died while highlighting
+    "internal_error": 500,  # a bug (in Pygments or here) raised an exception
+}
+
+
+class HighlightError(Exception):
+    """A failure with a stable ``code``, a human ``message`` and an HTTP ``status``.
+
+    Results that end in a HighlightError are never cacheable.
+    """
+
+    def __init__(self, code: str, message: str, status: int | None = None):
+        super().__init__(code, message, status)
+        self.code = code
+        self.message = message
+        self.status = STATUS.get(code, 500) if status is None else status
+
+    def __str__(self):
+        return f"{self.code}: {self.message}"
+
+    def to_dict(self) -> dict:
+        """The JSON body the web layer sends: ``{"error": {"code", "message"}}``."""
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+def shorten(value, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for echoing client input in messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"

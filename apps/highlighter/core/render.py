@@ -1,0 +1,81 @@
+"""Highlighting itself: a checked request in, a plain-data result out, in this process.
+
+``highlight`` has no time limit; it is what pool workers run, and what tests and the
+bench call directly. Untrusted input goes through ``pool.Highlighter`` instead.
+
+For ``html`` the output is exactly what ``pygments.highlight(code, lexer,
+HtmlFormatter(style=style, **options))`` returns, with one deliberate difference:
+the ``title`` option is HTML-escaped first, because Pygments 2.21 inserts it raw.
+"""
+
+import html
+
+import pygments
+
+from .formats import find_format
+from .lexers import GUESSED_METHODS, choose_lexer, describe
+from .options import split_options
+
+
+def highlight(request) -> dict:
+    """Highlight a HighlightRequest.
+
+    Returns ``{"output", "format", "lexer": {"name", "alias"}, "style", "guessed",
+    "method"}``: ``output`` is a str, or for ``tokens`` a list (see ``token_lines``);
+    ``method`` says which rule chose the lexer (see ``lexers.choose_lexer``).
+    """
+    output_format = find_format(request.format)
+    formatter_options, lexer_options = split_options(request.options)
+    if output_format.name == "tokens":
+        # Keep leading and trailing blank lines so line i of the output is line i of
+        # the input; Pygments' default (stripnl=True) would drop them.
+        lexer_options = {"stripnl": False, **lexer_options}
+    if "title" in formatter_options:
+        formatter_options["title"] = html.escape(formatter_options["title"])
+    lexer, method = choose_lexer(
+        request.code,
+        lexer=request.lexer,
+        mimetype=request.mimetype,
+        filename=request.filename,
+        guess=request.guess,
+        options=lexer_options,
+    )
+    if output_format.name == "tokens":
+        output = token_lines(lexer.get_tokens(request.code))
+    else:
+        formatter = output_format.create_formatter(request.style, formatter_options)
+        output = pygments.highlight(request.code, lexer, formatter)
+    return {
+        "output": output,
+        "format": output_format.name,
+        "lexer": describe(lexer),
+        "style": request.style,
+        "guessed": method in GUESSED_METHODS,
+        "method": method,
+    }
+
+
+def token_lines(tokens) -> list:
+    """Pygments' ``(token type, text)`` stream as a list of lines of ``[type, text]``.
+
+    The contract: the lexed text (the code after Pygments' preprocessing: ``\\r\\n``
+    and ``\\r`` become ``\\n``, a leading BOM goes, ``stripall``/``stripnl``/``tabsize``
+    apply, and a final ``\\n`` is ensured) is ``"".join(text + "\\n" for each line)``,
+    where a line's text is the concatenation of its pairs' texts. So there is one line
+    per ``\\n``, line i is line i of the lexed text, no text holds a ``\\n`` or is empty,
+    and an empty line is ``[]``. Token types read as Pygments writes them
+    (``str(Token.Keyword)`` is ``"Token.Keyword"``).
+    """
+    lines, line = [], []
+    for token_type, text in tokens:
+        name = str(token_type)
+        first, *rest = text.split("\n")
+        if first:
+            line.append([name, first])
+        for piece in rest:
+            lines.append(line)
+            line = [[name, piece]] if piece else []
+    # Pygments ensures a final newline, so the last line is always closed already.
+    if line:
+        lines.append(line)
+    return lines

@@ -1,0 +1,50 @@
+"""Length-prefixed pickle frames over pipe file descriptors, with an optional deadline.
+
+The pool and its workers talk over a pair of anonymous pipes: one frame per message,
+a 4-byte big-endian length then a pickle. Both ends are this package's own code, and
+only plain data (requests, result dicts, tuples) crosses.
+"""
+
+import math
+import os
+import pickle
+import select
+import struct
+import time
+
+_LENGTH = struct.Struct("!I")
+
+
+def send(fd: int, message) -> None:
+    """Write one frame; blocks until the pipe takes it (BrokenPipeError if nobody reads)."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_LENGTH.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def receive(fd: int, deadline: float | None = None):
+    """Read one frame; TimeoutError once ``time.monotonic()`` passes ``deadline``,
+    EOFError if the writer is gone."""
+    (size,) = _LENGTH.unpack(_read_exactly(fd, _LENGTH.size, deadline))
+    return pickle.loads(_read_exactly(fd, size, deadline))
+
+
+def _read_exactly(fd, size, deadline):
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    done = 0
+    poller = None
+    while done < size:
+        if deadline is not None:
+            if poller is None:
+                poller = select.poll()
+                poller.register(fd, select.POLLIN)
+            left = deadline - time.monotonic()
+            if left <= 0 or not poller.poll(math.ceil(left * 1000)):
+                raise TimeoutError
+        count = os.readv(fd, [view[done:]])
+        if count == 0:
+            raise EOFError
+        done += count
+    return buffer
