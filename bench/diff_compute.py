@@ -47,7 +47,7 @@ def near_identical(lines=55_000, edits=60, seed=1):
     return "".join(left), "".join(right)
 
 
-def repetitive(lines=15_000, seed=2):
+def repetitive(lines=15_000, seed=2, edits=50):
     """C-like text made of a handful of repeated blocks, and an edit of it (~155 changed lines)."""
     rng = random.Random(seed)
     blocks = [
@@ -60,7 +60,7 @@ def repetitive(lines=15_000, seed=2):
     while len(left) < lines:
         left.extend(rng.choice(blocks))
     right = list(left)
-    for at in sorted(rng.sample(range(len(right) - 10), 50), reverse=True):
+    for at in sorted(rng.sample(range(len(right) - 10), edits), reverse=True):
         kind = rng.choice(["replace", "insert", "delete"])
         if kind == "replace":
             right[at : at + 2] = ["    x = 1;\n", "    return 0;\n"]
