@@ -94,6 +94,12 @@ def test_context_none_shows_every_line_in_one_hunk():
     assert old_side(diff) == left and new_side(diff) == right
 
 
+def test_a_huge_context_is_the_whole_file_too():
+    left = numbered(10)
+    diff = diff_texts(left, left.replace("line 5", "LINE 5"), DiffOptions(context=10**12))
+    assert old_side(diff) == left
+
+
 def test_ignoring_all_whitespace_hides_whitespace_only_changes():
     diff = diff_texts("a b\nc\n", "a  b\n c\n", DiffOptions(whitespace="all"))
     assert diff.hunks == [] and diff.stats == Stats(0, 0, 0, identical=False)
@@ -112,6 +118,11 @@ def test_ignoring_the_amount_of_whitespace_still_sees_new_whitespace_runs():
 def test_ignoring_whitespace_at_eol_only_ignores_trailing_whitespace():
     assert diff_texts("a\nb\n", "a  \nb\t\n", DiffOptions(whitespace="eol")).hunks == []
     assert diff_texts("a\nb\n", " a\nb\n", DiffOptions(whitespace="eol")).hunks != []
+
+
+def test_context_lines_show_the_right_text_when_whitespace_is_ignored():
+    diff = diff_texts("a  \nb\n", "a\nB\n", DiffOptions(whitespace="eol"))
+    assert [(l.kind, l.text) for l in diff.hunks[0].lines] == [("context", "a"), ("delete", "b"), ("add", "B")]
 
 
 def test_ignore_blank_lines_hides_added_blank_lines():

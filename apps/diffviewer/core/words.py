@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 from difflib import SequenceMatcher
+from itertools import groupby
 
 from .model import Hunk, Line, Segment
 
@@ -29,35 +30,41 @@ _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 def mark_words(hunks: list[Hunk]) -> list[Hunk]:
     """``hunks`` with ``segments`` set on every added and deleted line."""
-    budget = [BUDGET_CHARS]
+    budget = _Budget(BUDGET_CHARS)
     return [replace(hunk, lines=_mark_hunk(hunk.lines, budget)) for hunk in hunks]
 
 
-def _mark_hunk(lines: list[Line], budget: list[int]) -> list[Line]:
-    marked, start = [], 0
-    while start < len(lines):
-        end = start
-        while end < len(lines) and lines[end].kind != "context":
-            end += 1
-        if end == start:
-            marked.append(lines[start])
-            start += 1
-        else:
-            marked.extend(_mark_block(lines[start:end], budget))
-            start = end
+class _Budget:
+    """Characters still allowed for word-by-word comparison in one diff."""
+
+    def __init__(self, chars: int):
+        self.chars = chars
+
+    def spend(self, chars: int) -> bool:
+        if chars > self.chars:
+            self.chars = 0
+            return False
+        self.chars -= chars
+        return True
+
+
+def _mark_hunk(lines: list[Line], budget: _Budget) -> list[Line]:
+    marked = []
+    for is_context, run in groupby(lines, key=lambda line: line.kind == "context"):
+        run = list(run)
+        marked.extend(run if is_context else _mark_block(run, budget))
     return marked
 
 
-def _mark_block(block: list[Line], budget: list[int]) -> list[Line]:
+def _mark_block(block: list[Line], budget: _Budget) -> list[Line]:
+    """Segments for one run of changed lines (deletions, then additions)."""
     deleted = [line.text for line in block if line.kind == "delete"]
     added = [line.text for line in block if line.kind == "add"]
     old_segments = [_whole("delete", text) for text in deleted]
     new_segments = [_whole("insert", text) for text in added]
     for i, j in pair_lines(deleted, added):
-        cost = len(deleted[i]) + len(added[j])
-        if budget[0] < cost:
+        if not budget.spend(len(deleted[i]) + len(added[j])):
             break
-        budget[0] -= cost
         old_segments[i], new_segments[j] = line_segments(deleted[i], added[j])
     old_iter, new_iter = iter(old_segments), iter(new_segments)
     return [
