@@ -49,6 +49,15 @@ def public_url(name, path=""):
     return base + path
 
 
+def site_client(environ):
+    """An httpx client onto the whole site in this process (co-mounted only), else None.
+
+    Relative URLs are site paths: ``client.get("/s/abc/raw")``. No socket is opened.
+    """
+    factory = environ.get(IN_PROCESS_CLIENT) if environ else None
+    return factory() if factory is not None else None
+
+
 def service_client(name, environ, timeout=DEFAULT_TIMEOUT):
     """An httpx client whose relative URLs reach app ``name``, or None when it is nowhere.
 
@@ -59,9 +68,8 @@ def service_client(name, environ, timeout=DEFAULT_TIMEOUT):
         return None
     if base.startswith(("http://", "https://")):
         return httpx.Client(base_url=base, timeout=timeout)
-    factory = environ.get(IN_PROCESS_CLIENT) if environ else None
-    if factory is None:
+    client = site_client(environ)
+    if client is None:
         return None  # a path, but we are not inside the composite: nowhere to send it
-    client = factory()
     client.base_url = str(client.base_url).rstrip("/") + base
     return client
