@@ -11,6 +11,7 @@ and ``serve()`` maps each to its app's mount. Before ``collect()`` has run (deve
 the apps' source folders are served directly so edits show at once.
 """
 
+import re
 import shutil
 from pathlib import Path
 
@@ -26,6 +27,12 @@ SOURCES = {
     "_site": REPO / "composite" / "static",
 }
 SITE_STYLESHEET = "/_site/site.css"
+HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")  # Django's manifest storage names
+
+
+def is_immutable(path, url):
+    """Files whose name carries their content hash can be cached forever."""
+    return bool(HASHED_NAME.search(url))
 
 
 def static_root():
@@ -56,7 +63,7 @@ def compress_tree(root):
 def serve(app, settings):
     """Wrap ``app`` so that each app's static URL is answered from disk."""
     root = static_root()
-    static = WhiteNoise(app, max_age=3600, autorefresh=settings.debug)
+    static = WhiteNoise(app, max_age=3600, autorefresh=settings.debug, immutable_file_test=is_immutable)
     mounts = {
         "site": settings.site_prefix + "/static/",
         "highlight": settings.highlight_prefix + "/static/",

@@ -106,10 +106,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Under a mount prefix (given by the composite, unset when standalone) URLs and cookies
-# must carry it: reverse() and {% static %} through FORCE_SCRIPT_NAME and a relative
-# STATIC_URL, cookies through their paths, so they never leak to the sibling apps.
+# must carry it: reverse() through FORCE_SCRIPT_NAME, {% static %} through an absolute
+# STATIC_URL (a relative one is prefixed once, with whatever prefix was current when it
+# was first read), cookies through their paths, so they never leak to the sibling apps.
 FORCE_SCRIPT_NAME = MOUNT_PREFIX or None
-STATIC_URL = "static/"
+STATIC_URL = MOUNT_PREFIX + "/static/"
 SESSION_COOKIE_NAME = "snippets_session"
 SESSION_COOKIE_PATH = MOUNT_PREFIX + "/"
 CSRF_COOKIE_NAME = "snippets_csrftoken"

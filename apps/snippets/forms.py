@@ -5,10 +5,12 @@ from apps.snippets.models import Snippet
 
 
 class SnippetForm(forms.ModelForm):
+    # Not stripped: the snippet is stored exactly as given, trailing newline and all.
+    content = forms.CharField(strip=False, widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}))
+
     class Meta:
         model = Snippet
         fields = ["title", "filename", "lexer", "content"]
-        widgets = {"content": forms.Textarea(attrs={"rows": 18, "spellcheck": "false"})}
 
     def clean_content(self):
         content = self.cleaned_data["content"]

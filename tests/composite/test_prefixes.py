@@ -25,6 +25,7 @@ def prefixed_site():
 def client(prefixed_site, settings):
     # What the composite gives Django through SNIPPETS_PREFIX at start-up (see config/settings.py).
     settings.FORCE_SCRIPT_NAME = "/paste"
+    settings.STATIC_URL = "/paste/static/"
     settings.SESSION_COOKIE_PATH = settings.CSRF_COOKIE_PATH = "/paste/"
     return Client(prefixed_site)
 
@@ -49,8 +50,7 @@ def test_the_paste_site_builds_urls_and_redirects_under_its_prefix(client):
 
 @pytest.mark.django_db
 def test_the_paste_site_cookies_stay_under_its_prefix(client):
-    response = client.get("/paste/")
-    cookie = response.headers["Set-Cookie"]
+    [cookie] = [c.strip() for c in client.get("/paste/").headers.getlist("Set-Cookie")]
     assert cookie.startswith("snippets_csrftoken=")
     assert "Path=/paste/" in cookie
 
@@ -76,9 +76,9 @@ def test_the_diff_viewer_builds_urls_under_its_prefix(client):
     ],
 )
 def test_static_files_are_served_under_each_prefix(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"].startswith("max-age=")
+    with client.get(url) as response:
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"].startswith("max-age=")
 
 
 def test_the_site_header_links_to_the_prefixed_apps(client):

@@ -36,9 +36,9 @@ def test_collected_files_are_served_compressed_when_the_browser_accepts_it(colle
         return []
 
     client = Client(static.serve(nothing, CompositeSettings()))
-    response = client.get("/diff/static/diffviewer.css", headers={"Accept-Encoding": "gzip"})
-    assert response.status_code == 200
-    assert response.headers["Content-Encoding"] == "gzip"
-    assert b"table.diff" in gzip.decompress(response.data)
-    admin = client.get("/static/admin/css/base.css")
-    assert admin.status_code == 200
+    with client.get("/diff/static/diffviewer.css", headers={"Accept-Encoding": "gzip"}) as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert b"table.diff" in gzip.decompress(response.data)
+    with client.get("/static/admin/css/base.css") as admin:
+        assert admin.status_code == 200
