@@ -6,6 +6,7 @@ in Fibonacci time on a quote followed by backslashes (its string rule
 36 take 3.7 s, 40 did not finish in 12 s (and the peers' bench measured 17.7 s).
 """
 
+import gc
 import os
 import signal
 import subprocess
@@ -197,6 +198,15 @@ def test_a_closed_pool_ends_its_children_and_refuses_work():
     assert pool.worker_pids() == [] and all(wait_until_gone(pid) for pid in pids)
     with pytest.raises(RuntimeError):
         pool.highlight(QUICK)
+
+
+def test_a_forgotten_pool_ends_its_children_when_collected():
+    pool = Highlighter(workers=2)
+    pool.start()
+    pids = pool.worker_pids()
+    del pool
+    gc.collect()
+    assert all(wait_until_gone(pid) for pid in pids)
 
 
 def test_children_end_with_their_parent_even_mid_job():

@@ -27,8 +27,8 @@ How it works:
   sent again. Replacements are started at once, so they are warm by the next call.
 - Fork safety: a pool inherited through ``os.fork`` (gunicorn's master forking
   workers) forgets the parent's children and starts its own on first use.
-- Children end when the pool closes, when the interpreter exits (atexit), or, if
-  the parent is killed, when their stdin closes; a job left running by a dead parent
+- Children end when the pool is closed or garbage-collected, when the interpreter
+  exits, or, if the parent is killed, when their stdin closes; a job left running by a dead parent
   is ended by the child's own alarm (``worker``).
 
 Limits: POSIX only (poll, SIGKILL, setitimer). A job's memory is unbounded unless
@@ -36,7 +36,6 @@ Limits: POSIX only (poll, SIGKILL, setitimer). A job's memory is unbounded unles
 recycled after N jobs; every imported lexer stays loaded in them.
 """
 
-import atexit
 import os
 import queue
 import subprocess
@@ -152,16 +151,13 @@ class Highlighter:
         self._command = [python, "-c", _BOOT, _ROOT, _PACKAGE,
                          str(2 * timeout + 1), str(memory_limit_mb or 0)]
         self._closed = False
-        self._reset()
+        self._adopt(_Children(workers))
         _pools.add(self)
 
-    def _reset(self):
-        self._pid = os.getpid()
-        self._lock = threading.Lock()
-        self._live = set()  # every child we started and have not discarded
-        self._idle = queue.LifoQueue()  # None marks a slot with no child yet
-        for _ in range(self.workers):
-            self._idle.put(None)
+    def _adopt(self, children):
+        self._children = children
+        # Children end with the pool: on close(), when it is garbage-collected, at exit.
+        self._finalizer = weakref.finalize(self, children.close)
 
     # -- public
 
@@ -189,24 +185,13 @@ class Highlighter:
     def worker_pids(self) -> list[int]:
         """Process ids of this process's live children (for monitoring and tests)."""
         self._check_fork()
-        with self._lock:
-            return sorted(worker.pid for worker in self._live)
+        return self._children.pids()
 
     def close(self) -> None:
         """End every child; calls after this raise RuntimeError."""
         self._check_fork()
         self._closed = True
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                break
-            if worker is not None:
-                self._drop(worker, grace=0.5)
-        with self._lock:
-            busy = list(self._live)
-        for worker in busy:  # their callers see EOF and discard them
-            worker.kill()
+        self._finalizer()
 
     def __enter__(self):
         return self
@@ -259,7 +244,7 @@ class Highlighter:
 
     def _take(self):
         try:
-            return self._idle.get(timeout=self.queue_timeout)
+            return self._children.idle.get(timeout=self.queue_timeout)
         except queue.Empty:
             raise HighlightError(
                 "busy",
@@ -271,7 +256,7 @@ class Highlighter:
         if self._closed and worker is not None:
             self._drop(worker)
             worker = None
-        self._idle.put(worker)
+        self._children.idle.put(worker)
 
     def _ready(self, worker):
         """A started, ready child for this slot: ``worker`` itself or a new one."""
@@ -290,8 +275,7 @@ class Highlighter:
 
     def _spawn(self):
         worker = _Worker(self._command)
-        with self._lock:
-            self._live.add(worker)
+        self._children.add(worker)
         return worker
 
     def _spawn_quietly(self):
@@ -301,26 +285,73 @@ class Highlighter:
         except OSError:
             return None
 
-    def _drop(self, worker, grace=0.0):
-        if worker is None:
-            return
-        with self._lock:
-            self._live.discard(worker)
-        worker.discard(grace)
+    def _drop(self, worker):
+        if worker is not None:
+            self._children.drop(worker)
 
     # -- process lifetime
 
     def _check_fork(self):
-        if self._pid != os.getpid():
+        if self._children.pid != os.getpid():
             self._after_fork()
 
     def _after_fork(self):
         """In a forked child: the children belong to the parent; forget them."""
-        inherited = list(self._live)
-        self._reset()
+        self._finalizer.detach()
+        self._children.forget()
+        self._adopt(_Children(self.workers))
+
+
+class _Children:
+    """The children one pool started in one process, and the queue of idle ones."""
+
+    def __init__(self, size):
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.live = set()  # every child started and not yet dropped
+        self.idle = queue.LifoQueue()  # None marks a slot with no child yet
+        for _ in range(size):
+            self.idle.put(None)
+
+    def add(self, worker):
+        with self.lock:
+            self.live.add(worker)
+
+    def drop(self, worker, grace=0.0):
+        with self.lock:
+            self.live.discard(worker)
+        worker.discard(grace)
+
+    def pids(self):
+        with self.lock:
+            return sorted(worker.pid for worker in self.live)
+
+    def close(self):
+        """End idle children politely; kill busy ones (their callers then drop them)."""
+        if self.pid != os.getpid():
+            return
+        while True:
+            try:
+                worker = self.idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker is not None:
+                self.drop(worker, grace=0.5)
+        with self.lock:
+            busy = list(self.live)
+        for worker in busy:
+            worker.kill()
+
+    def forget(self):
+        """In a forked process: close our copies of the pipes, leave the processes be.
+
+        No lock: it may have been held by a thread that does not exist after the fork.
+        """
+        inherited = list(self.live)
+        self.live.clear()
         for worker in inherited:
             worker.forget()
-        _inherited.extend(inherited)  # no Popen.__del__ "still running" warnings
+        _inherited.extend(inherited)  # kept so Popen.__del__ never warns or reaps them
 
 
 _pools = weakref.WeakSet()
@@ -332,11 +363,4 @@ def _forget_after_fork():
         pool._check_fork()
 
 
-def _close_all():
-    for pool in list(_pools):
-        if pool._pid == os.getpid():
-            pool.close()
-
-
 os.register_at_fork(after_in_child=_forget_after_fork)
-atexit.register(_close_all)
