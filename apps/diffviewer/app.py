@@ -1,49 +1,200 @@
-"""HTTP for the diff viewer: routes to handlers, handlers to core calls and templates."""
+"""HTTP for the diff viewer: routes to handlers, handlers to core calls and templates.
 
-from werkzeug.exceptions import HTTPException
+    GET  /                 the form                    POST /  the diff page
+    GET  /compare          diff two fetched references (?left=&right=, options; format=patch)
+    POST /api/diff         JSON or form fields → the diff as JSON (format=patch: the patch)
+    POST /api/diff.patch   the same fields → text/x-diff
+    GET  /_health          {"status": "ok"}
+
+Pages answer errors with an HTML page, the API with ``{"error": {"code", "message"}}``.
+"""
+
+import json
+import logging
+import re
+
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from apps.diffviewer import core
+from apps import sitewide
+from apps.diffviewer import diffpage, inputs, refs, settings
+from apps.diffviewer.core import diff_texts, unified_diff
+from apps.diffviewer.inputs import InputError
 from apps.diffviewer.templating import Templates
+
+log = logging.getLogger(__name__)
+
+HTML_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'self'",
+    "X-Content-Type-Options": "nosniff",
+}
+ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
 class DiffViewer:
     url_map = Map(
         [
-            Rule("/", endpoint="index"),
-            Rule("/_health", endpoint="health"),
+            Rule("/", endpoint="index", methods=["GET", "POST"]),
+            Rule("/compare", endpoint="compare", methods=["GET"]),
+            Rule("/api/diff", endpoint="api_diff", methods=["POST"]),
+            Rule("/api/diff.patch", endpoint="api_patch", methods=["POST"]),
+            Rule("/_health", endpoint="health", methods=["GET"]),
         ]
     )
 
     def __init__(self, config=None):
-        self.config = dict(config or {})
-        self.templates = Templates(auto_reload=self.config.get("debug", False))
+        self.settings = settings.load(config)
+        self.templates = Templates(auto_reload=self.settings.DEBUG)
 
     def __call__(self, environ, start_response):
         return self.wsgi_app(environ, start_response)
 
     def wsgi_app(self, environ, start_response):
         request = Request(environ)
+        request.max_content_length = self.settings.max_body_bytes
+        request.max_form_memory_size = self.settings.max_body_bytes
+        request.max_form_parts = 64
         response = self.dispatch(request)
         return response(environ, start_response)
 
     def dispatch(self, request):
-        adapter = self.url_map.bind_to_environ(request.environ)
-        try:
-            endpoint, values = adapter.match()
-            return getattr(self, f"on_{endpoint}")(request, **values)
-        except HTTPException as error:
-            return error
-
-    def on_index(self, request):
         urls = self.url_map.bind_to_environ(request.environ)
-        if request.method == "POST":
-            left = request.form.get("left", "")
-            right = request.form.get("right", "")
-            diff = core.diff_texts(left, right, core.DiffOptions())
-            return self.templates.response("diff.html", urls=urls, diff=diff)
-        return self.templates.response("index.html", urls=urls)
+        api = request.path.startswith("/api/")
+        try:
+            endpoint, values = urls.match()
+            return getattr(self, f"on_{endpoint}")(request, urls, **values)
+        except InputError as error:
+            return self.error(urls, api, error.status, error.code, error.message)
+        except HTTPException as error:
+            response = self.error(urls, api, error.code, ERROR_CODES.get(error.code, "error"), error.description)
+            if error.code == 405:
+                response.headers["Allow"] = ", ".join(error.valid_methods or ())
+            return response
+        except Exception:
+            log.exception("diff viewer failed on %s %s", request.method, request.path)
+            return self.error(urls, api, 500, "internal", InternalServerError.description)
 
-    def on_health(self, request):
+    def error(self, urls, api, status, code, message):
+        if api:
+            body = json.dumps({"error": {"code": code, "message": message}})
+            return Response(body, status=status, mimetype="application/json")
+        titles = {413: "Too large", 404: "Not found", 405: "Method not allowed", 500: "Something went wrong"}
+        return self.page(
+            "error.html", status=status, urls=urls, title=titles.get(status, "Cannot compare"), message=message, code=code
+        )
+
+    def page(self, name, status=200, **context):
+        response = self.templates.response(name, status=status, **context)
+        response.headers.update(HTML_HEADERS)
+        return response
+
+    # ---- pages ----
+
+    def on_index(self, request, urls):
+        if request.method == "POST":
+            inp = self.form_input(request)
+            return self.diff_page(request, urls, inp)
+        return self.page("index.html", urls=urls, inp=inputs.DiffInput())
+
+    def on_compare(self, request, urls):
+        args = request.args
+        if refs.FETCH_HEADER in request.headers:
+            raise InputError("refused", "A compare page cannot fetch another compare page.")
+        options, view, lexer = inputs.options_from_fields(args.to_dict())
+        co_mounted = request.environ.get(sitewide.IN_PROCESS_CLIENT) is not None
+        origins = self.settings.DIFF_ALLOWED_ORIGINS
+        # Both references are checked before either is fetched.
+        left_ref = refs.check_ref("left", args.get("left", ""), origins, co_mounted)
+        right_ref = refs.check_ref("right", args.get("right", ""), origins, co_mounted)
+        fields = {
+            "left": refs.fetch("left", left_ref, self.settings, request.environ),
+            "right": refs.fetch("right", right_ref, self.settings, request.environ),
+            "left_name": args.get("left_name") or left_ref.given,
+            "right_name": args.get("right_name") or right_ref.given,
+            **{name: args[name] for name in inputs.OPTION_FIELDS if name in args},
+        }
+        inp = inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES)
+        if args.get("format") == "patch":
+            return self.patch_response(inp)
+        query = {key: value for key, value in args.items() if key != "format"}
+        links = {
+            "patch": urls.build("compare", {**query, "format": "patch"}),
+            "unified": urls.build("compare", {**query, "view": "unified"}),
+            "side-by-side": urls.build("compare", {**query, "view": "side-by-side"}),
+        }
+        return self.diff_page(request, urls, inp, refs=(left_ref, right_ref), links=links)
+
+    def diff_page(self, request, urls, inp, refs=None, links=None):
+        page = diffpage.build(inp, self.settings, request.environ)
+        return self.page("diff.html", urls=urls, inp=inp, page=page, refs=refs, links=links)
+
+    # ---- API ----
+
+    def on_api_diff(self, request, urls):
+        inp, output = self.api_input(request)
+        if output == "patch":
+            return self.patch_response(inp)
+        diff = diff_texts(inp.left, inp.right, inp.options)
+        return Response(json.dumps(diff.to_dict(), ensure_ascii=False), mimetype="application/json")
+
+    def on_api_patch(self, request, urls):
+        inp, _ = self.api_input(request)
+        return self.patch_response(inp)
+
+    def api_input(self, request):
+        """A DiffInput and the output format (json or patch) from a JSON or form body."""
+        if request.mimetype == "application/json":
+            try:
+                fields = json.loads(request.get_data(cache=False))
+            except ValueError:
+                raise InputError("bad_request", "The body is not valid JSON (UTF-8).") from None
+            if not isinstance(fields, dict):
+                raise InputError("bad_request", "The body must be a JSON object.")
+            unknown = sorted(set(fields) - set(inputs.API_FIELDS))
+            if unknown:
+                raise InputError("bad_request", f"Unknown field {unknown[0][:40]!r}. Fields: {', '.join(inputs.API_FIELDS)}.")
+            inp = inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES)
+        else:
+            inp = self.form_input(request)
+            fields = request.form
+        output = fields.get("format") or request.args.get("format") or "json"
+        if output not in ("json", "patch"):
+            raise InputError("bad_request", "format must be json or patch.")
+        return inp, output
+
+    def form_input(self, request):
+        """A DiffInput from a form; a chosen file wins over its side's text box."""
+        fields = request.form.to_dict()
+        for side in ("left", "right"):
+            upload = request.files.get(f"{side}_file")
+            if upload is not None and upload.filename:
+                data = upload.stream.read(self.settings.DIFF_MAX_BYTES + 1)
+                fields[side] = inputs.decode_upload(side, data, self.settings.DIFF_MAX_BYTES)
+                if not fields.get(f"{side}_name"):
+                    fields[f"{side}_name"] = upload_name(upload.filename)
+        return inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES)
+
+    def patch_response(self, inp):
+        left_name, right_name = inp.patch_names
+        text = unified_diff(inp.left, inp.right, inp.options, left_name, right_name)
+        response = Response(text, mimetype="text/x-diff")
+        response.headers["Content-Disposition"] = f'attachment; filename="{patch_filename(inp)}"'
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def on_health(self, request, urls):
         return Response('{"status": "ok"}', mimetype="application/json")
+
+
+def upload_name(filename):
+    """A browser's file name as a display name: its last path part, printable, bounded."""
+    name = re.split(r"[/\\]", filename)[-1]
+    return "".join(c for c in name if c.isprintable())[: inputs.MAX_NAME]
+
+
+def patch_filename(inp):
+    base = (inp.right_name or inp.left_name).rstrip("/").rsplit("/", 1)[-1]
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._")[:80]
+    return f"{base or 'diff'}.patch"

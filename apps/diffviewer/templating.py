@@ -20,6 +20,8 @@ class Templates:
     def stream(self, name, **context):
         context.setdefault("site_nav", sitewide.nav_links())
         context.setdefault("site_stylesheet", sitewide.stylesheet())
+        script_root = context["urls"].script_name.rstrip("/")
+        context.setdefault("static_url", lambda name: f"{script_root}/static/{name}")
         template = self.loader.load(name)
         return template.generate(**context)
 

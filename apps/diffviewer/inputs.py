@@ -1,0 +1,134 @@
+"""What a visitor asked to compare: form, query or JSON fields checked into one ``DiffInput``.
+
+Every entry point (the form, ``/compare``, the JSON and form API) goes through ``from_fields``
+so the same words mean the same thing everywhere, and a bad value becomes an ``InputError``
+that says which field is wrong.
+"""
+
+from dataclasses import dataclass, field
+
+from apps.diffviewer.core import WHITESPACE_MODES, DiffOptions
+
+VIEWS = ("unified", "side-by-side")
+OPTION_FIELDS = ("context", "whitespace", "ignore_blank_lines", "word_diff", "view", "lexer")
+API_FIELDS = ("left", "right", "left_name", "right_name", "format") + OPTION_FIELDS
+MAX_CONTEXT = 10_000
+MAX_NAME = 255
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+class InputError(Exception):
+    """A request the diff viewer cannot serve; ``code`` and ``status`` go to the client."""
+
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+@dataclass(frozen=True)
+class DiffInput:
+    left: str = ""
+    right: str = ""
+    left_name: str = ""
+    right_name: str = ""
+    options: DiffOptions = field(default_factory=DiffOptions)
+    view: str = "unified"
+    lexer: str = ""
+
+    @property
+    def patch_names(self):
+        """The ``---``/``+++`` names of the patch: the given names, else git's a/ and b/."""
+        return self.left_name or "a", self.right_name or "b"
+
+
+def options_from_fields(fields):
+    """DiffOptions, view and lexer from a mapping of strings (forms) or JSON values."""
+    context = fields.get("context", "")
+    if context == "":
+        context = 3
+    elif context in (None, "all", "whole"):
+        context = None  # the whole file
+    elif isinstance(context, str) and context.isascii() and context.isdigit():
+        context = int(context)
+    if context is not None and (type(context) is not int or not 0 <= context <= MAX_CONTEXT):
+        raise InputError("bad_request", f"context must be a whole number from 0 to {MAX_CONTEXT}, or \"all\" for the whole file.")
+    whitespace = fields.get("whitespace")
+    if whitespace in ("", "none", None):
+        whitespace = None
+    if whitespace not in WHITESPACE_MODES:
+        raise InputError("bad_request", "whitespace must be one of none, all, amount, eol.")
+    view = fields.get("view") or "unified"
+    if view not in VIEWS:
+        raise InputError("bad_request", "view must be unified or side-by-side.")
+    lexer = _name(fields, "lexer", 100)
+    options = DiffOptions(
+        context=context,
+        whitespace=whitespace,
+        ignore_blank_lines=_flag(fields, "ignore_blank_lines", False),
+        word_diff=_flag(fields, "word_diff", True),
+    )
+    return options, view, lexer
+
+
+def from_fields(fields, max_bytes):
+    """A DiffInput from already decoded fields (``left``/``right`` text, names, options)."""
+    texts = {}
+    for side in ("left", "right"):
+        text = fields.get(side, "")
+        if text is None:
+            text = ""
+        if not isinstance(text, str):
+            raise InputError("bad_request", f"{side} must be a string.")
+        check_size(side, text.encode("utf-8", "surrogatepass"), max_bytes)
+        texts[side] = text
+    options, view, lexer = options_from_fields(fields)
+    return DiffInput(
+        left=texts["left"],
+        right=texts["right"],
+        left_name=_name(fields, "left_name", MAX_NAME),
+        right_name=_name(fields, "right_name", MAX_NAME),
+        options=options,
+        view=view,
+        lexer=lexer,
+    )
+
+
+def check_size(side, data: bytes, max_bytes):
+    if len(data) > max_bytes:
+        raise InputError(
+            "too_large",
+            f"The {side} text is {len(data):,} bytes; the limit is {max_bytes:,} bytes per side.",
+            413,
+        )
+
+
+def decode_upload(side, data: bytes, max_bytes):
+    """An uploaded file's bytes as text: UTF-8 (a BOM is kept as text), else a clear error."""
+    check_size(side, data, max_bytes)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            "bad_request",
+            f"The {side} file is not valid UTF-8 text (byte {error.start}); save it as UTF-8 and try again.",
+        ) from None
+
+
+def _flag(fields, name, default):
+    value = fields.get(name)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in TRUE + FALSE:
+        return value.lower() in TRUE
+    raise InputError("bad_request", f"{name} must be true or false.")
+
+
+def _name(fields, name, limit):
+    value = fields.get(name) or ""
+    if not isinstance(value, str):
+        raise InputError("bad_request", f"{name} must be a string.")
+    if len(value) > limit or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise InputError("bad_request", f"{name} must be at most {limit} characters, without line breaks or control characters.")
+    return value

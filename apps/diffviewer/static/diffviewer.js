@@ -1,0 +1,31 @@
+// Collapsed unchanged lines: a button shows or hides them; a link to a hidden line (#L12) opens its run.
+(function () {
+  "use strict";
+
+  function toggle(button, open) {
+    var rows = document.getElementById(button.getAttribute("data-target"));
+    if (!rows) return;
+    if (!button.hasAttribute("data-label")) button.setAttribute("data-label", button.textContent);
+    rows.hidden = !open;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.textContent = open ? "Hide unchanged lines" : button.getAttribute("data-label");
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.expand");
+    if (button) toggle(button, button.getAttribute("aria-expanded") !== "true");
+  });
+
+  function reveal() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var rows = target && target.closest("tbody.collapsed");
+    if (!rows || !rows.hidden) return;
+    var button = document.querySelector('button.expand[data-target="' + rows.id + '"]');
+    if (button) toggle(button, true);
+    target.scrollIntoView({ block: "center" });
+  }
+
+  window.addEventListener("hashchange", reveal);
+  reveal();
+})();
