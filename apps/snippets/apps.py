@@ -2,7 +2,20 @@ from django.apps import AppConfig
 
 
 class SnippetsConfig(AppConfig):
+    """The paste site. Its options live here, one comment each; read them with
+    ``apps.get_app_config("snippets")``. Deployment values (limits, URLs) come from
+    ``config/settings.py``."""
+
     name = "apps.snippets"
     label = "snippets"
     verbose_name = "Snippets"
     default_auto_field = "django.db.models.BigAutoField"
+
+    highlight_timeout = 3.0  # seconds to wait for the highlighter before showing plain text
+    catalog_ttl = 300  # seconds the highlighter's lexer and style lists are reused
+    catalog_retry = 30  # seconds before asking again after the highlighter did not answer
+    rendering_ttl = 7 * 24 * 3600  # seconds a highlighted rendering stays in the cache
+    default_style = "default"  # Pygments style of a visitor who never picked one
+    style_cookie = "snippets_style"  # the cookie that remembers a visitor's style
+    my_snippets_limit = 50  # how many of a visitor's snippets their session remembers
+    id_attempts = 5  # fresh ids tried when one is already taken

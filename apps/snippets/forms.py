@@ -1,26 +1,97 @@
+"""The create (and fork) form: paste or upload, describe, choose language and lifetime."""
+
 from django import forms
 from django.conf import settings
 
-from apps.snippets.models import Snippet
+from apps.snippets import creation, intake
 
 
-class SnippetForm(forms.ModelForm):
-    # Not stripped: the snippet is stored exactly as given, trailing newline and all.
-    content = forms.CharField(strip=False, widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}))
+class SnippetForm(forms.Form):
+    content = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false", "autofocus": True}),
+    )
+    upload = forms.FileField(required=False, label="or upload a file")
+    title = forms.CharField(required=False, max_length=200)
+    filename = forms.CharField(required=False, max_length=255, label="File name")
+    lexer = forms.CharField(required=False, initial=intake.AUTO, label="Language")
+    expires = forms.ChoiceField(
+        choices=list(intake.EXPIRY_LABELS.items()), initial=intake.DEFAULT_EXPIRY, required=False, label="Expires"
+    )
+    burn = forms.BooleanField(required=False, label="Burn after reading (shown once, then deleted)")
+    # The honeypot: hidden from people by CSS, filled by bots that fill every field.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
-    class Meta:
-        model = Snippet
-        fields = ["title", "filename", "lexer", "content"]
+    def __init__(self, *args, environ=None, catalog=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ = environ
+        choices = [(intake.AUTO, "Auto-detect"), ("text", "Plain text")]
+        if catalog is not None and catalog.known:
+            choices += [
+                ((entry.get("aliases") or [entry["name"]])[0], entry["name"])
+                for entry in catalog.lexers
+                if entry.get("aliases") != ["text"]
+            ]
+        self.fields["lexer"].widget = forms.Select(choices=choices)
+        self.fields["lexer"].help_text = "Auto: from the file name, then the content, then plain text."
 
-    def clean_content(self):
-        content = self.cleaned_data["content"]
-        if not content.strip():
-            raise forms.ValidationError("The snippet is empty.")
-        if "\x00" in content:
-            raise forms.ValidationError("The snippet contains NUL bytes; only text can be shared.")
-        size = len(content.encode("utf-8", "surrogatepass"))
-        if size > settings.SNIPPET_MAX_BYTES:
-            raise forms.ValidationError(
-                f"The snippet is {size:,} bytes; the limit is {settings.SNIPPET_MAX_BYTES:,} bytes."
-            )
-        return content
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError("This field must be left empty.")
+        return ""
+
+    def clean_expires(self):
+        return self.cleaned_data["expires"] or intake.DEFAULT_EXPIRY
+
+    def clean_title(self):
+        return self.checked("title", self.cleaned_data["title"])
+
+    def clean_filename(self):
+        return self.checked("file name", self.cleaned_data["filename"])
+
+    def clean_lexer(self):
+        try:
+            return creation.lexer_choice(self.cleaned_data["lexer"], self.environ)
+        except intake.Refused as refused:
+            raise forms.ValidationError(refused.message) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        content = cleaned.get("content") or ""
+        if upload is not None:
+            if content.strip():
+                self.add_error("upload", "Paste the text or upload a file, not both.")
+                return cleaned
+            if upload.size > settings.SNIPPET_MAX_BYTES:
+                self.add_error(
+                    "upload",
+                    f"The file is {upload.size:,} bytes; the limit is {settings.SNIPPET_MAX_BYTES:,} bytes.",
+                )
+                return cleaned
+            try:
+                content = intake.decode_upload(upload.read())
+            except intake.Refused as refused:
+                self.add_error("upload", refused.message)
+                return cleaned
+            if not cleaned.get("filename") and "filename" not in self.errors:
+                cleaned["filename"] = self.checked("file name", upload.name or "")[:255]
+        try:
+            cleaned["content"] = intake.check_content(content)
+        except intake.Refused as refused:
+            self.add_error("upload" if upload is not None else "content", refused.message)
+        except forms.ValidationError as error:
+            self.add_error("content", error)
+        return cleaned
+
+    @staticmethod
+    def checked(name, value):
+        try:
+            return intake.check_text(name, value)
+        except intake.Refused as refused:
+            raise forms.ValidationError(refused.message) from None

@@ -1,6 +1,7 @@
 """A snippet: a piece of text someone shared, with its history (parent) and lifetime."""
 
 import hashlib
+import hmac
 import secrets
 
 from django.db import models
@@ -8,10 +9,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 ID_BYTES = 9  # 72 random bits, 12 URL-safe characters
+TOKEN_BYTES = 24  # delete tokens: 192 random bits
 
 
 def new_id():
     return secrets.token_urlsafe(ID_BYTES)
+
+
+def new_delete_token():
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token):
+    """Only this digest is stored: a leaked database does not let anyone delete."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class SnippetQuerySet(models.QuerySet):
@@ -22,6 +33,13 @@ class SnippetQuerySet(models.QuerySet):
     def expired(self, now=None):
         return self.filter(expires_at__lte=now or timezone.now())
 
+    def family(self, snippet_id):
+        """The snippet, its parent and its children, in one query and without content."""
+        parent_id = self.model.objects.filter(pk=snippet_id).values("parent_id")
+        return self.defer("content").filter(
+            models.Q(pk=snippet_id) | models.Q(parent_id=snippet_id) | models.Q(pk__in=parent_id)
+        )
+
 
 class Snippet(models.Model):
     id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
@@ -30,7 +48,9 @@ class Snippet(models.Model):
     )
     title = models.CharField(max_length=200, blank=True)
     filename = models.CharField(max_length=255, blank=True)
-    lexer = models.CharField(max_length=100, blank=True, help_text="Pygments lexer alias; empty: plain text")
+    lexer = models.CharField(
+        max_length=100, blank=True, help_text="Pygments lexer alias; empty: not decided yet (auto)"
+    )
     content = models.TextField()
     size = models.PositiveIntegerField(help_text="size of the content in bytes (UTF-8)")
     sha256 = models.CharField(max_length=64)
@@ -48,9 +68,10 @@ class Snippet(models.Model):
         return self.title or self.filename or self.id
 
     def save(self, *args, **kwargs):
-        data = self.content.encode("utf-8")
-        self.size = len(data)
-        self.sha256 = hashlib.sha256(data).hexdigest()
+        if "content" in self.__dict__:  # not deferred: keep size and digest in step with it
+            data = self.content.encode("utf-8")
+            self.size = len(data)
+            self.sha256 = hashlib.sha256(data).hexdigest()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -59,3 +80,14 @@ class Snippet(models.Model):
     @property
     def is_expired(self):
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    def set_delete_token(self):
+        """Give the snippet a new delete token; returns it (the only time it is known)."""
+        token = new_delete_token()
+        self.delete_token_hash = hash_token(token)
+        return token
+
+    def accepts_delete_token(self, token):
+        if not token or not self.delete_token_hash:
+            return False
+        return hmac.compare_digest(hash_token(token), self.delete_token_hash)

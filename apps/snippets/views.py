@@ -1,36 +1,247 @@
-"""Pages of the paste site: create, view, raw text; and the app's health check."""
+"""Pages of the paste site: create, view, raw, download, fork, delete, share, mine; health."""
 
+import re
+from urllib.parse import urlencode
+
+from django.apps import apps
+from django.contrib import messages
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_safe
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_safe
 
-from apps.snippets import highlighting
+from apps import sitewide
+from apps.snippets import catalog, creation, highlighting, lookup, ownership
 from apps.snippets.forms import SnippetForm
+from apps.snippets.lookup import answers_gone
 from apps.snippets.models import Snippet
 
+STYLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def create(request):
-    form = SnippetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        snippet = form.save()
-        return redirect(snippet)
-    return render(request, "snippets/create.html", {"form": form}, status=400 if form.errors else 200)
+    return snippet_form(request, parent=None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@answers_gone
+def fork(request, snippet_id):
+    parent = lookup.live(snippet_id)
+    if parent.burn_after_reading:
+        raise Http404("A burn-after-reading snippet cannot be forked.")
+    return snippet_form(request, parent=parent)
+
+
+def snippet_form(request, parent):
+    known = catalog.current(request.META)
+    if request.method == "POST":
+        form = SnippetForm(request.POST, request.FILES, environ=request.META, catalog=known)
+        if form.is_valid():
+            fields = form.cleaned_data
+            snippet, token = creation.create_snippet(
+                request.META,
+                content=fields["content"],
+                title=fields["title"],
+                filename=fields["filename"],
+                lexer=fields["lexer"],
+                expiry=fields["expires"],
+                burn=fields["burn"],
+                parent=parent,
+            )
+            ownership.remember(request, snippet.id, token)
+            if snippet.burn_after_reading:
+                return redirect("snippets:share", snippet.id)
+            return redirect(snippet)
+    else:
+        initial = {}
+        if parent is not None:
+            initial = {
+                "content": parent.content,
+                "title": parent.title,
+                "filename": parent.filename,
+                "lexer": parent.lexer or "auto",
+            }
+        form = SnippetForm(initial=initial, environ=request.META, catalog=known)
+    context = {"form": form, "parent": parent}
+    return render(request, "snippets/create.html", context, status=400 if form.errors else 200)
 
 
 @require_safe
+@answers_gone
 def detail(request, snippet_id):
-    snippet = get_object_or_404(Snippet.objects.alive(), pk=snippet_id)
-    rendering = highlighting.highlight(snippet, request.META)
-    return render(request, "snippets/detail.html", {"snippet": snippet, "rendering": rendering})
+    family = list(Snippet.objects.family(snippet_id))
+    snippet = next((s for s in family if s.pk == snippet_id), None)
+    if snippet is None:
+        raise Http404("No such snippet.")
+    if snippet.is_expired:
+        raise lookup.Gone
+    if snippet.burn_after_reading:
+        return burned_page(request, snippet_id)
+    known = catalog.current(request.META)
+    style, picked = chosen_style(request, known)
+    rendering = highlighting.render(snippet, request.META, style)
+    parent = next((s for s in family if s.pk == snippet.parent_id and s.pk != snippet.pk), None)
+    if parent is not None and (parent.is_expired or parent.burn_after_reading):
+        parent = None
+    children = [
+        s for s in family
+        if s.parent_id == snippet.pk and s.pk != snippet.pk and not s.is_expired and not s.burn_after_reading
+    ]
+    context = {
+        "snippet": snippet,
+        "rendering": rendering,
+        "parent": parent,
+        "children": children,
+        "compare_url": compare_url(parent, snippet),
+        "style": style,
+        "styles": known.styles or (style,),
+        "style_css": style_css(style),
+        "owner_token": ownership.token_for(request, snippet.pk),
+        "fresh": ownership.take_fresh(request, snippet.pk),
+    }
+    response = render(request, "snippets/detail.html", context)
+    if picked:
+        response.set_cookie(
+            apps.get_app_config("snippets").style_cookie,
+            style,
+            max_age=365 * 24 * 3600,
+            path=reverse("snippets:create"),
+            samesite="Lax",
+        )
+    return response
+
+
+def burned_page(request, snippet_id):
+    """The one showing of a burn-after-reading snippet: read, delete, render uncached."""
+    snippet = lookup.burn(snippet_id)
+    if snippet is None:
+        raise Http404("No such snippet.")
+    style, _ = chosen_style(request, catalog.current(request.META))
+    ownership.forget(request, snippet.pk)
+    context = {
+        "snippet": snippet,
+        "rendering": highlighting.render(snippet, request.META, style, use_cache=False),
+        "burned": True,
+        "style": style,
+        "styles": (style,),
+        "style_css": style_css(style),
+    }
+    response = render(request, "snippets/detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def chosen_style(request, known):
+    """(style, picked now): ``?style=`` (remembered in a cookie), else the cookie, else the default."""
+    config = apps.get_app_config("snippets")
+    for value, picked in ((request.GET.get("style"), True), (request.COOKIES.get(config.style_cookie), False)):
+        if value and STYLE_NAME.fullmatch(value) and (not known.styles or value in known.styles):
+            return value, picked
+    return config.default_style, False
+
+
+def style_css(style):
+    return sitewide.public_url("highlighter", f"/styles/{style}.css?selector=.highlight")
+
+
+def compare_url(parent, snippet):
+    if parent is None:
+        return None
+    query = urlencode(
+        {"left": reverse("snippets:raw", args=[parent.pk]), "right": reverse("snippets:raw", args=[snippet.pk])}
+    )
+    return sitewide.public_url("diffviewer", "/compare?" + query)
 
 
 @require_safe
+@answers_gone
 def raw(request, snippet_id):
-    snippet = get_object_or_404(Snippet.objects.alive(), pk=snippet_id)
-    response = HttpResponse(snippet.content, content_type="text/plain; charset=utf-8")
-    response["X-Content-Type-Options"] = "nosniff"
+    snippet = read(snippet_id)
+    return text_response(request, snippet)
+
+
+@require_safe
+@answers_gone
+def download(request, snippet_id):
+    snippet = read(snippet_id)
+    response = text_response(request, snippet)
+    response["Content-Disposition"] = content_disposition_header(True, download_name(snippet))
     return response
+
+
+def read(snippet_id):
+    """The snippet with its content, for raw and download; reading a burn snippet burns it."""
+    snippet = lookup.live(snippet_id)
+    if snippet.burn_after_reading:
+        snippet = lookup.burn(snippet_id)
+        if snippet is None:
+            raise Http404("No such snippet.")
+    return snippet
+
+
+def text_response(request, snippet):
+    etag = f'"{snippet.sha256}"'
+    if not snippet.burn_after_reading and etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(snippet.content, content_type="text/plain; charset=utf-8")
+    response["ETag"] = etag
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store" if snippet.burn_after_reading else "public, max-age=60"
+    return response
+
+
+def download_name(snippet):
+    """The file name for a download: the last path part, no control characters."""
+    name = re.split(r"[/\\]", snippet.filename)[-1] if snippet.filename else ""
+    name = "".join(ch for ch in name if ch.isprintable()).strip().strip(".")
+    return name[:255] or f"{snippet.pk}.txt"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@answers_gone
+def delete(request, snippet_id):
+    snippet = lookup.live(snippet_id, Snippet.objects.defer("content"))
+    owner_token = ownership.token_for(request, snippet.pk)
+    error = None
+    if request.method == "POST":
+        token = request.POST.get("token", "").strip() or owner_token
+        if snippet.accepts_delete_token(token):
+            Snippet.objects.filter(pk=snippet.pk).delete()
+            ownership.forget(request, snippet.pk)
+            messages.success(request, "The snippet was deleted.")
+            return redirect("snippets:create")
+        error = "That delete token does not match this snippet."
+    context = {"snippet": snippet, "owner_token": owner_token, "error": error}
+    return render(request, "snippets/delete.html", context, status=403 if error else 200)
+
+
+@require_safe
+def share(request, snippet_id):
+    """What the creator of a burn-after-reading snippet sees instead of it: the link to pass on."""
+    snippet = Snippet.objects.defer("content").filter(pk=snippet_id, burn_after_reading=True).first()
+    if snippet is None or snippet.is_expired:
+        raise Http404("No such snippet, or it has already been read.")
+    context = {
+        "snippet": snippet,
+        "link": request.build_absolute_uri(snippet.get_absolute_url()),
+        "owner_token": ownership.token_for(request, snippet.pk),
+        "fresh": ownership.take_fresh(request, snippet.pk),
+    }
+    response = render(request, "snippets/share.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def mine(request):
+    ids = ownership.owned_ids(request)
+    found = {s.pk: s for s in Snippet.objects.alive().defer("content").filter(pk__in=ids)}
+    return render(request, "snippets/mine.html", {"snippets": [found[i] for i in ids if i in found]})
 
 
 @require_safe

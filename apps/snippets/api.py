@@ -1,0 +1,198 @@
+"""The curl API: create, read and delete snippets without a browser.
+
+``curl -F 'content=<-' SITE/api/snippets`` and friends. Token-based and CSRF-exempt (no
+cookies are read or set); errors are ``{"error": {"code", "message"}}`` like the
+highlighter's. Text fields must be UTF-8: they are decoded here, strictly, instead of
+Django's lenient decoding, which would silently turn bad bytes into U+FFFD.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from apps.snippets import creation, intake
+from apps.snippets.models import Snippet
+
+TEXT_FIELDS = ("title", "filename", "lexer", "expires", "burn")
+BYTES_ENCODING = "iso-8859-1"  # decodes every byte to one character, so the bytes can be recovered
+
+
+def json_api(view):
+    """Mark a view as answering JSON (the site's middleware answers it in JSON too)."""
+    view.answers_json = True
+    return view
+
+
+def answers_json(view):
+    return getattr(view, "answers_json", False)
+
+
+def error(code, message, status):
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+@json_api
+@csrf_exempt
+def snippets(request):
+    if request.method != "POST":
+        response = error("method_not_allowed", "POST a snippet here.", 405)
+        response["Allow"] = "POST"
+        return response
+    try:
+        fields = submitted(request)
+        lexer = creation.lexer_choice(fields.get("lexer"), request.META)
+        intake.check_expiry(fields.get("expires"))
+        snippet, token = creation.create_snippet(
+            request.META,
+            content=intake.check_content(fields["content"]),
+            title=intake.check_text("title", fields.get("title", ""))[:200],
+            filename=intake.check_text("file name", fields.get("filename", ""))[:255],
+            lexer=lexer,
+            expiry=fields.get("expires"),
+            burn=fields.get("burn", False),
+        )
+    except intake.Refused as refused:
+        return error(refused.code, refused.message, refused.status)
+    url = request.build_absolute_uri(snippet.get_absolute_url())
+    if request.get_preferred_type(["application/json", "text/plain"]) == "text/plain":
+        response = HttpResponse(url + "\n", content_type="text/plain; charset=utf-8", status=201)
+    else:
+        response = JsonResponse(
+            {
+                "id": snippet.pk,
+                "url": url,
+                "raw_url": request.build_absolute_uri(reverse("snippets:raw", args=[snippet.pk])),
+                "delete_token": token,
+                "lexer": snippet.lexer or intake.AUTO,
+                "expires_at": snippet.expires_at.isoformat() if snippet.expires_at else None,
+            },
+            status=201,
+        )
+    response["Location"] = url
+    response["X-Delete-Token"] = token
+    return response
+
+
+@json_api
+@csrf_exempt
+def snippet(request, snippet_id):
+    if request.method not in ("GET", "HEAD", "DELETE"):
+        response = error("method_not_allowed", "GET or DELETE a snippet here.", 405)
+        response["Allow"] = "GET, HEAD, DELETE"
+        return response
+    found = Snippet.objects.defer("content").filter(pk=snippet_id).first()
+    if found is None:
+        return error("not_found", "No such snippet.", 404)
+    if request.method == "DELETE":
+        return delete(request, found)  # an expired snippet can still be deleted by its owner
+    if found.is_expired:
+        return error("gone", "This snippet has expired.", 410)
+    return JsonResponse(describe(request, found))
+
+
+def delete(request, found):
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "token" or not token.strip():
+        response = error("unauthorized", "Send the delete token: Authorization: Token <delete_token>.", 401)
+        response["WWW-Authenticate"] = "Token"
+        return response
+    if not found.accepts_delete_token(token.strip()):
+        return error("forbidden", "That delete token does not match this snippet.", 403)
+    Snippet.objects.filter(pk=found.pk).delete()
+    return HttpResponse(status=204)
+
+
+def describe(request, found):
+    """A snippet's metadata; the content is at raw_url (reading it burns a burn snippet)."""
+    return {
+        "id": found.pk,
+        "url": request.build_absolute_uri(found.get_absolute_url()),
+        "raw_url": request.build_absolute_uri(reverse("snippets:raw", args=[found.pk])),
+        "title": found.title,
+        "filename": found.filename,
+        "lexer": found.lexer or intake.AUTO,
+        "size": found.size,
+        "sha256": found.sha256,
+        "created_at": found.created_at.isoformat(),
+        "expires_at": found.expires_at.isoformat() if found.expires_at else None,
+        "burn_after_reading": found.burn_after_reading,
+        "parent": found.parent_id,
+    }
+
+
+def submitted(request):
+    """The fields of a create request (JSON, form, multipart or a plain text body) as text."""
+    try:
+        if request.content_type == "application/json":
+            return from_json(request.body)
+        if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            return from_form(request)
+        return {"content": intake.decode_upload(request.body)}
+    except RequestDataTooBig:
+        raise intake.Refused(
+            f"The request is larger than the {request_limit():,}-byte limit.", status=413, code="too_large"
+        ) from None
+
+
+def request_limit():
+    return settings.SNIPPET_MAX_BYTES
+
+
+def from_json(body):
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise intake.Refused("The JSON body is not UTF-8.", code="invalid_utf8") from None
+    except ValueError as problem:
+        raise intake.Refused(f"The body is not valid JSON: {problem}.") from None
+    if not isinstance(data, dict):
+        raise intake.Refused('The JSON body must be an object: {"content": "..."}.')
+    fields = {}
+    for name in ("content", *TEXT_FIELDS):
+        value = data.get(name)
+        if value is None:
+            continue
+        if name == "burn":
+            if not isinstance(value, bool):
+                raise intake.Refused("burn must be true or false.")
+        elif not isinstance(value, str):
+            raise intake.Refused(f"{name} must be a string.")
+        fields[name] = value
+    if "content" not in fields:
+        raise intake.Refused('The snippet is empty: send {"content": "..."}.', code="empty")
+    return fields
+
+
+def from_form(request):
+    request.encoding = BYTES_ENCODING
+    fields = {}
+    for name in ("content", *TEXT_FIELDS):
+        if name in request.POST:
+            fields[name] = utf8(request.POST[name], name)
+    upload = request.FILES.get("content")
+    if upload is not None:
+        if upload.size > request_limit():
+            raise intake.Refused(
+                f"The file is {upload.size:,} bytes; the limit is {request_limit():,} bytes.",
+                status=413,
+                code="too_large",
+            )
+        fields["content"] = intake.decode_upload(upload.read())
+        if not fields.get("filename") and upload.name:
+            fields["filename"] = utf8(upload.name, "file name")
+    if "content" not in fields:
+        raise intake.Refused("The snippet is empty: send a content field (curl -F 'content=<-').", code="empty")
+    if "burn" in fields:
+        fields["burn"] = fields["burn"].strip().lower() in ("1", "true", "yes", "on")
+    return fields
+
+
+def utf8(value, name):
+    try:
+        return value.encode(BYTES_ENCODING).decode("utf-8")
+    except UnicodeDecodeError:
+        raise intake.Refused(f"The {name} is not UTF-8 text.", code="invalid_utf8") from None

@@ -1,0 +1,43 @@
+"""Finding a snippet that may be shown: missing is 404, expired is 410 at once."""
+
+import functools
+
+from django.http import Http404
+from django.shortcuts import render
+
+from apps.snippets.models import Snippet
+
+
+class Gone(Exception):
+    """The snippet existed but has expired (the cleanup command has not removed it yet)."""
+
+
+def live(snippet_id, queryset=None):
+    snippet = (queryset if queryset is not None else Snippet.objects).filter(pk=snippet_id).first()
+    if snippet is None:
+        raise Http404("No such snippet.")
+    if snippet.is_expired:
+        raise Gone
+    return snippet
+
+
+def answers_gone(view):
+    """Turn ``Gone`` into a 410 page."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Gone:
+            return render(request, "snippets/gone.html", status=410)
+
+    return wrapped
+
+
+def burn(snippet_id):
+    """Read and delete a burn-after-reading snippet; only the first caller gets it (else None)."""
+    snippet = Snippet.objects.filter(pk=snippet_id, burn_after_reading=True).first()
+    if snippet is None:
+        return None
+    deleted, _ = Snippet.objects.filter(pk=snippet_id, burn_after_reading=True).delete()
+    return snippet if deleted else None

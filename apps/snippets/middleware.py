@@ -1,0 +1,60 @@
+"""Two failures answered plainly instead of with Django's generic pages.
+
+- A request body over the snippet limit is refused with 413 before anything reads it
+  (before the CSRF check, which would read it): JSON for the API, the form page with the
+  error for browsers.
+- A database that cannot be reached (``OperationalError``, ``InterfaceError``) is a 503
+  page saying so (JSON for the API), not a 500 and a traceback in the log.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
+
+from apps.snippets.api import answers_json
+from apps.snippets.api import error as json_error
+
+log = logging.getLogger(__name__)
+
+
+class RefuseOversizedBodies:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return None
+        message = f"The snippet is too large: the limit is {settings.SNIPPET_MAX_BYTES:,} bytes."
+        if answers_json(view):
+            return json_error("too_large", message, 413)
+        return render(request, "snippets/too_large.html", {"message": message}, status=413)
+
+
+class DatabaseUnavailable:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        log.error("database unavailable: %s: %s", type(exception).__name__, exception)
+        message = "The database is not available right now. Please try again in a minute."
+        match = getattr(request, "resolver_match", None)
+        if match is not None and answers_json(match.func):
+            response = json_error("database_unavailable", message, 503)
+        else:
+            response = render(request, "snippets/unavailable.html", {"message": message}, status=503)
+        response["Retry-After"] = "30"
+        return response
