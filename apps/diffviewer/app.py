@@ -12,6 +12,7 @@ Pages answer errors with an HTML page, the API with ``{"error": {"code", "messag
 import json
 import logging
 import re
+from urllib.parse import urlsplit
 
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import Map, Rule
@@ -56,7 +57,10 @@ class DiffViewer:
         request.max_content_length = self.settings.max_body_bytes
         request.max_form_memory_size = self.settings.max_body_bytes
         request.max_form_parts = 64
-        response = self.dispatch(request)
+        try:
+            response = self.dispatch(request)
+        finally:
+            request.close()  # uploaded files spooled to disk; their contents are already read
         return response(environ, start_response)
 
     def dispatch(self, request):
@@ -108,6 +112,9 @@ class DiffViewer:
         # Both references are checked before either is fetched.
         left_ref = refs.check_ref("left", args.get("left", ""), origins, co_mounted)
         right_ref = refs.check_ref("right", args.get("right", ""), origins, co_mounted)
+        for side, ref in (("left", left_ref), ("right", right_ref)):
+            if ref.in_process and urlsplit(ref.url).path.startswith(request.script_root + "/compare"):
+                raise refs.refused(side, "a compare page cannot fetch another compare page.")
         fields = {
             "left": refs.fetch("left", left_ref, self.settings, request.environ),
             "right": refs.fetch("right", right_ref, self.settings, request.environ),

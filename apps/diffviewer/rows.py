@@ -34,6 +34,7 @@ class Plan:
     blocks: list = field(default_factory=list)  # Gap, or a list of core Lines shown
     shown: int = 0  # lines in the page, hidden ones included
     total: int = 0  # lines the diff has (for the "too large" message)
+    hunks: int = 0  # runs of shown lines, as a unified diff with this context would have
     truncated: bool = False
 
 
@@ -62,6 +63,7 @@ def plan_collapsed(diff, context, cap):
     if hidden:
         plan.blocks.append(Gap(len(hidden), "", hidden, f"gap-{gaps + 1}"))
     _add_headers(plan.blocks)
+    plan.hunks = sum(1 for block in plan.blocks if not isinstance(block, Gap))
     return _capped(plan, cap)
 
 
@@ -74,6 +76,7 @@ def plan_hunks(diff, old_line_count, cap):
         plan.blocks.append(hunk.lines)
         plan.total += len(hunk.lines)
         next_old = start + hunk.old_count
+    plan.hunks = len(diff.hunks)
     if plan.blocks and old_line_count >= next_old:
         plan.blocks.append(Gap(old_line_count - next_old + 1, ""))
     return _capped(plan, cap)

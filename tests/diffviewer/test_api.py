@@ -1,0 +1,143 @@
+"""The HTTP API: POST /api/diff (JSON) and /api/diff.patch (text/x-diff), JSON or form bodies."""
+
+import json
+
+import pytest
+from werkzeug.test import Client
+
+from apps.diffviewer.core import DiffOptions, diff_texts, unified_diff
+
+
+def test_a_json_body_gives_the_plain_data_diff(client):
+    response = client.post("/diff/api/diff", json={"left": "a\nb\n", "right": "a\nc\n"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.json == diff_texts("a\nb\n", "a\nc\n").to_dict()
+    assert response.json["stats"] == {"added": 1, "deleted": 1, "hunks": 1, "identical": False}
+
+
+def test_every_option_is_passed_to_the_core(client):
+    fields = {"left": "x\n a\n\n", "right": "x\na\n", "context": None, "whitespace": "all",
+              "ignore_blank_lines": True, "word_diff": False}
+    response = client.post("/diff/api/diff", json=fields)
+    expected = diff_texts("x\n a\n\n", "x\na\n", DiffOptions(None, "all", True, False))
+    assert response.json == expected.to_dict()
+
+
+def test_context_all_means_the_whole_file(client):
+    left = "".join(f"{i}\n" for i in range(20))
+    right = left.replace("10\n", "ten\n")
+    hunks = client.post("/diff/api/diff", json={"left": left, "right": right, "context": "all"}).json["hunks"]
+    assert len(hunks) == 1 and len(hunks[0]["lines"]) == 21
+
+
+def test_a_form_body_is_accepted_too(client):
+    response = client.post("/diff/api/diff", data={"left": "a\n", "right": "b\n", "context": "0", "word_diff": "off"})
+    assert response.json == diff_texts("a\n", "b\n", DiffOptions(context=0, word_diff=False)).to_dict()
+
+
+def test_the_patch_endpoint_gives_a_downloadable_unified_diff(client):
+    fields = {"left": "é\nb\n", "right": "ü\nb", "left_name": "a/src/app.py", "right_name": "b/src/app.py"}
+    response = client.post("/diff/api/diff.patch", json=fields)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/x-diff; charset=utf-8"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="app.py.patch"'
+    assert response.get_data(as_text=True) == unified_diff("é\nb\n", "ü\nb", DiffOptions(), "a/src/app.py", "b/src/app.py")
+    assert "\\ No newline at end of file" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("where", ["json", "form", "query"])
+def test_format_patch_on_api_diff_gives_the_patch(client, where):
+    if where == "json":
+        response = client.post("/diff/api/diff", json={"left": "a\n", "right": "b\n", "format": "patch"})
+    elif where == "form":
+        response = client.post("/diff/api/diff", data={"left": "a\n", "right": "b\n", "format": "patch"})
+    else:
+        response = client.post("/diff/api/diff?format=patch", data={"left": "a\n", "right": "b\n"})
+    assert response.mimetype == "text/x-diff"
+    assert response.get_data(as_text=True) == "--- a\n+++ b\n@@ -1 +1 @@\n-a\n+b\n"
+
+
+def test_the_patch_file_name_is_safe_whatever_the_names(client):
+    response = client.post("/diff/api/diff.patch", json={"left": "a\n", "right": "b\n", "right_name": '../"evil"; x=<y>.sh'})
+    assert response.headers["Content-Disposition"] == 'attachment; filename="evil_x_y_.sh.patch"'
+    response = client.post("/diff/api/diff.patch", json={"left": "a\n", "right": "b\n"})
+    assert response.headers["Content-Disposition"] == 'attachment; filename="diff.patch"'
+
+
+def test_binary_input_is_reported_not_a_crash(client):
+    response = client.post("/diff/api/diff", json={"left": "a\0", "right": "b\0"})
+    assert response.status_code == 200
+    assert response.json["binary"] is True and response.json["hunks"] == []
+    patch = client.post("/diff/api/diff.patch", json={"left": "a\0", "right": "b\0"})
+    assert patch.get_data(as_text=True) == "Binary files a and b differ\n"
+
+
+def error_of(response, status, code):
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    assert set(response.json) == {"error"}
+    assert response.json["error"]["code"] == code
+    return response.json["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"left": 1, "right": "b"}, "left must be a string"),
+        ({"left": "a", "right": ["b"]}, "right must be a string"),
+        ({"left": "a", "right": "b", "context": -1}, "context must be"),
+        ({"left": "a", "right": "b", "context": 2.5}, "context must be"),
+        ({"left": "a", "right": "b", "context": True}, "context must be"),
+        ({"left": "a", "right": "b", "whitespace": "tabs"}, "whitespace must be"),
+        ({"left": "a", "right": "b", "ignore_blank_lines": "sometimes"}, "ignore_blank_lines must be"),
+        ({"left": "a", "right": "b", "word_diff": 1}, "word_diff must be"),
+        ({"left": "a", "right": "b", "left_name": 3}, "left_name must be a string"),
+        ({"left": "a", "right": "b", "right_name": "x\n+++ evil"}, "without line breaks"),
+        ({"left": "a", "right": "b", "format": "html"}, "format must be json or patch"),
+        ({"left": "a", "right": "b", "colour": "red"}, "Unknown field 'colour'"),
+        (["left", "right"], "must be a JSON object"),
+    ],
+)
+def test_wrong_types_and_values_are_400_bad_request(client, body, message):
+    assert message in error_of(client.post("/diff/api/diff", json=body), 400, "bad_request")
+
+
+@pytest.mark.parametrize("body", [b"{", b'{"left": "a",}', b"\xff\xfe", b""])
+def test_invalid_json_is_400_bad_request(client, body):
+    response = client.post("/diff/api/diff", data=body, content_type="application/json")
+    assert "not valid JSON" in error_of(response, 400, "bad_request")
+
+
+def test_a_side_over_the_limit_is_413_too_large(make_app):
+    client = Client(make_app(DIFF_MAX_BYTES=100))
+    response = client.post("/api/diff", json={"left": "é" * 51, "right": ""})
+    assert error_of(response, 413, "too_large") == "The left text is 102 bytes; the limit is 100 bytes per side."
+
+
+def test_a_body_over_the_total_limit_is_413_before_it_is_read(make_app):
+    client = Client(make_app(DIFF_MAX_BYTES=100))
+    response = client.post("/api/diff", data=json.dumps({"left": "x" * 10_000, "right": ""}), content_type="application/json")
+    error_of(response, 413, "too_large")
+
+
+def test_other_methods_are_405_with_allow_in_json(client):
+    response = client.get("/diff/api/diff")
+    error_of(response, 405, "method_not_allowed")
+    assert response.headers["Allow"] == "POST"
+
+
+def test_an_unknown_api_path_is_a_json_404(client):
+    error_of(client.post("/diff/api/nothing", json={}), 404, "not_found")
+
+
+def test_an_unexpected_failure_is_a_json_500_without_a_traceback(make_app, monkeypatch):
+    from apps.diffviewer import app as app_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(app_module, "diff_texts", broken)
+    response = Client(make_app()).post("/api/diff", json={"left": "a", "right": "b"})
+    message = error_of(response, 500, "internal")
+    assert "secret" not in message and "Traceback" not in response.get_data(as_text=True)
