@@ -7,6 +7,7 @@ Django's lenient decoding, which would silently turn bad bytes into U+FFFD.
 """
 
 import json
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -129,8 +130,10 @@ def submitted(request):
     try:
         if request.content_type == "application/json":
             return from_json(request.body)
-        if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            return from_form(request)
+        if request.content_type == "application/x-www-form-urlencoded":
+            return from_urlencoded(request.body)
+        if request.content_type == "multipart/form-data":
+            return from_multipart(request)
         return {"content": intake.decode_upload(request.body)}
     except RequestDataTooBig:
         raise intake.Refused(
@@ -167,7 +170,24 @@ def from_json(body):
     return fields
 
 
-def from_form(request):
+def from_urlencoded(body):
+    try:
+        pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise intake.Refused("The form body is not UTF-8 text.", code="invalid_utf8") from None
+    fields = {name: value for name, value in pairs if name in ("content", *TEXT_FIELDS)}
+    return form_fields(fields)
+
+
+def form_fields(fields):
+    if "content" not in fields:
+        raise intake.Refused("The snippet is empty: send a content field (curl -F 'content=<-').", code="empty")
+    if "burn" in fields:
+        fields["burn"] = fields["burn"].strip().lower() in ("1", "true", "yes", "on")
+    return fields
+
+
+def from_multipart(request):
     request.encoding = BYTES_ENCODING
     fields = {}
     for name in ("content", *TEXT_FIELDS):
@@ -184,11 +204,7 @@ def from_form(request):
         fields["content"] = intake.decode_upload(upload.read())
         if not fields.get("filename") and upload.name:
             fields["filename"] = utf8(upload.name, "file name")
-    if "content" not in fields:
-        raise intake.Refused("The snippet is empty: send a content field (curl -F 'content=<-').", code="empty")
-    if "burn" in fields:
-        fields["burn"] = fields["burn"].strip().lower() in ("1", "true", "yes", "on")
-    return fields
+    return form_fields(fields)
 
 
 def utf8(value, name):

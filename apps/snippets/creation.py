@@ -52,6 +52,7 @@ def create_snippet(environ, *, content, title="", filename="", lexer="", expiry=
     config = apps.get_app_config("snippets")
     now = timezone.now()
     snippet = Snippet(
+        id=new_id(),
         content=content,
         title=title,
         filename=filename,

@@ -8,6 +8,7 @@ it is unreachable, slow, or refuses the input, the snippet is shown as escaped p
 with a notice saying why.
 """
 
+import hashlib
 from dataclasses import asdict, dataclass
 
 import httpx
@@ -46,7 +47,9 @@ def render(snippet, environ, style, *, use_cache=True):
 
 
 def cache_key(snippet, style, version):
-    return f"snippets:render:{CACHE_FORMAT}:{snippet.id}:{snippet.sha256[:16]}:{snippet.lexer}:{style}:{version}"
+    # Hashed: the lexer name and version are free text, cache keys must be short and plain.
+    parts = "\0".join([snippet.id, snippet.sha256, snippet.lexer, style, version])
+    return f"snippets:render:{CACHE_FORMAT}:{hashlib.sha256(parts.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def highlight_fields(snippet, style):
