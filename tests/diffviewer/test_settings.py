@@ -1,0 +1,71 @@
+"""create_app(config): code defaults, then the environment, then config — checked at start-up."""
+
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from apps.diffviewer import create_app, settings
+from tests.servers import ROOT, free_port, running
+
+
+def test_defaults():
+    loaded = settings.load({}, environ={})
+    assert loaded.DIFF_MAX_BYTES == 2 * 1024 * 1024
+    assert loaded.DIFF_MAX_RENDER_LINES == 20_000
+    assert loaded.DIFF_ALLOWED_ORIGINS == ()
+
+
+def test_the_environment_overrides_defaults_and_config_overrides_both():
+    environ = {"DIFF_MAX_BYTES": "1000", "DIFF_ALLOWED_ORIGINS": "HTTP://127.0.0.1:8000/, https://paste.example.com:443",
+               "DIFF_HIGHLIGHT_TIMEOUT": "0.5", "DIFF_MAX_RENDER_LINES": "10"}
+    loaded = settings.load({"DIFF_MAX_RENDER_LINES": 99}, environ=environ)
+    assert loaded.DIFF_MAX_BYTES == 1000 and loaded.DIFF_HIGHLIGHT_TIMEOUT == 0.5
+    assert loaded.DIFF_ALLOWED_ORIGINS == ("http://127.0.0.1:8000", "https://paste.example.com")
+    assert loaded.DIFF_MAX_RENDER_LINES == 99
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("DIFF_MAX_BYTES", "2MB", "DIFF_MAX_BYTES='2MB' is not a whole number"),
+        ("DIFF_MAX_BYTES", "0", "must be greater than 0"),
+        ("DIFF_MAX_RENDER_LINES", "-5", "must be greater than 0"),
+        ("DIFF_HIGHLIGHT_TIMEOUT", "soon", "is not a number"),
+        ("DIFF_ALLOWED_ORIGINS", "paste.example.com", "is not an origin"),
+        ("DIFF_ALLOWED_ORIGINS", "http://user@host", "is not an origin"),
+        ("DIFF_ALLOWED_ORIGINS", "https://host/path", "is not an origin"),
+        ("DIFF_ALLOWED_ORIGINS", "file:///etc", "is not an origin"),
+        ("DEBUG", "perhaps", "is not a boolean"),
+    ],
+)
+def test_a_bad_value_fails_at_start_up_naming_the_variable(monkeypatch, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(settings.SettingsError, match=message):
+        create_app()
+
+
+def test_an_unknown_config_key_is_an_error():
+    with pytest.raises(settings.SettingsError, match="Unknown diff viewer setting 'MAX_BYTES'"):
+        create_app({"MAX_BYTES": 1})
+
+
+def test_python_m_apps_diffviewer_serves_pages_and_static_files(tmp_path):
+    """The standalone command: run_simple, its own static files, no composite."""
+    port = free_port()
+    command = f"{sys.executable} -m apps.diffviewer --no-reload --port {port}"
+    with running(command, {"PATH": "/usr/bin:/bin"}, port, tmp_path / "log", ready_path="/_health", timeout=30):
+        base = f"http://127.0.0.1:{port}"
+        assert 'href="/static/diffviewer.css"' in httpx.get(base + "/").text
+        assert httpx.get(base + "/static/diffviewer.css").status_code == 200
+        assert httpx.get(base + "/static/diffviewer.js").status_code == 200
+        patch = httpx.post(base + "/api/diff.patch", json={"left": "a\n", "right": "b\n"})
+        assert patch.text == "--- a\n+++ b\n@@ -1 +1 @@\n-a\n+b\n"
+
+
+def test_a_bad_setting_stops_the_standalone_command_with_a_message():
+    result = subprocess.run([sys.executable, "-m", "apps.diffviewer", "--no-reload"], cwd=ROOT, capture_output=True,
+                            text=True, env={"PATH": "/usr/bin:/bin", "DIFF_MAX_BYTES": "lots"}, timeout=30)
+    assert result.returncode != 0
+    assert "DIFF_MAX_BYTES='lots' is not a whole number" in result.stderr
