@@ -1,0 +1,71 @@
+"""The diff page in headless Chromium: folded lines expand, and a link to a folded line opens it."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.servers import free_port, migrate, procfile_command, running, site_environment
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+NUMBERED = "".join(f"line {i}\n" for i in range(1, 101))
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    data = tmp_path_factory.mktemp("browser-site")
+    env = site_environment(data)
+    migrate(env)
+    port = free_port()
+    with running(procfile_command(), env, port, data / "gunicorn.log"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def page(site_url):
+    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium) if chromium else p.chromium.launch()
+        yield browser.new_page()
+        browser.close()
+
+
+def submit(page, site_url, left, right):
+    page.goto(site_url + "/diff/")
+    page.fill('textarea[name="left"]', left)
+    page.fill('textarea[name="right"]', right)
+    page.click('button[type="submit"]')
+    page.wait_for_selector("table.diff")
+
+
+def test_folded_lines_expand_and_fold_again(page, site_url):
+    submit(page, site_url, NUMBERED, NUMBERED.replace("line 50\n", "fifty\n"))
+    assert not page.is_visible("#L10")
+    page.click("text=Show 46 unchanged lines")
+    assert page.is_visible("#L10")
+    page.click("text=Hide unchanged lines")
+    assert not page.is_visible("#L10")
+
+
+def test_a_link_to_a_folded_line_opens_its_run(page, site_url):
+    submit(page, site_url, NUMBERED, NUMBERED.replace("line 50\n", "fifty\n"))
+    page.evaluate("location.hash = '#R80'")
+    page.wait_for_selector("#R80", state="visible")
+
+
+def test_scripts_in_the_texts_do_not_run(page, site_url):
+    messages = []
+    page.on("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    submit(page, site_url, "<script>alert(1)</script>\n", "<img src=x onerror=alert(2)>\n")
+    assert page.inner_text("td.code >> nth=0") == "<script>alert(1)</script>"
+    assert messages == []
+
+
+def test_the_patch_downloads_from_the_diff_page(page, site_url):
+    submit(page, site_url, "a\n", "b\n")
+    with page.expect_download() as download:
+        page.click("text=Download .patch")
+    assert download.value.suggested_filename == "diff.patch"
+    assert Path(download.value.path()).read_text() == "--- a\n+++ b\n@@ -1 +1 @@\n-a\n+b\n"
