@@ -118,8 +118,8 @@ class DiffViewer:
         fields = {
             "left": refs.fetch("left", left_ref, self.settings, request.environ),
             "right": refs.fetch("right", right_ref, self.settings, request.environ),
-            "left_name": args.get("left_name") or left_ref.given,
-            "right_name": args.get("right_name") or right_ref.given,
+            "left_name": args.get("left_name") or left_ref.given[: inputs.MAX_NAME],
+            "right_name": args.get("right_name") or right_ref.given[: inputs.MAX_NAME],
             **{name: args[name] for name in inputs.OPTION_FIELDS if name in args},
         }
         inp = inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES)
@@ -172,10 +172,13 @@ class DiffViewer:
         return inp, output
 
     def form_input(self, request):
-        """A DiffInput from a form; a chosen file wins over its side's text box."""
+        """A DiffInput from a form; a chosen file wins over its side's text box.
+
+        A file sent under the side's own name (``curl -F left=@old.txt``) counts as an upload.
+        """
         fields = request.form.to_dict()
         for side in ("left", "right"):
-            upload = request.files.get(f"{side}_file")
+            upload = request.files.get(f"{side}_file") or request.files.get(side)
             if upload is not None and upload.filename:
                 data = upload.stream.read(self.settings.DIFF_MAX_BYTES + 1)
                 fields[side] = inputs.decode_upload(side, data, self.settings.DIFF_MAX_BYTES)

@@ -101,7 +101,7 @@ class Origin(BaseHTTPRequestHandler):
                 pass
             self.close_connection = True
             return
-        status, mimetype, body = self.routes.get(self.path, (404, "text/plain", b"?"))
+        status, mimetype, body = self.routes.get(self.path.split("?")[0], (404, "text/plain", b"?"))
         self.send_response(status)
         self.send_header("Content-Type", mimetype)
         self.send_header("Content-Length", str(len(body)))

@@ -141,3 +141,14 @@ def test_an_unexpected_failure_is_a_json_500_without_a_traceback(make_app, monke
     response = Client(make_app()).post("/api/diff", json={"left": "a", "right": "b"})
     message = error_of(response, 500, "internal")
     assert "secret" not in message and "Traceback" not in response.get_data(as_text=True)
+
+
+def test_files_can_be_uploaded_under_the_sides_own_names(client):
+    """What ``curl -F left=@old.txt -F right=@new.txt`` sends."""
+    import io
+
+    response = client.post("/diff/api/diff.patch", data={
+        "left": (io.BytesIO(b"a\n"), "old.txt"), "right": (io.BytesIO(b"b\n"), "new.txt"),
+    }, content_type="multipart/form-data")
+    assert response.get_data(as_text=True) == "--- old.txt\n+++ new.txt\n@@ -1 +1 @@\n-a\n+b\n"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="new.txt.patch"'

@@ -182,3 +182,10 @@ def test_compare_cannot_fetch_compare(client):
     response = compare(client, "/diff", left=inner, right=inner)
     assert response.status_code == 400
     assert "cannot fetch another compare page" in response.get_data(as_text=True)
+
+
+def test_a_long_reference_still_names_its_side(allowed, origin):
+    ref = f"{origin.url}/a.txt?" + "x" * 1000
+    response = compare(allowed, left=ref, right=f"{origin.url}/b.txt", format="patch")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).startswith(f"--- {ref[:255]}\n")
