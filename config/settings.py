@@ -89,7 +89,7 @@ def database_from_url(url):
         # Several gunicorn workers write at once: WAL lets readers run beside the writer,
         # IMMEDIATE transactions take the write lock up front instead of failing mid-way,
         # and the busy timeout waits for it rather than raising "database is locked".
-        config["CONN_MAX_AGE"] = 0
+        config["CONN_MAX_AGE"] = None
         config["CONN_HEALTH_CHECKS"] = False
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",

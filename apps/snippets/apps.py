@@ -15,7 +15,13 @@ class SnippetsConfig(AppConfig):
     catalog_ttl = 300  # seconds the highlighter's lexer and style lists are reused
     catalog_retry = 30  # seconds before asking again after the highlighter did not answer
     rendering_ttl = 7 * 24 * 3600  # seconds a highlighted rendering stays in the cache
+    page_cache_bytes = 64 * 1024 * 1024  # memory per process for whole rendered snippet pages
     default_style = "default"  # Pygments style of a visitor who never picked one
     style_cookie = "snippets_style"  # the cookie that remembers a visitor's style
     my_snippets_limit = 50  # how many of a visitor's snippets their session remembers
     id_attempts = 5  # fresh ids tried when one is already taken
+
+    def ready(self):
+        from apps.snippets.pagecache import PageCache
+
+        self.pages = PageCache(self.page_cache_bytes)

@@ -25,6 +25,9 @@ def hash_token(token):
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+FAMILY_COLUMNS = "id, parent_id, title, filename, lexer, size, sha256, created_at, expires_at, burn_after_reading"
+
+
 class SnippetQuerySet(models.QuerySet):
     def alive(self, now=None):
         now = now or timezone.now()
@@ -34,11 +37,23 @@ class SnippetQuerySet(models.QuerySet):
         return self.filter(expires_at__lte=now or timezone.now())
 
     def family(self, snippet_id):
-        """The snippet, its parent and its children, in one query and without content."""
-        parent_id = self.model.objects.filter(pk=snippet_id).values("parent_id")
-        return self.defer("content").filter(
-            models.Q(pk=snippet_id) | models.Q(parent_id=snippet_id) | models.Q(pk__in=parent_id)
+        """The snippet, its parent and its children, in one query and without content.
+
+        Plain SQL: this runs on every page view, and building it with the ORM cost more
+        than running it.
+        """
+        table = self.model._meta.db_table
+        sql = (
+            f"SELECT {FAMILY_COLUMNS} FROM {table} WHERE id = %s OR parent_id = %s"
+            f" OR id = (SELECT parent_id FROM {table} WHERE id = %s)"
         )
+        return self.model.objects.raw(sql, [snippet_id, snippet_id, snippet_id])
+
+    def readable(self, snippet_id):
+        """The snippet with its content (for raw and download), or None; plain SQL too."""
+        table = self.model._meta.db_table
+        sql = f"SELECT id, content, sha256, filename, expires_at, burn_after_reading FROM {table} WHERE id = %s"
+        return next(iter(self.model.objects.raw(sql, [snippet_id])), None)
 
 
 class Snippet(models.Model):

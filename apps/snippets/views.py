@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
@@ -72,6 +73,7 @@ def snippet_form(request, parent):
 @require_safe
 @answers_gone
 def detail(request, snippet_id):
+    """The snippet page. One query; on a repeat view the page comes from memory as bytes."""
     family = list(Snippet.objects.family(snippet_id))
     snippet = next((s for s in family if s.pk == snippet_id), None)
     if snippet is None:
@@ -82,7 +84,6 @@ def detail(request, snippet_id):
         return burned_page(request, snippet_id)
     known = catalog.current(request.META)
     style, picked = chosen_style(request, known)
-    rendering = highlighting.render(snippet, request.META, style)
     parent = next((s for s in family if s.pk == snippet.parent_id and s.pk != snippet.pk), None)
     if parent is not None and (parent.is_expired or parent.burn_after_reading):
         parent = None
@@ -92,17 +93,24 @@ def detail(request, snippet_id):
     ]
     context = {
         "snippet": snippet,
-        "rendering": rendering,
         "parent": parent,
         "children": children,
         "compare_url": compare_url(parent, snippet),
         "style": style,
         "styles": known.styles or (style,),
         "style_css": style_css(style),
-        "owner_token": ownership.token_for(request, snippet.pk),
         "fresh": ownership.take_fresh(request, snippet.pk),
     }
-    response = render(request, "snippets/detail.html", context)
+    pages = apps.get_app_config("snippets").pages
+    key = None if context["fresh"] else page_key(context, known.version)
+    page = pages.get(key) if key else None
+    if page is None:
+        context["rendering"] = highlighting.render(snippet, request.META, style)
+        context["owner_token"] = ownership.token_for(request, snippet.pk)
+        page = render_to_string("snippets/detail.html", context, request).encode()
+        if key and not context["rendering"].notice:
+            pages.put(key, page)
+    response = HttpResponse(page)
     if picked:
         response.set_cookie(
             apps.get_app_config("snippets").style_cookie,
@@ -112,6 +120,17 @@ def detail(request, snippet_id):
             samesite="Lax",
         )
     return response
+
+
+def page_key(context, version):
+    """Everything a snippet page shows that can differ between two views of it."""
+    snippet, parent = context["snippet"], context["parent"]
+    return (
+        snippet.pk, snippet.sha256, snippet.lexer, snippet.title, snippet.filename, snippet.expires_at,
+        parent and (parent.pk, str(parent)),
+        tuple((child.pk, str(child), child.created_at) for child in context["children"]),
+        context["style"], context["styles"], context["style_css"], context["compare_url"], version,
+    )
 
 
 def burned_page(request, snippet_id):
@@ -174,7 +193,11 @@ def download(request, snippet_id):
 
 def read(snippet_id):
     """The snippet with its content, for raw and download; reading a burn snippet burns it."""
-    snippet = lookup.live(snippet_id)
+    snippet = Snippet.objects.readable(snippet_id)
+    if snippet is None:
+        raise Http404("No such snippet.")
+    if snippet.is_expired:
+        raise lookup.Gone
     if snippet.burn_after_reading:
         snippet = lookup.burn(snippet_id)
         if snippet is None:

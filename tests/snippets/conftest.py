@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
@@ -18,11 +19,12 @@ from apps.snippets import catalog
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Each test starts with no cached renderings and no remembered highlighter catalog."""
-    cache.clear()
-    catalog.forget()
+    pages = apps.get_app_config("snippets").pages
+    for forget in (cache.clear, catalog.forget, pages.clear):
+        forget()
     yield
-    cache.clear()
-    catalog.forget()
+    for forget in (cache.clear, catalog.forget, pages.clear):
+        forget()
 
 
 def csrf_token(client, path="/"):

@@ -1,0 +1,42 @@
+"""Rendered snippet pages kept in this process's memory, as bytes, least recently used out.
+
+Only pages that are the same for every visitor go in (not the creator's one-time token
+notice, never a burn-after-reading page), under a key made of everything the page shows
+(see ``views.page_key``). The database is still asked on every request whether the
+snippet exists, so a deleted or expired snippet is never served from here; a changed
+one has a new key.
+"""
+
+import threading
+from collections import OrderedDict
+
+
+class PageCache:
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key, page):
+        if len(page) > self.max_bytes // 8:
+            return  # one huge page would push out everything else
+        with self.lock:
+            old = self.pages.pop(key, None)
+            self.size += len(page) - (len(old) if old is not None else 0)
+            self.pages[key] = page
+            while self.size > self.max_bytes:
+                _, evicted = self.pages.popitem(last=False)
+                self.size -= len(evicted)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
