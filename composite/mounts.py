@@ -8,13 +8,23 @@
 The apps know nothing of each other: each learns the others' public URLs from environment
 variables that the composition sets here (``HIGHLIGHTER_URL``, ``DIFFVIEWER_URL``,
 ``SNIPPETS_URL``, plain paths when co-mounted), and calls them over HTTP.
+
+``MOUNT_APPS`` (default: all three) picks which apps this process serves, for a deployment
+that runs some apart: ``MOUNT_APPS=snippets,diffviewer`` with ``HIGHLIGHTER_URL=http://…``
+serves the paste site and the diff viewer here and reaches the highlighter's own service
+(see docs/deployment.md). An app left out is not mounted at all: its prefix answers 404.
 """
 
 import json
 import os
 
+from werkzeug.exceptions import NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.utils import redirect
+
+from composite.settings import url_variable
+
+NAV_LABELS = {"snippets": "Paste", "highlighter": "Highlight", "diffviewer": "Diff"}
 
 
 def announce_site(settings):
@@ -22,39 +32,38 @@ def announce_site(settings):
 
     Must run before the apps are imported: Django reads its mount prefix at settings time.
     """
-    urls = {
-        "SNIPPETS_URL": settings.site_prefix or "/",
-        "HIGHLIGHTER_URL": settings.highlight_prefix,
-        "DIFFVIEWER_URL": settings.diff_prefix,
-    }
-    os.environ.update(urls)
+    urls = {app: prefix or "/" for app, prefix in settings.prefixes().items()}
+    urls.update(settings.service_urls)  # the apps served elsewhere, at their own URLs
+    os.environ.update({url_variable(app): url for app, url in urls.items()})
     os.environ["SNIPPETS_PREFIX"] = settings.site_prefix
     os.environ["SITE_NAV"] = json.dumps(
-        [
-            ["Paste", settings.site_prefix + "/"],
-            ["Highlight", settings.highlight_prefix + "/"],
-            ["Diff", settings.diff_prefix + "/"],
-        ]
+        [[label, urls[app].rstrip("/") + "/"] for app, label in NAV_LABELS.items() if app in urls]
     )
     os.environ["SITE_STYLESHEET"] = "/_site/site.css"
 
 
 def mount_apps(settings):
     """The dispatcher: each prefix to the app that answers it."""
+    prefixes = settings.prefixes()
+    mounts = {}
     # Imported here, after announce_site(): Django reads its prefix when it is set up.
-    from apps.diffviewer import create_app as create_diffviewer
-    from apps.highlighter import create_app as create_highlighter
-    from apps.snippets.wsgi import application as snippets
+    if "highlighter" in prefixes:
+        from apps.highlighter import create_app as create_highlighter
 
-    mounts = {
-        settings.highlight_prefix: create_highlighter({"APPLICATION_ROOT": settings.highlight_prefix}),
-        settings.diff_prefix: create_diffviewer(),
-    }
-    if settings.site_prefix:
-        mounts[settings.site_prefix] = snippets
-        root = redirect_to(settings.site_prefix + "/")
-    else:
-        root = snippets
+        mounts[settings.highlight_prefix] = create_highlighter({"APPLICATION_ROOT": settings.highlight_prefix})
+    if "diffviewer" in prefixes:
+        from apps.diffviewer import create_app as create_diffviewer
+
+        mounts[settings.diff_prefix] = create_diffviewer()
+    root = NotFound()  # only when the paste site is served elsewhere
+    if "snippets" in prefixes:
+        from apps.snippets.wsgi import application as snippets
+
+        if settings.site_prefix:
+            mounts[settings.site_prefix] = snippets
+            root = redirect_to(settings.site_prefix + "/")
+        else:
+            root = snippets
     return DispatcherMiddleware(root, {prefix: with_slash(app) for prefix, app in mounts.items()})
 
 

@@ -8,6 +8,13 @@ from dataclasses import dataclass
 
 from config import env
 
+APPS = ("snippets", "highlighter", "diffviewer")
+
+
+def url_variable(app):
+    """Where an app is found when this process does not serve it: ``HIGHLIGHTER_URL`` etc."""
+    return f"{app.upper()}_URL"
+
 
 @dataclass(frozen=True)
 class CompositeSettings:
@@ -16,15 +23,20 @@ class CompositeSettings:
     diff_prefix: str = "/diff"  # the Genshi diff viewer
     proxy_hops: int = 1  # how many proxies (a PaaS router) set X-Forwarded-* in front of us
     debug: bool = False
+    apps: tuple = APPS  # the apps this process serves; the others run as services of their own
+    service_urls: tuple = ()  # (app, http(s) URL) for each app in APPS that is not in ``apps``
 
     @classmethod
     def from_env(cls):
+        apps = tuple(env.words("MOUNT_APPS", APPS))
         settings = cls(
             site_prefix=env.prefix("SITE_PREFIX", cls.site_prefix),
             highlight_prefix=env.prefix("HIGHLIGHT_PREFIX", cls.highlight_prefix),
             diff_prefix=env.prefix("DIFF_PREFIX", cls.diff_prefix),
             proxy_hops=env.integer("PROXY_HOPS", cls.proxy_hops, minimum=0, maximum=10),
             debug=env.boolean("DEBUG", cls.debug),
+            apps=apps,
+            service_urls=tuple((app, env.string(url_variable(app)).strip()) for app in APPS if app not in apps),
         )
         settings.check()
         return settings
@@ -35,3 +47,18 @@ class CompositeSettings:
             raise env.ConfigError("HIGHLIGHT_PREFIX and DIFF_PREFIX cannot be the site root.")
         if len(set(prefixes)) != len(prefixes):
             raise env.ConfigError(f"Mount prefixes must differ, got {prefixes}.")
+        unknown = [app for app in self.apps if app not in APPS]
+        if unknown or not self.apps:
+            raise env.ConfigError(f"MOUNT_APPS={','.join(self.apps)!r}: name one or more of {', '.join(APPS)}.")
+        urls = dict(self.service_urls)
+        for app in APPS:
+            if app not in self.apps and not urls.get(app, "").startswith(("http://", "https://")):
+                raise env.ConfigError(
+                    f"{url_variable(app)}={urls.get(app, '')!r}: MOUNT_APPS leaves out {app}, so "
+                    f"{url_variable(app)} must be the http(s) URL where its own service runs."
+                )
+
+    def prefixes(self):
+        """Each mounted app's prefix, by app name."""
+        every = {"snippets": self.site_prefix, "highlighter": self.highlight_prefix, "diffviewer": self.diff_prefix}
+        return {app: prefix for app, prefix in every.items() if app in self.apps}

@@ -17,14 +17,7 @@ def create_site(settings=None):
     settings = settings or CompositeSettings.from_env()
     announce_site(settings)
     app = mount_apps(settings)
-    app = HealthCheck(
-        app,
-        {
-            "snippets": settings.site_prefix,
-            "highlighter": settings.highlight_prefix,
-            "diffviewer": settings.diff_prefix,
-        },
-    )
+    app = HealthCheck(app, settings.prefixes())
     app = InProcessHTTP(app)
     app = static.serve(app, settings)
     if settings.proxy_hops:

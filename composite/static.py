@@ -64,12 +64,9 @@ def serve(app, settings):
     """Wrap ``app`` so that each app's static URL is answered from disk."""
     root = static_root()
     static = WhiteNoise(app, max_age=3600, autorefresh=settings.debug, immutable_file_test=is_immutable)
-    mounts = {
-        "site": settings.site_prefix + "/static/",
-        "highlight": settings.highlight_prefix + "/static/",
-        "diff": settings.diff_prefix + "/static/",
-        "_site": "/_site/",
-    }
+    folders = {"snippets": "site", "highlighter": "highlight", "diffviewer": "diff"}
+    mounts = {folders[app]: prefix + "/static/" for app, prefix in settings.prefixes().items()}
+    mounts["_site"] = "/_site/"
     for name, url in mounts.items():
         collected = root / name
         source = collected if collected.is_dir() else SOURCES.get(name)

@@ -1,0 +1,80 @@
+"""MOUNT_APPS: a process that serves some apps and reaches the others at their own URLs."""
+
+import json
+import os
+
+import pytest
+from werkzeug.test import Client
+
+from composite.settings import CompositeSettings
+from composite.site import create_site
+from config.env import ConfigError
+
+HIGHLIGHTER = "http://highlighter.internal:8001"
+WITHOUT_HIGHLIGHTER = CompositeSettings(apps=("snippets", "diffviewer"), service_urls=(("highlighter", HIGHLIGHTER),))
+
+
+@pytest.fixture(scope="module")
+def announced():
+    """The site without its highlighter, and the environment it announced to the apps."""
+    saved = dict(os.environ)
+    app = create_site(WITHOUT_HIGHLIGHTER)
+    yield app, dict(os.environ)
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def client(announced):
+    return Client(announced[0])
+
+
+@pytest.mark.django_db
+def test_the_mounted_apps_answer_and_the_left_out_one_is_not_here(client):
+    assert client.get("/").status_code == 200
+    assert client.get("/diff/").status_code == 200
+    assert client.get("/highlight/").status_code == 404
+    assert client.get("/highlight/static/playground.js").status_code == 404
+
+
+def test_the_apps_are_told_where_the_left_out_one_lives(announced):
+    _, environ = announced
+    assert environ["HIGHLIGHTER_URL"] == HIGHLIGHTER
+    assert (environ["SNIPPETS_URL"], environ["DIFFVIEWER_URL"]) == ("/", "/diff")
+    nav = dict(json.loads(environ["SITE_NAV"]))
+    assert nav == {"Paste": "/", "Highlight": HIGHLIGHTER + "/", "Diff": "/diff/"}
+
+
+@pytest.mark.django_db
+def test_healthz_checks_only_the_apps_served_here(client):
+    report = client.get("/healthz").json
+    assert set(report["apps"]) == {"snippets", "diffviewer"}
+
+
+def test_the_default_serves_all_three(monkeypatch):
+    monkeypatch.delenv("MOUNT_APPS", raising=False)
+    assert CompositeSettings.from_env().apps == ("snippets", "highlighter", "diffviewer")
+
+
+def test_mount_apps_and_the_service_url_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("MOUNT_APPS", "snippets, diffviewer")
+    monkeypatch.setenv("HIGHLIGHTER_URL", HIGHLIGHTER)
+    settings = CompositeSettings.from_env()
+    assert settings.apps == ("snippets", "diffviewer")
+    assert settings.prefixes() == {"snippets": "", "diffviewer": "/diff"}
+    assert dict(settings.service_urls) == {"highlighter": HIGHLIGHTER}
+
+
+@pytest.mark.parametrize("url", ["", "/highlight", "highlighter.internal:8001"])
+def test_a_left_out_app_without_a_service_url_fails_at_start_up(monkeypatch, url):
+    monkeypatch.setenv("MOUNT_APPS", "snippets,diffviewer")
+    monkeypatch.setenv("HIGHLIGHTER_URL", url)
+    with pytest.raises(ConfigError, match="HIGHLIGHTER_URL"):
+        CompositeSettings.from_env()
+
+
+@pytest.mark.parametrize("names", ["snippets,pastebin", ","])
+def test_unknown_or_no_app_names_fail_at_start_up(monkeypatch, names):
+    monkeypatch.setenv("MOUNT_APPS", names)
+    with pytest.raises(ConfigError, match="MOUNT_APPS"):
+        CompositeSettings.from_env()
