@@ -2,6 +2,7 @@
 
 ``create_app()`` returns the Flask app; ``flask --app apps.highlighter run`` runs it alone.
 The highlighting itself lives in ``apps.highlighter.core``, which imports no web framework.
+The API is described in docs/highlighter.md and, machine-readably, at ``/api/openapi.json``.
 """
 
 import os
@@ -11,11 +12,15 @@ from flask import Flask, jsonify
 from apps import sitewide
 
 DEFAULTS = {
-    "HIGHLIGHT_MAX_BYTES": 1024 * 1024,  # largest request body accepted
+    "HIGHLIGHT_MAX_BYTES": 1024 * 1024,  # largest code accepted, in UTF-8 bytes
     "HIGHLIGHT_TIMEOUT": 2.0,  # seconds one highlight may take before it is killed
     "HIGHLIGHT_WORKERS": 2,  # highlighter processes per server process (caps concurrency)
-    "HIGHLIGHT_CORS_ORIGINS": "*",  # origins whose browser JavaScript may call the JSON API
-    "SESSION_COOKIE_NAME": "highlighter_session",
+    "HIGHLIGHT_CORS_ORIGINS": "*",  # origins whose browser JavaScript may call the API: *, a comma list, or "" for none
+    "HIGHLIGHT_CACHE_BYTES": 64 * 1024 * 1024,  # in-process result cache size (0: no in-process cache)
+    "HIGHLIGHT_CACHE_TTL": 7 * 24 * 3600,  # seconds a result stays in Redis
+    "HIGHLIGHT_CACHE_PREFIX": "highlighter:",  # Redis key prefix
+    "REDIS_URL": "",  # when set, results are cached in Redis (shared by workers and instances)
+    "SESSION_COOKIE_NAME": "highlighter_session",  # no session is used; named in case one ever is
 }
 
 
@@ -25,11 +30,21 @@ def create_app(config=None):
     app.config.update(settings_from_env())
     if config:
         app.config.update(config)
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["HIGHLIGHT_MAX_BYTES"])
+    check_settings(app.config)
+    # Bodies hold JSON-escaped code: leave room for escaping (see bodies.body_limit).
+    from apps.highlighter import bodies
 
-    from apps.highlighter import api, pages
+    app.config["MAX_CONTENT_LENGTH"] = bodies.body_limit(app.config["HIGHLIGHT_MAX_BYTES"])
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    app.json.sort_keys = False
 
+    from apps.highlighter import api, http, legacy, pages, results, stylesheets
+
+    app.extensions["highlighter.results"] = results.from_config(app.config)
+    http.init_app(app)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(stylesheets.blueprint)
+    app.register_blueprint(legacy.blueprint)
     app.register_blueprint(pages.blueprint)
 
     @app.context_processor
@@ -53,3 +68,18 @@ def settings_from_env(environ=os.environ):
             except ValueError:
                 raise RuntimeError(f"{name}={environ[name]!r} is not a valid {type(default).__name__}.") from None
     return settings
+
+
+def check_settings(config):
+    """Refuse impossible limits at start-up, naming the variable."""
+    bounds = {
+        "HIGHLIGHT_MAX_BYTES": (1, 256 * 1024 * 1024),
+        "HIGHLIGHT_TIMEOUT": (0.01, 600),
+        "HIGHLIGHT_WORKERS": (1, 64),
+        "HIGHLIGHT_CACHE_BYTES": (0, 1 << 40),
+        "HIGHLIGHT_CACHE_TTL": (1, 1 << 31),
+    }
+    for name, (low, high) in bounds.items():
+        value = config[name]
+        if not low <= value <= high:
+            raise RuntimeError(f"{name}={value!r} is out of range [{low}, {high}].")

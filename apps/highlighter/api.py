@@ -1,33 +1,125 @@
-"""The JSON API: HTTP in, ``apps.highlighter.core`` calls, JSON out."""
+"""The JSON API: HTTP in, ``apps.highlighter.core`` calls, JSON out.
 
-from flask import Blueprint, current_app, jsonify, request
+A highlight's ETag is derived from the checked request and the Pygments version
+(``core.cache_key``), so it is known before any highlighting: ``If-None-Match`` with it
+gets 304 at once, for POST too (RFC 9110 reserves 304 for GET/HEAD; this API answers it
+for POST on purpose, since the POST body is the resource's identity here). Successful
+results are cached as the exact JSON bytes sent (see ``results``); a hit costs parsing,
+validation, one hash and a lookup, never a worker round trip.
+"""
 
-from apps.highlighter import core
+import hashlib
+import json
+
+from flask import Blueprint, current_app, request
+
+from apps.highlighter import bodies, core, openapi, pools
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
+CATALOG_CACHE = "public, max-age=86400"
+
 
 def highlighter():
-    """The app's pool of highlighter processes, made on first use (after any fork)."""
-    pool = current_app.extensions.get("highlighter")
-    if pool is None:
-        pool = core.Highlighter(
-            workers=current_app.config["HIGHLIGHT_WORKERS"],
-            timeout=current_app.config["HIGHLIGHT_TIMEOUT"],
-        )
-        current_app.extensions["highlighter"] = pool
-    return pool
+    """This process's pool for the app's settings (see ``pools``)."""
+    config = current_app.config
+    return pools.shared_pool(config["HIGHLIGHT_WORKERS"], config["HIGHLIGHT_TIMEOUT"])
+
+
+def etag_for(key):
+    return "hl-" + key[:40]
+
+
+def checked_request(fields):
+    return core.HighlightRequest.from_fields(fields, max_bytes=current_app.config["HIGHLIGHT_MAX_BYTES"])
+
+
+def result_body(highlight_request, key) -> bytes:
+    """The JSON bytes of a highlight result: from the cache, or made and then cached."""
+    cache = current_app.extensions["highlighter.results"]
+    body = cache.get(key)
+    if body is None:
+        result = highlighter().highlight(highlight_request)  # raises HighlightError: nothing cached
+        body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+        cache.put(key, body)
+    return body
 
 
 @blueprint.post("/highlight")
 def highlight():
-    fields = request.get_json(silent=True)
-    if not isinstance(fields, dict):
-        raise core.HighlightError("bad_request", "The body must be a JSON object.", 400)
-    result = highlighter().highlight(core.HighlightRequest.from_fields(fields))
-    return jsonify(result)
+    highlight_request = checked_request(bodies.read_fields())
+    key = core.cache_key(highlight_request)
+    etag = etag_for(key)
+    if request.if_none_match.contains_weak(etag):
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(result_body(highlight_request, key), mimetype="application/json")
+    response.set_etag(etag)
+    return response
 
 
-@blueprint.errorhandler(core.HighlightError)
-def highlight_error(error):
-    return jsonify(error={"code": error.code, "message": error.message}), error.status
+@blueprint.post("/guess")
+def guess():
+    fields = bodies.read_fields()
+    unknown = sorted(set(fields) - {"filename", "code"})
+    if unknown:
+        raise core.HighlightError("bad_request", f"Unknown field {unknown[0]!r}. Fields: filename, code.")
+    filename, code = fields.get("filename"), fields.get("code")
+    if filename is not None and not isinstance(filename, str):
+        raise core.HighlightError("bad_request", "filename must be a string.")
+    if code is not None:
+        if not isinstance(code, str):
+            raise core.HighlightError("bad_request", "code must be a string.")
+        core.check_size(code, current_app.config["HIGHLIGHT_MAX_BYTES"])
+    if not filename and not code:
+        raise core.HighlightError("bad_request", "Send a filename, some code, or both.")
+    return json_response(highlighter().guess(filename or None, code or None))
+
+
+def json_response(data, status=200):
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return current_app.response_class(body, status=status, mimetype="application/json")
+
+
+def catalog_response(make):
+    """A list that only changes with the installed packages: bytes and ETag made once."""
+    body, etag = _catalog(make)
+    if request.if_none_match.contains_weak(etag):
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = CATALOG_CACHE
+    return response
+
+
+_catalogs = {}
+
+
+def _catalog(make):
+    if make not in _catalogs:
+        body = json.dumps(make(), ensure_ascii=False, separators=(",", ":")).encode()
+        _catalogs[make] = body, hashlib.sha256(body).hexdigest()[:40]
+    return _catalogs[make]
+
+
+@blueprint.get("/lexers")
+def lexers():
+    return catalog_response(core.list_lexers)
+
+
+@blueprint.get("/styles")
+def styles():
+    return catalog_response(core.list_styles)
+
+
+@blueprint.get("/formatters")
+def formatters():
+    return catalog_response(core.list_formatters)
+
+
+@blueprint.get("/openapi.json")
+def openapi_json():
+    response = json_response(openapi.spec(request.script_root))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,29 +1,111 @@
-// The playground: send the form to the JSON API and show the highlighted result.
+// The playground: every change (debounced) posts the form to the JSON API and shows the
+// result. Only Pygments' own HTML is inserted as HTML (it escapes the code); everything
+// else the visitor typed or the server said goes in through textContent/value.
 (function () {
   "use strict";
   var form = document.getElementById("playground");
   var preview = document.getElementById("preview");
   var error = document.getElementById("error");
+  var status = document.getElementById("status");
+  var curl = document.getElementById("curl");
+  var htmlSource = document.getElementById("html-source");
+  var cssSource = document.getElementById("css-source");
+  var styleLink = document.getElementById("style-css");
+  var copied = document.getElementById("copied");
+  var apiUrl = new URL(form.dataset.api, location.href).href;
+  var latest = 0;
+  var timer = null;
+
+  // The request body the form stands for.
+  function fields() {
+    var options = {};
+    if (form.linenos.value) options.linenos = form.linenos.value;
+    var start = parseInt(form.linenostart.value, 10);
+    if (start > 1) options.linenostart = start;
+    var lines = form.hl_lines.value.split(/[\s,]+/).filter(Boolean).map(Number);
+    if (lines.length) options.hl_lines = lines;
+    if (form.noclasses.checked) options.noclasses = true;
+    if (form.wrapcode.checked) options.wrapcode = true;
+    var body = { code: form.code.value, style: form.style.value };
+    if (form.lexer.value) body.lexer = form.lexer.value; else body.guess = true;
+    if (Object.keys(options).length) body.options = options;
+    return body;
+  }
+
+  // POSIX shell quoting: inside '...' nothing is special except ' itself.
+  function shellQuote(text) {
+    return "'" + text.replace(/'/g, "'\\''") + "'";
+  }
+
+  function curlCommand(body) {
+    return "curl -sS " + shellQuote(apiUrl) + " \\\n  -H 'Content-Type: application/json' \\\n  --data-binary " +
+      shellQuote(JSON.stringify(body));
+  }
+
+  function cssUrl(template, style) {
+    return template.replace("STYLE", encodeURIComponent(style));
+  }
+
+  function showError(message) {
+    error.textContent = message;
+    error.hidden = false;
+  }
 
   function render() {
-    var body = { code: form.code.value, lexer: form.lexer.value };
-    fetch(form.dataset.api, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    })
+    var body = fields();
+    var ticket = ++latest;
+    curl.textContent = curlCommand(body);
+    styleLink.href = cssUrl(form.dataset.css, body.style);
+    status.textContent = "Highlighting…";
+    fetch(apiUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
       .then(function (response) { return response.json(); })
       .then(function (data) {
+        if (ticket !== latest) return; // a newer request is on its way
+        status.textContent = "";
         if (data.error) {
-          error.textContent = data.error.message;
-          error.hidden = false;
+          showError(data.error.message);
           return;
         }
         error.hidden = true;
-        preview.innerHTML = data.output; // built by Pygments, which escapes the code
+        preview.innerHTML = data.output; // Pygments' HTML: the code in it is escaped
+        htmlSource.value = data.output;
+        status.textContent = data.lexer.name + (data.guessed ? " (guessed)" : "");
+      })
+      .catch(function (failure) {
+        if (ticket === latest) showError("The highlighter did not answer: " + failure);
       });
   }
 
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(render, 250);
+  }
+
+  function copy(text, what) {
+    function done() { copied.textContent = what + " copied."; }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { copied.textContent = "Select the text below and copy it."; });
+    } else {
+      copied.textContent = "Select the text below and copy it.";
+    }
+    form.parentNode.querySelector("details").open = true;
+  }
+
+  document.getElementById("copy-html").addEventListener("click", function () {
+    copy(htmlSource.value, "HTML");
+    htmlSource.select();
+  });
+  document.getElementById("copy-css").addEventListener("click", function () {
+    fetch(cssUrl(form.dataset.cssPlain, form.style.value))
+      .then(function (response) { return response.text(); })
+      .then(function (css) {
+        cssSource.value = css;
+        copy(css, "CSS");
+        cssSource.select();
+      });
+  });
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
   form.addEventListener("submit", function (event) { event.preventDefault(); render(); });
   render();
 })();

@@ -1,0 +1,226 @@
+"""Request bodies -> the plain field mapping ``core.HighlightRequest.from_fields`` takes.
+
+The same field names arrive three ways:
+
+- ``application/json``: an object, as documented.
+- ``application/x-www-form-urlencoded`` and ``multipart/form-data``: one field each;
+  ``code`` may be a file upload (its file name then serves as ``filename`` unless one is
+  sent). ``guess`` and boolean options read true/false, on/off, 1/0, yes/no. Options come
+  either as one ``options`` field holding a JSON object, or one field per option named
+  ``options.<name>`` (``options.linenos=table``, ``options.hl_lines=2,4``), or both
+  (single fields win).
+
+Text must be valid Unicode: invalid UTF-8 in a form field or upload, and lone surrogates
+in JSON strings (``"\\ud800"``, which Python's json accepts), are ``bad_request`` naming the
+field. The body size is bounded by Flask's ``MAX_CONTENT_LENGTH`` (see ``body_limit``),
+checked against Content-Length before reading and while reading chunked bodies.
+"""
+
+import json
+import re
+from urllib.parse import parse_qsl
+
+from flask import request
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
+
+from apps.highlighter.core import HighlightError
+from apps.highlighter.core.errors import shorten
+
+MAX_FIELDS = 64
+CHUNK = 64 * 1024
+TRUE = frozenset({"true", "on", "1", "yes"})
+FALSE = frozenset({"false", "off", "0", "no", ""})
+# How a form's option text becomes the JSON value the core checks.
+BOOLEAN_OPTIONS = frozenset(
+    {"anchorlinenos", "wrapcode", "nowrap", "noclasses", "full", "stripnl", "stripall", "startinline"}
+)
+INTEGER_OPTIONS = frozenset({"linenostart", "linenostep", "tabsize"})
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def body_limit(max_code_bytes: int) -> int:
+    """Largest body read: room for JSON escaping (up to 3x for non-ASCII as \\uXXXX pairs)."""
+    return 3 * max_code_bytes + 64 * 1024
+
+
+def bad_request(message):
+    return HighlightError("bad_request", message)
+
+
+def read_fields() -> dict:
+    """The fields of the current request's body, whatever its content type."""
+    mimetype = request.mimetype
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        return json_fields(request.get_data(cache=False))
+    if mimetype == "application/x-www-form-urlencoded":
+        return form_fields(urlencoded_pairs(request.get_data(cache=False)))
+    if mimetype == "multipart/form-data":
+        return form_fields(multipart_pairs())
+    raise bad_request(
+        f"Unsupported Content-Type {shorten(request.content_type or '(none)')}: send "
+        "application/json, application/x-www-form-urlencoded or multipart/form-data."
+    )
+
+
+def json_fields(body: bytes) -> dict:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise bad_request(f"The body is not valid UTF-8 (byte {error.object[error.start]:#04x} at offset {error.start}).") from None
+    try:
+        fields = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise bad_request(f"The body is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}.") from None
+    except (ValueError, RecursionError):
+        raise bad_request("The body is not JSON this service can read (too deeply nested or a number too long).") from None
+    if not isinstance(fields, dict):
+        raise bad_request('The body must be a JSON object of fields, e.g. {"code": "x = 1", "lexer": "python"}.')
+    if SURROGATE_ESCAPE.search(text):
+        check_unicode(fields)
+    return fields
+
+
+def check_unicode(fields: dict) -> None:
+    """Refuse lone surrogates anywhere in parsed JSON (iteratively: nesting is unbounded)."""
+    stack = [("", fields)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((f"{where}.{key}" if where else str(key), key))
+                stack.append((f"{where}.{key}" if where else str(key), item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{index}]", item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                raise bad_request(
+                    f"{shorten(where, 40)} holds a lone surrogate (\\u{ord(value[error.start]):04x} at "
+                    f"character {error.start}), which is not valid Unicode text. Send surrogates only in pairs."
+                ) from None
+
+
+def urlencoded_pairs(body: bytes) -> list:
+    # surrogateescape keeps invalid bytes as lone surrogates so form_fields can name the field.
+    try:
+        text = body.decode("utf-8", "surrogateescape")
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="surrogateescape",
+                         max_num_fields=MAX_FIELDS)
+    except ValueError:
+        raise bad_request(f"Too many form fields (at most {MAX_FIELDS}).") from None
+
+
+def multipart_pairs() -> list:
+    """(name, value, upload file name or None) for each part, values still undecoded bytes."""
+    boundary = request.mimetype_params.get("boundary", "").encode("latin-1", "replace")
+    if not boundary:
+        raise bad_request("multipart/form-data needs a boundary parameter in its Content-Type.")
+    decoder = MultipartDecoder(boundary, max_parts=MAX_FIELDS)
+    stream = request.stream
+    pairs, part, chunks = [], None, []
+    finished = False
+    try:
+        while not finished:
+            data = stream.read(CHUNK)
+            decoder.receive_data(data or None)
+            event = decoder.next_event()
+            while not isinstance(event, NeedData):
+                if isinstance(event, (Field, File)):
+                    part, chunks = event, []
+                elif isinstance(event, Data):
+                    chunks.append(event.data)
+                    if not event.more_data:
+                        pairs.append((part.name, b"".join(chunks), getattr(part, "filename", None)))
+                elif isinstance(event, Epilogue):
+                    finished = True
+                    break
+                event = decoder.next_event()
+            if not data and not finished:
+                raise ValueError("the body ended before the closing boundary")
+    except ValueError as error:
+        raise bad_request(f"The multipart body cannot be read: {error}.") from None
+    return pairs
+
+
+def form_fields(pairs) -> dict:
+    """Form pairs -> JSON-like fields: strict UTF-8, typed ``guess`` and options."""
+    fields, options, single = {}, None, {}
+    for pair in pairs:
+        name, value = pair[0], pair[1]
+        upload_name = pair[2] if len(pair) > 2 else None
+        name = decode(name, "a field name")
+        value = decode(value, f"Field {shorten(name, 40)}")
+        if name in fields or name in single:
+            if name != "options.hl_lines":
+                raise bad_request(f"Field {shorten(name, 40)} was sent more than once.")
+            single[name] += "," + value
+            continue
+        if name == "code" and upload_name and "filename" not in fields:
+            fields["filename"] = upload_name.replace("\\", "/").rsplit("/", 1)[-1]
+        if name.startswith("options."):
+            single[name] = value
+        else:
+            fields[name] = value
+    if "guess" in fields:
+        fields["guess"] = boolean(fields["guess"], "guess")
+    if "options" in fields:
+        try:
+            options = json.loads(fields["options"])
+        except (ValueError, RecursionError):
+            raise HighlightError("invalid_option", "The options field must hold a JSON object, e.g. {\"linenos\": \"table\"}.") from None
+        if not isinstance(options, dict):
+            raise HighlightError("invalid_option", "The options field must hold a JSON object, e.g. {\"linenos\": \"table\"}.")
+        check_unicode(options)
+    if single:
+        options = dict(options or {})
+        for name, value in single.items():
+            option = name.removeprefix("options.")
+            options[option] = option_value(option, value)
+    if options is not None:
+        fields["options"] = options
+    return fields
+
+
+def decode(value, what):
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise invalid_utf8(what, error) from None
+    try:
+        value.encode("utf-8")  # surrogateescape'd bytes from a urlencoded body
+    except UnicodeEncodeError as error:
+        raise invalid_utf8(what, error) from None
+    return value
+
+
+def invalid_utf8(what, error):
+    bad = error.object[error.start]
+    byte = bad if isinstance(bad, int) else ord(bad) & 0xFF
+    return bad_request(f"{what} is not valid UTF-8 (byte {byte:#04x} at offset {error.start}). Send text as UTF-8.")
+
+
+def boolean(text, name):
+    word = text.strip().lower()
+    if word in TRUE:
+        return True
+    if word in FALSE:
+        return False
+    raise bad_request(f"{name} must be true or false; got {shorten(text)}.")
+
+
+def option_value(name, text):
+    """A form option's text as the JSON value it stands for; the core checks the result."""
+    word = text.strip().lower()
+    if name in BOOLEAN_OPTIONS and word in TRUE | FALSE:
+        return word in TRUE
+    if name in INTEGER_OPTIONS and re.fullmatch(r"[+-]?\d{1,12}", word):
+        return int(word)
+    if name == "linenos":
+        return False if word in FALSE else True if word in TRUE else text
+    if name == "hl_lines":
+        items = [item for item in re.split(r"[\s,]+", word) if item]
+        if all(re.fullmatch(r"\d{1,12}", item) for item in items):
+            return [int(item) for item in items]
+    return text

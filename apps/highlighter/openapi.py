@@ -1,0 +1,254 @@
+"""The OpenAPI 3.1 description of the API, served at ``/api/openapi.json``.
+
+Written by hand next to the code it describes; tests validate real responses against it
+and check that it names exactly the app's routes. Schemas are JSON Schema 2020-12.
+"""
+
+from apps.highlighter.core import PYGMENTS_VERSION
+from apps.highlighter.core.options import MAX_HL_LINES, MAX_LINE, MAX_TITLE
+
+IDENTIFIER = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"}
+BOOLEAN = {"type": "boolean"}
+
+
+def integer(low, high):
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
+OPTIONS = {
+    "type": "object",
+    "description": "HtmlFormatter options (format html only) and lexer options (any format). "
+                   "Anything else is invalid_option.",
+    "additionalProperties": False,
+    "properties": {
+        "linenos": {"enum": ["table", "inline", False, True], "description": "true means table"},
+        "linenostart": integer(1, MAX_LINE),
+        "linenostep": integer(1, 1000),
+        "hl_lines": {"type": "array", "maxItems": MAX_HL_LINES, "items": integer(1, MAX_LINE)},
+        "lineanchors": IDENTIFIER,
+        "linespans": IDENTIFIER,
+        "anchorlinenos": BOOLEAN,
+        "wrapcode": BOOLEAN,
+        "nowrap": BOOLEAN,
+        "noclasses": {**BOOLEAN, "description": "inline styles instead of CSS classes"},
+        "cssclass": IDENTIFIER,
+        "classprefix": IDENTIFIER,
+        "full": {**BOOLEAN, "description": "a whole HTML document"},
+        "title": {"type": "string", "maxLength": MAX_TITLE},
+        "stripnl": BOOLEAN,
+        "stripall": BOOLEAN,
+        "tabsize": integer(0, 16),
+        "startinline": BOOLEAN,
+    },
+}
+
+NAME = {"type": "string", "maxLength": 255}
+
+HIGHLIGHT_REQUEST = {
+    "type": "object",
+    "required": ["code"],
+    "additionalProperties": False,
+    "properties": {
+        "code": {"type": "string", "description": "At most HIGHLIGHT_MAX_BYTES (default 1 MiB) in UTF-8."},
+        "lexer": {**NAME, "description": "A lexer name or alias (GET /api/lexers)."},
+        "filename": {**NAME, "description": "Chooses the lexer when lexer and mimetype do not."},
+        "mimetype": NAME,
+        "guess": {"type": "boolean", "default": False,
+                  "description": "Guess from the content when nothing else decides."},
+        "format": {"type": "string", "default": "html",
+                   "description": "html, tokens, ansi, terminal, truecolor, latex, rtf, svg, bbcode "
+                                  "or an alias (GET /api/formatters)."},
+        "style": {"type": "string", "default": "default", "description": "GET /api/styles"},
+        "options": {"$ref": "#/components/schemas/Options"},
+    },
+}
+
+TOKEN_LINES = {
+    "type": "array",
+    "items": {"type": "array", "items": {
+        "type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}],
+        "minItems": 2, "maxItems": 2}},
+}
+
+LEXER_REF = {
+    "type": "object", "required": ["name", "alias"], "additionalProperties": False,
+    "properties": {"name": {"type": "string"}, "alias": {"type": ["string", "null"]}},
+}
+
+METHOD = {"enum": ["lexer", "mimetype", "filename", "filename+content", "content", "default"]}
+
+HIGHLIGHT_RESULT = {
+    "type": "object",
+    "required": ["output", "format", "lexer", "style", "guessed"],
+    "additionalProperties": False,
+    "properties": {
+        "output": {"oneOf": [{"type": "string"}, TOKEN_LINES],
+                   "description": "A string; for format tokens, lines of [token type, text] pairs."},
+        "format": {"type": "string"},
+        "lexer": {"$ref": "#/components/schemas/LexerRef"},
+        "style": {"type": "string"},
+        "guessed": {"type": "boolean"},
+        "method": METHOD,
+    },
+}
+
+GUESS_REQUEST = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"filename": NAME, "code": {"type": "string"}},
+}
+
+GUESS_RESULT = {
+    "type": "object", "required": ["lexer", "method", "guessed"], "additionalProperties": False,
+    "properties": {"lexer": {"$ref": "#/components/schemas/LexerRef"}, "method": METHOD,
+                   "guessed": {"type": "boolean"}},
+}
+
+STRINGS = {"type": "array", "items": {"type": "string"}}
+
+LEXERS = {"type": "array", "items": {
+    "type": "object", "required": ["name", "aliases", "filenames", "mimetypes"], "additionalProperties": False,
+    "properties": {"name": {"type": "string"}, "aliases": STRINGS, "filenames": STRINGS, "mimetypes": STRINGS}}}
+
+STYLES = {"type": "array", "items": {
+    "type": "object", "required": ["name", "background_color", "highlight_color"], "additionalProperties": False,
+    "properties": {"name": {"type": "string"}, "background_color": {"type": ["string", "null"]},
+                   "highlight_color": {"type": ["string", "null"]}}}}
+
+FORMATTERS = {"type": "array", "items": {
+    "type": "object", "required": ["name", "aliases", "description", "media_type", "options"],
+    "additionalProperties": False,
+    "properties": {"name": {"type": "string"}, "aliases": STRINGS, "description": {"type": "string"},
+                   "media_type": {"type": "string"}, "options": STRINGS}}}
+
+ERROR = {
+    "type": "object", "required": ["error"], "additionalProperties": False,
+    "properties": {"error": {
+        "type": "object", "required": ["code", "message"], "additionalProperties": False,
+        "properties": {
+            "code": {"enum": ["bad_request", "unknown_lexer", "unknown_style", "unknown_format",
+                              "invalid_option", "too_large", "timeout", "busy", "worker_crashed",
+                              "internal_error", "not_found", "method_not_allowed"]},
+            "message": {"type": "string"}}}},
+}
+
+FORM_NOTE = ("Forms carry the same fields; options as one JSON-text field `options` and/or "
+             "one field per option `options.<name>` (booleans true/false, hl_lines as 1,3,5); "
+             "in multipart, `code` may be a file (its name is the filename).")
+
+
+def json_body(ref):
+    return {"application/json": {"schema": {"$ref": ref}}}
+
+
+def form_bodies(ref):
+    schema = {"$ref": ref}
+    return {**json_body(ref),
+            "application/x-www-form-urlencoded": {"schema": schema},
+            "multipart/form-data": {"schema": schema}}
+
+
+def error(description):
+    return {"description": description, "content": json_body("#/components/schemas/Error")}
+
+
+ERRORS = {
+    "400": error("bad_request, unknown_lexer, unknown_style, unknown_format or invalid_option"),
+    "413": error("too_large: the body or the code is over the limit"),
+}
+POOL_ERRORS = {
+    "422": error("timeout: highlighting took longer than HIGHLIGHT_TIMEOUT and was stopped"),
+    "500": error("worker_crashed or internal_error"),
+    "503": error("busy: every highlighting process stayed busy; retry (Retry-After)"),
+}
+ETAG = {"ETag": {"schema": {"type": "string"}, "description": "From the request and the Pygments version."}}
+
+
+def catalog(summary, schema_name):
+    return {"get": {
+        "summary": summary,
+        "responses": {
+            "200": {"description": "The list", "headers": ETAG, "content": json_body(f"#/components/schemas/{schema_name}")},
+            "304": {"description": "Not modified (If-None-Match)"},
+        },
+    }}
+
+
+def spec(script_root: str = "") -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Highlighter",
+            "version": f"1 (Pygments {PYGMENTS_VERSION})",
+            "description": "Pygments as an HTTP service: JSON in, JSON out, bounded in size and time. "
+                           "Every error is {\"error\": {\"code\", \"message\"}}. See docs/highlighter.md.",
+        },
+        "servers": [{"url": script_root or "/"}],
+        "paths": {
+            "/api/highlight": {"post": {
+                "summary": "Highlight code",
+                "description": "The lexer is chosen by lexer, then mimetype, then filename (with the content), "
+                               "then the content if guess is true, else plain text. If-None-Match with a "
+                               "previous ETag gives 304 (for this POST too). " + FORM_NOTE,
+                "parameters": [{"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": form_bodies("#/components/schemas/HighlightRequest")},
+                "responses": {
+                    "200": {"description": "Highlighted", "headers": ETAG,
+                            "content": json_body("#/components/schemas/HighlightResult")},
+                    "304": {"description": "Not modified: the ETag sent in If-None-Match still holds"},
+                    **ERRORS, **POOL_ERRORS,
+                },
+            }},
+            "/api/guess": {"post": {
+                "summary": "The lexer Pygments would pick for a filename and/or code, and how",
+                "requestBody": {"required": True, "content": form_bodies("#/components/schemas/GuessRequest")},
+                "responses": {
+                    "200": {"description": "The guess", "content": json_body("#/components/schemas/GuessResult")},
+                    **ERRORS, **POOL_ERRORS,
+                },
+            }},
+            "/api/lexers": catalog("Every installed lexer", "Lexers"),
+            "/api/styles": catalog("Every installed style", "Styles"),
+            "/api/formatters": catalog("The output formats and the options each accepts", "Formatters"),
+            "/api/openapi.json": {"get": {
+                "summary": "This description",
+                "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }},
+            "/styles/{style}.css": {"get": {
+                "summary": "A style's CSS, scoped under a selector",
+                "parameters": [
+                    {"name": "style", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "selector", "in": "query", "schema": {"type": "string", "default": ".highlight",
+                                                                    "pattern": "^[A-Za-z0-9_.#:>, -]{1,100}$"}},
+                ],
+                "responses": {
+                    "200": {"description": "The stylesheet", "headers": ETAG,
+                            "content": {"text/css": {"schema": {"type": "string"}}}},
+                    "304": {"description": "Not modified"},
+                    "400": error("unknown_style or invalid_option (the selector)"),
+                },
+            }},
+            "/": {"post": {
+                "summary": "The pygments.appspot.com API: form fields lang and code, the HTML fragment back",
+                "requestBody": {"required": True, "content": {
+                    media: {"schema": {"type": "object", "required": ["lang", "code"],
+                                       "properties": {"lang": {"type": "string"}, "code": {"type": "string"}}}}
+                    for media in ("application/x-www-form-urlencoded", "multipart/form-data")}},
+                "responses": {
+                    "200": {"description": "The HTML fragment", "content": {"text/html": {"schema": {"type": "string"}}}},
+                    **ERRORS, **POOL_ERRORS,
+                },
+            }},
+        },
+        "components": {"schemas": {
+            "HighlightRequest": HIGHLIGHT_REQUEST,
+            "Options": OPTIONS,
+            "HighlightResult": HIGHLIGHT_RESULT,
+            "LexerRef": LEXER_REF,
+            "GuessRequest": GUESS_REQUEST,
+            "GuessResult": GUESS_RESULT,
+            "Lexers": LEXERS,
+            "Styles": STYLES,
+            "Formatters": FORMATTERS,
+            "Error": ERROR,
+        }},
+    }

@@ -1,0 +1,116 @@
+"""The result cache: highlight responses, as the exact JSON bytes sent, by core.cache_key.
+
+Keys are content hashes (request + Pygments version), so an entry never goes stale and
+two processes can never disagree about one. Two levels:
+
+- ``Memory``: a per-process LRU bounded in bytes (``HIGHLIGHT_CACHE_BYTES``); hits cost a
+  dict lookup, which is what keeps a repeated request cheaper than a hello-world's share.
+- ``Redis`` (when ``REDIS_URL`` is set): shared by every worker and instance, behind the
+  per-process LRU. Redis being down only costs the cache: errors are logged, Redis is
+  skipped for a few seconds, and requests are highlighted as if nothing was cached.
+
+Only successful results are stored (the callers' rule; failures never reach ``put``).
+"""
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+
+log = logging.getLogger(__name__)
+
+
+class Memory:
+    """A thread-safe LRU of bytes values, bounded by their total size."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.max_entry = max_bytes // 8  # one huge result must not evict everything
+        self.size = 0
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key, value: bytes):
+        if len(value) > self.max_entry:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old)
+            self.entries[key] = value
+            self.size += len(value)
+            while self.size > self.max_bytes:
+                _, evicted = self.entries.popitem(last=False)
+                self.size -= len(evicted)
+
+
+class Nothing:
+    """No cache at all (``HIGHLIGHT_CACHE_BYTES=0`` and no Redis)."""
+
+    def get(self, key):
+        return None
+
+    def put(self, key, value):
+        pass
+
+
+class Redis:
+    """Redis behind an optional per-process LRU; Redis errors degrade to a miss."""
+
+    PAUSE = 5.0  # seconds Redis is left alone after an error
+
+    def __init__(self, url: str, prefix: str, ttl: int, local):
+        import redis
+
+        self.redis_errors = redis.RedisError
+        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.prefix = prefix
+        self.ttl = ttl
+        self.local = local
+        self.paused_until = 0.0
+
+    def get(self, key):
+        value = self.local.get(key)
+        if value is not None or time.monotonic() < self.paused_until:
+            return value
+        try:
+            value = self.client.get(self.prefix + key)
+        except self.redis_errors as error:
+            self._pause(error)
+            return None
+        if value is not None:
+            self.local.put(key, value)
+        return value
+
+    def put(self, key, value: bytes):
+        self.local.put(key, value)
+        if time.monotonic() < self.paused_until:
+            return
+        try:
+            self.client.set(self.prefix + key, value, ex=self.ttl)
+        except self.redis_errors as error:
+            self._pause(error)
+
+    def _pause(self, error):
+        log.warning("Redis cache unavailable (%s); retrying in %.0f s", error, self.PAUSE)
+        self.paused_until = time.monotonic() + self.PAUSE
+
+
+def from_config(config):
+    """The cache the settings ask for (bad REDIS_URL syntax fails here, at start-up)."""
+    size = config["HIGHLIGHT_CACHE_BYTES"]
+    local = Memory(size) if size > 0 else Nothing()
+    url = config["REDIS_URL"].strip()
+    if not url:
+        return local
+    try:
+        return Redis(url, config["HIGHLIGHT_CACHE_PREFIX"], config["HIGHLIGHT_CACHE_TTL"], local)
+    except ValueError as error:
+        raise RuntimeError(f"REDIS_URL is not a valid Redis URL: {error}") from None
