@@ -93,3 +93,13 @@ def stop(process):
 
 def migrate(env):
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def procfile_commands(path):
+    """Every ``name: command`` line of a Procfile (e.g. ``deploy/Procfile.scaled``), by name."""
+    commands = {}
+    for line in (ROOT / path).read_text().splitlines():
+        name, sep, command = line.partition(":")
+        if sep and name.strip() and not name.lstrip().startswith("#"):
+            commands[name.strip()] = command.strip()
+    return commands

@@ -1,0 +1,168 @@
+"""The scaled-out topology (docs/deployment.md), run for real from ``deploy/Procfile.scaled``.
+
+One gunicorn serves the highlighter alone. Two gunicorns (instances A and B) serve the paste
+site and the diff viewer (``MOUNT_APPS=snippets,diffviewer``) and reach the highlighter at
+``HIGHLIGHTER_URL``. Both share a fresh PostgreSQL database and a Redis database.
+
+What reaches the highlighter is read from its own access log: a highlight an instance took
+from the shared cache is one the highlighter service never saw.
+"""
+
+import contextlib
+import re
+import secrets
+import time
+
+import httpx
+import psycopg
+import pytest
+import redis
+
+from tests import servers
+
+pytestmark = pytest.mark.server
+
+PROCFILE = "deploy/Procfile.scaled"
+POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
+REDIS = "redis://127.0.0.1:6379"
+HIGHLIGHT_CALL = re.compile(r'"POST /api/highlight HTTP/1\.[01]" 200 ')
+CODE = 'def greet(name):\n\treturn f"héllo, {name}"  \r\n\n# ünïcode ✓\n'
+
+
+@pytest.fixture(scope="module")
+def database_url():
+    """A fresh PostgreSQL database for this module, dropped afterwards."""
+    name = f"composite_scaled_{secrets.token_hex(6)}"
+    try:
+        admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        pytest.skip(f"no PostgreSQL at {POSTGRES}: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield POSTGRES.rsplit("/", 1)[0] + "/" + name
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """An empty Redis database number of our own (claimed with a marker key), flushed afterwards."""
+    try:
+        redis.Redis.from_url(REDIS, socket_timeout=3).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"no Redis at {REDIS}: {error}")
+    claim = f"composite-scaled-out-test:{secrets.token_hex(6)}"
+    for number in range(15, 0, -1):
+        store = redis.Redis.from_url(f"{REDIS}/{number}", socket_timeout=3)
+        if store.dbsize() == 0 and store.set(claim, "1", nx=True) and store.dbsize() == 1:
+            try:
+                yield f"{REDIS}/{number}"
+            finally:
+                store.flushdb()
+                store.close()
+            return
+        store.close()
+    pytest.skip("every Redis database 1-15 is in use")
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory, database_url, redis_url):
+    """The highlighter service and instances A and B, as their Procfile lines start them."""
+    root = tmp_path_factory.mktemp("scaled")
+    commands = servers.procfile_commands(PROCFILE)
+    shared = {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    with contextlib.ExitStack() as stack:
+        highlighter_port = servers.free_port()
+        highlighter_log = root / "highlighter.log"
+        highlighter_env = servers.site_environment(root / "highlighter", **shared)
+        stack.enter_context(
+            servers.running(commands["highlighter"], highlighter_env, highlighter_port, highlighter_log, "/_health")
+        )
+        site = {
+            **shared,
+            "MOUNT_APPS": "snippets,diffviewer",
+            "HIGHLIGHTER_URL": f"http://127.0.0.1:{highlighter_port}",
+        }
+        servers.migrate(servers.site_environment(root, **site))  # the release: line, once
+        instances = {}
+        for name in ("A", "B"):
+            port = servers.free_port()
+            env = servers.site_environment(root / name, **site)
+            stack.enter_context(servers.running(commands["web"], env, port, root / f"{name}.log"))
+            instances[name] = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=15)
+            stack.callback(instances[name].close)
+        yield Deployment(instances, highlighter_log, redis_url)
+
+
+class Deployment:
+    def __init__(self, instances, highlighter_log, redis_url):
+        self.a, self.b = instances["A"], instances["B"]
+        self.highlighter_log = highlighter_log
+        self.redis_url = redis_url
+
+    def highlights_served(self):
+        """How many highlight requests the highlighter service has answered so far."""
+        return len(HIGHLIGHT_CALL.findall(self.highlighter_log.read_text(errors="replace")))
+
+    def assert_highlights_served(self, expected):
+        """The access log line is written just after the response: give it a moment."""
+        deadline = time.monotonic() + 3
+        while self.highlights_served() < expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # and long enough to see one that should not have come
+        assert self.highlights_served() == expected
+
+    def create(self, instance, content):
+        response = instance.post("/api/snippets", json={"content": content, "lexer": "python"})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+def is_highlighted(page):
+    return '<span class="k">def</span>' in page and "showing plain text" not in page
+
+
+def test_each_instance_serves_the_paste_site_and_diff_viewer_but_not_the_highlighter(deployment):
+    for instance in (deployment.a, deployment.b):
+        health = instance.get("/healthz")
+        assert health.status_code == 200, health.text
+        assert set(health.json()["apps"]) == {"snippets", "diffviewer"}
+        assert instance.get("/diff/").status_code == 200
+        assert instance.get("/highlight/").status_code == 404
+
+
+def test_a_snippet_created_on_a_is_served_by_b_highlighted_by_the_service(deployment):
+    snippet = deployment.create(deployment.a, CODE)
+    page = deployment.b.get(f"/s/{snippet['id']}")
+    assert page.status_code == 200
+    assert is_highlighted(page.text)
+    raw = deployment.b.get(f"/s/{snippet['id']}/raw")
+    assert raw.status_code == 200
+    assert raw.content == CODE.encode()
+
+
+def test_a_highlight_cached_by_one_instance_is_a_hit_for_the_other(deployment):
+    """Counted at the highlighter service: the second instance never asks it."""
+    before = deployment.highlights_served()
+    snippet = deployment.create(deployment.a, CODE + f"# {secrets.token_hex(4)}\n")
+    for instance in (deployment.a, deployment.b, deployment.a, deployment.b):
+        assert is_highlighted(instance.get(f"/s/{snippet['id']}").text)
+    # Whether rendered at creation on A or at the first view, the default style was asked once.
+    deployment.assert_highlights_served(before + 1)
+
+    assert is_highlighted(deployment.b.get(f"/s/{snippet['id']}", params={"style": "monokai"}).text)
+    deployment.assert_highlights_served(before + 2)  # B asked for the new style...
+    assert is_highlighted(deployment.a.get(f"/s/{snippet['id']}", params={"style": "monokai"}).text)
+    deployment.assert_highlights_served(before + 2)  # ...and A found B's rendering in Redis.
+
+    keys = redis.Redis.from_url(deployment.redis_url).keys("*snippets:render:*")
+    assert len(keys) >= 2
+
+
+def test_the_diff_viewer_on_b_compares_snippets_created_on_a(deployment):
+    left = deployment.create(deployment.a, "a = 1\nb = 2\n")
+    right = deployment.create(deployment.a, "a = 1\nb = 20\n")
+    page = deployment.b.get("/diff/compare", params={"left": f"/s/{left['id']}/raw", "right": f"/s/{right['id']}/raw"})
+    assert page.status_code == 200, page.text
+    assert "<ins" in page.text and "<del" in page.text
