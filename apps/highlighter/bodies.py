@@ -20,7 +20,8 @@ import json
 import re
 from urllib.parse import parse_qsl
 
-from flask import request
+from flask import current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from apps.highlighter.core import HighlightError
@@ -51,15 +52,30 @@ def read_fields() -> dict:
     """The fields of the current request's body, whatever its content type."""
     mimetype = request.mimetype
     if mimetype == "application/json" or mimetype.endswith("+json"):
-        return json_fields(request.get_data(cache=False))
+        return json_fields(read_body())
     if mimetype == "application/x-www-form-urlencoded":
-        return form_fields(urlencoded_pairs(request.get_data(cache=False)))
+        return form_fields(urlencoded_pairs(read_body()))
     if mimetype == "multipart/form-data":
         return form_fields(multipart_pairs())
     raise bad_request(
         f"Unsupported Content-Type {shorten(request.content_type or '(none)')}: send "
         "application/json, application/x-www-form-urlencoded or multipart/form-data."
     )
+
+
+def read_body() -> bytes:
+    """The whole body, at most MAX_CONTENT_LENGTH bytes, else 413."""
+    body = request.stream.read()
+    check_not_cut(len(body))
+    return body
+
+
+def check_not_cut(size):
+    """Werkzeug stops a chunked body at MAX_CONTENT_LENGTH without saying so: if we got
+    that much, look for one more byte, and refuse the body if there is one."""
+    if request.content_length is None and size >= current_app.config["MAX_CONTENT_LENGTH"]:
+        if request.environ["wsgi.input"].read(1):
+            raise RequestEntityTooLarge()
 
 
 def json_fields(body: bytes) -> dict:
@@ -119,10 +135,13 @@ def multipart_pairs() -> list:
     decoder = MultipartDecoder(boundary, max_parts=MAX_FIELDS)
     stream = request.stream
     pairs, part, chunks = [], None, []
-    finished = False
+    finished, size = False, 0
     try:
         while not finished:
             data = stream.read(CHUNK)
+            size += len(data)
+            if not data:
+                check_not_cut(size)
             decoder.receive_data(data or None)
             event = decoder.next_event()
             while not isinstance(event, NeedData):

@@ -17,7 +17,7 @@ blueprint = Blueprint("legacy", __name__)
 @blueprint.post("/")
 def highlight_form():
     fields = bodies.read_fields()
-    unknown = sorted(set(fields) - {"lang", "code"})
+    unknown = sorted(set(fields) - {"lang", "code", "filename"})  # filename: of an uploaded code file
     if unknown:
         raise core.HighlightError("bad_request", f"Unknown field {unknown[0]!r}; this API takes lang and code.")
     if not fields.get("lang"):
