@@ -103,3 +103,13 @@ def procfile_commands(path):
         if sep and name.strip() and not name.lstrip().startswith("#"):
             commands[name.strip()] = command.strip()
     return commands
+
+
+@contextlib.contextmanager
+def running_site(data_dir, **overrides):
+    """The whole site as the Procfile serves it, migrated, on a free loopback port: yields its URL."""
+    env = site_environment(data_dir, **overrides)
+    migrate(env)
+    port = free_port()
+    with running(procfile_command(), env, port, Path(data_dir) / "gunicorn.log"):
+        yield f"http://127.0.0.1:{port}"

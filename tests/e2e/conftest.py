@@ -1,0 +1,111 @@
+"""End-to-end fixtures: the composite served by the Procfile's gunicorn, and Debian's Chromium.
+
+``site_url`` and ``browser`` live for the whole e2e run; each test gets a fresh ``page`` in its
+own browser context (its own cookies, so its own "My snippets"), 1200×800. ``watch`` records
+what must never happen on our pages: a dialog (an injected ``alert``), an uncaught script
+error, a Content-Security-Policy violation (an injection the CSP stopped).
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.servers import ROOT, running_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1200, "height": 800}
+
+# Reported to the page by the browser itself; the init script below collects it.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (Debian: apt-get install chromium); e2e tests need it")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def site_url(chromium, tmp_path_factory):
+    """The composite, migrated, served by the Procfile's web command on a loopback port."""
+    with running_site(tmp_path_factory.mktemp("e2e-site")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watch:
+    """What happened on a page that a visitor would not want: dialogs, script errors."""
+
+    dialogs: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+@pytest.fixture
+def watch():
+    return Watch()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(10_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, watch):
+    page = context.new_page()
+
+    def on_dialog(dialog):
+        watch.dialogs.append(f"{dialog.type}: {dialog.message} on {page.url}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda error: watch.errors.append(f"{error} on {page.url}"))
+    return page
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    folder = Path(os.environ.get("E2E_SCREENSHOTS") or ROOT / "test-artifacts" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def screenshot(screenshot_dir):
+    """``screenshot(page, "snippet")`` saves the viewport as ``snippet.png`` in the run's folder."""
+
+    def take(page, name):
+        page.wait_for_load_state("load")
+        page.screenshot(path=screenshot_dir / f"{name}.png")
+
+    return take
