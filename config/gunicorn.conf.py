@@ -1,14 +1,16 @@
 """gunicorn settings for the Procfile's ``web:`` process, from the environment.
 
-Threaded workers (``gthread``) so that one slow client holds one thread, not a whole
-worker; a request timeout under the PaaS router's 30 s; access log to stdout.
+Threaded workers so that one slow request holds one thread, not a whole worker; a request
+timeout under the PaaS router's 30 s; access log to stdout.
 """
 
 import os
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "gthread"
+# gthread, except that a request is read whole in the worker's event loop before a thread
+# serves it: slow clients (slowloris, trickled bodies) cannot take every thread.
+worker_class = "composite.worker.BufferingThreadWorker"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "25"))
 graceful_timeout = 20
