@@ -154,6 +154,7 @@ def error(description):
 ERRORS = {
     "400": error("bad_request, unknown_lexer, unknown_style, unknown_format or invalid_option"),
     "413": error("too_large: the body or the code is over the limit"),
+    "default": error("Any other error (method_not_allowed, internal_error ...), in the same shape"),
 }
 POOL_ERRORS = {
     "422": error("timeout: highlighting took longer than HIGHLIGHT_TIMEOUT and was stopped"),
@@ -169,6 +170,7 @@ def catalog(summary, schema_name):
         "responses": {
             "200": {"description": "The list", "headers": ETAG, "content": json_body(f"#/components/schemas/{schema_name}")},
             "304": {"description": "Not modified (If-None-Match)"},
+            "default": ERRORS["default"],
         },
     }}
 
@@ -225,6 +227,7 @@ def spec(script_root: str = "") -> dict:
                             "content": {"text/css": {"schema": {"type": "string"}}}},
                     "304": {"description": "Not modified"},
                     "400": error("unknown_style or invalid_option (the selector)"),
+                    "default": ERRORS["default"],
                 },
             }},
             "/": {"post": {

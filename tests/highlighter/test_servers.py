@@ -1,0 +1,151 @@
+"""The highlighter on real servers: alone under ``flask run`` (with the shell and Ruby
+examples as its clients), and inside the whole site under the Procfile's gunicorn, where
+a slow input must end near the time budget while the same workers keep serving others."""
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+
+import httpx
+import pytest
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
+
+from tests.highlighter.conftest import SLOW_SCALA
+from tests.servers import ROOT, free_port, migrate, procfile_command, running, site_environment
+
+pytestmark = pytest.mark.server
+
+CODE = "def greet(name):\n    return f\"it's {name} — café\"\n"
+
+
+@pytest.fixture(scope="module")
+def flask_run(tmp_path_factory):
+    """``flask --app apps.highlighter run`` on a free port: the app with no composite."""
+    data = tmp_path_factory.mktemp("flask-run")
+    port = free_port()
+    command = "flask --app apps.highlighter run --port $PORT"
+    with running(command, site_environment(data), port, data / "flask.log", ready_path="/_health"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def code_file(tmp_path):
+    path = tmp_path / "greet.py"
+    path.write_text(CODE, encoding="utf-8")
+    return path
+
+
+def test_flask_run_serves_every_endpoint(flask_run):
+    with httpx.Client(base_url=flask_run, timeout=10) as http:
+        page = http.get("/")
+        assert "Highlighter playground" in page.text and 'data-api="/api/highlight"' in page.text
+        assert http.get("/static/playground.js").status_code == 200
+        answer = http.post("/api/highlight", json={"code": CODE, "lexer": "python"})
+        assert answer.json()["output"] == highlight(CODE, PythonLexer(), HtmlFormatter())
+        assert http.post("/api/highlight", json={"code": CODE, "lexer": "python"},
+                         headers={"If-None-Match": answer.headers["ETag"]}).status_code == 304
+        assert http.post("/", data={"lang": "python", "code": CODE}).text == answer.json()["output"]
+        assert http.post("/api/guess", json={"filename": "x.rb"}).json()["lexer"]["alias"] == "ruby"
+        for path in ("/api/lexers", "/api/styles", "/api/formatters", "/api/openapi.json", "/styles/default.css"):
+            assert http.get(path).status_code == 200, path
+        assert http.get("/api/nope").json()["error"]["code"] == "not_found"
+
+
+def test_flask_run_refuses_a_huge_declared_body_without_reading_it(flask_run):
+    status_line = raw_post_status(flask_run, content_length=10**9)
+    assert b" 413 " in status_line
+
+
+def raw_post_status(base, content_length, path="/api/highlight"):
+    """Send only the headers of a huge body and read the status line (the body never comes)."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                     f"Content-Length: {content_length}\r\n\r\n".encode())
+        return sock.makefile("rb").readline()
+
+
+def test_the_shell_example_uses_the_service_with_curl(flask_run, code_file):
+    env = {"PATH": "/usr/bin:/bin", "HIGHLIGHTER_URL": flask_run}
+    script = str(ROOT / "examples" / "shell" / "highlight.sh")
+
+    def run(*args):
+        return subprocess.run(["sh", script, *args], env=env, capture_output=True, timeout=30)
+
+    expected = highlight(CODE, PythonLexer(), HtmlFormatter())
+    as_json = run("json", str(code_file), '{"linenos": "inline"}')
+    assert as_json.returncode == 0, as_json.stderr
+    answer = json.loads(as_json.stdout)
+    assert answer["lexer"]["alias"] == "python" and answer["guessed"] is True  # from the file's name
+    assert answer["output"] == highlight(CODE, PythonLexer(), HtmlFormatter(linenos="inline"))
+    html = run("html", "python", str(code_file))
+    assert html.returncode == 0 and html.stdout.decode() == expected
+    assert run("css", "monokai").stdout.decode() == HtmlFormatter(style="monokai").get_style_defs(".highlight")
+    assert any(entry["name"] == "Python" for entry in json.loads(run("lexers").stdout))
+    refused = run("html", "klingon", str(code_file))
+    assert refused.returncode == 22 and json.loads(refused.stdout)["error"]["code"] == "unknown_lexer"
+
+
+def test_the_ruby_example_uses_the_service_with_net_http(flask_run, code_file):
+    ruby = shutil.which("ruby")
+    if ruby is None:
+        pytest.skip("ruby is not installed (CI installs it: tests/system-deps.sh)")
+    env = {"PATH": "/usr/bin:/bin", "HIGHLIGHTER_URL": flask_run, "LANG": "C.UTF-8"}
+    script = str(ROOT / "examples" / "ruby" / "highlight.rb")
+    expected = highlight(CODE, PythonLexer(), HtmlFormatter())
+    for args in (["python", str(code_file)], ["--legacy", "python", str(code_file)]):
+        done = subprocess.run([ruby, script, *args], env=env, capture_output=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.decode() == expected
+    refused = subprocess.run([ruby, script, "klingon", str(code_file)], env=env, capture_output=True, timeout=30)
+    assert refused.returncode == 1 and b"unknown_lexer" in refused.stderr
+
+
+@pytest.fixture(scope="module")
+def gunicorn_site(tmp_path_factory):
+    """The Procfile's web: command (gthread workers) with a one-second highlight budget."""
+    data = tmp_path_factory.mktemp("highlight-gunicorn")
+    env = site_environment(data, HIGHLIGHT_TIMEOUT="1", WEB_CONCURRENCY="1", WEB_THREADS="4")
+    migrate(env)
+    port = free_port()
+    with running(procfile_command(), env, port, data / "gunicorn.log"):
+        yield f"http://127.0.0.1:{port}"
+
+
+def test_under_gunicorn_a_slow_input_ends_near_the_budget_while_others_are_served(gunicorn_site):
+    base = gunicorn_site + "/highlight"
+    with httpx.Client(base_url=base, timeout=15) as http:
+        http.post("/api/highlight", json={"code": "warm up", "lexer": "scala"})
+    box = {}
+
+    def slow():
+        start = time.monotonic()
+        box["response"] = httpx.post(base + "/api/highlight", json={"code": SLOW_SCALA, "lexer": "scala"}, timeout=15)
+        box["seconds"] = time.monotonic() - start
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.2)  # the slow one holds a worker process now
+    quick_times = []
+    with httpx.Client(base_url=base, timeout=15) as http:
+        while thread.is_alive() and len(quick_times) < 50:
+            start = time.monotonic()
+            response = http.post("/api/highlight", json={"code": f"x = {len(quick_times)}", "lexer": "python"})
+            quick_times.append(time.monotonic() - start)
+            assert response.status_code == 200
+    thread.join()
+    assert box["response"].status_code == 422
+    assert box["response"].json()["error"]["code"] == "timeout"
+    assert 1.0 <= box["seconds"] < 2.5
+    assert len(quick_times) >= 5 and max(quick_times) < 0.5, quick_times
+    with httpx.Client(base_url=base, timeout=15) as http:  # and the server is still whole
+        assert http.post("/api/highlight", json={"code": "val x = 1", "lexer": "scala"}).status_code == 200
+
+
+def test_under_gunicorn_a_huge_declared_body_is_refused_unread(gunicorn_site):
+    assert b" 413 " in raw_post_status(gunicorn_site, 10**9, path="/highlight/api/highlight")
