@@ -1,0 +1,2 @@
+-- GET / again and again, counting statuses (see report.lua).
+dofile("report.lua")
