@@ -1,12 +1,13 @@
 """Builds the whole site: the mounted apps inside the middleware that serves them all.
 
 From the outside in: proxy headers (once, outermost, so every app agrees on scheme and
-host), static files, the in-process HTTP client, ``/healthz``, then the dispatcher.
+host), static files, the in-process HTTP client, ``/healthz``, then the dispatcher. Log
+lines of the whole process escape control characters (``composite.logs``).
 """
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from composite import static
+from composite import logs, static
 from composite.health import HealthCheck
 from composite.mounts import announce_site, mount_apps
 from composite.services import InProcessHTTP
@@ -15,6 +16,7 @@ from composite.settings import CompositeSettings
 
 def create_site(settings=None):
     settings = settings or CompositeSettings.from_env()
+    logs.install()
     announce_site(settings)
     app = mount_apps(settings)
     app = HealthCheck(app, settings.prefixes())
