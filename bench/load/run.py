@@ -117,7 +117,7 @@ def bench_target(target, args, data):
     data.mkdir(parents=True)
     web = servers.procfile_command("web")
     assert SITE_APP in web, web
-    env = servers.site_environment(data)
+    env = servers.site_environment(data, HOST="127.0.0.1")  # loopback only
     port = servers.free_port()
     base = f"http://127.0.0.1:{port}"
     if target == "site":

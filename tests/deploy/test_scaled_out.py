@@ -71,7 +71,7 @@ def deployment(tmp_path_factory, database_url, redis_url):
     """The highlighter service and instances A and B, as their Procfile lines start them."""
     root = tmp_path_factory.mktemp("scaled")
     commands = servers.procfile_commands(PROCFILE)
-    shared = {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    shared = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "HOST": "127.0.0.1"}
     with contextlib.ExitStack() as stack:
         highlighter_port = servers.free_port()
         highlighter_log = root / "highlighter.log"
