@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -113,3 +114,41 @@ def running_site(data_dir, **overrides):
     port = free_port()
     with running(procfile_command(), env, port, Path(data_dir) / "gunicorn.log"):
         yield f"http://127.0.0.1:{port}"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A running server of ours: its base URL, port and log file."""
+
+    url: str
+    port: int
+    log: Path
+
+    def log_text(self):
+        return self.log.read_bytes().decode("utf-8", "replace")
+
+
+def raw_exchange(port, data, timeout=5.0):
+    """Send raw bytes to 127.0.0.1:``port`` and read until the server closes (or ``timeout``).
+
+    Returns the bytes received; ``b""`` when the server closed without answering.
+    """
+    deadline = time.monotonic() + timeout
+    received = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        try:
+            sock.sendall(data)
+        except OSError:
+            pass  # refused mid-send: read what the server said, if anything
+        while time.monotonic() < deadline:
+            sock.settimeout(max(0.05, deadline - time.monotonic()))
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                break
+            except OSError:
+                break
+            if not chunk:
+                break
+            received += chunk
+    return received
