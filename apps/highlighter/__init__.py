@@ -38,10 +38,11 @@ def create_app(config=None):
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
     app.json.sort_keys = False
 
-    from apps.highlighter import api, http, legacy, pages, results, stylesheets
+    from apps.highlighter import api, fastpath, http, legacy, pages, results, stylesheets
 
     app.extensions["highlighter.results"] = results.from_config(app.config)
     http.init_app(app)
+    app.wsgi_app = fastpath.FastPath(app.wsgi_app, app.extensions["highlighter.results"], app.extensions["highlighter.cors"])
     app.register_blueprint(api.blueprint)
     app.register_blueprint(stylesheets.blueprint)
     app.register_blueprint(legacy.blueprint)

@@ -13,7 +13,7 @@ import json
 
 from flask import Blueprint, current_app, request
 
-from apps.highlighter import bodies, core, openapi, pools
+from apps.highlighter import bodies, core, fastpath, openapi, pools
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -27,7 +27,7 @@ def highlighter():
 
 
 def etag_for(key):
-    return "hl-" + key[:40]
+    return "hl-" + key[:40]  # fastpath writes the same
 
 
 def checked_request(fields):
@@ -54,6 +54,7 @@ def highlight():
         response = current_app.response_class(status=304)
     else:
         response = current_app.response_class(result_body(highlight_request, key), mimetype="application/json")
+        request.environ[fastpath.ENVIRON_KEY] = key  # cached now: the fast path may answer a repeat
     response.set_etag(etag)
     return response
 

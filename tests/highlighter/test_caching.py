@@ -161,3 +161,38 @@ def test_pool_children_end_when_the_server_process_exits(tmp_path):
     while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
         time.sleep(0.05)
     assert not Path(f"/proc/{pid}").exists()
+
+
+def test_a_repeat_is_answered_by_the_fast_path_exactly_as_flask_answers(app_with, monkeypatch):
+    api = app_with()
+    first = api.post("/api/highlight", json=FIELDS)  # through Flask, now cached and remembered
+    fast = api.client.application.wsgi_app
+    assert len(fast.keys) == 1
+
+    def no_flask(environ, start_response):
+        raise AssertionError("the repeat reached Flask")
+
+    monkeypatch.setattr(fast, "wsgi_app", no_flask)
+    again = api.post("/api/highlight", json=FIELDS)
+    assert again.data == first.data
+    assert sorted(again.headers.items()) == sorted(first.headers.items())
+
+
+def test_the_fast_path_leaves_what_it_cannot_answer_to_flask(app_with):
+    api = app_with(HIGHLIGHT_CORS_ORIGINS="https://a.example")
+    first = api.post("/api/highlight", json=FIELDS)
+    assert api.post("/api/highlight", json=FIELDS).headers == first.headers  # Vary: Origin alike
+    from_origin = api.post("/api/highlight", json=FIELDS, headers={"Origin": "https://a.example"})
+    assert from_origin.headers["Access-Control-Allow-Origin"] == "https://a.example"
+    revalidated = api.post("/api/highlight", json=FIELDS, headers={"If-None-Match": first.headers["ETag"]})
+    assert revalidated.status_code == 304
+    as_form = api.post("/api/highlight", data={"code": FIELDS["code"], "lexer": "python", "options": '{"linenos": "table"}'})
+    assert as_form.data == first.data  # another body: Flask, then the result cache
+
+
+def test_failures_are_not_remembered_by_the_fast_path(app_with):
+    api = app_with(HIGHLIGHT_TIMEOUT=0.5)
+    for _ in range(2):
+        assert api.post("/api/highlight", json={"code": "x", "lexer": "nope"}).status_code == 400
+    assert api.post("/api/highlight", json={"code": '"' + "\\" * 40, "lexer": "scala"}).status_code == 422
+    assert api.client.application.wsgi_app.keys == {}
