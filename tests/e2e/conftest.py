@@ -106,6 +106,9 @@ def screenshot(screenshot_dir):
 
     def take(page, name):
         page.wait_for_load_state("load")
+        # No caret or focus ring, and every textarea shows its first lines.
+        page.evaluate("() => { document.activeElement && document.activeElement.blur();"
+                      " document.querySelectorAll('textarea').forEach(t => { t.scrollTop = 0; }); }")
         page.screenshot(path=screenshot_dir / f"{name}.png")
 
     return take

@@ -110,13 +110,32 @@ def test_a_hostile_language_is_refused_and_the_form_keeps_the_rest_as_text(page,
     )
     with page.expect_navigation():
         page.get_by_role("button", name="Paste").click()
-    if re.search(r"/s/[\w-]+$", page.url):  # accepted after all: the page must still be text
-        expect(page.locator("h1")).to_have_text(TITLE)
-    else:
-        expect(page.locator(".errorlist").first).to_be_visible()
-        expect(page.get_by_label("Title")).to_have_value(TITLE)
-        expect(page.get_by_label("File name")).to_have_value(FILENAME)
-        assert lf(page.locator("textarea[name=content]").input_value()) == TEXT
+    expect(page.locator(".errorlist").filter(has_text="Unknown language")).to_contain_text(SVG)
+    expect(page.get_by_label("Title")).to_have_value(TITLE)
+    expect(page.get_by_label("File name")).to_have_value(FILENAME)
+    assert lf(page.locator("textarea[name=content]").input_value()) == TEXT
+    assert_nothing_injected(page, watch)
+
+
+def test_hostile_upload_names_on_the_paste_and_diff_pages(page, watch, site_url):
+    """An uploaded file's name becomes the snippet's file name, and a diff side's name."""
+    upload_name = IMG + "' onmouseover='alert(1).txt"  # a browser sends " in a file name as %22
+    upload = {"name": upload_name, "mimeType": "text/plain", "buffer": TEXT.encode()}
+    page.goto(site_url + "/")
+    page.locator("input[name=upload]").set_input_files(upload)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Paste").click()
+    expect(page.locator(".meta")).to_contain_text(upload_name)
+    expect_lines(page.locator(".code-view .code"))
+    assert_nothing_injected(page, watch)
+
+    page.goto(site_url + "/diff/")
+    page.locator("input[name=left_file]").set_input_files(upload)
+    page.locator("input[name=right_file]").set_input_files({**upload, "buffer": TEXT.replace("(1)", "(2)", 1).encode()})
+    with page.expect_navigation():
+        page.get_by_role("button", name="Compare").click()
+    expect(page.locator("h1")).to_contain_text(upload_name)
+    expect_lines(page.locator("table.diff"), LINES[1:])
     assert_nothing_injected(page, watch)
 
 
