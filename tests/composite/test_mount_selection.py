@@ -78,3 +78,22 @@ def test_unknown_or_no_app_names_fail_at_start_up(monkeypatch, names):
     monkeypatch.setenv("MOUNT_APPS", names)
     with pytest.raises(ConfigError, match="MOUNT_APPS"):
         CompositeSettings.from_env()
+
+
+def test_a_highlighter_only_process_serves_it_under_its_prefix_and_nothing_at_the_root():
+    saved = dict(os.environ)
+    try:
+        client = Client(
+            create_site(
+                CompositeSettings(
+                    apps=("highlighter",),
+                    service_urls=(("snippets", "https://paste.example"), ("diffviewer", "https://paste.example/diff")),
+                )
+            )
+        )
+        assert client.get("/highlight/").status_code == 200
+        assert client.get("/").status_code == 404
+        assert set(client.get("/healthz").json["apps"]) == {"highlighter"}
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

@@ -1,8 +1,9 @@
 """The scaled-out topology (docs/deployment.md), run for real from ``deploy/Procfile.scaled``.
 
-One gunicorn serves the highlighter alone. Two gunicorns (instances A and B) serve the paste
-site and the diff viewer (``MOUNT_APPS=snippets,diffviewer``) and reach the highlighter at
-``HIGHLIGHTER_URL``. Both share a fresh PostgreSQL database and a Redis database.
+One gunicorn serves the highlighter alone (``MOUNT_APPS=highlighter``). Two gunicorns
+(instances A and B) serve the paste site and the diff viewer (``MOUNT_APPS=snippets,diffviewer``)
+and reach the highlighter at ``HIGHLIGHTER_URL``. Both share a fresh PostgreSQL database and
+a Redis database; all three get the same environment, as processes of one Procfile do.
 
 What reaches the highlighter is read from its own access log: a highlight an instance took
 from the shared cache is one the highlighter service never saw.
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.server
 PROCFILE = "deploy/Procfile.scaled"
 POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379"
-HIGHLIGHT_CALL = re.compile(r'"POST /api/highlight HTTP/1\.[01]" 200 ')
+HIGHLIGHT_CALL = re.compile(r'"POST /highlight/api/highlight HTTP/1\.[01]" 200 ')
 CODE = 'def greet(name):\n\treturn f"héllo, {name}"  \r\n\n# ünïcode ✓\n'
 
 
@@ -71,33 +72,33 @@ def deployment(tmp_path_factory, database_url, redis_url):
     """The highlighter service and instances A and B, as their Procfile lines start them."""
     root = tmp_path_factory.mktemp("scaled")
     commands = servers.procfile_commands(PROCFILE)
-    shared = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "HOST": "127.0.0.1"}
+    ports = {name: servers.free_port() for name in ("highlighter", "A", "B")}
+    shared = {  # one environment for every process, as a PaaS gives the processes of one app
+        "HOST": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "HIGHLIGHTER_URL": f"http://127.0.0.1:{ports['highlighter']}/highlight",
+        "SNIPPETS_URL": f"http://127.0.0.1:{ports['A']}",
+        "DIFFVIEWER_URL": f"http://127.0.0.1:{ports['A']}/diff",
+    }
     with contextlib.ExitStack() as stack:
-        highlighter_port = servers.free_port()
         highlighter_log = root / "highlighter.log"
         highlighter_env = servers.site_environment(root / "highlighter", **shared)
-        stack.enter_context(
-            servers.running(commands["highlighter"], highlighter_env, highlighter_port, highlighter_log, "/_health")
-        )
-        site = {
-            **shared,
-            "MOUNT_APPS": "snippets,diffviewer",
-            "HIGHLIGHTER_URL": f"http://127.0.0.1:{highlighter_port}",
-        }
-        servers.migrate(servers.site_environment(root, **site))  # the release: line, once
+        stack.enter_context(servers.running(commands["highlighter"], highlighter_env, ports["highlighter"], highlighter_log))
+        servers.migrate(servers.site_environment(root, **shared))  # the release: line, once
         instances = {}
         for name in ("A", "B"):
-            port = servers.free_port()
-            env = servers.site_environment(root / name, **site)
-            stack.enter_context(servers.running(commands["web"], env, port, root / f"{name}.log"))
-            instances[name] = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=15)
+            env = servers.site_environment(root / name, **shared)
+            stack.enter_context(servers.running(commands["web"], env, ports[name], root / f"{name}.log"))
+            instances[name] = httpx.Client(base_url=f"http://127.0.0.1:{ports[name]}", timeout=15)
             stack.callback(instances[name].close)
-        yield Deployment(instances, highlighter_log, redis_url)
+        yield Deployment(instances, highlighter_log, redis_url, f"http://127.0.0.1:{ports['highlighter']}")
 
 
 class Deployment:
-    def __init__(self, instances, highlighter_log, redis_url):
+    def __init__(self, instances, highlighter_log, redis_url, highlighter):
         self.a, self.b = instances["A"], instances["B"]
+        self.highlighter = highlighter
         self.highlighter_log = highlighter_log
         self.redis_url = redis_url
 
@@ -130,6 +131,15 @@ def test_each_instance_serves_the_paste_site_and_diff_viewer_but_not_the_highlig
         assert set(health.json()["apps"]) == {"snippets", "diffviewer"}
         assert instance.get("/diff/").status_code == 200
         assert instance.get("/highlight/").status_code == 404
+
+
+def test_the_highlighter_service_serves_the_highlighter_only(deployment):
+    with httpx.Client(base_url=deployment.highlighter, timeout=15) as service:
+        health = service.get("/healthz")
+        assert health.status_code == 200, health.text
+        assert set(health.json()["apps"]) == {"highlighter"}
+        assert service.get("/highlight/").status_code == 200
+        assert service.get("/").status_code == 404
 
 
 def test_a_snippet_created_on_a_is_served_by_b_highlighted_by_the_service(deployment):
