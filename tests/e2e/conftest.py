@@ -1,9 +1,10 @@
 """End-to-end fixtures: the composite served by the Procfile's gunicorn, and Debian's Chromium.
 
-``site_url`` and ``browser`` live for the whole e2e run; each test gets a fresh ``page`` in its
-own browser context (its own cookies, so its own "My snippets"), 1200×800. ``watch`` records
-what must never happen on our pages: a dialog (an injected ``alert``), an uncaught script
-error, a Content-Security-Policy violation (an injection the CSP stopped).
+``site_url`` and ``browser`` live while this package runs (package scope: Playwright's sync API
+allows one instance at a time, and other folders start their own). Each test gets a fresh
+``page`` in its own browser context (its own cookies, so its own "My snippets"), 1200×800.
+``watch`` records what must never happen on our pages: a dialog (an injected ``alert``), an
+uncaught script error.
 """
 
 import os
@@ -34,21 +35,21 @@ document.addEventListener("securitypolicyviolation", function (event) {
 """
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (Debian: apt-get install chromium); e2e tests need it")
     return str(CHROMIUM)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site_url(chromium, tmp_path_factory):
     """The composite, migrated, served by the Procfile's web command on a loopback port."""
     with running_site(tmp_path_factory.mktemp("e2e-site")) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium):
     from playwright.sync_api import sync_playwright
 
@@ -93,7 +94,7 @@ def page(context, watch):
     return page
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def screenshot_dir():
     folder = Path(os.environ.get("E2E_SCREENSHOTS") or ROOT / "test-artifacts" / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
