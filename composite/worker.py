@@ -175,6 +175,8 @@ def chunked_complete(body):
         except ValueError:
             return True
         position += end + 2
+        if length > BUFFER_MAX_BYTES:
+            return True  # gunicorn refuses it, or the app refuses its size
         if length == 0:
             return bytes(body[position:]).find(b"\r\n\r\n") >= 0 or bytes(body[position : position + 2]) == b"\r\n"
         position += length + 2

@@ -128,16 +128,19 @@ class Site:
         return self.log.read_bytes().decode("utf-8", "replace")
 
 
-def raw_exchange(port, data, timeout=5.0):
+def raw_exchange(port, data, timeout=5.0, half_close=False):
     """Send raw bytes to 127.0.0.1:``port`` and read until the server closes (or ``timeout``).
 
-    Returns the bytes received; ``b""`` when the server closed without answering.
+    ``half_close`` ends the sending side after the bytes, as a client with nothing more to
+    say. Returns the bytes received; ``b""`` when the server closed without answering.
     """
     deadline = time.monotonic() + timeout
     received = b""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         try:
             sock.sendall(data)
+            if half_close:
+                sock.shutdown(socket.SHUT_WR)
         except OSError:
             pass  # refused mid-send: read what the server said, if anything
         while time.monotonic() < deadline:
