@@ -21,7 +21,7 @@ def markup_tags(page):
 
 
 SAFE_TAGS = {"html", "head", "meta", "link", "title", "body", "header", "a", "nav", "main", "h1", "span", "div", "p",
-             "button", "table", "tbody", "tr", "td", "ins", "del", "details", "summary", "form", "fieldset", "legend",
+             "button", "table", "colgroup", "col", "tbody", "tr", "td", "ins", "del", "details", "summary", "form", "fieldset", "legend",
              "label", "input", "textarea", "select", "option", "script"}
 
 

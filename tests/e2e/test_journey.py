@@ -119,6 +119,10 @@ def test_compare_page_switches_to_side_by_side_and_unfolds_context(page, watch, 
     expect(change.locator("td.code").nth(1)).to_have_text("value_15 = math.floor(fifteen)  # line 15")
     expect(change.locator("td.num").nth(0)).to_have_text("15")
     expect(change.locator("td.num").nth(1)).to_have_text("15")
+    # The first row is a fold header; the line-number columns must still stay narrow.
+    number_width = change.locator("td.num").nth(0).bounding_box()["width"]
+    code_width = change.locator("td.code").nth(0).bounding_box()["width"]
+    assert number_width < 100 < code_width, (number_width, code_width)
     screenshot(page, "diff-side-by-side")
 
     # Lines 1-11 are folded behind a button; it opens them and folds them again.
