@@ -101,7 +101,8 @@ def parse_mix(text):
 
 
 def meta(args):
-    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.splitlines()[:1]
+    banner = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split()
+    wrk = banner[:2]  # "wrk debian/4.1.0-3+b2"
     return {
         "date_utc": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()),
         "wrk": f"{' '.join(wrk)} -t{args.threads} -c{args.connections} -d{args.duration}s --latency --timeout 10s",
