@@ -169,10 +169,12 @@ def style_css(style):
 def compare_url(parent, snippet):
     if parent is None:
         return None
-    query = urlencode(
-        {"left": reverse("snippets:raw", args=[parent.pk]), "right": reverse("snippets:raw", args=[snippet.pk])}
-    )
-    return sitewide.public_url("diffviewer", "/compare?" + query)
+    fields = {"left": reverse("snippets:raw", args=[parent.pk]), "right": reverse("snippets:raw", args=[snippet.pk])}
+    if parent.filename or snippet.filename:  # names for the diff's headers and its .patch
+        fields.update(left_name=parent.filename or parent.pk, right_name=snippet.filename or snippet.pk)
+    if snippet.lexer:  # so the diff viewer colours the lines as the snippet page does
+        fields["lexer"] = snippet.lexer
+    return sitewide.public_url("diffviewer", "/compare?" + urlencode(fields))
 
 
 @require_safe
