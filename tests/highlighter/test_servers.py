@@ -119,8 +119,13 @@ def gunicorn_site(tmp_path_factory):
 
 def test_under_gunicorn_a_slow_input_ends_near_the_budget_while_others_are_served(gunicorn_site):
     base = gunicorn_site + "/highlight"
-    with httpx.Client(base_url=base, timeout=15) as http:
-        http.post("/api/highlight", json={"code": "warm up", "lexer": "scala"})
+    # Warm both highlighting processes (started on first use) with concurrent requests.
+    warm = [threading.Thread(target=httpx.post, args=(base + "/api/highlight",),
+                             kwargs={"json": {"code": f"warm {n}", "lexer": "scala"}, "timeout": 15}) for n in range(4)]
+    for thread in warm:
+        thread.start()
+    for thread in warm:
+        thread.join()
     box = {}
 
     def slow():
@@ -141,8 +146,10 @@ def test_under_gunicorn_a_slow_input_ends_near_the_budget_while_others_are_serve
     thread.join()
     assert box["response"].status_code == 422
     assert box["response"].json()["error"]["code"] == "timeout"
-    assert 1.0 <= box["seconds"] < 2.5
-    assert len(quick_times) >= 5 and max(quick_times) < 0.5, quick_times
+    assert 1.0 <= box["seconds"] < 3.0, box["seconds"]
+    # Never queued behind the slow one (that would take the whole budget), even on a loaded
+    # machine: the slow one keeps a CPU busy until it is killed.
+    assert len(quick_times) >= 5 and max(quick_times) < 0.9 and sorted(quick_times)[len(quick_times) // 2] < 0.25, quick_times
     with httpx.Client(base_url=base, timeout=15) as http:  # and the server is still whole
         assert http.post("/api/highlight", json={"code": "val x = 1", "lexer": "scala"}).status_code == 200
 
