@@ -60,6 +60,11 @@ class SnippetForm(forms.Form):
         except intake.Refused as refused:
             raise forms.ValidationError(refused.message) from None
 
+    def clean_content(self):
+        # Browsers send a textarea's lines with CRLF whatever the text had; a pasted shell
+        # script must come back out of /raw as it went in. Uploads keep their bytes.
+        return self.cleaned_data["content"].replace("\r\n", "\n")
+
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("upload")

@@ -1,5 +1,6 @@
 """The paste site's first slice: create a snippet, see it highlighted, get it raw."""
 
+import io
 import re
 
 import pytest
@@ -33,14 +34,19 @@ def test_a_snippet_page_shows_the_code_highlighted_by_the_highlighter_service(cl
 
 
 def test_raw_returns_exactly_the_stored_text(client):
-    text = "tab\there\r\nunicode: é ✓ \U0001f600\nno final newline"
-    location = create(client, content=text).headers["Location"]
-    response = client.get(location + "/raw")
+    text = "tab\there\r\nunicode: é ✓ \U0001f600\r\nno final newline"
+    created = client.post("/api/snippets", data={"content": (io.BytesIO(text.encode()), "t.txt")})
+    response = client.get(created.json["url"].removeprefix("http://localhost") + "/raw")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    # Browsers normalise textarea newlines to CRLF; what was posted is what is stored.
     assert response.get_data(as_text=True) == text
+
+
+def test_text_pasted_in_the_form_keeps_the_line_endings_the_person_typed(client):
+    """Browsers send every textarea line ending as CRLF; a pasted shell script must still run."""
+    location = create(client, content="#!/bin/sh\r\necho hi\r\n").headers["Location"]
+    assert client.get(location + "/raw").get_data(as_text=True) == "#!/bin/sh\necho hi\n"
 
 
 def test_an_empty_snippet_is_refused_with_a_form_error(client):
