@@ -4,9 +4,11 @@
     .venv/bin/python bench/load/run.py --duration 5    # smoke run
     .venv/bin/python bench/load/run.py --json out.json # also write every figure as JSON
 
-In one run, one server at a time, each started with the Procfile's ``web:`` command and
-``config/gunicorn.conf.py`` (the environment of ``tests/servers.site_environment``: DEBUG off,
-SQLite, WEB_CONCURRENCY=2, WEB_THREADS from the config, default 4):
+Three servers, each started with the Procfile's ``web:`` command and ``config/gunicorn.conf.py``
+(the environment of ``tests/servers.site_environment``: DEBUG off, SQLite, WEB_CONCURRENCY=2,
+WEB_THREADS from the config, default 4). They run side by side, idle but for the one wrk is
+hitting, and wrk takes them in turn in ``--rounds`` rounds, so that other load on a shared
+machine falls on all of them alike:
 
     bare   a WSGI hello-world              (bench/load/hello.py, GET /)
     flask  a plain Flask hello-world       (bench/load/hello.py, GET /)
@@ -14,16 +16,19 @@ SQLite, WEB_CONCURRENCY=2, WEB_THREADS from the config, default 4):
            sources, then the mix in MIX: snippet pages, raw, API creates, highlight API
            calls, diff compare pages, the create form, and missing snippets (404 on purpose)
 
-wrk runs on loopback with 2 threads, bounded by ``timeout`` (duration + 30 s). Its Lua script
-(mix.lua, report.lua) counts responses per status; a non-2xx/3xx response is "unintended"
-unless it is a 404 from the ``missing`` kind. Prints a table and the site's ratios to the
-hello-worlds. Server logs stay in the printed run directory.
+wrk runs on loopback with 2 threads, each run bounded by ``timeout`` (its duration + 30 s).
+Its Lua script (mix.lua, report.lua) counts responses per status; a non-2xx/3xx response is
+"unintended" unless it is a 404 from the ``missing`` kind. Prints a table (req/s over all
+rounds, p50/p99 of the median round) and the site's ratios to the hello-worlds (per round,
+median over rounds). Server logs stay in the printed run directory.
 """
 
 import argparse
+import contextlib
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,7 +66,9 @@ SMALL, MEDIUM = 30, 300  # lines of the seeded small and medium snippets
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=30, help="seconds of wrk per server (default 30)")
+    parser.add_argument("--duration", type=int, default=30, help="seconds of wrk per server in all (default 30)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="split each server's time into this many rounds, taken in turn (default 3)")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--targets", default="bare,flask,site", help="which servers, in order")
@@ -75,11 +82,20 @@ def main(argv=None):
     run_dir = Path(tempfile.mkdtemp(prefix="load-", dir="/tmp"))
     print(f"run directory (server logs, requests file): {run_dir}", file=sys.stderr)
     results = {"meta": meta(args), "targets": {}}
-    for target in args.targets.split(","):
-        print(f"== {target}", file=sys.stderr, flush=True)
-        results["targets"][target] = bench_target(target, args, run_dir / target)
-        time.sleep(2)  # let the machine settle between servers
-    results["ratios"] = ratios(results["targets"])
+    targets = args.targets.split(",")
+    rounds = {target: [] for target in targets}
+    with contextlib.ExitStack() as stack:
+        started = {target: stack.enter_context(start(target, args, run_dir / target)) for target in targets}
+        # Rounds in turn, so that the other load on a shared machine falls on every server alike.
+        for number in range(1, args.rounds + 1):
+            for target in targets:
+                print(f"== round {number}/{args.rounds}: {target}", file=sys.stderr, flush=True)
+                base, script, script_args = started[target]
+                rounds[target].append(run_wrk(base + "/", script, script_args, args, args.duration / args.rounds))
+                time.sleep(1)  # let the server drain what wrk left in flight
+    for target in targets:
+        results["targets"][target] = combine(rounds[target], run_dir / target)
+    results["ratios"] = ratios(rounds)
 
     if args.json == "-":
         print(json.dumps(results, indent=1))
@@ -105,7 +121,8 @@ def meta(args):
     wrk = banner[:2]  # "wrk debian/4.1.0-3+b2"
     return {
         "date_utc": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()),
-        "wrk": f"{' '.join(wrk)} -t{args.threads} -c{args.connections} -d{args.duration}s --latency --timeout 10s",
+        "wrk": f"{' '.join(wrk)} -t{args.threads} -c{args.connections} --latency --timeout 10s, "
+               f"{args.rounds} rounds of {args.duration / args.rounds:.0f} s per server, servers in turn",
         "server": f"{servers.procfile_command('web')} (APP replaced for the hello-worlds)",
         "environment": "tests/servers.site_environment: DEBUG=false, SQLite, WEB_CONCURRENCY=2",
         "mix_percent": args.mix,
@@ -114,7 +131,9 @@ def meta(args):
     }
 
 
-def bench_target(target, args, data):
+@contextlib.contextmanager
+def start(target, args, data):
+    """Serve ``target`` with the Procfile's web: command; yield (base URL, wrk script, its args)."""
     data.mkdir(parents=True)
     web = servers.procfile_command("web")
     assert SITE_APP in web, web
@@ -130,15 +149,42 @@ def bench_target(target, args, data):
         if target == "site":
             requests_file = data / "requests.tsv"
             seeded = seed(base, requests_file, args.mix)
-            script, script_args = "mix.lua", [str(requests_file)]
+            (data / "seeded.json").write_text(json.dumps(seeded))
+            yield base, "mix.lua", [str(requests_file)]
         else:
-            seeded, script, script_args = None, "hello.lua", []
-        result = run_wrk(base + "/", script, script_args, args)
+            yield base, "hello.lua", []
+
+
+def combine(rounds, data):
+    """One server's rounds as one result: totals, and the median round's latencies."""
+    seconds = sum(r["seconds"] for r in rounds)
+    result = {
+        "rps": round(sum(r["requests"] for r in rounds) / seconds, 1),
+        "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
+        "p99_ms": statistics.median(r["p99_ms"] for r in rounds),
+        "max_ms": max(r["max_ms"] for r in rounds),
+        "mb_per_s": round(sum(r["mb_per_s"] * r["seconds"] for r in rounds) / seconds, 1),
+        "requests": sum(r["requests"] for r in rounds),
+        "non_2xx_3xx": sum(r["non_2xx_3xx"] for r in rounds),
+        "unintended": sum(r["unintended"] for r in rounds),
+        "statuses": total(r["statuses"] for r in rounds),
+        "issued": total(r["issued"] for r in rounds),
+        "socket_errors": total(r["socket_errors"] for r in rounds),
+        "rounds": rounds,
+    }
     log = (data / "gunicorn.log").read_text(errors="replace")
     result["server_tracebacks"] = log.count("Traceback (most recent call last)")
-    if seeded:
-        result["seeded"] = seeded
+    if (data / "seeded.json").exists():
+        result["seeded"] = json.loads((data / "seeded.json").read_text())
     return result
+
+
+def total(counts):
+    out = {}
+    for count in counts:
+        for key, n in count.items():
+            out[key] = out.get(key, 0) + n
+    return dict(sorted(out.items()))
 
 
 def seed(base, requests_file, mix):
@@ -198,12 +244,13 @@ def site_packages():
     return Path(django.__file__).resolve().parent.parent
 
 
-def run_wrk(url, script, script_args, args):
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
+def run_wrk(url, script, script_args, args, duration):
+    duration = max(1, round(duration))
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s",
                "--latency", "--timeout", "10s", "-s", script, url]
     if script_args:
         command += ["--", *script_args]
-    done = subprocess.run(["timeout", str(args.duration + 30), *command], cwd=HERE, capture_output=True, text=True)
+    done = subprocess.run(["timeout", str(duration + 30), *command], cwd=HERE, capture_output=True, text=True)
     found = re.search(r"^WRK_REPORT (.*)$", done.stdout, re.M)
     if not found:
         raise RuntimeError(f"wrk gave no report (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -216,6 +263,7 @@ def run_wrk(url, script, script_args, args):
         intended += min(statuses.get(status, 0), report["issued"].get(kind, 0))
     return {
         "command": " ".join(command),
+        "seconds": seconds,
         "requests": report["requests"],
         "rps": round(report["requests"] / seconds, 1),
         "p50_ms": report["p50_us"] / 1000,
@@ -231,22 +279,22 @@ def run_wrk(url, script, script_args, args):
     }
 
 
-def ratios(targets):
-    site = targets.get("site")
+def ratios(rounds):
+    """The site against each hello-world, per round (neighbours in time), median over rounds."""
     out = {}
     for hello in ("bare", "flask"):
-        if site and hello in targets:
+        if "site" in rounds and hello in rounds:
+            pairs = list(zip(rounds["site"], rounds[hello]))
             out[f"site/{hello}"] = {
-                "rps": round(site["rps"] / targets[hello]["rps"], 3),
-                "p50": round(site["p50_ms"] / targets[hello]["p50_ms"], 2),
-                "p99": round(site["p99_ms"] / targets[hello]["p99_ms"], 2),
+                measure: round(statistics.median(site[key] / other[key] for site, other in pairs), 3)
+                for measure, key in (("rps", "rps"), ("p50", "p50_ms"), ("p99", "p99_ms"))
             }
     return out
 
 
 def table(results):
     rows = [
-        "| server | req/s | p50 ms | p99 ms | MB/s | non-2xx/3xx | unintended | socket errors | server tracebacks |",
+        "| server | req/s | p50 ms (median round) | p99 ms (median round) | MB/s | non-2xx/3xx | unintended | socket errors | server tracebacks |",
         "|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for name, r in results["targets"].items():
