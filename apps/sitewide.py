@@ -4,6 +4,8 @@ Not an app: the small contract the three apps share instead of importing each ot
 
 - ``SITE_NAV``: JSON list of ``[label, url]`` for the common header (set by the composite).
 - ``SITE_STYLESHEET``: URL of the site-wide stylesheet, if any.
+- ``SITE_ICON``: URL of the site's icon, if any.
+- ``SITE_HOME``: where the site's name in the header leads (else each app's own root).
 - ``<NAME>_URL`` (``HIGHLIGHTER_URL``, ``DIFFVIEWER_URL``, ``SNIPPETS_URL``): where another
   app lives. A path (``/highlight``) means "co-mounted in this process": it is reached
   through the in-process client the composite puts in the WSGI environ. A full URL
@@ -31,6 +33,24 @@ def nav_links():
 
 def stylesheet():
     return os.environ.get("SITE_STYLESHEET") or None
+
+
+def icon():
+    return os.environ.get("SITE_ICON") or None
+
+
+def home_url():
+    return os.environ.get("SITE_HOME") or None
+
+
+def page_context():
+    """What every app's page frame needs to look like one site, as template variables."""
+    return {
+        "site_nav": nav_links(),
+        "site_stylesheet": stylesheet(),
+        "site_icon": icon(),
+        "site_home": home_url(),
+    }
 
 
 def service_url(name):

@@ -36,10 +36,13 @@ def announce_site(settings):
     urls.update(settings.service_urls)  # the apps served elsewhere, at their own URLs
     os.environ.update({url_variable(app): url for app, url in urls.items()})
     os.environ["SNIPPETS_PREFIX"] = settings.site_prefix
-    os.environ["SITE_NAV"] = json.dumps(
-        [[label, urls[app].rstrip("/") + "/"] for app, label in NAV_LABELS.items() if app in urls]
-    )
+    nav = [[label, urls[app].rstrip("/") + "/"] for app, label in NAV_LABELS.items() if app in urls]
+    if "snippets" in urls:
+        nav.append(["My snippets", urls["snippets"].rstrip("/") + "/mine"])
+        os.environ["SITE_HOME"] = urls["snippets"].rstrip("/") + "/"
+    os.environ["SITE_NAV"] = json.dumps(nav)
     os.environ["SITE_STYLESHEET"] = "/_site/site.css"
+    os.environ["SITE_ICON"] = "/_site/favicon.svg"
 
 
 def mount_apps(settings):

@@ -18,8 +18,8 @@ class Templates:
         self.loader = TemplateLoader([str(TEMPLATES)], auto_reload=auto_reload, variable_lookup="strict")
 
     def stream(self, name, **context):
-        context.setdefault("site_nav", sitewide.nav_links())
-        context.setdefault("site_stylesheet", sitewide.stylesheet())
+        for variable, value in sitewide.page_context().items():
+            context.setdefault(variable, value)
         script_root = context["urls"].script_name.rstrip("/")
         context.setdefault("static_url", lambda name: f"{script_root}/static/{name}")
         template = self.loader.load(name)

@@ -4,4 +4,4 @@ from apps import sitewide
 
 
 def site(request):
-    return {"site_nav": sitewide.nav_links(), "site_stylesheet": sitewide.stylesheet()}
+    return sitewide.page_context()

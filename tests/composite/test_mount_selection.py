@@ -42,7 +42,7 @@ def test_the_apps_are_told_where_the_left_out_one_lives(announced):
     assert environ["HIGHLIGHTER_URL"] == HIGHLIGHTER
     assert (environ["SNIPPETS_URL"], environ["DIFFVIEWER_URL"]) == ("/", "/diff")
     nav = dict(json.loads(environ["SITE_NAV"]))
-    assert nav == {"Paste": "/", "Highlight": HIGHLIGHTER + "/", "Diff": "/diff/"}
+    assert nav == {"Paste": "/", "Highlight": HIGHLIGHTER + "/", "Diff": "/diff/", "My snippets": "/mine"}
 
 
 @pytest.mark.django_db

@@ -43,6 +43,17 @@ def test_every_page_shows_the_site_header_linking_all_three_apps(client):
 
 
 @pytest.mark.django_db
+def test_every_app_leads_home_shows_the_site_icon_and_marks_where_you_are(client):
+    for url in ["/", "/diff/"]:
+        page = client.get(url).get_data(as_text=True)
+        assert '<a class="site-name" href="/">' in page, url
+        assert 'rel="icon" href="/_site/favicon.svg"' in page, url
+        assert f'href="{url}" aria-current="page"' in page, url
+    with client.get("/_site/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+
+
+@pytest.mark.django_db
 def test_healthz_reports_every_app_and_a_real_database_query(client):
     response = client.get("/healthz")
     assert response.status_code == 200
