@@ -73,6 +73,7 @@ class BufferingThreadWorker(ThreadWorker):
 
     def hand_over(self, conn, arrival):
         conn.arrived = bytes(arrival.data)
+        conn.arrived_whole = arrival.whole
         conn.data_ready = True  # gthread must not wait for more before parsing
         super().enqueue_req(conn)
 
@@ -84,6 +85,17 @@ class BufferingThreadWorker(ThreadWorker):
             conn.init()
             conn.parser.unreader.unread(data)
         return super().handle(conn)
+
+    def _keepalive_after(self, conn, keepalive):
+        """A body the app left unread is dropped before the next request on the connection.
+
+        gthread drains at most 64 KiB and otherwise closes the connection, although its
+        response announced keep-alive: a client that sends its next request on it meets a
+        closed socket. When the whole body is already in memory, dropping it costs nothing.
+        """
+        if keepalive and conn.__dict__.pop("arrived_whole", False):
+            return bool(conn.parser.finish_body(deadline=time.monotonic() + 5, max_bytes=BUFFER_MAX_BYTES + 1))
+        return super()._keepalive_after(conn, keepalive)
 
     def murder_pending(self):
         super().murder_pending()
@@ -114,6 +126,7 @@ class Arrival:
         self.data = bytearray(data)
         self.deadline = deadline
         self.head_end = -1
+        self.whole = False  # complete() found the whole request here, body included
         self.head_max = cfg.limit_request_line + cfg.limit_request_fields * (cfg.limit_request_field_size + 2) + 4
         self.continue_sent = False
 
@@ -142,6 +155,7 @@ class Arrival:
         framing = [(name, value) for name, value in fields(text.split(b"\r\n")[1:])
                    if name in (b"content-length", b"transfer-encoding")]
         if not framing:
+            self.whole = True
             return True
         if len(framing) > 1:
             return True  # conflicting or repeated framing: gunicorn refuses it
@@ -150,10 +164,13 @@ class Arrival:
             if value.lower() != b"chunked" or arrived > BUFFER_MAX_BYTES:
                 return True
             with memoryview(self.data) as view:
-                return chunked_complete(view[start:])
+                state = chunked_state(view[start:])
+            self.whole = state == "whole"
+            return state != "incomplete"
         if not value.isdigit() or len(value) > 12 or int(value) > BUFFER_MAX_BYTES:
             return True
-        return arrived >= int(value)
+        self.whole = arrived >= int(value)
+        return self.whole
 
 
 def fields(lines):
@@ -162,24 +179,25 @@ def fields(lines):
         yield name.strip().lower(), value.strip()
 
 
-def chunked_complete(body):
-    """Whether a chunked body has reached its last chunk and the blank line after it."""
+def chunked_state(body):
+    """"whole" once a chunked body has its last chunk and the blank line after it,
+    "odd" when gunicorn should see it now (an absurd or bad chunk size), else "incomplete"."""
     position = 0
     while True:
         end = bytes(body[position : position + 1024]).find(b"\r\n")
         if end < 0:
-            return len(body) - position > 1024  # an absurd chunk-size line: let gunicorn refuse it
+            return "odd" if len(body) - position > 1024 else "incomplete"
         size = bytes(body[position : position + end]).split(b";")[0].strip()
         try:
             length = int(size, 16)
         except ValueError:
-            return True
+            return "odd"
         position += end + 2
         if length > BUFFER_MAX_BYTES:
-            return True  # gunicorn refuses it, or the app refuses its size
+            return "odd"  # gunicorn refuses it, or the app refuses its size
         if length == 0:
-            return bytes(body[position:]).find(b"\r\n\r\n") >= 0 or bytes(body[position : position + 2]) == b"\r\n"
+            rest = bytes(body[position:])
+            return "whole" if rest.startswith(b"\r\n") or b"\r\n\r\n" in rest else "incomplete"
         position += length + 2
         if position > len(body):
-            return False
-
+            return "incomplete"
