@@ -50,7 +50,7 @@ def create_app(config=None):
 
     @app.context_processor
     def site():
-        return {"site_nav": sitewide.nav_links(), "site_stylesheet": sitewide.stylesheet()}
+        return sitewide.page_context()
 
     @app.get("/_health")
     def health():

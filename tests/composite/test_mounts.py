@@ -44,7 +44,7 @@ def test_every_page_shows_the_site_header_linking_all_three_apps(client):
 
 @pytest.mark.django_db
 def test_every_app_leads_home_shows_the_site_icon_and_marks_where_you_are(client):
-    for url in ["/", "/diff/"]:
+    for url in ["/", "/highlight/", "/diff/"]:
         page = client.get(url).get_data(as_text=True)
         assert '<a class="site-name" href="/">' in page, url
         assert 'rel="icon" href="/_site/favicon.svg"' in page, url
