@@ -39,11 +39,16 @@ def static_root():
     return Path(env.string("STATIC_ROOT", str(REPO / "staticfiles")))
 
 
-def collect(verbosity=0):
-    """Gather and compress every app's static files (run at build or start-up)."""
-    from django.core.management import call_command
+def collect(verbosity=0, django=True):
+    """Gather and compress every app's static files (run at build or start-up).
 
-    call_command("collectstatic", interactive=False, verbosity=verbosity)
+    ``django=False`` skips the paste site's (for a process that does not serve it, which
+    then needs none of its settings).
+    """
+    if django:
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=verbosity)
     root = static_root()
     for name, source in SOURCES.items():
         target = root / name

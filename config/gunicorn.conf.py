@@ -30,10 +30,13 @@ preload_app = False
 
 def on_starting(server):
     """Collect static files once, in the master, so a fresh deploy serves them."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
     from composite import static
+    from composite.settings import CompositeSettings
 
-    static.collect()
+    serves_django = "snippets" in CompositeSettings.from_env().apps
+    if serves_django:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+    static.collect(django=serves_django)

@@ -40,6 +40,7 @@ def site_environment(data_dir, **overrides):
     }
     env.update(
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        HOST="127.0.0.1",  # tests listen on loopback only
         DEBUG="false",
         SECRET_KEY="server-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         ALLOWED_HOSTS="127.0.0.1,localhost",

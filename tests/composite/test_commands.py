@@ -93,3 +93,22 @@ def test_gunicorn_refuses_to_boot_without_a_secret_key(tmp_path):
     result = subprocess.run(command, cwd=servers.ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stdout + result.stderr
+
+
+def test_a_highlighter_only_process_needs_none_of_the_paste_sites_settings(tmp_path):
+    """Deployed apart, the highlighter service boots without SECRET_KEY or a database."""
+    port = servers.free_port()
+    env = servers.site_environment(
+        tmp_path,
+        SECRET_KEY="",
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/none",
+        MOUNT_APPS="highlighter",
+        SNIPPETS_URL="http://127.0.0.1:9",
+        DIFFVIEWER_URL="http://127.0.0.1:9",
+    )
+    with servers.running(servers.procfile_command("web"), env, port, tmp_path / "log"):
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            report = http.get("/healthz").json()
+            assert report["status"] == "ok" and list(report["apps"]) == ["highlighter"]
+            assert http.get("/highlight/static/playground.js").status_code == 200
+            assert http.get("/").status_code == 404
