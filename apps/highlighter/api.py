@@ -34,15 +34,16 @@ def checked_request(fields):
     return core.HighlightRequest.from_fields(fields, max_bytes=current_app.config["HIGHLIGHT_MAX_BYTES"])
 
 
-def result_body(highlight_request, key) -> bytes:
-    """The JSON bytes of a highlight result: from the cache, or made and then cached."""
+def result_body(highlight_request, key):
+    """The JSON bytes of a highlight result and whether they came from the cache."""
     cache = current_app.extensions["highlighter.results"]
     body = cache.get(key)
-    if body is None:
-        result = highlighter().highlight(highlight_request)  # raises HighlightError: nothing cached
-        body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
-        cache.put(key, body)
-    return body
+    if body is not None:
+        return body, True
+    result = highlighter().highlight(highlight_request)  # raises HighlightError: nothing cached
+    body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+    cache.put(key, body)
+    return body, False
 
 
 @blueprint.post("/highlight")
@@ -53,7 +54,9 @@ def highlight():
     if request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
     else:
-        response = current_app.response_class(result_body(highlight_request, key), mimetype="application/json")
+        body, hit = result_body(highlight_request, key)
+        response = current_app.response_class(body, mimetype="application/json")
+        response.headers["X-Cache"] = "hit" if hit else "miss"  # shared caches can be observed
         request.environ[fastpath.ENVIRON_KEY] = key  # cached now: the fast path may answer a repeat
     response.set_etag(etag)
     return response

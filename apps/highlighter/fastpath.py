@@ -29,7 +29,7 @@ class FastPath:
         self.keys = {}
         self.any_origin = cors == "*"
         self.headers = [("Content-Type", "application/json"), ("X-Highlighter-Version", http.VERSION),
-                        ("X-Content-Type-Options", "nosniff")]
+                        ("X-Content-Type-Options", "nosniff"), ("X-Cache", "hit")]
         if self.any_origin:
             self.headers += [("Access-Control-Allow-Origin", "*"),
                              ("Access-Control-Expose-Headers", http.EXPOSE_HEADERS)]

@@ -19,7 +19,7 @@ VERSION = f"{core.PYGMENTS_VERSION}+{core.OUTPUT_VERSION}"
 ERROR_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 ALLOW_METHODS = "GET, POST, OPTIONS"
 ALLOW_HEADERS = "Content-Type, If-None-Match"
-EXPOSE_HEADERS = "ETag, X-Highlighter-Version, Retry-After"
+EXPOSE_HEADERS = "ETag, X-Cache, X-Highlighter-Version, Retry-After"
 CORS_PATHS = ("/api/", "/styles/")  # the JSON API and stylesheets; not the pages
 
 

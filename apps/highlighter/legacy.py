@@ -23,5 +23,5 @@ def highlight_form():
     if not fields.get("lang"):
         raise core.HighlightError("bad_request", "lang is required: a lexer name or alias (see /api/lexers).")
     highlight_request = api.checked_request({"code": fields.get("code"), "lexer": fields["lang"]})
-    body = api.result_body(highlight_request, core.cache_key(highlight_request))
+    body, _ = api.result_body(highlight_request, core.cache_key(highlight_request))
     return current_app.response_class(json.loads(body)["output"], mimetype="text/html")
