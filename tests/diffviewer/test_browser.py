@@ -1,10 +1,10 @@
 """The diff page in headless Chromium: folded lines expand, and a link to a folded line opens it."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.browsers import chromium_browser
 from tests.servers import free_port, migrate, procfile_command, running, site_environment
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -24,12 +24,8 @@ def site_url(tmp_path_factory):
 
 @pytest.fixture
 def page(site_url):
-    playwright = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium) if chromium else p.chromium.launch()
+    with chromium_browser() as browser:
         yield browser.new_page()
-        browser.close()
 
 
 def submit(page, site_url, left, right):

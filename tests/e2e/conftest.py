@@ -13,17 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browsers import chromium_browser, require_chromium
 from tests.servers import ROOT, running_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1200, "height": 800}
 
 # Reported to the page by the browser itself; the init script below collects it.
@@ -37,9 +29,7 @@ document.addEventListener("securitypolicyviolation", function (event) {
 
 @pytest.fixture(scope="package")
 def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian: apt-get install chromium); e2e tests need it")
-    return str(CHROMIUM)
+    return require_chromium()
 
 
 @pytest.fixture(scope="package")
@@ -51,12 +41,8 @@ def site_url(chromium, tmp_path_factory):
 
 @pytest.fixture(scope="package")
 def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
 
 
 @dataclass

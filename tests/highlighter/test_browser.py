@@ -2,7 +2,6 @@
 and nothing the visitor types runs as HTML."""
 
 import json
-import shutil
 import subprocess
 
 import pytest
@@ -10,6 +9,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
+from tests.browsers import chromium_browser
 from tests.servers import free_port, running, site_environment
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -28,17 +28,13 @@ def base(tmp_path_factory):
 
 @pytest.fixture
 def page(base):
-    playwright = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium) if chromium else p.chromium.launch()
+    with chromium_browser() as browser:
         page = browser.new_page()
         dialogs = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(base + "/")
         page.wait_for_selector("#preview .highlight")
         yield page
-        browser.close()
         assert dialogs == []
 
 
