@@ -19,7 +19,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from apps import sitewide
-from apps.diffviewer import diffpage, inputs, refs, settings
+from apps.diffviewer import diffpage, forms, inputs, refs, settings
 from apps.diffviewer.core import diff_texts, unified_diff
 from apps.diffviewer.inputs import InputError
 from apps.diffviewer.templating import Templates
@@ -32,6 +32,7 @@ HTML_HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+MAX_FORM_PARTS = 64
 
 
 class DiffViewer:
@@ -53,14 +54,14 @@ class DiffViewer:
         return self.wsgi_app(environ, start_response)
 
     def wsgi_app(self, environ, start_response):
-        request = Request(environ)
-        request.max_content_length = self.settings.max_body_bytes
-        request.max_form_memory_size = self.settings.max_body_bytes
-        request.max_form_parts = 64
         try:
+            request = Request(environ)
+            request.max_content_length = self.settings.max_body_bytes
+            request.max_form_memory_size = self.settings.max_body_bytes
             response = self.dispatch(request)
-        finally:
-            request.close()  # uploaded files spooled to disk; their contents are already read
+        except Exception:  # dispatch answers every failure; this is for failing to answer one
+            log.exception("diff viewer failed to answer %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+            response = last_resort(environ.get("PATH_INFO", "").startswith("/api/"))
         return response(environ, start_response)
 
     def dispatch(self, request):
@@ -70,7 +71,7 @@ class DiffViewer:
             endpoint, values = urls.match()
             return getattr(self, f"on_{endpoint}")(request, urls, **values)
         except InputError as error:
-            return self.error(urls, api, error.status, error.code, error.message)
+            return self.error(urls, api, error.status, error.code, error.message, error.shown)
         except HTTPException as error:
             response = self.error(urls, api, error.code, ERROR_CODES.get(error.code, "error"), error.description)
             if error.code == 405:
@@ -80,14 +81,12 @@ class DiffViewer:
             log.exception("diff viewer failed on %s %s", request.method, request.path)
             return self.error(urls, api, 500, "internal", InternalServerError.description)
 
-    def error(self, urls, api, status, code, message):
+    def error(self, urls, api, status, code, message, shown=()):
         if api:
-            body = json.dumps({"error": {"code": code, "message": message}})
-            return Response(body, status=status, mimetype="application/json")
+            return json_error(status, code, message)
         titles = {413: "Too large", 404: "Not found", 405: "Method not allowed", 500: "Something went wrong"}
-        return self.page(
-            "error.html", status=status, urls=urls, title=titles.get(status, "Cannot compare"), message=message, code=code
-        )
+        title = titles.get(status, "Cannot compare")
+        return self.page("error.html", status=status, urls=urls, title=title, message=message, code=code, shown=shown)
 
     def page(self, name, status=200, **context):
         response = self.templates.response(name, status=status, **context)
@@ -98,7 +97,7 @@ class DiffViewer:
 
     def on_index(self, request, urls):
         if request.method == "POST":
-            inp = self.form_input(request)
+            inp, _ = self.form_input(request)
             return self.diff_page(request, urls, inp)
         return self.page("index.html", urls=urls, inp=inputs.DiffInput())
 
@@ -114,7 +113,7 @@ class DiffViewer:
         right_ref = refs.check_ref("right", args.get("right", ""), origins, co_mounted)
         for side, ref in (("left", left_ref), ("right", right_ref)):
             if ref.in_process and urlsplit(ref.url).path.startswith(request.script_root + "/compare"):
-                raise refs.refused(side, "a compare page cannot fetch another compare page.")
+                raise refs.refused(side, "a compare page cannot fetch another compare page.", ref.given)
         fields = {
             "left": refs.fetch("left", left_ref, self.settings, request.environ),
             "right": refs.fetch("right", right_ref, self.settings, request.environ),
@@ -157,6 +156,8 @@ class DiffViewer:
                 fields = json.loads(request.get_data(cache=False))
             except ValueError:
                 raise InputError("bad_request", "The body is not valid JSON (UTF-8).") from None
+            except RecursionError:
+                raise InputError("bad_request", "The body nests arrays or objects too deeply.") from None
             if not isinstance(fields, dict):
                 raise InputError("bad_request", "The body must be a JSON object.")
             unknown = sorted(set(fields) - set(inputs.API_FIELDS))
@@ -164,27 +165,25 @@ class DiffViewer:
                 raise InputError("bad_request", f"Unknown field {unknown[0][:40]!r}. Fields: {', '.join(inputs.API_FIELDS)}.")
             inp = inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES)
         else:
-            inp = self.form_input(request)
-            fields = request.form
+            inp, fields = self.form_input(request)
         output = fields.get("format") or request.args.get("format") or "json"
         if output not in ("json", "patch"):
             raise InputError("bad_request", "format must be json or patch.")
         return inp, output
 
     def form_input(self, request):
-        """A DiffInput from a form; a chosen file wins over its side's text box.
+        """A DiffInput and the fields of a form; a chosen file wins over its side's text box.
 
         A file sent under the side's own name (``curl -F left=@old.txt``) counts as an upload.
         """
-        fields = request.form.to_dict()
+        fields, uploads = forms.parse(request, max_parts=MAX_FORM_PARTS)
         for side in ("left", "right"):
-            upload = request.files.get(f"{side}_file") or request.files.get(side)
+            upload = uploads.get(f"{side}_file") or uploads.get(side)
             if upload is not None and upload.filename:
-                data = upload.stream.read(self.settings.DIFF_MAX_BYTES + 1)
-                fields[side] = inputs.decode_upload(side, data, self.settings.DIFF_MAX_BYTES)
+                fields[side] = inputs.decode_upload(side, upload.data, self.settings.DIFF_MAX_BYTES)
                 if not fields.get(f"{side}_name"):
                     fields[f"{side}_name"] = upload_name(upload.filename)
-        return inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES)
+        return inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES), fields
 
     def patch_response(self, inp):
         left_name, right_name = inp.patch_names
@@ -196,6 +195,22 @@ class DiffViewer:
 
     def on_health(self, request, urls):
         return Response('{"status": "ok"}', mimetype="application/json")
+
+
+def json_error(status, code, message):
+    body = json.dumps({"error": {"code": code, "message": message}})
+    return Response(body, status=status, mimetype="application/json")
+
+
+def last_resort(api):
+    """A 500 built from constants, for when even the error answer failed."""
+    if api:
+        body = json.dumps({"error": {"code": "internal", "message": InternalServerError.description}})
+        return Response(body, status=500, mimetype="application/json")
+    body = "<!DOCTYPE html>\n<title>Something went wrong</title>\n<h1>Something went wrong</h1>\n<p>{}</p>\n"
+    response = Response(body.format(InternalServerError.description), status=500, mimetype="text/html")
+    response.headers.update(HTML_HEADERS)
+    return response
 
 
 def upload_name(filename):

@@ -18,11 +18,14 @@ TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 class InputError(Exception):
-    """A request the diff viewer cannot serve; ``code`` and ``status`` go to the client."""
+    """A request the diff viewer cannot serve; ``code`` and ``status`` go to the client.
 
-    def __init__(self, code, message, status=400):
+    ``shown`` is what the error is about, as ``(label, text)`` pairs an error page shows as text.
+    """
+
+    def __init__(self, code, message, status=400, shown=()):
         super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+        self.code, self.message, self.status, self.shown = code, message, status, tuple(shown)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def from_fields(fields, max_bytes):
             text = ""
         if not isinstance(text, str):
             raise InputError("bad_request", f"{side} must be a string.")
-        check_size(side, text.encode("utf-8", "surrogatepass"), max_bytes)
+        check_size(side, encode(side, text), max_bytes)
         texts[side] = text
     options, view, lexer = options_from_fields(fields)
     return DiffInput(
@@ -91,6 +94,15 @@ def from_fields(fields, max_bytes):
         view=view,
         lexer=lexer,
     )
+
+
+def encode(name, text):
+    """``text`` as UTF-8; a lone surrogate (JSON allows ``"\\ud800"``) is an error naming the field."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(text[error.start])
+        raise InputError("bad_request", f"{name} contains a lone surrogate (\\u{code:04x}); send valid Unicode.") from None
 
 
 def check_size(side, data: bytes, max_bytes):
@@ -129,6 +141,7 @@ def _name(fields, name, limit):
     value = fields.get(name) or ""
     if not isinstance(value, str):
         raise InputError("bad_request", f"{name} must be a string.")
+    encode(name, value)
     if len(value) > limit or any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise InputError("bad_request", f"{name} must be at most {limit} characters, without line breaks or control characters.")
     return value

@@ -35,36 +35,58 @@ class Ref:
         return self.url
 
 
-def refused(side, message):
-    return InputError("refused", f"The {side} reference was refused: {message}")
+MAX_SHOWN = 200
 
 
-def check_ref(side, ref, allowed_origins, co_mounted):
-    """A Ref for ``ref``, or an InputError saying why it may not be fetched."""
+def refused(side, message, ref, redirected_to=None):
+    """A refusal whose error page shows the reference (and the redirect) as plain text."""
+    shown = [(f"{side.capitalize()} reference", shown_text(ref))]
+    if redirected_to is not None:
+        shown.append(("Redirected to", shown_text(redirected_to)))
+    return InputError("refused", f"The {side} reference was refused: {message}", shown=shown)
+
+
+def shown_text(ref):
+    """``ref`` for display: control characters escaped, cut after ``MAX_SHOWN`` characters."""
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in ref[:MAX_SHOWN])
+    return text + "…" if len(ref) > MAX_SHOWN else text
+
+
+def check_ref(side, ref, allowed_origins, co_mounted, redirected_from=None):
+    """A Ref for ``ref``, or an InputError saying why it may not be fetched.
+
+    ``redirected_from`` is the reference as given when ``ref`` is where it redirected.
+    """
+
+    def refuse(message):
+        if redirected_from is None:
+            return refused(side, message, ref)
+        return refused(side, message, redirected_from, redirected_to=ref)
+
     if not ref:
         raise InputError("bad_request", f"Give the {side} reference: a site path such as /s/<id>/raw or an allowed URL.")
     if len(ref) > MAX_REF or not ref.isascii() or any(c in ref for c in "\\ \t\r\n") or not ref.isprintable():
-        raise refused(side, "it must be a plain URL (ASCII, no spaces, backslashes or control characters).")
+        raise refuse("it must be a plain URL (ASCII, no spaces, backslashes or control characters).")
     if ref.startswith("/") and not ref.startswith("//"):
         if not co_mounted:
-            raise refused(side, "site paths can only be fetched when the diff viewer runs inside the site; "
-                          "give a full URL from an allowed origin instead.")
+            raise refuse("site paths can only be fetched when the diff viewer runs inside the site; "
+                         "give a full URL from an allowed origin instead.")
         return Ref(ref, ref, in_process=True)
     if not allowed_origins:
-        raise refused(side, "this diff viewer is configured to fetch from no other origin "
-                      "(DIFF_ALLOWED_ORIGINS is empty).")
+        raise refuse("this diff viewer is configured to fetch from no other origin "
+                     "(DIFF_ALLOWED_ORIGINS is empty).")
     try:
         parts = urlsplit(ref)
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
-        raise refused(side, "it is not a valid URL.") from None
+        raise refuse("it is not a valid URL.") from None
     if parts.scheme not in ("http", "https"):
-        raise refused(side, "only http and https URLs can be fetched.")
+        raise refuse("only http and https URLs can be fetched.")
     if "@" in parts.netloc or "%" in parts.netloc:
-        raise refused(side, "URLs with user names or escaped characters in the host are not accepted.")
+        raise refuse("URLs with user names or escaped characters in the host are not accepted.")
     origin = normalize_origin(f"{parts.scheme}://{parts.netloc}")
     if origin is None or origin not in allowed_origins:
-        raise refused(side, f"its origin is not one of the allowed origins ({', '.join(allowed_origins)}).")
+        raise refuse(f"its origin is not one of the allowed origins ({', '.join(allowed_origins)}).")
     # Rebuilt from the checked parts, so the fetcher cannot read the URL differently.
     url = origin + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Ref(ref, url, in_process=False)
@@ -72,6 +94,11 @@ def check_ref(side, ref, allowed_origins, co_mounted):
 
 def fetch(side, ref, settings, environ):
     """The text behind a checked Ref, following at most a few redirects that pass the check."""
+    first = ref
+
+    def refuse(message):  # about the reference given, and where it led if it redirected
+        return refused(side, message, first.given, None if ref is first else ref.given)
+
     for _ in range(MAX_REDIRECTS + 1):
         client = sitewide.site_client(environ) if ref.in_process else httpx.Client(trust_env=False)
         with client:
@@ -89,36 +116,37 @@ def fetch(side, ref, settings, environ):
                         site = str(client.base_url).rstrip("/")
                         if ref.in_process and location.startswith(site + "/"):
                             location = location[len(site):]
-                        ref = check_ref(side, location, settings.DIFF_ALLOWED_ORIGINS, ref.in_process)
+                        ref = check_ref(side, location, settings.DIFF_ALLOWED_ORIGINS, ref.in_process, first.given)
                         continue
-                    return read_text(side, response, settings.DIFF_MAX_BYTES)
+                    return read_text(response, settings.DIFF_MAX_BYTES, refuse)
             except InputError:
                 raise
             except Exception as error:  # network errors, or the site's own failure in-process
-                raise refused(side, f"fetching it failed ({type(error).__name__}).") from None
-    raise refused(side, f"it redirected more than {MAX_REDIRECTS} times.")
+                raise refuse(f"fetching it failed ({type(error).__name__}).") from None
+    raise refuse(f"it redirected more than {MAX_REDIRECTS} times.")
 
 
-def read_text(side, response, max_bytes):
+def read_text(response, max_bytes, refuse):
+    """The body of a 200 text answer, or ``refuse(reason)`` raised."""
     if response.status_code != 200:
-        raise refused(side, f"it answered {response.status_code}, not 200.")
+        raise refuse(f"it answered {response.status_code}, not 200.")
     mimetype = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if not (mimetype.startswith("text/") or mimetype in TEXT_TYPES):
-        raise refused(side, f"it is not text (Content-Type {mimetype or 'missing'}).")
+        raise refuse(f"it is not text (Content-Type {mimetype or 'missing'}).")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise refused(side, f"it is {int(declared):,} bytes; the limit is {max_bytes:,}.")
+        raise refuse(f"it is {int(declared):,} bytes; the limit is {max_bytes:,}.")
     chunks, size = [], 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            raise refused(side, f"it is larger than the limit of {max_bytes:,} bytes.")
+            raise refuse(f"it is larger than the limit of {max_bytes:,} bytes.")
         chunks.append(chunk)
     data = b"".join(chunks)
     try:
         text = data.decode(response.charset_encoding or "utf-8")
     except (LookupError, UnicodeDecodeError):
-        raise refused(side, "its text could not be decoded (expected UTF-8 or the declared charset).") from None
+        raise refuse("its text could not be decoded (expected UTF-8 or the declared charset).") from None
     if "\0" in text:
-        raise refused(side, "it is binary (it contains NUL bytes).")
+        raise refuse("it is binary (it contains NUL bytes).")
     return text

@@ -3,6 +3,7 @@
 Genshi escapes every value by default; ``Markup`` is used only for HTML this app built.
 """
 
+import logging
 from pathlib import Path
 
 from genshi.template import TemplateLoader
@@ -11,6 +12,11 @@ from werkzeug.wrappers import Response
 from apps import sitewide
 
 TEMPLATES = Path(__file__).parent / "templates"
+log = logging.getLogger(__name__)
+
+
+class PageAborted(Exception):
+    """A page failed after its first bytes were sent; the server drops the connection."""
 
 
 class Templates:
@@ -26,10 +32,24 @@ class Templates:
         return template.generate(**context)
 
     def response(self, name, status=200, **context):
-        """A streamed HTML response: the first bytes leave before the whole page is built."""
+        """A streamed HTML response: the first bytes leave before the whole page is built.
+
+        The first chunk is rendered here, so a template that fails early raises in the caller
+        (and becomes an error page); a failure later can only be logged and cut the page short.
+        """
         stream = self.stream(name, **context)
-        chunks = stream.serialize("html", doctype="html5")
-        return Response(encode(chunks), status=status, mimetype="text/html")
+        chunks = encode(stream.serialize("html", doctype="html5"))
+        first = next(chunks, b"")
+        return Response(guarded(name, first, chunks), status=status, mimetype="text/html")
+
+
+def guarded(name, first, chunks):
+    yield first
+    try:
+        yield from chunks
+    except Exception:
+        log.exception("the %s page failed after its first bytes were sent", name)
+        raise PageAborted(f"the {name} page was cut short; the cause is logged above") from None
 
 
 def encode(chunks, size=16384):

@@ -152,3 +152,125 @@ def test_files_can_be_uploaded_under_the_sides_own_names(client):
     }, content_type="multipart/form-data")
     assert response.get_data(as_text=True) == "--- old.txt\n+++ new.txt\n@@ -1 +1 @@\n-a\n+b\n"
     assert response.headers["Content-Disposition"] == 'attachment; filename="new.txt.patch"'
+
+
+# ---- hostile bodies: every text field is checked, whatever the encoding ----
+
+TEXT_FIELDS = ["left", "right", "left_name", "right_name", "lexer"]
+
+
+def test_json_nested_too_deeply_is_400_not_a_crash(client):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    for body in (deep, b'{"left": ' + deep + b"}"):
+        response = client.post("/diff/api/diff", data=body, content_type="application/json")
+        assert "nests arrays or objects too deeply" in error_of(response, 400, "bad_request")
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_a_lone_surrogate_in_any_json_text_field_is_400_naming_it(client, field):
+    """JSON can spell a lone surrogate ("\\ud800"); it is not Unicode text, so it is refused."""
+    body = json.dumps({"left": "a\n", "right": "b\n", field: "PLACEHOLDER"}).replace("PLACEHOLDER", "a\\ud800b")
+    for path in ("/diff/api/diff", "/diff/api/diff.patch"):
+        response = client.post(path, data=body.encode(), content_type="application/json")
+        assert error_of(response, 400, "bad_request") == f"{field} contains a lone surrogate (\\ud800); send valid Unicode."
+
+
+def test_surrogate_pairs_are_ordinary_text(client):
+    body = json.dumps({"left": "a\n", "right": "\U0001f600\n"})
+    assert "\\ud83d\\ude00" in body
+    response = client.post("/diff/api/diff", data=body.encode(), content_type="application/json")
+    assert response.status_code == 200
+    assert response.json["hunks"][0]["lines"][1]["text"] == "\U0001f600"
+
+
+def urlencoded(**fields):
+    """A form body from byte values, %-escaped as a browser would."""
+    from urllib.parse import quote_from_bytes
+
+    return "&".join(f"{name}={quote_from_bytes(value)}" for name, value in fields.items()).encode("ascii")
+
+
+def multipart(**fields):
+    """A multipart body from byte values; a (filename, bytes) value is a file."""
+    parts = []
+    for name, value in fields.items():
+        disposition = f'form-data; name="{name}"'
+        if isinstance(value, tuple):
+            disposition += f'; filename="{value[0]}"'
+            value = value[1]
+        parts.append(b"--b0undary\r\nContent-Disposition: " + disposition.encode() + b"\r\n\r\n" + value + b"\r\n")
+    return b"".join(parts) + b"--b0undary--\r\n", "multipart/form-data; boundary=b0undary"
+
+
+def send_form(client, path, kind, **fields):
+    if kind == "urlencoded":
+        return client.post(path, data=urlencoded(**fields), content_type="application/x-www-form-urlencoded")
+    body, content_type = multipart(**fields)
+    return client.post(path, data=body, content_type=content_type)
+
+
+@pytest.mark.parametrize("kind", ["urlencoded", "multipart"])
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+@pytest.mark.parametrize("path", ["/diff/api/diff", "/diff/api/diff.patch"])
+def test_invalid_utf8_in_any_form_text_field_is_400_naming_it(client, path, kind, field):
+    """Not diffed with U+FFFD in place of the bytes: the sender is told which field is wrong."""
+    fields = {"left": b"a\n", "right": b"b\n", field: b"caf\xe9 \xff\xfe\n"}
+    message = error_of(send_form(client, path, kind, **fields), 400, "bad_request")
+    assert message.startswith(f"{field} is not valid UTF-8 text (byte 3)")
+
+
+@pytest.mark.parametrize("kind", ["urlencoded", "multipart"])
+def test_valid_utf8_in_forms_is_kept_exactly(client, kind):
+    fields = {"left": "é\r\n+%&=\n".encode(), "right": "ü\n".encode(), "left_name": "a/é.txt".encode()}
+    response = send_form(client, "/diff/api/diff.patch", kind, **fields)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_data(as_text=True) == unified_diff("é\r\n+%&=\n", "ü\n", DiffOptions(), "a/é.txt", "b")
+
+
+def test_raw_bytes_that_are_not_utf8_in_a_urlencoded_body_are_refused(client):
+    response = client.post("/diff/api/diff", data=b"left=caf\xe9&right=x", content_type="application/x-www-form-urlencoded")
+    assert error_of(response, 400, "bad_request").startswith("left is not valid UTF-8 text")
+
+
+def test_a_declared_part_charset_is_honoured_strictly(client):
+    body = (b'--b\r\nContent-Disposition: form-data; name="left"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n'
+            b"caf\xe9\n\r\n--b\r\nContent-Disposition: form-data; name=\"right\"\r\n\r\ncafe\n\r\n--b--\r\n")
+    response = client.post("/diff/api/diff.patch", data=body, content_type="multipart/form-data; boundary=b")
+    assert response.get_data(as_text=True) == "--- a\n+++ b\n@@ -1 +1 @@\n-café\n+cafe\n"
+
+
+def test_an_uploaded_file_that_is_not_utf8_is_400_too(client):
+    body, content_type = multipart(left=("old.txt", b"\xff\xfe\n"), right=b"x\n")
+    response = client.post("/diff/api/diff.patch", data=body, content_type=content_type)
+    assert error_of(response, 400, "bad_request").startswith("The left file is not valid UTF-8 text")
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (b"--b\r\nContent-Disposition: form-data; name=\"left\"\r\n\r\nx", "multipart/form-data; boundary=b"),
+    (b"--b\r\nno headers\r\n\r\nx\r\n--b--\r\n", "multipart/form-data; boundary=b"),
+    (b"left=x", "multipart/form-data"),
+])
+def test_a_broken_multipart_body_is_400_not_an_empty_form(client, body, content_type):
+    response = client.post("/diff/api/diff", data=body, content_type=content_type)
+    assert error_of(response, 400, "bad_request") == "The body is not a valid multipart form."
+
+
+def test_too_many_form_parts_is_413(client):
+    body, content_type = multipart(**{f"f{i}": b"x" for i in range(100)})
+    error_of(client.post("/diff/api/diff", data=body, content_type=content_type), 413, "too_large")
+
+
+# ---- unexpected failures ----
+
+def test_an_unexpected_failure_is_logged_with_its_traceback(make_app, monkeypatch, caplog):
+    from apps.diffviewer import app as app_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(app_module, "unified_diff", broken)
+    response = Client(make_app()).post("/api/diff.patch", json={"left": "a", "right": "b"})
+    error_of(response, 500, "internal")
+    assert "secret" not in response.get_data(as_text=True)
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert record.exc_info[0] is RuntimeError and "POST /api/diff.patch" in record.getMessage()

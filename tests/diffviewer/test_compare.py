@@ -139,6 +139,27 @@ def test_a_refused_reference_is_shown_as_text_never_as_a_link(allowed, origin):
     page = compare(allowed, left=ref, right=f"{origin.url}/b.txt").get_data(as_text=True)
     assert 'href="javascript:' not in page
     assert "<b>x</b>" not in page
+    assert "<dt>Left reference</dt><dd><code>javascript:alert(document.cookie)//&lt;b&gt;x&lt;/b&gt;</code></dd>" in page
+
+
+def test_a_long_or_odd_refused_reference_is_shown_cut_short_with_its_controls_escaped(allowed, origin):
+    ref = "ftp://host/\x1b[31m\r\n" + "y" * 300
+    page = compare(allowed, left=f"{origin.url}/a.txt", right=ref).get_data(as_text=True)
+    shown = page.split("<dt>Right reference</dt><dd><code>")[1].split("</code>")[0]
+    assert shown == "ftp://host/\\x1b[31m\\r\\n" + "y" * 182 + "…"
+    assert "\x1b" not in page
+
+
+def test_a_refused_redirect_shows_the_reference_and_where_it_led(allowed, origin, listener):
+    page = compare(allowed, left=f"{origin.url}/redirect-out", right=f"{origin.url}/b.txt").get_data(as_text=True)
+    assert f"<dt>Left reference</dt><dd><code>{origin.url}/redirect-out</code></dd>" in page
+    assert f"<dt>Redirected to</dt><dd><code>http://127.0.0.1:{listener.port}/a.txt</code></dd>" in page
+
+
+def test_a_reference_refused_after_fetching_is_shown_too(allowed, origin):
+    page = compare(allowed, left=f"{origin.url}/missing", right=f"{origin.url}/b.txt").get_data(as_text=True)
+    assert "answered 404" in page
+    assert f"<dt>Left reference</dt><dd><code>{origin.url}/missing</code></dd>" in page
 
 
 # ---- co-mounted: site paths through the composite, no socket ----

@@ -242,3 +242,54 @@ def test_standalone_under_a_script_name_builds_urls_under_it(standalone):
 
 def test_the_health_check_answers(standalone):
     assert standalone.get("/_health").json == {"status": "ok"}
+
+
+# ---- text that is not UTF-8, and unexpected failures ----
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_text_box_that_is_not_utf8_is_a_clear_400_page(client, content_type):
+    """Not diffed with U+FFFD in its place: the page says which field is wrong."""
+    if content_type.startswith("multipart"):
+        body = (b'--b\r\nContent-Disposition: form-data; name="left"\r\n\r\ncaf\xe9 \xff\xfe\n\r\n'
+                b'--b\r\nContent-Disposition: form-data; name="right"\r\n\r\nx\n\r\n--b--\r\n')
+        content_type += "; boundary=b"
+    else:
+        body = b"left=caf%E9+%FF%FE%0A&right=x%0A"
+    response = client.post("/diff/", data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert "left is not valid UTF-8 text (byte 3)" in response.get_data(as_text=True)
+
+
+def test_a_failure_before_the_page_starts_is_a_500_page_and_logged(make_app, monkeypatch, caplog):
+    from apps.diffviewer import rows
+
+    def broken(*args):
+        raise RuntimeError("secret internals")
+        yield
+
+    monkeypatch.setattr(rows, "unified_rows", broken)
+    response = Client(make_app()).post("/", data={"left": "a\n", "right": "b\n"})
+    assert response.status_code == 500
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "Something went wrong" in page and "secret" not in page and "Traceback" not in page
+    assert any(r.exc_info and r.exc_info[0] is RuntimeError for r in caplog.records)
+
+
+def test_when_even_the_error_answer_fails_a_plain_500_is_sent(make_app, monkeypatch, caplog):
+    from apps.diffviewer import app as app_module
+
+    app = make_app()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(app.templates, "response", broken)
+    monkeypatch.setattr(app_module, "json_error", broken)
+    for path, mimetype in (("/", "text/html"), ("/api/nothing", "application/json")):
+        response = Client(app).get(path)
+        assert response.status_code == 500
+        assert response.mimetype == mimetype
+        assert "secret" not in response.get_data(as_text=True)
+    assert any(r.exc_info and r.exc_info[0] is RuntimeError for r in caplog.records)

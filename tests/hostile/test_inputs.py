@@ -18,11 +18,6 @@ KNOWN_FAILURES = {
         "paste site: json.loads RecursionError is not caught (from_json catches ValueError): HTML 500",
     ("snippets-form", "invalid-utf8"):
         "paste site: the form decodes invalid UTF-8 leniently and stores U+FFFD (302), the API refuses it (400)",
-    ("diff-api-json", "json-nested-100k-deep"): "diff viewer: RecursionError from json.loads is a 500",
-    ("diff-api-json", "json-lone-surrogate"):
-        "diff viewer: a lone surrogate reaches json.dumps/encode of the answer: UnicodeEncodeError, 500",
-    ("diff-form", "invalid-utf8"): "diff viewer: form text decoded with replacement characters, diffed (200)",
-    ("diff-api-patch", "invalid-utf8"): "diff viewer: multipart text decoded with replacement characters (200)",
 }
 
 

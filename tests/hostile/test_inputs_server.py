@@ -18,9 +18,6 @@ ENDPOINTS = {"snippets-api-json", "snippets-api-multipart", "highlight-api-json"
              "diff-api-json", "diff-form"}
 KNOWN_FAILURES = {
     ("snippets-api-json", "json-nested-100k-deep"): "paste site: RecursionError from json.loads is a 500",
-    ("diff-api-json", "json-nested-100k-deep"): "diff viewer: RecursionError from json.loads is a 500",
-    ("diff-api-json", "json-lone-surrogate"): "diff viewer: UnicodeEncodeError on a lone surrogate is a 500",
-    ("diff-form", "invalid-utf8"): "diff viewer: form text decoded with replacement characters, diffed (200)",
 }
 SUBSET = [
     pytest.param(e, name, built, outcome, id=f"{e}-{name}",
