@@ -143,7 +143,7 @@ class DiffViewer:
         if output == "patch":
             return self.patch_response(inp)
         diff = diff_texts(inp.left, inp.right, inp.options)
-        return Response(json.dumps(diff.to_dict(), ensure_ascii=False), mimetype="application/json")
+        return Response(diff.to_json(), mimetype="application/json")
 
     def on_api_patch(self, request, urls):
         inp, _ = self.api_input(request)

@@ -4,6 +4,7 @@ import ast
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -228,3 +229,26 @@ def test_whole_file_diff_replays_both_texts_exactly(left, right):
         new_nos = [l.new_no for l in hunk.lines if l.kind != "delete"]
         assert old_nos == list(range(hunk.old_start, hunk.old_start + hunk.old_count))
         assert new_nos == list(range(hunk.new_start, hunk.new_start + hunk.new_count))
+
+
+@pytest.mark.parametrize(
+    "left, right, opts",
+    [
+        ("a\nb\n", "a\nc\n", DiffOptions()),
+        ('é"\\\t\x01\u2028x\r\ny', 'x\r\n"\\\x7f\U0001f600', DiffOptions()),
+        ("".join(f"{i} = f({i})\n" for i in range(300)), "".join(f"{i} = g({i})\n" for i in range(0, 300, 2)),
+         DiffOptions(context=None, word_diff=False)),
+        ("same\n", "same\n", DiffOptions()),
+        ("a\0", "b", DiffOptions()),
+    ],
+)
+def test_to_json_is_exactly_json_dumps_of_to_dict(left, right, opts):
+    diff = diff_texts(left, right, opts)
+    assert diff.to_json() == json.dumps(diff.to_dict(), ensure_ascii=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_to_json_matches_json_dumps_on_any_text(left, right):
+    diff = diff_texts(left, right)
+    assert diff.to_json() == json.dumps(diff.to_dict(), ensure_ascii=False)

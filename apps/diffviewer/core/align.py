@@ -84,31 +84,33 @@ def align(left: str, right: str, opts: DiffOptions) -> list[Hunk]:
 
 
 def _hunk(hunk) -> Hunk:
-    lines = [_line(line) for line in hunk.lines if line.origin not in _EOF_MARKERS]
     return Hunk(
         old_start=hunk.old_start,
         old_count=hunk.old_lines,
         new_start=hunk.new_start,
         new_count=hunk.new_lines,
         header=hunk.header.rstrip("\r\n"),
-        lines=lines,
+        lines=_lines(hunk.lines),
     )
 
 
-def _line(line) -> Line:
-    text = line.raw_content.decode("utf-8", "surrogatepass")
-    newline = text.endswith("\n")
-    if newline:
-        text = text[:-1]
-    cr = text.endswith("\r")
-    if cr:
-        text = text[:-1]
-    old_no, new_no = line.old_lineno, line.new_lineno
-    return Line(
-        kind=_KINDS[line.origin],
-        old_no=old_no if old_no > 0 else None,
-        new_no=new_no if new_no > 0 else None,
-        text=text,
-        no_newline_at_end=not newline,
-        cr=cr,
-    )
+def _lines(diff_lines) -> list[Line]:
+    """Plain Lines from libgit2's; the hot loop of a big diff, so inlined and positional."""
+    lines = []
+    append = lines.append
+    for line in diff_lines:
+        origin = line.origin
+        if origin in _EOF_MARKERS:
+            continue
+        text = line.raw_content.decode("utf-8", "surrogatepass")
+        newline = text.endswith("\n")
+        if newline:
+            text = text[:-1]
+        cr = text.endswith("\r")
+        if cr:
+            text = text[:-1]
+        old_no, new_no = line.old_lineno, line.new_lineno
+        # Line(kind, old_no, new_no, text, segments, no_newline_at_end, cr)
+        append(Line(_KINDS[origin], old_no if old_no > 0 else None, new_no if new_no > 0 else None,
+                    text, None, not newline, cr))
+    return lines

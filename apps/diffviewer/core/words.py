@@ -10,7 +10,6 @@ a per-diff budget are marked as wholly changed, so the cost stays bounded.
 
 import re
 from collections import Counter
-from dataclasses import replace
 from difflib import SequenceMatcher
 from itertools import groupby
 
@@ -31,7 +30,10 @@ _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 def mark_words(hunks: list[Hunk]) -> list[Hunk]:
     """``hunks`` with ``segments`` set on every added and deleted line."""
     budget = _Budget(BUDGET_CHARS)
-    return [replace(hunk, lines=_mark_hunk(hunk.lines, budget)) for hunk in hunks]
+    return [
+        Hunk(hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count, hunk.header, _mark_hunk(hunk.lines, budget))
+        for hunk in hunks
+    ]
 
 
 class _Budget:
@@ -62,15 +64,35 @@ def _mark_block(block: list[Line], budget: _Budget) -> list[Line]:
     added = [line.text for line in block if line.kind == "add"]
     old_segments = [_whole("delete", text) for text in deleted]
     new_segments = [_whole("insert", text) for text in added]
-    for i, j in pair_lines(deleted, added):
-        if not budget.spend(len(deleted[i]) + len(added[j])):
+    old_tokens, new_tokens = _Tokens(deleted), _Tokens(added)
+    for i, j in _pair(deleted, added, old_tokens, new_tokens):
+        old, new = deleted[i], added[j]
+        if not budget.spend(len(old) + len(new)):
             break
-        old_segments[i], new_segments[j] = line_segments(deleted[i], added[j])
+        if len(old) <= MAX_LINE_CHARS and len(new) <= MAX_LINE_CHARS:  # else wholly changed
+            old_segments[i], new_segments[j] = _segments(old, new, old_tokens[i], new_tokens[j])
     old_iter, new_iter = iter(old_segments), iter(new_segments)
+    # Line(kind, old_no, new_no, text, segments, no_newline_at_end, cr): positional is
+    # twice as fast as dataclasses.replace, which shows on diffs of thousands of lines.
     return [
-        replace(line, segments=next(old_iter if line.kind == "delete" else new_iter))
+        Line(line.kind, line.old_no, line.new_no, line.text,
+             next(old_iter if line.kind == "delete" else new_iter), line.no_newline_at_end, line.cr)
         for line in block
     ]
+
+
+class _Tokens:
+    """The tokens of each of ``texts``, split once and only when first asked for."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.cache: dict[int, list[str]] = {}
+
+    def __getitem__(self, i: int) -> list[str]:
+        tokens = self.cache.get(i)
+        if tokens is None:
+            tokens = self.cache[i] = _TOKEN.findall(self.texts[i])
+        return tokens
 
 
 def pair_lines(old: list[str], new: list[str]) -> list[tuple[int, int]]:
@@ -79,12 +101,18 @@ def pair_lines(old: list[str], new: list[str]) -> list[tuple[int, int]]:
     Small blocks get the order-keeping pairing of greatest total similarity;
     big ones pair the i-th deleted line with the i-th added line.
     """
+    return _pair(old, new, _Tokens(old), _Tokens(new))
+
+
+def _pair(old: list[str], new: list[str], old_tokens: _Tokens, new_tokens: _Tokens) -> list[tuple[int, int]]:
     if not old or not new:
         return []
     if len(old) * len(new) > MAX_PAIRING_CELLS:
         return list(zip(range(len(old)), range(len(new))))
-    old_bags = [_bag(text) for text in old]
-    new_bags = [_bag(text) for text in new]
+    old_bags = [_bag(old_tokens[i]) for i in range(len(old))]
+    new_bags = [_bag(new_tokens[j]) for j in range(len(new))]
+    if len(old) == len(new) == 1:  # the common case; what the search below gives for it
+        return [(0, 0)] if _dice(old_bags[0], new_bags[0]) >= MIN_SIMILARITY else []
     sim = [[_dice(a, b) for b in new_bags] for a in old_bags]
     # best[i][j]: greatest total similarity pairing old[:i] with new[:j].
     best = [[0.0] * (len(new) + 1) for _ in range(len(old) + 1)]
@@ -115,7 +143,11 @@ def line_segments(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
     """
     if len(old) > MAX_LINE_CHARS or len(new) > MAX_LINE_CHARS:
         return _whole("delete", old), _whole("insert", new)
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    return _segments(old, new, _TOKEN.findall(old), _TOKEN.findall(new))
+
+
+def _segments(old: str, new: str, a: list[str], b: list[str]) -> tuple[list[Segment], list[Segment]]:
+    """``line_segments`` of two lines within ``MAX_LINE_CHARS``, already split into tokens."""
     # autojunk only affects lines of 200+ tokens, where it keeps difflib fast.
     opcodes = SequenceMatcher(None, a, b).get_opcodes()
     kept = sum(len(t) for tag, i1, i2, _, _ in opcodes if tag == "equal" for t in a[i1:i2] if not t.isspace())
@@ -157,8 +189,8 @@ def _whole(kind: str, text: str) -> list[Segment]:
     return [(kind, text)] if text else []
 
 
-def _bag(text: str) -> Counter:
-    return Counter(t for t in _TOKEN.findall(text) if not t.isspace())
+def _bag(tokens: list[str]) -> Counter:
+    return Counter([t for t in tokens if not t.isspace()])
 
 
 def _dice(a: Counter, b: Counter) -> float:
