@@ -2,12 +2,12 @@
 
 ``curl -F 'content=<-' SITE/api/snippets`` and friends. Token-based and CSRF-exempt (no
 cookies are read or set); errors are ``{"error": {"code", "message"}}`` like the
-highlighter's. Text fields must be UTF-8: they are decoded here, strictly, instead of
-Django's lenient decoding, which would silently turn bad bytes into U+FFFD.
+highlighter's, and so is any failure under ``/api/`` (``errors``). Text fields
+must be UTF-8: they are decoded strictly (``formdata``), not with Django's lenient decoding,
+which would silently turn bad bytes into U+FFFD.
 """
 
 import json
-from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -15,11 +15,10 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from apps.snippets import creation, intake
+from apps.snippets import creation, formdata, intake
 from apps.snippets.models import Snippet
 
 TEXT_FIELDS = ("title", "filename", "lexer", "expires", "burn")
-BYTES_ENCODING = "iso-8859-1"  # decodes every byte to one character, so the bytes can be recovered
 
 
 def json_api(view):
@@ -130,10 +129,8 @@ def submitted(request):
     try:
         if request.content_type == "application/json":
             return from_json(request.body)
-        if request.content_type == "application/x-www-form-urlencoded":
-            return from_urlencoded(request.body)
-        if request.content_type == "multipart/form-data":
-            return from_multipart(request)
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return from_form(request)
         return {"content": intake.decode_upload(request.body)}
     except RequestDataTooBig:
         raise intake.Refused(
@@ -152,6 +149,8 @@ def from_json(body):
         raise intake.Refused("The JSON body is not UTF-8.", code="invalid_utf8") from None
     except ValueError as problem:
         raise intake.Refused(f"The body is not valid JSON: {problem}.") from None
+    except RecursionError:  # json.loads recurses once per level: [[[[...]]]] 100,000 deep
+        raise intake.Refused("The body is not valid JSON: it is nested too deeply.") from None
     if not isinstance(data, dict):
         raise intake.Refused('The JSON body must be an object: {"content": "..."}.')
     fields = {}
@@ -170,29 +169,12 @@ def from_json(body):
     return fields
 
 
-def from_urlencoded(body):
-    try:
-        pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
-    except UnicodeDecodeError:
-        raise intake.Refused("The form body is not UTF-8 text.", code="invalid_utf8") from None
-    fields = {name: value for name, value in pairs if name in ("content", *TEXT_FIELDS)}
-    return form_fields(fields)
-
-
-def form_fields(fields):
-    if "content" not in fields:
-        raise intake.Refused("The snippet is empty: send a content field (curl -F 'content=<-').", code="empty")
-    if "burn" in fields:
-        fields["burn"] = fields["burn"].strip().lower() in ("1", "true", "yes", "on")
-    return fields
-
-
-def from_multipart(request):
-    request.encoding = BYTES_ENCODING
-    fields = {}
-    for name in ("content", *TEXT_FIELDS):
-        if name in request.POST:
-            fields[name] = utf8(request.POST[name], name)
+def from_form(request):
+    """The fields of a urlencoded or multipart body, decoded strictly (``formdata``)."""
+    formdata.keep_bytes(request)
+    fields, refused = formdata.text_fields(request, ("content", *TEXT_FIELDS))
+    if refused:
+        raise next(iter(refused.values()))
     upload = request.FILES.get("content")
     if upload is not None:
         if upload.size > request_limit():
@@ -203,12 +185,9 @@ def from_multipart(request):
             )
         fields["content"] = intake.decode_upload(upload.read())
         if not fields.get("filename") and upload.name:
-            fields["filename"] = utf8(upload.name, "file name")
-    return form_fields(fields)
-
-
-def utf8(value, name):
-    try:
-        return value.encode(BYTES_ENCODING).decode("utf-8")
-    except UnicodeDecodeError:
-        raise intake.Refused(f"The {name} is not UTF-8 text.", code="invalid_utf8") from None
+            fields["filename"] = upload.name
+    if "content" not in fields:
+        raise intake.Refused("The snippet is empty: send a content field (curl -F 'content=<-').", code="empty")
+    if "burn" in fields:
+        fields["burn"] = fields["burn"].strip().lower() in ("1", "true", "yes", "on")
+    return fields

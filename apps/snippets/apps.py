@@ -15,6 +15,7 @@ class SnippetsConfig(AppConfig):
     catalog_ttl = 300  # seconds the highlighter's lexer and style lists are reused
     catalog_retry = 30  # seconds before asking again after the highlighter did not answer
     rendering_ttl = 7 * 24 * 3600  # seconds a highlighted rendering stays in the cache
+    declined_ttl = 600  # seconds a snippet the highlighter declined (too slow, too large) is shown plain without asking
     page_cache_bytes = 64 * 1024 * 1024  # memory per process for whole rendered snippet pages
     default_style = "default"  # Pygments style of a visitor who never picked one
     style_cookie = "snippets_style"  # the cookie that remembers a visitor's style

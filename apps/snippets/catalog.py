@@ -10,6 +10,7 @@ asked again after ``catalog_retry`` seconds; callers then accept what they canno
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import httpx
 from django.apps import apps
@@ -27,6 +28,15 @@ class Catalog:
     @property
     def known(self):
         return bool(self.lexers)
+
+    @cached_property
+    def menu(self):
+        """``((alias, name), ...)``: the lexers to offer in a language menu (plain text aside)."""
+        return tuple(
+            ((entry.get("aliases") or [entry["name"]])[0], entry["name"])
+            for entry in self.lexers
+            if entry.get("aliases") != ["text"]
+        )
 
     def lexer_alias(self, requested):
         """The alias to store for a lexer name or alias (any case), or None if unknown."""

@@ -2,15 +2,14 @@
 
 The language is decided when the snippet is stored (``auto`` asks the highlighter, which
 looks at the file name, then the content), and that first rendering is put in the cache,
-so the first reader does not wait for it. Burn-after-reading snippets are not rendered
+so the first reader does not wait for it (nor when the highlighter declined it: that is
+remembered for a while too). Burn-after-reading snippets are not rendered
 ahead: their only rendering is the one their reader sees.
 """
 
 import logging
-from dataclasses import asdict
 
 from django.apps import apps
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -63,17 +62,16 @@ def create_snippet(environ, *, content, title="", filename="", lexer="", expiry=
         burn_after_reading=burn,
     )
     token = snippet.set_delete_token()
-    rendering = None
+    rendering, version = None, catalog.current(environ).version
     if not burn:
         rendering = highlighting.ask_highlighter(snippet, environ, config.default_style)
-        if rendering.notice:
-            rendering = None
-        elif not snippet.lexer and rendering.lexer_alias:
+        if not rendering.notice and not snippet.lexer and rendering.lexer_alias:
             snippet.lexer = rendering.lexer_alias[:100]
+        if rendering.declined:
+            highlighting.mark_declined(snippet, config.default_style, version, rendering)
     insert(snippet, config.id_attempts)
-    if rendering is not None:
-        key = highlighting.cache_key(snippet, config.default_style, catalog.current(environ).version)
-        cache.set(key, asdict(rendering), config.rendering_ttl)
+    if rendering is not None:  # the rendering, or that the highlighter declined it, for the first views
+        highlighting.remember(snippet, config.default_style, version, rendering)
     return snippet, token
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from apps.snippets import creation, intake
+from apps.snippets.widgets import ListedSelect
 
 
 class SnippetForm(forms.Form):
@@ -27,17 +28,16 @@ class SnippetForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, environ=None, catalog=None, **kwargs):
+    def __init__(self, *args, environ=None, catalog=None, undecodable=None, **kwargs):
+        """``undecodable``: field name -> ``intake.Refused`` for text that was not UTF-8
+        (``formdata.text_fields``); such a form is never valid."""
         super().__init__(*args, **kwargs)
         self.environ = environ
-        choices = [(intake.AUTO, "Auto-detect"), ("text", "Plain text")]
+        self.undecodable = undecodable or {}
+        choices = ((intake.AUTO, "Auto-detect"), ("text", "Plain text"))
         if catalog is not None and catalog.known:
-            choices += [
-                ((entry.get("aliases") or [entry["name"]])[0], entry["name"])
-                for entry in catalog.lexers
-                if entry.get("aliases") != ["text"]
-            ]
-        self.fields["lexer"].widget = forms.Select(choices=choices)
+            choices += catalog.menu
+        self.fields["lexer"].widget = ListedSelect(choices=choices)
         self.fields["lexer"].help_text = "Auto: from the file name, then the content, then plain text."
 
     def clean_website(self):
@@ -65,8 +65,17 @@ class SnippetForm(forms.Form):
         # script must come back out of /raw as it went in. Uploads keep their bytes.
         return self.cleaned_data["content"].replace("\r\n", "\n")
 
+    @classmethod
+    def text_fields(cls):
+        """The names of the fields a browser sends as text (all but the upload)."""
+        return tuple(name for name, field in cls.base_fields.items() if not isinstance(field, forms.FileField))
+
     def clean(self):
         cleaned = super().clean()
+        if self.undecodable:
+            for name, refused in self.undecodable.items():
+                self.add_error(name if name in self.fields else None, refused.message)
+            return cleaned
         upload = cleaned.get("upload")
         content = cleaned.get("content") or ""
         if upload is not None:

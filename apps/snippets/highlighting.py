@@ -5,15 +5,20 @@ A rendering is the code block of a snippet page: a gutter of line-number links
 marked. Successful renderings are cached per (snippet content, lexer, style, highlighter
 version); a degraded one never is. The page never fails because of the highlighter: when
 it is unreachable, slow, or refuses the input, the snippet is shown as escaped plain text
-with a notice saying why.
+with a notice saying why. A refusal that asking again would repeat (the input takes too long
+or is too large) is remembered for ``declined_ttl`` (in the cache, and on the snippet's row
+when it happens at creation, so every process knows), so that the snippet's page shows the
+plain text at once instead of waiting for the highlighter again on each view.
 """
 
 import hashlib
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 
 import httpx
 from django.apps import apps
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.html import escape
 
 from apps import sitewide
@@ -22,6 +27,8 @@ from apps.snippets import catalog
 # Each line in <span id="L-n">; leading and trailing blank lines kept so numbers match.
 OPTIONS = {"linespans": "L", "wrapcode": True, "stripnl": False}
 CACHE_FORMAT = 1  # bump when the cached HTML changes shape
+# The highlighter's refusals that asking again would repeat (status, error code) -> reason.
+DECLINED = {(422, "timeout"): "highlighting it took too long", (413, "too_large"): "it is too large to highlight"}
 
 
 @dataclass
@@ -30,26 +37,56 @@ class Rendering:
     lexer_name: str = "Text only"
     lexer_alias: str = ""
     notice: str = ""  # why the snippet is shown as plain text, for the visitor
+    declined: bool = False  # the highlighter refused this input for good (too slow, too large)
 
 
 def render(snippet, environ, style, *, use_cache=True):
     """The code block of ``snippet`` in ``style``; ``snippet.content`` is read only on a miss."""
     version = catalog.current(environ).version
-    key = cache_key(snippet, style, version)
     if use_cache:
-        cached = cache.get(key)
-        if cached is not None:
-            return Rendering(**cached)
+        rendered, declined = cache_key(snippet, style, version), declined_key(snippet, style, version)
+        cached = cache.get_many([rendered, declined])
+        if rendered in cached:
+            return Rendering(**cached[rendered])
+        if declined in cached:
+            return plain(snippet, cached[declined], declined=True)
+        if snippet.declined_key == declined and snippet.declined_until and snippet.declined_until > timezone.now():
+            return plain(snippet, snippet.declined_notice, declined=True)
     rendering = ask_highlighter(snippet, environ, style)
-    if use_cache and not rendering.notice:
-        cache.set(key, asdict(rendering), apps.get_app_config("snippets").rendering_ttl)
+    if use_cache:
+        remember(snippet, style, version, rendering)
     return rendering
 
 
-def cache_key(snippet, style, version):
+def remember(snippet, style, version, rendering):
+    """Cache a highlighted rendering, or for a short while that the highlighter declined it.
+
+    Only the notice of a decline is kept: the plain text is made again from the content.
+    Failures that may pass (unreachable, our own timeout, errors) are not remembered.
+    """
+    config = apps.get_app_config("snippets")
+    if not rendering.notice:
+        cache.set(cache_key(snippet, style, version), asdict(rendering), config.rendering_ttl)
+    elif rendering.declined:
+        cache.set(declined_key(snippet, style, version), rendering.notice, config.declined_ttl)
+
+
+def mark_declined(snippet, style, version, rendering):
+    """Note on an unsaved snippet that the highlighter declined it, for every process to see."""
+    snippet.measure()  # the key holds the content's digest
+    snippet.declined_key = declined_key(snippet, style, version)
+    snippet.declined_notice = rendering.notice[:300]
+    snippet.declined_until = timezone.now() + timedelta(seconds=apps.get_app_config("snippets").declined_ttl)
+
+
+def cache_key(snippet, style, version, kind="render"):
     # Hashed: the lexer name and version are free text, cache keys must be short and plain.
     parts = "\0".join([snippet.id, snippet.sha256, snippet.lexer, style, version])
-    return f"snippets:render:{CACHE_FORMAT}:{hashlib.sha256(parts.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    return f"snippets:{kind}:{CACHE_FORMAT}:{hashlib.sha256(parts.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def declined_key(snippet, style, version):
+    return cache_key(snippet, style, version, kind="declined")
 
 
 def highlight_fields(snippet, style):
@@ -79,11 +116,11 @@ def ask_highlighter(snippet, environ, style):
     if response.status_code != 200 or not isinstance(data, dict) or not isinstance(data.get("output"), str):
         error = data.get("error") if isinstance(data, dict) else None
         code = error.get("code") if isinstance(error, dict) else None
-        reason = {
-            "timeout": "highlighting it took too long",
-            "too_large": "it is too large to highlight",
-        }.get(code) or (error.get("message") if isinstance(error, dict) else None) or f"HTTP {response.status_code}"
-        return plain(snippet, f"The highlighter declined this snippet ({reason}); showing plain text.")
+        reason = DECLINED.get((response.status_code, code))
+        declined = reason is not None
+        if not declined:
+            reason = (error.get("message") if isinstance(error, dict) else None) or f"HTTP {response.status_code}"
+        return plain(snippet, f"The highlighter declined this snippet ({reason}); showing plain text.", declined=declined)
     lexer = data.get("lexer") or {}
     return Rendering(
         html=code_view(snippet.content, data["output"]),
@@ -92,13 +129,14 @@ def ask_highlighter(snippet, environ, style):
     )
 
 
-def plain(snippet, notice):
+def plain(snippet, notice, declined=False):
     lines = normalized_lines(snippet.content)
     body = "".join(f'<span id="L-{n}">{escape(line)}\n</span>' for n, line in enumerate(lines, 1))
     return Rendering(
         html=code_view(snippet.content, f'<div class="highlight"><pre><code>{body}</code></pre></div>'),
         lexer_alias=snippet.lexer,
         notice=notice,
+        declined=declined,
     )
 
 

@@ -25,7 +25,10 @@ def hash_token(token):
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-FAMILY_COLUMNS = "id, parent_id, title, filename, lexer, size, sha256, created_at, expires_at, burn_after_reading"
+FAMILY_COLUMNS = (
+    "id, parent_id, title, filename, lexer, size, sha256, created_at, expires_at, burn_after_reading,"
+    " declined_key, declined_notice, declined_until"
+)
 
 
 class SnippetQuerySet(models.QuerySet):
@@ -73,6 +76,11 @@ class Snippet(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     burn_after_reading = models.BooleanField(default=False)
     delete_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The highlighter declined the first rendering (too slow, too large): every process shows
+    # plain text at once until declined_until, for the rendering named by declined_key.
+    declined_key = models.CharField(max_length=100, blank=True, editable=False)
+    declined_notice = models.CharField(max_length=300, blank=True, editable=False)
+    declined_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SnippetQuerySet.as_manager()
 
@@ -84,10 +92,14 @@ class Snippet(models.Model):
 
     def save(self, *args, **kwargs):
         if "content" in self.__dict__:  # not deferred: keep size and digest in step with it
-            data = self.content.encode("utf-8")
-            self.size = len(data)
-            self.sha256 = hashlib.sha256(data).hexdigest()
+            self.measure()
         super().save(*args, **kwargs)
+
+    def measure(self):
+        """Set size and digest from the content."""
+        data = self.content.encode("utf-8")
+        self.size = len(data)
+        self.sha256 = hashlib.sha256(data).hexdigest()
 
     def get_absolute_url(self):
         return reverse("snippets:detail", args=[self.id])

@@ -24,3 +24,9 @@ urlpatterns = [
     path("_health", views.health, name="health"),
     path("admin/", admin.site.urls),
 ]
+
+# JSON for the API, Django's pages elsewhere.
+handler400 = "apps.snippets.errors.bad_request"
+handler403 = "apps.snippets.errors.permission_denied"
+handler404 = "apps.snippets.errors.page_not_found"
+handler500 = "apps.snippets.errors.server_error"

@@ -1,6 +1,7 @@
 """Pages of the paste site: create, view, raw, download, fork, delete, share, mine; health."""
 
 import re
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -11,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps import sitewide
-from apps.snippets import catalog, creation, highlighting, lookup, ownership
+from apps.snippets import catalog, creation, formdata, highlighting, lookup, ownership
 from apps.snippets.forms import SnippetForm
 from apps.snippets.lookup import answers_gone
 from apps.snippets.models import Snippet
@@ -22,12 +24,32 @@ from apps.snippets.models import Snippet
 STYLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
+def strict_text(view):
+    """Run ``view`` with its form body kept byte-exact, so its text is decoded strictly.
+
+    The encoding must be chosen before request.POST is first read, and the CSRF check reads
+    it: so the middleware's check is skipped and the same check runs here, after. This is
+    Django's own recipe for views that change how the body is parsed (upload handlers).
+    """
+    protected = csrf_protect(view)
+
+    @csrf_exempt  # checked by csrf_protect above, once the body's encoding is set
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        formdata.keep_bytes(request)
+        return protected(request, *args, **kwargs)
+
+    return wrapped
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
+@strict_text
 def create(request):
     return snippet_form(request, parent=None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@strict_text
 @answers_gone
 def fork(request, snippet_id):
     parent = lookup.live(snippet_id)
@@ -39,7 +61,8 @@ def fork(request, snippet_id):
 def snippet_form(request, parent):
     known = catalog.current(request.META)
     if request.method == "POST":
-        form = SnippetForm(request.POST, request.FILES, environ=request.META, catalog=known)
+        text, undecodable = formdata.text_fields(request, SnippetForm.text_fields())
+        form = SnippetForm(text, request.FILES, environ=request.META, catalog=known, undecodable=undecodable)
         if form.is_valid():
             fields = form.cleaned_data
             snippet, token = creation.create_snippet(

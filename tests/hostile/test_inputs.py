@@ -14,10 +14,6 @@ pytestmark = pytest.mark.django_db
 
 # Cells that fail today, reported to the app's owner; strict, so a fix shows up as XPASS.
 KNOWN_FAILURES = {
-    ("snippets-api-json", "json-nested-100k-deep"):
-        "paste site: json.loads RecursionError is not caught (from_json catches ValueError): HTML 500",
-    ("snippets-form", "invalid-utf8"):
-        "paste site: the form decodes invalid UTF-8 leniently and stores U+FFFD (302), the API refuses it (400)",
 }
 
 

@@ -17,7 +17,6 @@ ATTACKS = {"oversize", "1mb-single-line", "invalid-utf8", "malformed-json", "jso
 ENDPOINTS = {"snippets-api-json", "snippets-api-multipart", "highlight-api-json", "highlight-legacy",
              "diff-api-json", "diff-form"}
 KNOWN_FAILURES = {
-    ("snippets-api-json", "json-nested-100k-deep"): "paste site: RecursionError from json.loads is a 500",
 }
 SUBSET = [
     pytest.param(e, name, built, outcome, id=f"{e}-{name}",

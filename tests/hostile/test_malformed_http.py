@@ -35,7 +35,7 @@ CORPUS = {
         b"POST /api/snippets HTTP/1.1\r\n" + HOST + b"Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400, GUNICORN),
     "chunk-size-overflow": (
         b"POST /api/snippets HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n\r\n" + b"f" * 40 + b"\r\nx\r\n0\r\n\r\n",
-        400, ANY),  # today the paste site's: Django reads no chunked body, so it is empty
+        411, ANY),  # the paste site's: it reads no chunked body (apps/snippets/middleware.py)
     "duplicate-host": (b"GET /highlight/ HTTP/1.1\r\n" + HOST + b"Host: evil.example\r\n\r\n", 400, GUNICORN),
     "control-character-in-header": (b"GET /highlight/ HTTP/1.1\r\n" + HOST + b"X-A: a\x01b\r\n\r\n", 400, GUNICORN),
     "escape-in-user-agent": (b"GET /healthz HTTP/1.1\r\n" + HOST + b"User-Agent: \x1b[31mred\r\n\r\n", 400, GUNICORN),

@@ -107,11 +107,6 @@ def test_the_slow_paste_page_is_plain_text_with_a_notice_and_others_are_served(w
     assert set(others.statuses) == {200} and others.worst < 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="paste site: a degraded rendering is never cached (highlighting.render, views.detail), "
-    "so every view of the slow paste waits for the whole highlight budget again",
-)
 def test_the_slow_paste_page_renders_at_once_on_every_view(web, slow_paste):
     """Issue 5: "its page renders plain text at once" — the budget is not spent again per view."""
     snippet, _ = slow_paste

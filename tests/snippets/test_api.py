@@ -198,3 +198,68 @@ def test_json_content_type_with_charset_is_json(client):
     )
     assert response.status_code == 201
     assert Snippet.objects.get().content == "ü"
+
+
+def test_json_nested_too_deeply_is_a_400_not_a_crash(client):
+    response = client.post("/api/snippets", data=b"[" * 100_000 + b"]" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == {
+        "code": "bad_request", "message": "The body is not valid JSON: it is nested too deeply."
+    }
+
+
+def test_an_unexpected_failure_in_the_api_is_a_logged_json_500(client, monkeypatch, caplog):
+    """Whatever breaks under /api/ — a bug included — the client gets JSON, and the log the traceback."""
+    from apps.snippets import creation
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug in create_snippet")
+
+    monkeypatch.setattr(creation, "create_snippet", broken)
+    response = client.post("/api/snippets", json={"content": "x\n"})
+    assert response.status_code == 500
+    assert response.get_json()["error"]["code"] == "internal_error"
+    assert "Traceback" not in response.get_data(as_text=True)
+    logged = [r for r in caplog.records if r.name == "django.request" and r.levelname == "ERROR"]
+    assert logged and "bug in create_snippet" in str(logged[0].exc_info[1])
+
+
+def test_an_unknown_path_under_the_api_is_a_json_404(client):
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_the_pages_keep_html_error_pages(client, monkeypatch):
+    from apps.snippets import views
+
+    monkeypatch.setattr(views, "snippet_form", lambda *a, **k: 1 / 0)
+    response = client.get("/")
+    assert response.status_code == 500
+    assert response.content_type.startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"content=caf%C3%A9%20%F0%9F%90%8D&title=%C3%BC",  # percent-encoded UTF-8
+        "content=café 🐍&title=ü".encode(),  # raw UTF-8 bytes, as some clients send
+    ],
+)
+def test_utf8_in_a_urlencoded_body_is_kept(client, body):
+    response = client.post("/api/snippets", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    snippet = Snippet.objects.get()
+    assert (snippet.content, snippet.title) == ("café 🐍", "ü")
+
+
+@pytest.mark.parametrize(
+    "disposition",
+    [b'filename="h\xc3\xa9llo.py"', b"filename*=UTF-8''h%C3%A9llo.py"],  # raw UTF-8, and RFC 2231
+)
+def test_an_upload_name_in_utf8_names_the_snippet(client, disposition):
+    body = (b'--B\r\nContent-Disposition: form-data; name="content"; ' + disposition + b"\r\n"
+            b"Content-Type: text/plain\r\n\r\nx = 1\r\n--B--\r\n")
+    response = client.post("/api/snippets", data=body, content_type="multipart/form-data; boundary=B")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert Snippet.objects.get().filename == "héllo.py"

@@ -2,6 +2,7 @@
 
 import io
 import re
+from urllib.parse import quote_from_bytes
 
 import pytest
 from django.test import override_settings
@@ -145,3 +146,84 @@ def test_an_id_collision_retries_with_a_fresh_id(paste, monkeypatch):
     monkeypatch.setattr("apps.snippets.creation.new_id", lambda: next(fresh))
     assert paste()["id"] == "fresh-id-123"
     assert Snippet.objects.count() == 2
+
+
+def token_of(client):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+
+
+def multipart_body(fields, boundary=b"B"):
+    """A multipart body whose text fields are sent exactly as the given bytes."""
+    parts = [b"--" + boundary + b'\r\nContent-Disposition: form-data; name="' + name.encode() + b'"\r\n\r\n' + value
+             + b"\r\n" for name, value in fields.items()]
+    return b"".join(parts) + b"--" + boundary + b"--\r\n", "multipart/form-data; boundary=" + boundary.decode()
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+@pytest.mark.parametrize(("field", "label"), [("content", "snippet"), ("title", "title")])
+def test_text_that_is_not_utf8_is_refused_by_the_form_as_by_the_api(client, encoding, field, label):
+    """Django would decode %FF%FE to U+FFFD and store it; the form refuses it, like the API."""
+    fields = {"csrfmiddlewaretoken": token_of(client).encode(), "content": b"x = 1\n", field: b"ok \xff\xfe"}
+    if encoding == "urlencoded":
+        body = "&".join(f"{name}={quote_from_bytes(value)}" for name, value in fields.items()).encode()
+        content_type = "application/x-www-form-urlencoded"
+    else:
+        body, content_type = multipart_body(fields)
+    response = client.post("/", data=body, content_type=content_type)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f"The {label} is not valid UTF-8 text (invalid byte at offset 3)" in page
+    assert not Snippet.objects.exists()
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_utf8_text_from_the_form_is_stored_exactly(client, encoding):
+    text = "naïve café 🐍\n"
+    fields = {"csrfmiddlewaretoken": token_of(client).encode(), "content": text.encode(), "title": "ü".encode()}
+    if encoding == "urlencoded":
+        body = "&".join(f"{name}={quote_from_bytes(value)}" for name, value in fields.items()).encode()
+        content_type = "application/x-www-form-urlencoded"
+    else:
+        body, content_type = multipart_body(fields)
+    response = client.post("/", data=body, content_type=content_type)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    snippet = Snippet.objects.get()
+    assert (snippet.content, snippet.title) == (text, "ü")
+
+
+def test_an_upload_name_in_utf8_names_the_snippet_from_the_form(client):
+    body, content_type = multipart_body({"csrfmiddlewaretoken": token_of(client).encode()})
+    body = body.replace(b"--B--", b'--B\r\nContent-Disposition: form-data; name="upload"; filename="h\xc3\xa9.py"\r\n'
+                        b"Content-Type: text/x-python\r\n\r\nx = 1\n\r\n--B--")
+    response = client.post("/", data=body, content_type=content_type)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert Snippet.objects.get().filename == "hé.py"
+
+
+def test_the_form_still_needs_its_csrf_token(client):
+    """The form's CSRF check runs in the view (after the body is read byte-exact), not skipped."""
+    for body, content_type in [(b"content=x", "application/x-www-form-urlencoded"), multipart_body({"content": b"x"})]:
+        response = client.post("/", data=body, content_type=content_type)
+        assert response.status_code == 403
+    assert not Snippet.objects.exists()
+
+
+def test_the_language_menu_keeps_the_chosen_language_when_the_form_is_shown_again(post_form):
+    page = post_form(content="", lexer="python").get_data(as_text=True)  # refused: empty
+    assert '<option value="python" selected>Python</option>' in page
+    assert '<option value="auto">Auto-detect</option>' in page
+
+
+def test_a_fork_form_has_the_parents_language_selected(client, paste):
+    parent = paste("x = 1\n", lexer="python")
+    page = client.get(f"/s/{parent['id']}/fork").get_data(as_text=True)
+    assert '<option value="python" selected>Python</option>' in page
+    assert '<option value="auto">Auto-detect</option>' in page
+
+
+def test_lexer_names_from_the_highlighter_are_escaped_in_the_menu(client, stub_highlighter, monkeypatch):
+    hostile = {"name": '<script>x("1")</script>', "aliases": ['"><b>'], "filenames": [], "mimetypes": []}
+    monkeypatch.setattr(type(stub_highlighter), "LEXERS", [*stub_highlighter.LEXERS, hostile])
+    page = client.get("/").get_data(as_text=True)
+    assert '<option value="&quot;&gt;&lt;b&gt;">&lt;script&gt;x(&quot;1&quot;)&lt;/script&gt;</option>' in page
+    assert "<script>x(" not in page

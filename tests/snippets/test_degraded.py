@@ -1,8 +1,14 @@
 """The snippet page when the highlighter is not there, slow, or refuses: always 200, the
-escaped plain text and a notice; degraded renderings are never cached."""
+escaped plain text and a notice. Degraded pages are never cached; that the highlighter
+declined a snippet (too slow, too large) is remembered for a while, so its page is quick."""
+
+import time
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
+
+from apps.snippets.models import Snippet
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +49,77 @@ def test_a_highlighter_that_declines_gives_plain_text_with_the_reason(client, pa
     assert reason in response.get_data(as_text=True)
 
 
-def test_a_degraded_rendering_is_not_cached(client, paste, stub_highlighter):
-    stub_highlighter.answer = (422, {"error": {"code": "timeout", "message": "slow"}})
+def test_a_failure_that_may_pass_is_not_remembered(client, paste, stub_highlighter):
+    """A highlighter error or outage may be over at the next view: it is asked again."""
+    stub_highlighter.answer = (500, {"error": {"code": "internal", "message": "oops"}})
     snippet = paste("x = 1\n")
-    client.get(f"/s/{snippet['id']}")
-    client.get(f"/s/{snippet['id']}")
+    assert "showing plain text" in client.get(f"/s/{snippet['id']}").get_data(as_text=True)
     stub_highlighter.answer = None
     page = client.get(f"/s/{snippet['id']}").get_data(as_text=True)
     assert "showing plain text" not in page
+
+
+@pytest.mark.parametrize(("status", "code"), [(422, "timeout"), (413, "too_large")])
+def test_a_snippet_the_highlighter_declined_is_shown_plain_at_once_for_a_while(
+    client, paste, stub_highlighter, status, code
+):
+    """Asking again would be declined again (and a timeout would make each view wait for it)."""
+    stub_highlighter.answer = (status, {"error": {"code": code, "message": "no"}})
+    snippet = paste("x = 1\n")  # declined at creation, for the default style
+    calls = stub_highlighter.highlights
+    for _ in range(2):
+        page = client.get(f"/s/{snippet['id']}").get_data(as_text=True)
+        assert "The highlighter declined this snippet" in page and "x = 1" in page
+    assert stub_highlighter.highlights == calls
+    client.get(f"/s/{snippet['id']}?style=monokai")  # declined when viewed
+    client.get(f"/s/{snippet['id']}?style=monokai")
+    assert stub_highlighter.highlights == calls + 1
+
+
+def test_a_declined_snippet_is_asked_again_once_the_while_is_over(client, paste, stub_highlighter, monkeypatch):
+    """The plain page itself is never kept: once the decline is forgotten, a highlighter
+    that now answers (a new version, a longer budget) colours the page."""
+    monkeypatch.setattr(apps.get_app_config("snippets"), "declined_ttl", 0)
+    stub_highlighter.answer = (422, {"error": {"code": "timeout", "message": "slow"}})
+    snippet = paste("x = 1\n")
+    assert "showing plain text" in client.get(f"/s/{snippet['id']}").get_data(as_text=True)
+    stub_highlighter.answer = None
+    assert "showing plain text" not in client.get(f"/s/{snippet['id']}").get_data(as_text=True)
+
+
+def test_a_decline_at_creation_is_known_to_every_process(client, paste, stub_highlighter):
+    """Kept on the snippet's row too, not only in this process's cache (gunicorn runs several)."""
+    stub_highlighter.answer = (422, {"error": {"code": "timeout", "message": "slow"}})
+    snippet = paste("x = 1\n")
+    assert "took too long" in Snippet.objects.get(pk=snippet["id"]).declined_notice
+    cache.clear()  # as another process sees it: nothing in its memory
+    calls = stub_highlighter.highlights
+    assert "took too long" in client.get(f"/s/{snippet['id']}").get_data(as_text=True)
+    assert stub_highlighter.highlights == calls
+
+
+SLOW_CODE = '"' + "\\" * 40  # the Scala lexer backtracks for minutes on it (tests/highlighter/test_core_pool.py)
+
+
+def test_content_that_stalls_the_lexer_pays_the_budget_once_then_renders_at_once(client):
+    """Issue 5, through the real highlighter (its budget: 2 s): creating waits for it once;
+    the page then renders plain text at once, every view."""
+    created, seconds = timed(lambda: client.post("/api/snippets", json={"content": SLOW_CODE, "lexer": "scala"}))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    path = "/s/" + created.get_json()["id"]
+    first, first_seconds = timed(lambda: client.get(path))
+    second, second_seconds = timed(lambda: client.get(path))
+    print(f"\ncreate {seconds:.2f} s, first view {first_seconds:.3f} s, second view {second_seconds:.3f} s")
+    for page in (first, second):
+        assert page.status_code == 200
+        assert "highlighting it took too long" in page.get_data(as_text=True)
+    assert first_seconds < 1.0 and second_seconds < 0.5
+
+
+def timed(call):
+    start = time.monotonic()
+    result = call()
+    return result, time.monotonic() - start
 
 
 def test_a_good_rendering_is_cached_per_style(client, paste, stub_highlighter):

@@ -1,0 +1,64 @@
+"""Form fields decoded strictly as UTF-8, for the API and the HTML form alike.
+
+Django decodes form fields with ``errors="replace"``: bytes that are not UTF-8 silently
+become U+FFFD and the text would be stored changed. Here a urlencoded body is parsed again
+from its raw bytes, and a multipart one is parsed as ISO-8859-1 (one character per byte, so
+the bytes can be recovered: call ``keep_bytes`` before anything reads ``request.POST``);
+each field, and each upload's file name, is then decoded strictly.
+"""
+
+from urllib.parse import parse_qsl
+
+from apps.snippets import intake
+
+BYTES_ENCODING = "iso-8859-1"
+LABELS = {"content": "snippet", "filename": "file name", "lexer": "language", "expires": "expiry"}  # else the name
+
+
+def keep_bytes(request):
+    """Have a multipart body parsed without losing bytes; before anything reads request.POST."""
+    if request.method == "POST" and request.content_type == "multipart/form-data":
+        request.encoding = BYTES_ENCODING
+
+
+def text_fields(request, names):
+    """``(fields, refused)``: the fields in ``names`` that were sent, as text, and a
+    ``Refused`` per field (text or upload) whose bytes are not UTF-8. A refused field's text
+    has U+FFFD for the bad bytes, for showing it back, never for storing."""
+    if request.content_type == "application/x-www-form-urlencoded":
+        pairs = parse_qsl(request.body.decode(BYTES_ENCODING), keep_blank_values=True, encoding=BYTES_ENCODING)
+        raw = {name: value for name, value in pairs if name in names}
+    elif request.content_type == "multipart/form-data" and request.encoding == BYTES_ENCODING:
+        raw = {name: request.POST[name] for name in names if name in request.POST}
+    else:  # nothing to recover the bytes from: Django's decoding stands
+        return {name: request.POST[name] for name in names if name in request.POST}, {}
+    fields, refused = {}, {}
+    for name, value in raw.items():
+        try:
+            fields[name] = strict(value)
+        except UnicodeDecodeError as error:
+            fields[name] = value.encode(BYTES_ENCODING).decode("utf-8", "replace")
+            refused[name] = refusal(LABELS.get(name, name), error.start)
+    if request.content_type == "multipart/form-data":
+        for name, upload in request.FILES.items():
+            try:
+                upload.name = strict(upload.name or "")
+            except UnicodeDecodeError as error:
+                refused[name] = refusal("file name", error.start)
+    return fields, refused
+
+
+def strict(value):
+    """Text read as ISO-8859-1, decoded again as UTF-8 (UnicodeDecodeError if it is not)."""
+    try:
+        data = value.encode(BYTES_ENCODING)
+    except UnicodeEncodeError:
+        return value  # not read as ISO-8859-1, so text already
+    return data.decode("utf-8")
+
+
+def refusal(label, offset):
+    return intake.Refused(
+        f"The {label} is not valid UTF-8 text (invalid byte at offset {offset}); only text can be shared.",
+        code="invalid_utf8",
+    )
