@@ -10,8 +10,10 @@ arrive within the worker timeout (``WEB_TIMEOUT``) or its connection is closed.
 
 Bodies over ``BUFFER_MAX_BYTES`` (above every app's limit, so the app refuses them by their
 Content-Length) and requests that would take the worker over ``BUFFER_BUDGET_BYTES`` of
-buffered data go to a thread at once, as plain gthread would. Built on gthread's own hooks
-(``enqueue_req``, ``handle``, ``murder_pending``) of gunicorn 27.
+buffered data go to a thread at once, as plain gthread would. A chunked body that announces
+a chunk over that size, or a chunk-size line no parser would end, is refused here (413/400):
+no app can know its size without reading it, and reading it would hold a thread for as long
+as the client likes. Built on gthread's own hooks (``enqueue_req``, ``handle``, ``murder_pending``) of gunicorn 27.
 """
 
 import selectors
@@ -72,6 +74,13 @@ class BufferingThreadWorker(ThreadWorker):
             self.hand_over(conn, arrival)
 
     def hand_over(self, conn, arrival):
+        if arrival.refusal is not None:
+            try:
+                conn.sock.send(arrival.refusal)
+            except OSError:
+                pass
+            self.drop(conn)
+            return
         conn.arrived = bytes(arrival.data)
         conn.arrived_whole = arrival.whole
         conn.data_ready = True  # gthread must not wait for more before parsing
@@ -127,6 +136,7 @@ class Arrival:
         self.deadline = deadline
         self.head_end = -1
         self.whole = False  # complete() found the whole request here, body included
+        self.refusal = None  # the response to send instead of serving it, if any
         self.head_max = cfg.limit_request_line + cfg.limit_request_fields * (cfg.limit_request_field_size + 2) + 4
         self.continue_sent = False
 
@@ -166,6 +176,7 @@ class Arrival:
             with memoryview(self.data) as view:
                 state = chunked_state(view[start:])
             self.whole = state == "whole"
+            self.refusal = REFUSALS.get(state)
             return state != "incomplete"
         if not value.isdigit() or len(value) > 12 or int(value) > BUFFER_MAX_BYTES:
             return True
@@ -179,14 +190,27 @@ def fields(lines):
         yield name.strip().lower(), value.strip()
 
 
+def refusal(status, message):
+    body = message.encode() + b"\n"
+    head = f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+    return head.encode() + b"Connection: close\r\n\r\n" + body
+
+
+REFUSALS = {
+    "too_large": refusal("413 Content Too Large", "A chunk of the request body is larger than any this site accepts."),
+    "endless": refusal("400 Bad Request", "A chunk-size line of the request body does not end."),
+}
+
+
 def chunked_state(body):
-    """"whole" once a chunked body has its last chunk and the blank line after it,
-    "odd" when gunicorn should see it now (an absurd or bad chunk size), else "incomplete"."""
+    """"whole" once a chunked body has its last chunk and the blank line after it; "odd"
+    when gunicorn should see it now (a bad chunk size, which its parser refuses at once);
+    "too_large" or "endless" for bodies to refuse here; else "incomplete"."""
     position = 0
     while True:
         end = bytes(body[position : position + 1024]).find(b"\r\n")
         if end < 0:
-            return "odd" if len(body) - position > 1024 else "incomplete"
+            return "endless" if len(body) - position > 1024 else "incomplete"
         size = bytes(body[position : position + end]).split(b";")[0].strip()
         try:
             length = int(size, 16)
@@ -194,7 +218,7 @@ def chunked_state(body):
             return "odd"
         position += end + 2
         if length > BUFFER_MAX_BYTES:
-            return "odd"  # gunicorn refuses it, or the app refuses its size
+            return "too_large"
         if length == 0:
             rest = bytes(body[position:])
             return "whole" if rest.startswith(b"\r\n") or b"\r\n\r\n" in rest else "incomplete"

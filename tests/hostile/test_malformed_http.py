@@ -33,9 +33,23 @@ CORPUS = {
         b"POST /api/snippets HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", 400, GUNICORN),
     "space-before-colon": (
         b"POST /api/snippets HTTP/1.1\r\n" + HOST + b"Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400, GUNICORN),
+    # A chunk larger than any app accepts, or a size line that never ends: no app could know
+    # the size without reading it, so the server refuses it (composite/worker.py).
     "chunk-size-overflow": (
         b"POST /api/snippets HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n\r\n" + b"f" * 40 + b"\r\nx\r\n0\r\n\r\n",
-        411, ANY),  # the paste site's: it reads no chunked body (apps/snippets/middleware.py)
+        413, GUNICORN),
+    "chunk-size-overflow-to-the-highlighter": (
+        b"POST /highlight/api/highlight HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n\r\n"
+        b"7fffffff\r\n{\"code\":", 413, GUNICORN),
+    "chunk-size-overflow-to-the-diff-viewer": (
+        b"POST /diff/api/diff HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n\r\n"
+        b"1000001\r\n{\"left\":", 413, GUNICORN),
+    "endless-chunk-size-line": (
+        b"POST /diff/api/diff HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n\r\n" + b"0" * 2000,
+        400, GUNICORN),
+    "small-chunked-body-is-served": (  # the framing itself is fine: the app answers
+        b"POST /diff/api/diff HTTP/1.1\r\n" + HOST + b"Content-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n5\r\n{\"lef\r\n0\r\n\r\n", 400, ANY),
     "duplicate-host": (b"GET /highlight/ HTTP/1.1\r\n" + HOST + b"Host: evil.example\r\n\r\n", 400, GUNICORN),
     "control-character-in-header": (b"GET /highlight/ HTTP/1.1\r\n" + HOST + b"X-A: a\x01b\r\n\r\n", 400, GUNICORN),
     "escape-in-user-agent": (b"GET /healthz HTTP/1.1\r\n" + HOST + b"User-Agent: \x1b[31mred\r\n\r\n", 400, GUNICORN),
