@@ -149,7 +149,7 @@ def test_under_gunicorn_a_slow_input_ends_near_the_budget_while_others_are_serve
     assert 1.0 <= box["seconds"] < 3.0, box["seconds"]
     # Never queued behind the slow one (that would take the whole budget), even on a loaded
     # machine: the slow one keeps a CPU busy until it is killed.
-    assert len(quick_times) >= 5 and max(quick_times) < 0.9 and sorted(quick_times)[len(quick_times) // 2] < 0.25, quick_times
+    assert len(quick_times) >= 5 and max(quick_times) < 1.5 and sorted(quick_times)[len(quick_times) // 2] < 0.4, quick_times
     with httpx.Client(base_url=base, timeout=15) as http:  # and the server is still whole
         assert http.post("/api/highlight", json={"code": "val x = 1", "lexer": "scala"}).status_code == 200
 

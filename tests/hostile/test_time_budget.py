@@ -71,7 +71,7 @@ def test_a_pathological_highlight_ends_near_the_budget_while_others_are_served(w
     assert response.json()["error"]["code"] == "timeout"
     assert HIGHLIGHT_TIMEOUT * 0.8 <= seconds <= HIGHLIGHT_TIMEOUT + 2
     assert len(others.latencies) >= 5 and set(others.statuses) == {200}
-    assert others.worst < 1.0
+    assert others.worst < 1.5  # served meanwhile, not after the slow one
 
 
 @pytest.fixture(scope="module")
@@ -113,4 +113,4 @@ def test_the_slow_paste_page_renders_at_once_on_every_view(web, slow_paste):
     with httpx.Client(base_url=web.url, timeout=30) as http:
         for _ in range(2):
             _, seconds = timed(lambda: http.get("/s/" + snippet["id"]))
-            assert seconds < 0.5
+            assert seconds < 1.0  # the budget is 2 s: not spent again
