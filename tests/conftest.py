@@ -9,6 +9,24 @@ from composite.settings import CompositeSettings
 from composite.site import create_site
 
 
+@pytest.fixture(scope="session", autouse=True)
+def requests_keep_the_test_transaction():
+    """Requests through the composite must not close the test's database connection.
+
+    Django closes "obsolete" connections when a request starts and ends; inside a test's
+    transaction a PostgreSQL connection looks obsolete (autocommit is off), and closing it
+    ends the test's transaction. Django's own test client unhooks the same two signals.
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="session")
 def site_settings():
     return CompositeSettings(proxy_hops=1)
