@@ -120,6 +120,8 @@ def main():
             headers = {"Content-Type": "application/json"}
             api_patch = median_time(lambda: http.post("/diff/api/diff.patch", content=patch_body, headers=headers).raise_for_status(), args.runs)
             api_json = median_time(lambda: http.post("/diff/api/diff", content=patch_body, headers=headers).raise_for_status(), args.runs)
+            lines_body = json.dumps({"left": left, "right": right, "word_diff": False})  # GNU's work: lines only
+            api_lines = median_time(lambda: http.post("/diff/api/diff", content=lines_body, headers=headers).raise_for_status(), args.runs)
 
     def run_diff2html(style):
         subprocess.run([str(diff2html), "-i", "file", "-s", style, "-F", str(scratch / f"d2h-{style}.html"), "--", str(scratch / "change.diff")],
@@ -135,7 +137,8 @@ def main():
         ("page: total (POST /diff/, unified)", total, "diff2html-cli line", d2h_line),
         ("page: total (POST /diff/, unified)", total, "diff2html-cli side", d2h_side),
         ("API: /diff/api/diff.patch (40k-line pair)", api_patch, "GNU diff -u", gnu_time),
-        ("API: /diff/api/diff JSON (40k-line pair)", api_json, "GNU diff -u", gnu_time),
+        ("API: /diff/api/diff JSON, word marks off", api_lines, "GNU diff -u", gnu_time),
+        ("API: /diff/api/diff JSON, word marks on", api_json, "GNU diff -u", gnu_time),
     ]
     print(f"{'ours':44} {'s':>7}   {'reference':20} {'s':>7}  {'ratio':>6}")
     for name, ours, ref_name, ref in rows:
