@@ -13,7 +13,7 @@ import json
 
 from flask import Blueprint, current_app, request
 
-from apps.highlighter import bodies, core, fastpath, openapi, pools
+from apps.highlighter import bodies, core, fastpath, http, openapi, pools
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -88,13 +88,7 @@ def json_response(data, status=200):
 def catalog_response(make):
     """A list that only changes with the installed packages: bytes and ETag made once."""
     body, etag = _catalog(make)
-    if request.if_none_match.contains_weak(etag):
-        response = current_app.response_class(status=304)
-    else:
-        response = current_app.response_class(body, mimetype="application/json")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = CATALOG_CACHE
-    return response
+    return http.conditional_response(body, etag, "application/json", CATALOG_CACHE)
 
 
 _catalogs = {}

@@ -102,3 +102,14 @@ def common_headers(response):
     if origin != "*" and request.path.startswith(CORS_PATHS):
         response.vary.add("Origin")
     return response
+
+
+def conditional_response(body, etag, mimetype, cache_control):
+    """``body`` with its ETag and caching headers, or 304 when the client has it already."""
+    if request.if_none_match.contains_weak(etag):
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(body, mimetype=mimetype)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = cache_control
+    return response

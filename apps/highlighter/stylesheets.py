@@ -8,9 +8,9 @@ revalidated with its ETag after that.
 import functools
 import hashlib
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
-from apps.highlighter import core
+from apps.highlighter import core, http
 
 blueprint = Blueprint("stylesheets", __name__)
 
@@ -26,10 +26,4 @@ def stylesheet(style, selector):
 @blueprint.get("/styles/<style>.css")
 def style_css(style):
     css, etag = stylesheet(style, request.args.get("selector", ".highlight"))
-    if request.if_none_match.contains_weak(etag):
-        response = current_app.response_class(status=304)
-    else:
-        response = current_app.response_class(css, mimetype="text/css")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    return response
+    return http.conditional_response(css, etag, "text/css", CACHE_CONTROL)
