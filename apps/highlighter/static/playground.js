@@ -69,7 +69,7 @@
         error.hidden = true;
         preview.innerHTML = data.output; // Pygments' HTML: the code in it is escaped
         htmlSource.value = data.output;
-        status.textContent = data.lexer.name + (data.guessed ? " (guessed)" : "");
+        status.textContent = "Lexer: " + data.lexer.name + (data.guessed ? " (guessed from the code)" : "");
       })
       .catch(function (failure) {
         if (ticket === latest) showError("The highlighter did not answer: " + failure);
