@@ -20,7 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from apps import sitewide
 from apps.diffviewer import diffpage, forms, inputs, refs, settings
-from apps.diffviewer.core import diff_texts, unified_diff
+from apps.diffviewer.core import diff_json, unified_diff
 from apps.diffviewer.inputs import InputError
 from apps.diffviewer.templating import Templates
 
@@ -142,8 +142,7 @@ class DiffViewer:
         inp, output = self.api_input(request)
         if output == "patch":
             return self.patch_response(inp)
-        diff = diff_texts(inp.left, inp.right, inp.options)
-        return Response(diff.to_json(), mimetype="application/json")
+        return Response(diff_json(inp.left, inp.right, inp.options), mimetype="application/json")
 
     def on_api_patch(self, request, urls):
         inp, _ = self.api_input(request)

@@ -137,7 +137,7 @@ def test_an_unexpected_failure_is_a_json_500_without_a_traceback(make_app, monke
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(app_module, "diff_texts", broken)
+    monkeypatch.setattr(app_module, "diff_json", broken)
     response = Client(make_app()).post("/api/diff", json={"left": "a", "right": "b"})
     message = error_of(response, 500, "internal")
     assert "secret" not in message and "Traceback" not in response.get_data(as_text=True)

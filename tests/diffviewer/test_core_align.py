@@ -11,7 +11,7 @@ import os
 
 import pygit2
 
-from apps.diffviewer.core import DiffOptions, diff_texts
+from apps.diffviewer.core import DiffOptions, diff_texts, unified_diff
 from apps.diffviewer.core import align as align_module
 
 
@@ -35,6 +35,13 @@ class _ChurnBeforeReading:
         del churn
         return hunks
 
+    @property
+    def data(self):
+        churn = [os.urandom(size) for size in self._sizes for _ in range(20)]
+        data = self._patch.data
+        del churn
+        return data
+
 
 def pair(i):
     """A pair whose one change is known, with filler that varies so buffers differ in size."""
@@ -54,6 +61,15 @@ def test_input_buffers_outlive_the_patch_even_when_memory_is_reused(monkeypatch)
             if line.kind != "context"
         ]
         assert changed == [("delete", f"    old value {i}"), ("add", f"    new value {i}")]
+
+
+def test_patch_text_outlives_nothing_it_reads_even_when_memory_is_reused(monkeypatch):
+    """unified_diff's text straight from libgit2 has the same trap as align."""
+    monkeypatch.setattr(align_module, "Patch", ChurningPatch)
+    for i in range(200):
+        left, right = pair(i)
+        patch = unified_diff(left, right, DiffOptions(context=0))
+        assert patch.endswith(f"-    old value {i}\n+    new value {i}\n")
 
 
 def test_many_diffs_in_a_row_stay_correct():

@@ -252,3 +252,26 @@ def test_to_json_is_exactly_json_dumps_of_to_dict(left, right, opts):
 def test_to_json_matches_json_dumps_on_any_text(left, right):
     diff = diff_texts(left, right)
     assert diff.to_json() == json.dumps(diff.to_dict(), ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts(),
+    texts(),
+    st.builds(
+        DiffOptions,
+        context=st.sampled_from([0, 1, 3, None]),
+        whitespace=st.sampled_from(list(core.WHITESPACE_MODES)),
+        ignore_blank_lines=st.booleans(),
+        word_diff=st.booleans(),
+    ),
+)
+def test_diff_json_is_the_diffs_to_json(left, right, opts):
+    """diff_json skips making Lines when it can; the JSON is the same, stats included."""
+    assert core.diff_json(left, right, opts) == json.dumps(diff_texts(left, right, opts).to_dict(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("left, right", [("same\n", "same\n"), ("a\0", "b"), ("a \n", "a\n"), ("x\ud800\n", "y\udfff")])
+def test_diff_json_of_identical_binary_ignored_or_surrogate_texts(left, right):
+    opts = DiffOptions(word_diff=False, whitespace="all")
+    assert core.diff_json(left, right, opts) == diff_texts(left, right, opts).to_json()

@@ -2,12 +2,14 @@
 
 import shutil
 import subprocess
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apps.diffviewer.core import DiffOptions, unified_diff
+from apps.diffviewer.core import WHITESPACE_MODES, DiffOptions, diff_texts, unified_diff
+from apps.diffviewer.core.unified import render
 
 PATCH = shutil.which("patch")
 needs_patch = pytest.mark.skipif(PATCH is None, reason="GNU patch is not installed")
@@ -128,3 +130,57 @@ def test_gnu_patch_applies_every_generated_diff_exactly(tmp_path, pair, context)
         assert patch == ""
     else:
         assert apply_patch(tmp_path, left, patch) == right
+
+
+def function_lines():
+    """Lines libgit2 takes as hunk-header context, cut at 80 bytes, maybe inside a character."""
+    return st.sampled_from(
+        ["def f():", "def g():  \t", "class C: \r", "a" * 79 + "é", "aé" * 45, "日本" * 20, "x\ud800", "_" + "\ud800" * 30, "$ \u00a0"]
+    )
+
+
+def any_lines():
+    free = st.text(st.characters(exclude_characters="\n\0"), max_size=6)  # lone surrogates too
+    body = st.one_of(function_lines(), free, st.sampled_from(["", " ", "\r", "a\r", "  x  ", "-", "\\ c"]))
+    return st.lists(st.tuples(body, st.sampled_from(["\n", "\r\n", "\r\n", "\n"])), max_size=16)
+
+
+@st.composite
+def varied_pairs(draw):
+    left = draw(any_lines())
+    right = list(left)
+    for _ in range(draw(st.integers(0, 5))):
+        at = draw(st.integers(0, len(right)))
+        if at < len(right) and draw(st.booleans()):
+            del right[at]
+        else:
+            right[at:at] = draw(any_lines())[:3]
+    return join(left, draw(st.booleans())), join(right, draw(st.booleans()))
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    varied_pairs(),
+    st.builds(
+        DiffOptions,
+        context=st.sampled_from([0, 1, 3, None]),
+        whitespace=st.sampled_from(list(WHITESPACE_MODES)),
+        ignore_blank_lines=st.booleans(),
+        word_diff=st.booleans(),
+    ),
+)
+def test_the_patch_is_what_render_makes_of_the_plain_diff(pair, opts):
+    """unified_diff may take libgit2's text, but only where it is render's text, byte for byte."""
+    left, right = pair
+    plain = replace(opts, word_diff=False)
+    assert unified_diff(left, right, opts, "old", "new") == render(diff_texts(left, right, plain), "old", "new")
+
+
+@pytest.mark.parametrize("function", ["a" + "é" * 45, "def \ud800():", "日本" * 30 + "x"])
+def test_hunk_headers_with_long_or_broken_function_lines_are_the_plain_diffs(function):
+    """A lone surrogate in a header is U+FFFD, as the JSON API and the page show it."""
+    left = "".join(f"{function}{k}\n" + "".join(f"    body {k} {i}\n" for i in range(6)) for k in range(3))
+    right = left.replace("    body 1 4\n", "    changed\n")
+    patch = unified_diff(left, right)
+    assert patch == render(diff_texts(left, right, DiffOptions(word_diff=False)))
+    assert ("\ufffd" in patch) == ("\ud800" in function)

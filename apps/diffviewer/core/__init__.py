@@ -6,6 +6,7 @@ A framework-free library (no web imports) that the web layer calls::
 
     result = diff_texts(left, right, DiffOptions(context=3, whitespace=None))
     result.hunks, result.stats, result.binary, result.to_dict()
+    json_text = diff_json(left, right, options)  # result.to_json(), faster
     patch_text = unified_diff(left, right, DiffOptions(), "a/x.py", "b/x.py")
 
 Modules: ``options`` (DiffOptions), ``model`` (the dataclasses), ``align``
@@ -13,7 +14,7 @@ Modules: ``options`` (DiffOptions), ``model`` (the dataclasses), ``align``
 ``compute`` (diff_texts) and ``unified`` (patch text).
 """
 
-from .compute import diff_texts
+from .compute import diff_json, diff_texts
 from .model import Diff, Hunk, Line, Segment, Stats
 from .options import WHITESPACE_MODES, DiffOptions
 from .unified import unified_diff
@@ -26,6 +27,7 @@ __all__ = [
     "Line",
     "Segment",
     "Stats",
+    "diff_json",
     "diff_texts",
     "unified_diff",
 ]

@@ -1,11 +1,11 @@
-"""``diff_texts``: two texts in, a ``Diff`` of plain data out.
+"""``diff_texts``: two texts in, a ``Diff`` of plain data out (``diff_json``: its JSON).
 
 This is the one place that decides what is binary, short-cuts identical texts
 and assembles alignment (``align``) and word marks (``words``) into a ``Diff``.
 """
 
-from .align import align
-from .model import Diff, Stats
+from .align import align, hunk_fields
+from .model import Diff, Stats, fields_json
 from .options import DiffOptions
 from .words import mark_words
 
@@ -38,3 +38,17 @@ def diff_texts(left: str, right: str, opts: DiffOptions = DiffOptions()) -> Diff
         hunks=hunks,
         stats=Stats(added=added, deleted=deleted, hunks=len(hunks), identical=False),
     )
+
+
+def diff_json(left: str, right: str, opts: DiffOptions = DiffOptions()) -> str:
+    """Exactly ``diff_texts(left, right, opts).to_json()``.
+
+    Without word marks the JSON is written straight from the aligned fields, without
+    making a ``Line`` per line: twice as fast on a big diff.
+    """
+    if opts.word_diff or left == right or is_binary(left) or is_binary(right):
+        return diff_texts(left, right, opts).to_json()
+    hunks = hunk_fields(left, right, opts)
+    kinds = [line[0] for hunk in hunks for line in hunk[5]]
+    stats = Stats(added=kinds.count("add"), deleted=kinds.count("delete"), hunks=len(hunks), identical=False)
+    return fields_json(False, stats, hunks)

@@ -116,30 +116,49 @@ class Diff:
         A big diff has tens of thousands of lines; building a dict per line and encoding it
         took longer than computing the diff.
         """
-        out = [f'{{"binary": {_BOOL[self.binary]}, "stats": {dumps(self.stats.to_dict())}, "hunks": [']
-        append = out.append
-        for h, hunk in enumerate(self.hunks):
-            append(
-                f'{", " if h else ""}{{"old_start": {hunk.old_start}, "old_count": {hunk.old_count}, '
-                f'"new_start": {hunk.new_start}, "new_count": {hunk.new_count}, '
-                f'"header": {_json_string(hunk.header)}, "lines": ['
-            )
-            append(", ".join([_line_json(line) for line in hunk.lines]))
-            append("]}")
+        hunks = [(h.old_start, h.old_count, h.new_start, h.new_count, h.header, h.lines) for h in self.hunks]
+        return fields_json(self.binary, self.stats, hunks, _lines_json)
+
+
+def fields_json(binary: bool, stats: Stats, hunks: list[tuple], lines_json=None) -> str:
+    """``Diff(hunks, stats, binary).to_json()`` from tuples of the fields of each Hunk and Line.
+
+    For a caller that has the fields and only wants the JSON: making 12,000 frozen Lines
+    costs more than writing them out.  (``Diff.to_json`` passes Lines and their ``lines_json``.)
+    """
+    lines_json = lines_json or _tuples_json
+    out = [f'{{"binary": {_BOOL[binary]}, "stats": {dumps(stats.to_dict())}, "hunks": [']
+    append = out.append
+    for h, (old_start, old_count, new_start, new_count, header, lines) in enumerate(hunks):
+        append(
+            f'{", " if h else ""}{{"old_start": {old_start}, "old_count": {old_count}, '
+            f'"new_start": {new_start}, "new_count": {new_count}, '
+            f'"header": {_json_string(header)}, "lines": ['
+        )
+        append(", ".join(lines_json(lines)))
         append("]}")
-        return "".join(out)
+    append("]}")
+    return "".join(out)
 
 
 _BOOL = {True: "true", False: "false"}
 
 
-def _line_json(line: Line) -> str:
-    if line.segments is None:
+def _lines_json(lines: list[Line]) -> list[str]:
+    return [_line_json(l.kind, l.old_no, l.new_no, l.text, l.segments, l.no_newline_at_end, l.cr) for l in lines]
+
+
+def _tuples_json(lines: list[tuple]) -> list[str]:
+    return [_line_json(*fields) for fields in lines]
+
+
+def _line_json(kind, old_no, new_no, text, segments, no_newline_at_end, cr) -> str:
+    if segments is None:
         segments = "null"
     else:
-        segments = "[" + ", ".join([f'["{kind}", {_json_string(text)}]' for kind, text in line.segments]) + "]"
+        segments = "[" + ", ".join([f'["{part}", {_json_string(chars)}]' for part, chars in segments]) + "]"
     return (
-        f'{{"kind": "{line.kind}", "old_no": {"null" if line.old_no is None else line.old_no}, '
-        f'"new_no": {"null" if line.new_no is None else line.new_no}, "text": {_json_string(line.text)}, '
-        f'"segments": {segments}, "no_newline_at_end": {_BOOL[line.no_newline_at_end]}, "cr": {_BOOL[line.cr]}}}'
+        f'{{"kind": "{kind}", "old_no": {"null" if old_no is None else old_no}, '
+        f'"new_no": {"null" if new_no is None else new_no}, "text": {_json_string(text)}, '
+        f'"segments": {segments}, "no_newline_at_end": {_BOOL[no_newline_at_end]}, "cr": {_BOOL[cr]}}}'
     )
