@@ -22,6 +22,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.utils import redirect
 
+from composite import static
 from composite.settings import url_variable
 
 NAV_LABELS = {"snippets": "Paste", "highlighter": "Highlight", "diffviewer": "Diff"}
@@ -41,8 +42,8 @@ def announce_site(settings):
         nav.append(["My snippets", urls["snippets"].rstrip("/") + "/mine"])
         os.environ["SITE_HOME"] = urls["snippets"].rstrip("/") + "/"
     os.environ["SITE_NAV"] = json.dumps(nav)
-    os.environ["SITE_STYLESHEET"] = "/_site/site.css"
-    os.environ["SITE_ICON"] = "/_site/favicon.svg"
+    os.environ["SITE_STYLESHEET"] = static.SITE_STYLESHEET
+    os.environ["SITE_ICON"] = static.SITE_ICON
 
 
 def mount_apps(settings):

@@ -9,7 +9,7 @@ socket. It keeps the caller's scheme and Host, so the called app sees the same s
 
 import httpx
 
-ENVIRON_KEY = "composite.http_client"
+from apps.sitewide import IN_PROCESS_CLIENT as ENVIRON_KEY  # the key the apps look up
 
 
 class InProcessHTTP:

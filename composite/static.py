@@ -26,7 +26,9 @@ SOURCES = {
     "diff": REPO / "apps" / "diffviewer" / "static",
     "_site": REPO / "composite" / "static",
 }
-SITE_STYLESHEET = "/_site/site.css"
+SITE_URL = "/_site/"  # where composite/static is served
+SITE_STYLESHEET = SITE_URL + "site.css"
+SITE_ICON = SITE_URL + "favicon.svg"
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")  # Django's manifest storage names
 
 
@@ -71,7 +73,7 @@ def serve(app, settings):
     static = WhiteNoise(app, max_age=3600, autorefresh=settings.debug, immutable_file_test=is_immutable)
     folders = {"snippets": "site", "highlighter": "highlight", "diffviewer": "diff"}
     mounts = {folders[app]: prefix + "/static/" for app, prefix in settings.prefixes().items()}
-    mounts["_site"] = "/_site/"
+    mounts["_site"] = SITE_URL
     for name, url in mounts.items():
         collected = root / name
         source = collected if collected.is_dir() else SOURCES.get(name)
