@@ -13,7 +13,11 @@ class Gone(Exception):
 
 
 def live(snippet_id, queryset=None):
-    snippet = (queryset if queryset is not None else Snippet.objects).filter(pk=snippet_id).first()
+    return showable((queryset if queryset is not None else Snippet.objects).filter(pk=snippet_id).first())
+
+
+def showable(snippet):
+    """``snippet`` as found by any query, or 404 when there was none and 410 when it expired."""
     if snippet is None:
         raise Http404("No such snippet.")
     if snippet.is_expired:

@@ -98,11 +98,7 @@ def snippet_form(request, parent):
 def detail(request, snippet_id):
     """The snippet page. One query; on a repeat view the page comes from memory as bytes."""
     family = list(Snippet.objects.family(snippet_id))
-    snippet = next((s for s in family if s.pk == snippet_id), None)
-    if snippet is None:
-        raise Http404("No such snippet.")
-    if snippet.is_expired:
-        raise lookup.Gone
+    snippet = lookup.showable(next((s for s in family if s.pk == snippet_id), None))
     if snippet.burn_after_reading:
         return burned_page(request, snippet_id)
     known = catalog.current(request.META)
@@ -218,11 +214,7 @@ def download(request, snippet_id):
 
 def read(snippet_id):
     """The snippet with its content, for raw and download; reading a burn snippet burns it."""
-    snippet = Snippet.objects.readable(snippet_id)
-    if snippet is None:
-        raise Http404("No such snippet.")
-    if snippet.is_expired:
-        raise lookup.Gone
+    snippet = lookup.showable(Snippet.objects.readable(snippet_id))
     if snippet.burn_after_reading:
         snippet = lookup.burn(snippet_id)
         if snippet is None:
