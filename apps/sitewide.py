@@ -10,6 +10,16 @@ Not an app: the small contract the three apps share instead of importing each ot
   app lives. A path (``/highlight``) means "co-mounted in this process": it is reached
   through the in-process client the composite puts in the WSGI environ. A full URL
   (``http://10.0.0.5:8001``) is reached over the network.
+- ``ALLOWED_HOSTS`` (with ``DEBUG``): the host names every app answers to
+  (``allowed_hosts()``); each app checks ``Host`` with its own framework's mechanism,
+  fed this one list.
+- ``APP_FETCH_HEADER``: the request header an app sets when it fetches another app's
+  content for its own use (the diff viewer reading a snippet's raw text). The answering
+  app treats such a request as "not a person reading": a burn-after-reading snippet is
+  refused, unburned. A client that sends it only ever gets less, so it needs no secret.
+- ``Cache-Control: no-store`` on a request to the highlighter means: this text must not be
+  kept anywhere (a burn-after-reading snippet); neither read nor write any cache.
+- ``content_security_policy()``: the one CSP every app's pages start from.
 
 Imports no web framework and no app.
 """
@@ -21,6 +31,53 @@ import httpx
 
 IN_PROCESS_CLIENT = "composite.http_client"  # the WSGI environ key the composite fills
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=1.0)
+APP_FETCH_HEADER = "X-Composite-Fetch"  # value: the fetching app's name, e.g. "diffviewer"
+DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def debug():
+    return os.environ.get("DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def allowed_hosts():
+    """Host names the site answers to: ``ALLOWED_HOSTS``, else the loopback names in DEBUG.
+
+    Django's syntax, shared by every app: ``example.com``, ``.example.com`` (and its
+    subdomains), ``*`` (any; only for a site behind a proxy that checks Host itself).
+    Empty when nothing is configured outside DEBUG: such a site answers no Host at all.
+    """
+    raw = os.environ.get("ALLOWED_HOSTS")
+    if raw is None or not raw.strip():
+        return list(DEVELOPMENT_HOSTS) if debug() else []
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def content_security_policy(framable=False, form_targets=()):
+    """The Content-Security-Policy every app's HTML starts from.
+
+    Scripts and styles come only from the site itself (no inline script anywhere);
+    inline ``style`` attributes are allowed, since Pygments' inline-styled output uses
+    them. ``framable`` pages (embeds) may be framed by any origin; every other page by
+    none. ``form_targets`` are further origins forms may post to (another app deployed
+    apart, at its own origin).
+    """
+    forms = " ".join(("'self'",) + tuple(form_targets))
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        f"form-action {forms}; frame-ancestors {'*' if framable else "'none'"}"
+    )
+
+
+def form_origins():
+    """Origins of the other apps when deployed apart (for ``form-action``)."""
+    origins = []
+    for name in ("SNIPPETS", "HIGHLIGHTER", "DIFFVIEWER"):
+        url = service_url(name) or ""
+        if url.startswith(("http://", "https://")):
+            scheme, _, rest = url.partition("://")
+            origins.append(f"{scheme}://{rest.split('/', 1)[0]}")
+    return tuple(dict.fromkeys(origins))
 
 
 def nav_links():
