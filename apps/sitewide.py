@@ -62,10 +62,11 @@ def content_security_policy(framable=False, form_targets=()):
     apart, at its own origin).
     """
     forms = " ".join(("'self'",) + tuple(form_targets))
+    ancestors = "*" if framable else "'none'"
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-        f"form-action {forms}; frame-ancestors {'*' if framable else "'none'"}"
+        f"form-action {forms}; frame-ancestors {ancestors}"
     )
 
 
