@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup system-deps check clean
+.PHONY: run test setup system-deps check clean lock
 
 run: setup
 	DEBUG=true $(BIN)/composite serve
@@ -13,11 +13,18 @@ test: setup system-deps
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e '.[test]'
 	touch $@
+
+# requirements.txt: the pinned versions a PaaS buildpack installs (and setup installs first),
+# resolved from pyproject.toml's dependencies for the Python in .python-version. Run after
+# changing a dependency; tests/deploy/test_lockfile.py fails while the two disagree.
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version $$(cat .python-version) \
+		--custom-compile-command 'make lock' --quiet -o requirements.txt
 
 # Programs the tests drive for real: a browser, GNU patch, ruby, wrk, slowhttptest.
 # Installed with apt-get when we are root on Debian; otherwise those tests skip and say why.
