@@ -20,6 +20,9 @@ Not an app: the small contract the three apps share instead of importing each ot
 - ``Cache-Control: no-store`` on a request to the highlighter means: this text must not be
   kept anywhere (a burn-after-reading snippet); neither read nor write any cache.
 - ``content_security_policy()``: the one CSP every app's pages start from.
+- ``X-Request-ID``: every app-to-app call carries the id of the request that made it
+  (``request_id_headers``; the clients made here add it), so one page view's calls can be
+  found in every app's log by one id.
 
 Imports no web framework and no app.
 """
@@ -127,13 +130,23 @@ def public_url(name, path=""):
     return base + path
 
 
+def request_id_headers(environ):
+    """The headers an app-to-app call carries on from the request that made it: its id."""
+    rid = environ.get("HTTP_X_REQUEST_ID") if environ else None
+    return {"X-Request-ID": rid} if rid else {}
+
+
 def site_client(environ):
     """An httpx client onto the whole site in this process (co-mounted only), else None.
 
     Relative URLs are site paths: ``client.get("/s/abc/raw")``. No socket is opened.
     """
     factory = environ.get(IN_PROCESS_CLIENT) if environ else None
-    return factory() if factory is not None else None
+    if factory is None:
+        return None
+    client = factory()
+    client.headers.update(request_id_headers(environ))
+    return client
 
 
 def service_client(name, environ, timeout=DEFAULT_TIMEOUT):
@@ -145,7 +158,7 @@ def service_client(name, environ, timeout=DEFAULT_TIMEOUT):
     if base is None:
         return None
     if base.startswith(("http://", "https://")):
-        return httpx.Client(base_url=base, timeout=timeout)
+        return httpx.Client(base_url=base, timeout=timeout, headers=request_id_headers(environ))
     client = site_client(environ)
     if client is None:
         return None  # a path, but we are not inside the composite: nowhere to send it
