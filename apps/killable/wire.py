@@ -1,8 +1,9 @@
-"""Length-prefixed pickle frames over pipe file descriptors, with an optional deadline.
+"""Length-prefixed pickle frames over pipe file descriptors, with an optional deadline and size.
 
-The pool and its workers talk over a pair of anonymous pipes: one frame per message,
-a 4-byte big-endian length then a pickle. Both ends are this package's own code, and
-only plain data (requests, result dicts, tuples) crosses.
+A pool and its children talk over a pair of anonymous pipes: one frame per message, a 4-byte
+big-endian length then a pickle. Both ends are our own code, and only plain data crosses.
+A reader may refuse a frame longer than ``max_bytes`` before reading it (``FrameTooLarge``),
+so a child's oversized answer never lands in the parent's memory.
 """
 
 import math
@@ -15,6 +16,14 @@ import time
 _LENGTH = struct.Struct("!I")
 
 
+class FrameTooLarge(Exception):
+    """The next frame is longer than the reader accepts; ``size`` says how long."""
+
+    def __init__(self, size: int):
+        super().__init__(f"frame of {size} bytes")
+        self.size = size
+
+
 def send(fd: int, message) -> None:
     """Write one frame; blocks until the pipe takes it (BrokenPipeError if nobody reads)."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -23,10 +32,12 @@ def send(fd: int, message) -> None:
         view = view[os.write(fd, view):]
 
 
-def receive(fd: int, deadline: float | None = None):
+def receive(fd: int, deadline: float | None = None, max_bytes: int | None = None):
     """Read one frame; TimeoutError once ``time.monotonic()`` passes ``deadline``,
-    EOFError if the writer is gone."""
+    EOFError if the writer is gone, FrameTooLarge if longer than ``max_bytes``."""
     (size,) = _LENGTH.unpack(_read_exactly(fd, _LENGTH.size, deadline))
+    if max_bytes is not None and size > max_bytes:
+        raise FrameTooLarge(size)
     return pickle.loads(_read_exactly(fd, size, deadline))
 
 
