@@ -33,6 +33,10 @@ try:
     SNIPPET_MAX_BYTES = env.integer("SNIPPET_MAX_BYTES", 512 * 1024, minimum=1)
     DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{DATA_DIR / 'composite.sqlite3'}")
     REDIS_URL = env.string("REDIS_URL")
+    # Every cache is bounded in bytes: the process's own memory for cached renderings (when
+    # there is no Redis), and the largest entry any cache keeps (renderings are compressed).
+    SNIPPETS_CACHE_BYTES = env.integer("SNIPPETS_CACHE_BYTES", 32 * 1024 * 1024, minimum=0)
+    SNIPPETS_CACHE_ITEM_BYTES = env.integer("SNIPPETS_CACHE_ITEM_BYTES", 4 * 1024 * 1024, minimum=0)
     STATIC_ROOT = Path(env.string("STATIC_ROOT", str(BASE_DIR / "staticfiles"))) / "site"
 except env.ConfigError as error:
     raise ImproperlyConfigured(str(error)) from None
@@ -48,9 +52,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # CSP on every page and Secure on every cookie over https: outermost, it sees them all.
+    "apps.snippets.headers.SiteHeaders",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # 403 for writes another site's page makes a browser send (the API has no CSRF token).
+    "apps.snippets.crosssite.RefuseCrossSiteWrites",
     # 413 for oversized bodies before the CSRF check reads them; 503 when the database is down.
     "apps.snippets.middleware.RefuseOversizedBodies",
     "apps.snippets.middleware.DatabaseUnavailable",
@@ -104,9 +112,17 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
+    # Entries carry their own TTLs (a day at most) and the code never sets one over
+    # SNIPPETS_CACHE_ITEM_BYTES; give the Redis server a maxmemory and allkeys-lru.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's LocMemCache counts entries, not bytes: this one counts bytes.
+    CACHES = {
+        "default": {
+            "BACKEND": "apps.snippets.memorycache.BoundedMemoryCache",
+            "OPTIONS": {"MAX_BYTES": SNIPPETS_CACHE_BYTES, "MAX_ITEM_BYTES": SNIPPETS_CACHE_ITEM_BYTES},
+        }
+    }
 
 # Under a mount prefix (given by the composite, unset when standalone) URLs and cookies
 # must carry it: reverse() through FORCE_SCRIPT_NAME, {% static %} through an absolute

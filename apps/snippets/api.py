@@ -107,7 +107,17 @@ def delete(request, found):
 
 
 def describe(request, found):
-    """A snippet's metadata; the content is at raw_url (reading it burns a burn snippet)."""
+    """A snippet's metadata; the content is at raw_url (reading it burns a burn snippet).
+
+    An unread burn-after-reading snippet reveals nothing but that it exists: not its size,
+    nor its digest (the SHA-256 of a short secret is as good as the secret), nor its names.
+    """
+    if found.burn_after_reading:
+        return {
+            "id": found.pk,
+            "url": request.build_absolute_uri(found.get_absolute_url()),
+            "burn_after_reading": True,
+        }
     return {
         "id": found.pk,
         "url": request.build_absolute_uri(found.get_absolute_url()),

@@ -14,9 +14,10 @@ class SnippetsConfig(AppConfig):
     highlight_timeout = 3.0  # seconds to wait for the highlighter before showing plain text
     catalog_ttl = 300  # seconds the highlighter's lexer and style lists are reused
     catalog_retry = 30  # seconds before asking again after the highlighter did not answer
-    rendering_ttl = 7 * 24 * 3600  # seconds a highlighted rendering stays in the cache
+    rendering_ttl = 24 * 3600  # seconds a highlighted rendering stays in the cache (bounded in bytes too)
     declined_ttl = 600  # seconds a snippet the highlighter declined (too slow, too large) is shown plain without asking
-    page_cache_bytes = 64 * 1024 * 1024  # memory per process for whole rendered snippet pages
+    page_cache_bytes = 32 * 1024 * 1024  # memory per process for whole rendered snippet pages
+    page_item_bytes = 2 * 1024 * 1024  # bigger pages are made again from the cached rendering on each view
     default_style = "default"  # Pygments style of a visitor who never picked one
     style_cookie = "snippets_style"  # the cookie that remembers a visitor's style
     my_snippets_limit = 50  # how many of a visitor's snippets their session remembers
@@ -25,4 +26,4 @@ class SnippetsConfig(AppConfig):
     def ready(self):
         from apps.snippets.pagecache import PageCache
 
-        self.pages = PageCache(self.page_cache_bytes)
+        self.pages = PageCache(self.page_cache_bytes, self.page_item_bytes)

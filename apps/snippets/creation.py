@@ -64,14 +64,14 @@ def create_snippet(environ, *, content, title="", filename="", lexer="", expiry=
     token = snippet.set_delete_token()
     rendering, version = None, catalog.current(environ).version
     if not burn:
-        rendering = highlighting.ask_highlighter(snippet, environ, config.default_style)
+        rendering = highlighting.ask_highlighter(snippet, environ)
         if not rendering.notice and not snippet.lexer and rendering.lexer_alias:
             snippet.lexer = rendering.lexer_alias[:100]
         if rendering.declined:
-            highlighting.mark_declined(snippet, config.default_style, version, rendering)
+            highlighting.mark_declined(snippet, version, rendering)
     insert(snippet, config.id_attempts)
     if rendering is not None:  # the rendering, or that the highlighter declined it, for the first views
-        highlighting.remember(snippet, config.default_style, version, rendering)
+        highlighting.remember(snippet, version, rendering)
     return snippet, token
 
 

@@ -2,8 +2,14 @@
 
 A rendering is the code block of a snippet page: a gutter of line-number links
 (``#L12``) beside the code, whose lines are ``<span id="L-12">`` so that ranges can be
-marked. Successful renderings are cached per (snippet content, lexer, style, highlighter
-version); a degraded one never is. The page never fails because of the highlighter: when
+marked. The highlighter is asked for HTML with CSS classes, which is the same for every
+style (the style is only the stylesheet the page links to): so there is one rendering per
+(snippet content, lexer, highlighter version), whatever ``?style=`` a visitor picks.
+
+Successful renderings are cached compressed (zlib: an 18 MB rendering of 262,144 short
+lines is 2.6 MB), and only when that is at most ``SNIPPETS_CACHE_ITEM_BYTES``; a degraded
+one never is, nor the text of a burn-after-reading snippet (the highlighter is asked with
+``Cache-Control: no-store`` for it). The page never fails because of the highlighter: when
 it is unreachable, slow, or refuses the input, the snippet is shown as escaped plain text
 with a notice saying why. A refusal that asking again would repeat (the input takes too long
 or is too large) is remembered for ``declined_ttl`` (in the cache, and on the snippet's row
@@ -12,11 +18,13 @@ plain text at once instead of waiting for the highlighter again on each view.
 """
 
 import hashlib
+import zlib
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 import httpx
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.html import escape
@@ -26,7 +34,7 @@ from apps.snippets import catalog
 
 # Each line in <span id="L-n">; leading and trailing blank lines kept so numbers match.
 OPTIONS = {"linespans": "L", "wrapcode": True, "stripnl": False}
-CACHE_FORMAT = 1  # bump when the cached HTML changes shape
+CACHE_FORMAT = 2  # bump when the cached HTML changes shape (2: compressed, one for every style)
 # The highlighter's refusals that asking again would repeat (status, error code) -> reason.
 DECLINED = {(422, "timeout"): "highlighting it took too long", (413, "too_large"): "it is too large to highlight"}
 
@@ -40,57 +48,73 @@ class Rendering:
     declined: bool = False  # the highlighter refused this input for good (too slow, too large)
 
 
-def render(snippet, environ, style, *, use_cache=True):
-    """The code block of ``snippet`` in ``style``; ``snippet.content`` is read only on a miss."""
+def render(snippet, environ, *, use_cache=True):
+    """The code block of ``snippet``; ``snippet.content`` is read only on a miss.
+
+    ``use_cache=False`` (a burn-after-reading snippet): nothing is read from or written to
+    any cache, here or in the highlighter.
+    """
     version = catalog.current(environ).version
-    if use_cache:
-        rendered, declined = cache_key(snippet, style, version), declined_key(snippet, style, version)
-        cached = cache.get_many([rendered, declined])
-        if rendered in cached:
-            return Rendering(**cached[rendered])
-        if declined in cached:
-            return plain(snippet, cached[declined], declined=True)
-        if snippet.declined_key == declined and snippet.declined_until and snippet.declined_until > timezone.now():
-            return plain(snippet, snippet.declined_notice, declined=True)
-    rendering = ask_highlighter(snippet, environ, style)
-    if use_cache:
-        remember(snippet, style, version, rendering)
+    if not use_cache:
+        return ask_highlighter(snippet, environ, no_store=True)
+    rendered, declined = cache_key(snippet, version), declined_key(snippet, version)
+    cached = cache.get_many([rendered, declined])
+    if rendered in cached:
+        return unpack(cached[rendered])
+    if declined in cached:
+        return plain(snippet, cached[declined], declined=True)
+    if snippet.declined_key == declined and snippet.declined_until and snippet.declined_until > timezone.now():
+        return plain(snippet, snippet.declined_notice, declined=True)
+    rendering = ask_highlighter(snippet, environ)
+    remember(snippet, version, rendering)
     return rendering
 
 
-def remember(snippet, style, version, rendering):
+def remember(snippet, version, rendering):
     """Cache a highlighted rendering, or for a short while that the highlighter declined it.
 
     Only the notice of a decline is kept: the plain text is made again from the content.
-    Failures that may pass (unreachable, our own timeout, errors) are not remembered.
+    Failures that may pass (unreachable, our own timeout, errors) are not remembered, nor a
+    rendering whose compressed size is over ``SNIPPETS_CACHE_ITEM_BYTES``.
     """
     config = apps.get_app_config("snippets")
     if not rendering.notice:
-        cache.set(cache_key(snippet, style, version), asdict(rendering), config.rendering_ttl)
+        packed = pack(rendering)
+        if len(packed["html"]) <= settings.SNIPPETS_CACHE_ITEM_BYTES:
+            cache.set(cache_key(snippet, version), packed, config.rendering_ttl)
     elif rendering.declined:
-        cache.set(declined_key(snippet, style, version), rendering.notice, config.declined_ttl)
+        cache.set(declined_key(snippet, version), rendering.notice, config.declined_ttl)
 
 
-def mark_declined(snippet, style, version, rendering):
+def pack(rendering):
+    return {**asdict(rendering), "html": zlib.compress(rendering.html.encode(), 1)}
+
+
+def unpack(packed):
+    return Rendering(**{**packed, "html": zlib.decompress(packed["html"]).decode()})
+
+
+def mark_declined(snippet, version, rendering):
     """Note on an unsaved snippet that the highlighter declined it, for every process to see."""
     snippet.measure()  # the key holds the content's digest
-    snippet.declined_key = declined_key(snippet, style, version)
+    snippet.declined_key = declined_key(snippet, version)
     snippet.declined_notice = rendering.notice[:300]
     snippet.declined_until = timezone.now() + timedelta(seconds=apps.get_app_config("snippets").declined_ttl)
 
 
-def cache_key(snippet, style, version, kind="render"):
+def cache_key(snippet, version, kind="render"):
     # Hashed: the lexer name and version are free text, cache keys must be short and plain.
-    parts = "\0".join([snippet.id, snippet.sha256, snippet.lexer, style, version])
+    parts = "\0".join([snippet.id, snippet.sha256, snippet.lexer, version])
     return f"snippets:{kind}:{CACHE_FORMAT}:{hashlib.sha256(parts.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
-def declined_key(snippet, style, version):
-    return cache_key(snippet, style, version, kind="declined")
+def declined_key(snippet, version):
+    return cache_key(snippet, version, kind="declined")
 
 
-def highlight_fields(snippet, style):
-    fields = {"code": snippet.content, "style": style, "options": OPTIONS}
+def highlight_fields(snippet):
+    """The highlight request: HTML with CSS classes, the same for every style."""
+    fields = {"code": snippet.content, "options": OPTIONS}
     if snippet.lexer:
         fields["lexer"] = snippet.lexer
     else:  # auto: the file name decides, then the content, then plain text
@@ -100,14 +124,16 @@ def highlight_fields(snippet, style):
     return fields
 
 
-def ask_highlighter(snippet, environ, style):
+def ask_highlighter(snippet, environ, *, no_store=False):
+    """Ask the highlighter; ``no_store``: it must keep this text in no cache (a burn snippet)."""
     timeout = apps.get_app_config("snippets").highlight_timeout
     client = sitewide.service_client("highlighter", environ, timeout=httpx.Timeout(timeout, connect=1.0))
     if client is None:
         return plain(snippet, "Syntax highlighting is not configured (HIGHLIGHTER_URL); showing plain text.")
     try:
         with client:
-            response = client.post("/api/highlight", json=highlight_fields(snippet, style))
+            headers = {"Cache-Control": "no-store"} if no_store else {}
+            response = client.post("/api/highlight", json=highlight_fields(snippet), headers=headers)
         data = response.json()
     except httpx.TimeoutException:
         return plain(snippet, "The highlighter did not answer in time; showing plain text.")

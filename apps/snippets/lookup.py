@@ -36,12 +36,3 @@ def answers_gone(view):
             return render(request, "snippets/gone.html", status=410)
 
     return wrapped
-
-
-def burn(snippet_id):
-    """Read and delete a burn-after-reading snippet; only the first caller gets it (else None)."""
-    snippet = Snippet.objects.filter(pk=snippet_id, burn_after_reading=True).first()
-    if snippet is None:
-        return None
-    deleted, _ = Snippet.objects.filter(pk=snippet_id, burn_after_reading=True).delete()
-    return snippet if deleted else None

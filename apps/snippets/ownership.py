@@ -17,10 +17,17 @@ def has_session(request):
 
 
 def remember(request, snippet_id, token):
+    """Keep the token in the session, under a new session key.
+
+    The key is rotated because the session now holds a secret: a session cookie someone
+    planted in this browser beforehand (session fixation) does not let them see or delete
+    what this visitor creates.
+    """
     limit = apps.get_app_config("snippets").my_snippets_limit
     owned = [entry for entry in request.session.get(OWNED, []) if entry[0] != snippet_id]
     request.session[OWNED] = [[snippet_id, token], *owned][:limit]
     request.session[FRESH] = snippet_id
+    request.session.cycle_key()
 
 
 def token_for(request, snippet_id):

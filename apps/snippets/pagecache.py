@@ -1,5 +1,7 @@
 """Rendered snippet pages kept in this process's memory, as bytes, least recently used out.
 
+Bounded in bytes, in total and per page: a page over ``max_item_bytes`` (a snippet of tens
+of thousands of lines) is not kept; it is made again from its cached, compressed rendering.
 Only pages that are the same for every visitor go in (not the creator's one-time token
 notice, never a burn-after-reading page), under a key made of everything the page shows
 (see ``views.page_key``). The database is still asked on every request whether the
@@ -12,8 +14,9 @@ from collections import OrderedDict
 
 
 class PageCache:
-    def __init__(self, max_bytes):
+    def __init__(self, max_bytes, max_item_bytes=None):
         self.max_bytes = max_bytes
+        self.max_item_bytes = max_bytes // 8 if max_item_bytes is None else min(max_item_bytes, max_bytes)
         self.size = 0
         self.pages = OrderedDict()
         self.lock = threading.Lock()
@@ -26,7 +29,7 @@ class PageCache:
             return page
 
     def put(self, key, page):
-        if len(page) > self.max_bytes // 8:
+        if len(page) > self.max_item_bytes:
             return  # one huge page would push out everything else
         with self.lock:
             old = self.pages.pop(key, None)

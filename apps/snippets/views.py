@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps import sitewide
-from apps.snippets import catalog, creation, formdata, highlighting, lookup, ownership
+from apps.snippets import burning, catalog, creation, formdata, highlighting, lookup, ownership
 from apps.snippets.forms import SnippetForm
 from apps.snippets.lookup import answers_gone
 from apps.snippets.models import Snippet
@@ -124,7 +124,7 @@ def detail(request, snippet_id):
     key = None if context["fresh"] else page_key(context, known.version)
     page = pages.get(key) if key else None
     if page is None:
-        context["rendering"] = highlighting.render(snippet, request.META, style)
+        context["rendering"] = highlighting.render(snippet, request.META)
         context["owner_token"] = ownership.token_for(request, snippet.pk)
         page = render_to_string("snippets/detail.html", context, request).encode()
         if key and not context["rendering"].notice:
@@ -136,6 +136,8 @@ def detail(request, snippet_id):
             style,
             max_age=365 * 24 * 3600,
             path=reverse("snippets:create"),
+            secure=request.is_secure(),
+            httponly=True,
             samesite="Lax",
         )
     return response
@@ -153,30 +155,35 @@ def page_key(context, version):
 
 
 def burned_page(request, snippet_id):
-    """The one showing of a burn-after-reading snippet: read, delete, render uncached."""
-    snippet = lookup.burn(snippet_id)
-    if snippet is None:
-        raise Http404("No such snippet.")
+    """The one showing of a burn-after-reading snippet: rendered uncached, then deleted."""
     style, _ = chosen_style(request, catalog.current(request.META))
-    ownership.forget(request, snippet.pk)
-    context = {
-        "snippet": snippet,
-        "rendering": highlighting.render(snippet, request.META, style, use_cache=False),
-        "burned": True,
-        "style": style,
-        "styles": (style,),
-        "style_css": style_css(style),
-    }
-    response = render(request, "snippets/detail.html", context)
-    response["Cache-Control"] = "no-store"
+
+    def page(snippet):
+        context = {
+            "snippet": snippet,
+            "rendering": highlighting.render(snippet, request.META, use_cache=False),
+            "burned": True,
+            "style": style,
+            "styles": (style,),
+            "style_css": style_css(style),
+        }
+        return render(request, "snippets/detail.html", context)
+
+    response = burning.serve(request, snippet_id, page, content_type="text/html; charset=utf-8")
+    if response.status_code == 200 and request.method == "GET":
+        ownership.forget(request, snippet_id)
     return response
 
 
 def chosen_style(request, known):
-    """(style, picked now): ``?style=`` (remembered in a cookie), else the cookie, else the default."""
+    """(style, picked now): ``?style=`` (remembered in a cookie), else the cookie, else the default.
+
+    Only a style the highlighter offers is taken; anything else is the default, so that
+    made-up names add nothing to any cache (nor when the highlighter's list is unknown).
+    """
     config = apps.get_app_config("snippets")
     for value, picked in ((request.GET.get("style"), True), (request.COOKIES.get(config.style_cookie), False)):
-        if value and STYLE_NAME.fullmatch(value) and (not known.styles or value in known.styles):
+        if value and STYLE_NAME.fullmatch(value) and value in known.styles:
             return value, picked
     return config.default_style, False
 
@@ -199,30 +206,31 @@ def compare_url(parent, snippet):
 @require_safe
 @answers_gone
 def raw(request, snippet_id):
-    snippet = read(snippet_id)
-    return text_response(request, snippet)
+    return text_answer(request, snippet_id, lambda snippet: text_response(request, snippet))
 
 
 @require_safe
 @answers_gone
 def download(request, snippet_id):
-    snippet = read(snippet_id)
-    response = text_response(request, snippet)
-    response["Content-Disposition"] = content_disposition_header(True, download_name(snippet))
-    return response
+    def attachment(snippet):
+        response = text_response(request, snippet)
+        response["Content-Disposition"] = content_disposition_header(True, download_name(snippet))
+        return response
+
+    return text_answer(request, snippet_id, attachment)
 
 
-def read(snippet_id):
-    """The snippet with its content, for raw and download; reading a burn snippet burns it."""
+def text_answer(request, snippet_id, respond):
+    """``respond(snippet)`` for raw and download; a burn snippet is burned by it (``burning``)."""
     snippet = lookup.showable(Snippet.objects.readable(snippet_id))
     if snippet.burn_after_reading:
-        snippet = lookup.burn(snippet_id)
-        if snippet is None:
-            raise Http404("No such snippet.")
-    return snippet
+        return burning.serve(request, snippet_id, respond, content_type="text/plain; charset=utf-8")
+    return respond(snippet)
 
 
 def text_response(request, snippet):
+    """The text, revalidated on every use (``private, no-cache`` and an ETag): a deleted
+    snippet is gone at once from every cache that honours HTTP, and no shared cache keeps it."""
     etag = f'"{snippet.sha256}"'
     if not snippet.burn_after_reading and etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
@@ -231,7 +239,7 @@ def text_response(request, snippet):
     response["ETag"] = etag
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "no-store" if snippet.burn_after_reading else "public, max-age=60"
+    response["Cache-Control"] = burning.NO_STORE if snippet.burn_after_reading else "private, no-cache"
     return response
 
 

@@ -1,6 +1,8 @@
 // Line marks on a snippet page: #L12 or #L3-7 in the URL marks lines; clicking a line
 // number marks it, shift-clicking marks the range from the last mark. And the style picker
-// applies on change. Works on the server-rendered page; without JS the links still jump.
+// applies on change; the share page's link is selected on focus. Works on the
+// server-rendered page; without JS the links still jump. No inline script: the pages' CSP
+// allows scripts from the site only.
 (function () {
   "use strict";
   var view = document.querySelector(".code-view");
@@ -44,6 +46,9 @@
     if (initial) anchor = initial[0];
     mark(initial, true);
   }
+
+  var share = document.querySelector(".share-link");
+  if (share) share.addEventListener("focus", function () { share.select(); });
 
   var picker = document.querySelector(".style-picker select");
   if (picker) picker.addEventListener("change", function () { picker.form.submit(); });
