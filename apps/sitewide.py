@@ -55,6 +55,19 @@ def allowed_hosts():
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def allowed_host_names():
+    """``allowed_hosts()`` without the port an entry may name (``example.com:8443``).
+
+    A port in an entry lets the composite accept a ``Host`` with exactly that port; the
+    frameworks match names only (Django's ``ALLOWED_HOSTS`` would never match such an entry).
+    """
+    names = []
+    for entry in allowed_hosts():
+        name, colon, port = entry.rpartition(":")
+        names.append(name if colon and port.isdigit() and (name.endswith("]") or ":" not in name) else entry)
+    return names
+
+
 def content_security_policy(framable=False, form_targets=()):
     """The Content-Security-Policy every app's HTML starts from.
 

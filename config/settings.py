@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from apps import sitewide
 from config import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,7 +26,7 @@ try:
                 "or set DEBUG=true for local development."
             )
         SECRET_KEY = "insecure-development-key-do-not-deploy"
-    ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+    ALLOWED_HOSTS = sitewide.allowed_host_names()  # the list every app checks Host against
     if not DEBUG and not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS is empty; list the site's host names (comma-separated).")
     CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS")
