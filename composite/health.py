@@ -1,7 +1,9 @@
 """``/healthz``: one JSON answer for the whole site, built from each app's own health check.
 
 Each app answers ``<its mount>/_health`` (the paste site runs a real database query there);
-this endpoint asks all three in-process and says 200 only when every one is fine.
+this endpoint asks all three in-process and says 200 only when every one is fine. It
+answers whatever the request's Host (a load balancer probes by address) and asks the apps
+as the site's own host, never the probe's.
 """
 
 import json
@@ -35,7 +37,7 @@ class HealthCheck:
         return [body]
 
     def check_all(self, environ):
-        with environ[ENVIRON_KEY]() as client:  # set by InProcessHTTP, which wraps us
+        with environ[ENVIRON_KEY](own_host=True) as client:  # set by InProcessHTTP, which wraps us
             return {name: self.check(client, prefix) for name, prefix in self.mounts.items()}
 
     @staticmethod
@@ -45,6 +47,8 @@ class HealthCheck:
             data = response.json()
         except (httpx.HTTPError, ValueError) as error:
             return {"status": "fail", "error": f"{type(error).__name__}: {error}"}
+        if not isinstance(data, dict):
+            return {"status": "fail", "error": f"{response.status_code}: not a health report"}
         if response.status_code != 200:
             data.setdefault("status", "fail")
         return data

@@ -4,8 +4,10 @@ Everything comes from the environment with a development default (12-factor). Th
 own settings live with each app (``config/settings.py`` for the Django site).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from apps import sitewide
+from composite import forwarded
 from config import env
 
 APPS = ("snippets", "highlighter", "diffviewer")
@@ -22,6 +24,9 @@ class CompositeSettings:
     highlight_prefix: str = "/highlight"  # the Flask highlighter
     diff_prefix: str = "/diff"  # the Genshi diff viewer
     proxy_hops: int = 1  # how many proxies (a PaaS router) set X-Forwarded-* in front of us
+    proxy_peers: str = "private"  # whose X-Forwarded-* count: private/loopback peers, "*", or networks
+    allowed_hosts: tuple = field(default_factory=lambda: tuple(sitewide.allowed_hosts()))
+    port: str = "8000"  # the port this server binds: a Host naming it is allowed
     debug: bool = False
     apps: tuple = APPS  # the apps this process serves; the others run as services of their own
     service_urls: tuple = ()  # (app, http(s) URL) for each app in APPS that is not in ``apps``
@@ -34,6 +39,9 @@ class CompositeSettings:
             highlight_prefix=env.prefix("HIGHLIGHT_PREFIX", cls.highlight_prefix),
             diff_prefix=env.prefix("DIFF_PREFIX", cls.diff_prefix),
             proxy_hops=env.integer("PROXY_HOPS", cls.proxy_hops, minimum=0, maximum=10),
+            proxy_peers=env.string("PROXY_PEERS", cls.proxy_peers).strip() or cls.proxy_peers,
+            allowed_hosts=tuple(sitewide.allowed_hosts()),
+            port=str(env.integer("PORT", int(cls.port), minimum=1, maximum=65535)),
             debug=env.boolean("DEBUG", cls.debug),
             apps=apps,
             service_urls=tuple((app, env.string(url_variable(app)).strip()) for app in APPS if app not in apps),
@@ -42,6 +50,15 @@ class CompositeSettings:
         return settings
 
     def check(self):
+        try:
+            forwarded.check_peers(self.proxy_peers)
+        except ValueError:
+            raise env.ConfigError(
+                f"PROXY_PEERS={self.proxy_peers!r}: use private, * or comma-separated addresses or networks "
+                "(10.0.0.0/8)."
+            ) from None
+        if not self.allowed_hosts:
+            raise env.ConfigError("ALLOWED_HOSTS is empty; list the site's host names (comma-separated).")
         prefixes = [self.site_prefix, self.highlight_prefix, self.diff_prefix]
         if not self.highlight_prefix or not self.diff_prefix:
             raise env.ConfigError("HIGHLIGHT_PREFIX and DIFF_PREFIX cannot be the site root.")

@@ -1,14 +1,15 @@
 """Builds the whole site: the mounted apps inside the middleware that serves them all.
 
 From the outside in: proxy headers (once, outermost, so every app agrees on scheme and
-host), static files, the in-process HTTP client, ``/healthz``, then the dispatcher. Log
-lines of the whole process escape control characters (``composite.logs``).
+host; only from a trusted proxy), the Host check (before any app or static file), static
+files, the in-process HTTP client, ``/healthz``, then the dispatcher. Log lines of the
+whole process escape control characters (``composite.logs``).
 """
 
-from werkzeug.middleware.proxy_fix import ProxyFix
-
 from composite import logs, static
+from composite.forwarded import ForwardedHeaders
 from composite.health import HealthCheck
+from composite.hosts import HostCheck, HostPolicy
 from composite.mounts import announce_site, mount_apps
 from composite.services import InProcessHTTP
 from composite.settings import CompositeSettings
@@ -18,11 +19,10 @@ def create_site(settings=None):
     settings = settings or CompositeSettings.from_env()
     logs.install()
     announce_site(settings)
+    hosts = HostPolicy.from_names(settings.allowed_hosts, settings.port)
     app = mount_apps(settings)
     app = HealthCheck(app, settings.prefixes())
-    app = InProcessHTTP(app)
+    app = InProcessHTTP(app, hosts)
     app = static.serve(app, settings)
-    if settings.proxy_hops:
-        hops = settings.proxy_hops
-        app = ProxyFix(app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
-    return app
+    app = HostCheck(app, hosts)
+    return ForwardedHeaders(app, settings.proxy_hops, settings.proxy_peers)
