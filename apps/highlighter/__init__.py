@@ -16,7 +16,11 @@ DEFAULTS = {
     "HIGHLIGHT_TIMEOUT": 2.0,  # seconds one highlight may take before it is killed
     "HIGHLIGHT_WORKERS": 2,  # highlighter processes per server process (caps concurrency)
     "HIGHLIGHT_CORS_ORIGINS": "*",  # origins whose browser JavaScript may call the API: *, a comma list, or "" for none
+    "HIGHLIGHT_MAX_OUTPUT_BYTES": 16 * 1024 * 1024,  # largest output sent, in bytes as JSON (0: no absolute limit)
+    "HIGHLIGHT_MAX_OUTPUT_RATIO": 64,  # and at most 1 MiB + this many bytes per byte of code (0: no relative limit)
     "HIGHLIGHT_CACHE_BYTES": 64 * 1024 * 1024,  # in-process result cache size (0: no in-process cache)
+    "HIGHLIGHT_CACHE_MAX_ITEM_BYTES": 1024 * 1024,  # larger results are cached nowhere (neither in process nor in Redis)
+    "HIGHLIGHT_CACHE_STATUS_HEADER": False,  # send X-Cache: hit/miss (for operators; it tells anyone which texts were highlighted)
     "HIGHLIGHT_CACHE_TTL": 7 * 24 * 3600,  # seconds a result stays in Redis
     "HIGHLIGHT_CACHE_PREFIX": "highlighter:",  # Redis key prefix
     "REDIS_URL": "",  # when set, results are cached in Redis (shared by workers and instances)
@@ -38,11 +42,16 @@ def create_app(config=None):
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
     app.json.sort_keys = False
 
-    from apps.highlighter import api, fastpath, http, legacy, pages, results, stylesheets
+    from apps.highlighter import api, fastpath, hosts, http, legacy, pages, results, stylesheets
 
     app.extensions["highlighter.results"] = results.from_config(app.config)
+    app.extensions["highlighter.output_budget"] = api.core.OutputBudget(
+        app.config["HIGHLIGHT_MAX_OUTPUT_BYTES"], app.config["HIGHLIGHT_MAX_OUTPUT_RATIO"])
     http.init_app(app)
-    app.wsgi_app = fastpath.FastPath(app.wsgi_app, app.extensions["highlighter.results"], app.extensions["highlighter.cors"])
+    app.wsgi_app = app.extensions["highlighter.fastpath"] = fastpath.FastPath(
+        app.wsgi_app, app.extensions["highlighter.results"], app.extensions["highlighter.cors"],
+        app.config["HIGHLIGHT_CACHE_STATUS_HEADER"])
+    app.wsgi_app = hosts.TrustedHosts(app.wsgi_app, app.config.get("ALLOWED_HOSTS", sitewide.allowed_hosts()))
     app.register_blueprint(api.blueprint)
     app.register_blueprint(stylesheets.blueprint)
     app.register_blueprint(legacy.blueprint)
@@ -65,10 +74,19 @@ def settings_from_env(environ=os.environ):
     for name, default in DEFAULTS.items():
         if name in environ:
             try:
-                settings[name] = type(default)(environ[name])
+                settings[name] = parse_boolean(environ[name]) if type(default) is bool else type(default)(environ[name])
             except ValueError:
                 raise RuntimeError(f"{name}={environ[name]!r} is not a valid {type(default).__name__}.") from None
     return settings
+
+
+def parse_boolean(text):
+    word = text.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(text)
 
 
 def check_settings(config):
@@ -77,7 +95,10 @@ def check_settings(config):
         "HIGHLIGHT_MAX_BYTES": (1, 256 * 1024 * 1024),
         "HIGHLIGHT_TIMEOUT": (0.01, 600),
         "HIGHLIGHT_WORKERS": (1, 64),
+        "HIGHLIGHT_MAX_OUTPUT_BYTES": (0, 1 << 31),
+        "HIGHLIGHT_MAX_OUTPUT_RATIO": (0, 1 << 20),
         "HIGHLIGHT_CACHE_BYTES": (0, 1 << 40),
+        "HIGHLIGHT_CACHE_MAX_ITEM_BYTES": (0, 1 << 31),
         "HIGHLIGHT_CACHE_TTL": (1, 1 << 31),
     }
     for name, (low, high) in bounds.items():

@@ -6,6 +6,11 @@ gets 304 at once, for POST too (RFC 9110 reserves 304 for GET/HEAD; this API ans
 for POST on purpose, since the POST body is the resource's identity here). Successful
 results are cached as the exact JSON bytes sent (see ``results``); a hit costs parsing,
 validation, one hash and a lookup, never a worker round trip.
+
+A request sent with ``Cache-Control: no-store`` (the paste site's burn-after-reading
+snippets) is neither looked up nor stored, and its answer says ``no-store`` too. Whether a
+result came from the cache is not told to the public (``X-Cache`` would let anyone confirm
+that someone highlighted a given text), unless ``HIGHLIGHT_CACHE_STATUS_HEADER`` is on.
 """
 
 import hashlib
@@ -31,19 +36,35 @@ def etag_for(key):
 
 
 def checked_request(fields):
-    return core.HighlightRequest.from_fields(fields, max_bytes=current_app.config["HIGHLIGHT_MAX_BYTES"])
+    return core.HighlightRequest.from_fields(
+        fields, max_bytes=current_app.config["HIGHLIGHT_MAX_BYTES"],
+        output_budget=current_app.extensions["highlighter.output_budget"])
+
+
+def may_cache():
+    """False when the client asked that nothing about this request be kept."""
+    return not fastpath.forbids_storing(request.environ)
 
 
 def result_body(highlight_request, key):
-    """The JSON bytes of a highlight result and whether they came from the cache."""
+    """The JSON bytes of a highlight result, whether they came from the cache, and whether
+    they are in it now."""
     cache = current_app.extensions["highlighter.results"]
-    body = cache.get(key)
+    use_cache = may_cache()
+    body = cache.get(key) if use_cache else None
     if body is not None:
-        return body, True
+        return body, True, True
     result = highlighter().highlight(highlight_request)  # raises HighlightError: nothing cached
     body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
-    cache.put(key, body)
-    return body, False
+    stored = cache.put(key, body) if use_cache else False
+    return body, False, stored
+
+
+def no_store(response):
+    """``Cache-Control: no-store`` on the answer to a request that asked for it."""
+    if not may_cache():
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blueprint.post("/highlight")
@@ -54,12 +75,14 @@ def highlight():
     if request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
     else:
-        body, hit = result_body(highlight_request, key)
+        body, hit, stored = result_body(highlight_request, key)
         response = current_app.response_class(body, mimetype="application/json")
-        response.headers["X-Cache"] = "hit" if hit else "miss"  # shared caches can be observed
-        request.environ[fastpath.ENVIRON_KEY] = key  # cached now: the fast path may answer a repeat
+        if current_app.config["HIGHLIGHT_CACHE_STATUS_HEADER"]:
+            response.headers["X-Cache"] = "hit" if hit else "miss"  # for operators only
+        if stored:
+            request.environ[fastpath.ENVIRON_KEY] = key  # the fast path may answer a repeat
     response.set_etag(etag)
-    return response
+    return no_store(response)
 
 
 @blueprint.post("/guess")

@@ -3,12 +3,18 @@
 A repeat request costs, through Flask, more than the request's whole share of a
 hello-world: a request context, routing, JSON parsing, validation and hashing the checked
 request for its cache key. This WSGI middleware (around ``app.wsgi_app``, so Flask's own
-``__call__`` and test client keep working) remembers, for each raw body that led to a
-cached result, that result's key: ``digest(Content-Type, body) -> cache key``. The same
-bytes again are the same request, so on a hit it sends the cached JSON bytes with the
-headers the Flask view would send, and anything else (a miss, If-None-Match, a CORS origin
-to check, a body without Content-Length or over ``MAX_BODY``) goes to Flask unchanged,
+``__call__`` and test client keep working) remembers, for each raw request that led to a
+cached result, that result's key: ``digest(request identity) -> cache key``. The identity
+is everything the answer depends on: the method, the path, the whole ``Content-Type``
+(a multipart boundary may be any length) and the whole body, each length-prefixed so no
+two requests can run together into one digest. The same identity again is the same
+request, so on a hit it sends the cached JSON bytes with the headers the Flask view would
+send, and anything else (a miss, If-None-Match, a CORS origin to check, ``Cache-Control:
+no-store``, a body without Content-Length or over ``MAX_BODY``) goes to Flask unchanged,
 with the body it read put back. Tests check both paths answer byte for byte alike.
+
+Memory: at most ``MAX_ENTRIES`` digests (about 200 bytes each with the key they map to,
+some 2 MB), forgotten all at once when full.
 """
 
 import hashlib
@@ -18,18 +24,39 @@ from apps.highlighter import http
 
 PATH = "/api/highlight"
 MAX_BODY = 256 * 1024  # bodies up to this size are remembered
-MAX_ENTRIES = 50_000  # remembered bodies (about 100 bytes each); forgotten all at once when full
+MAX_ENTRIES = 10_000
 ENVIRON_KEY = "highlighter.cache_key"  # set by the view for a result now in the cache
 
 
+def request_digest(environ, body: bytes) -> bytes:
+    """A digest of everything that identifies this request's answer."""
+    digest = hashlib.blake2b(digest_size=32)
+    for part in (environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""),
+                 environ.get("CONTENT_TYPE", "")):
+        data = part.encode("latin-1", "surrogateescape")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    digest.update(len(body).to_bytes(8, "big"))
+    digest.update(body)
+    return digest.digest()
+
+
+def forbids_storing(environ) -> bool:
+    """``Cache-Control: no-store`` on the request: nothing about it may be kept or reused."""
+    directives = environ.get("HTTP_CACHE_CONTROL", "").lower()
+    return "no-store" in (item.strip().split("=")[0] for item in directives.split(","))
+
+
 class FastPath:
-    def __init__(self, wsgi_app, cache, cors):
+    def __init__(self, wsgi_app, cache, cors, cache_status_header=False):
         self.wsgi_app = wsgi_app
         self.cache = cache
         self.keys = {}
         self.any_origin = cors == "*"
         self.headers = [("Content-Type", "application/json"), ("X-Highlighter-Version", http.VERSION),
-                        ("X-Content-Type-Options", "nosniff"), ("X-Cache", "hit")]
+                        ("X-Content-Type-Options", "nosniff")]
+        if cache_status_header:
+            self.headers.append(("X-Cache", "hit"))
         if self.any_origin:
             self.headers += [("Access-Control-Allow-Origin", "*"),
                              ("Access-Control-Expose-Headers", http.EXPOSE_HEADERS)]
@@ -43,11 +70,11 @@ class FastPath:
             length = int(environ.get("CONTENT_LENGTH") or -1)
         except ValueError:
             length = -1
-        if not 0 <= length <= MAX_BODY or "HTTP_IF_NONE_MATCH" in environ or (
+        if not 0 <= length <= MAX_BODY or "HTTP_IF_NONE_MATCH" in environ or forbids_storing(environ) or (
                 "HTTP_ORIGIN" in environ and not self.any_origin):
             return self.wsgi_app(environ, start_response)
         body = environ["wsgi.input"].read(length)
-        digest = hashlib.blake2b(body, digest_size=20, key=environ.get("CONTENT_TYPE", "").encode()[:64]).digest()
+        digest = request_digest(environ, body)
         key = self.keys.get(digest)
         cached = self.cache.get(key) if key is not None else None
         if cached is not None:

@@ -8,11 +8,15 @@
   no cookies or credentials, so a simple allow-list is all it needs. Preflight
   ``OPTIONS`` requests are answered 204 before routing.
 - ``X-Highlighter-Version`` tells clients (the paste site caches on it) when output may change.
+- Every answer is ``nosniff``; every HTML answer (the playground, the legacy fragment)
+  carries the site's one Content-Security-Policy (``sitewide.content_security_policy``:
+  no inline script, framed by no one), so highlighted text shown as a page cannot run.
 """
 
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from apps import sitewide
 from apps.highlighter import core
 
 VERSION = f"{core.PYGMENTS_VERSION}+{core.OUTPUT_VERSION}"
@@ -26,6 +30,7 @@ CORS_PATHS = ("/api/", "/styles/")  # the JSON API and stylesheets; not the page
 def init_app(app):
     origins = [o.strip().rstrip("/") for o in app.config["HIGHLIGHT_CORS_ORIGINS"].split(",") if o.strip()]
     app.extensions["highlighter.cors"] = "*" if "*" in origins else frozenset(origins)
+    app.extensions["highlighter.csp"] = sitewide.content_security_policy(form_targets=sitewide.form_origins())
     app.before_request(preflight)
     app.after_request(common_headers)
     app.register_error_handler(core.HighlightError, highlight_error)
@@ -95,6 +100,8 @@ def preflight():
 def common_headers(response):
     response.headers["X-Highlighter-Version"] = VERSION
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = current_app.extensions["highlighter.csp"]
     origin = allowed_origin() if request.path.startswith(CORS_PATHS) else None
     if origin:
         response.headers["Access-Control-Allow-Origin"] = origin

@@ -1,7 +1,8 @@
 """``POST /`` with form fields ``lang`` and ``code``: the pygments.appspot.com API.
 
 Old Ruby and PHP clients post a form and read the HTML fragment from the body. Same
-limits, pool and cache as ``/api/highlight``; errors are JSON like every other error here
+limits (the output budget too), pool and cache as ``/api/highlight``, the same
+``Cache-Control: no-store`` rule, and the CSP of every HTML answer here; errors are JSON like every other error here
 (an unknown ``lang`` is ``unknown_lexer`` 400, where appspot answered 500).
 """
 
@@ -23,5 +24,5 @@ def highlight_form():
     if not fields.get("lang"):
         raise core.HighlightError("bad_request", "lang is required: a lexer name or alias (see /api/lexers).")
     highlight_request = api.checked_request({"code": fields.get("code"), "lexer": fields["lang"]})
-    body, _ = api.result_body(highlight_request, core.cache_key(highlight_request))
-    return current_app.response_class(json.loads(body)["output"], mimetype="text/html")
+    body, _, _ = api.result_body(highlight_request, core.cache_key(highlight_request))
+    return api.no_store(current_app.response_class(json.loads(body)["output"], mimetype="text/html"))

@@ -126,8 +126,9 @@ ERROR = {
         "type": "object", "required": ["code", "message"], "additionalProperties": False,
         "properties": {
             "code": {"enum": ["bad_request", "unknown_lexer", "unknown_style", "unknown_format",
-                              "invalid_option", "too_large", "timeout", "busy", "worker_crashed",
-                              "internal_error", "not_found", "method_not_allowed"]},
+                              "invalid_option", "too_large", "timeout", "output_too_large", "busy",
+                              "worker_crashed", "internal_error", "not_found", "method_not_allowed",
+                              "bad_host"]},
             "message": {"type": "string"}}}},
 }
 
@@ -152,12 +153,15 @@ def error(description):
 
 
 ERRORS = {
-    "400": error("bad_request, unknown_lexer, unknown_style, unknown_format or invalid_option"),
+    "400": error("bad_request, unknown_lexer, unknown_style, unknown_format, invalid_option, "
+                 "or bad_host (a Host not in ALLOWED_HOSTS)"),
     "413": error("too_large: the body or the code is over the limit"),
     "default": error("Any other error (method_not_allowed, internal_error ...), in the same shape"),
 }
 POOL_ERRORS = {
-    "422": error("timeout: highlighting took longer than HIGHLIGHT_TIMEOUT and was stopped"),
+    "422": error("timeout: highlighting took longer than HIGHLIGHT_TIMEOUT and was stopped; "
+                 "output_too_large: the output would pass HIGHLIGHT_MAX_OUTPUT_BYTES (or 1 MiB + "
+                 "HIGHLIGHT_MAX_OUTPUT_RATIO x the code's size)"),
     "500": error("worker_crashed or internal_error"),
     "503": error("busy: every highlighting process stayed busy; retry (Retry-After)"),
 }

@@ -6,10 +6,15 @@ two processes can never disagree about one. Two levels:
 - ``Memory``: a per-process LRU bounded in bytes (``HIGHLIGHT_CACHE_BYTES``); hits cost a
   dict lookup, which is what keeps a repeated request cheaper than a hello-world's share.
 - ``Redis`` (when ``REDIS_URL`` is set): shared by every worker and instance, behind the
-  per-process LRU. Redis being down only costs the cache: errors are logged, Redis is
-  skipped for a few seconds, and requests are highlighted as if nothing was cached.
+  per-process LRU, each entry kept ``HIGHLIGHT_CACHE_TTL`` seconds. Its total size is
+  Redis's to bound (``maxmemory`` with an ``allkeys-lru`` policy). Redis being down only
+  costs the cache: errors are logged, Redis is skipped for a few seconds, and requests
+  are highlighted as if nothing was cached.
 
-Only successful results are stored (the callers' rule; failures never reach ``put``).
+A result over ``HIGHLIGHT_CACHE_MAX_ITEM_BYTES`` is stored at neither level: a few large
+renderings must not push out many small ones, nor sit in every worker's memory.
+``put`` says whether it stored. Only successful results are stored (the callers' rule;
+failures never reach ``put``), and never those of a ``Cache-Control: no-store`` request.
 """
 
 import logging
@@ -23,9 +28,9 @@ log = logging.getLogger(__name__)
 class Memory:
     """A thread-safe LRU of bytes values, bounded by their total size."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, max_item: int | None = None):
         self.max_bytes = max_bytes
-        self.max_entry = max_bytes // 8  # one huge result must not evict everything
+        self.max_entry = min(max_bytes // 8, max_item if max_item is not None else max_bytes)
         self.size = 0
         self.entries = OrderedDict()
         self.lock = threading.Lock()
@@ -37,9 +42,9 @@ class Memory:
                 self.entries.move_to_end(key)
             return value
 
-    def put(self, key, value: bytes):
+    def put(self, key, value: bytes) -> bool:
         if len(value) > self.max_entry:
-            return
+            return False
         with self.lock:
             old = self.entries.pop(key, None)
             if old is not None:
@@ -49,6 +54,7 @@ class Memory:
             while self.size > self.max_bytes:
                 _, evicted = self.entries.popitem(last=False)
                 self.size -= len(evicted)
+        return True
 
 
 class Nothing:
@@ -58,7 +64,7 @@ class Nothing:
         return None
 
     def put(self, key, value):
-        pass
+        return False
 
 
 class Redis:
@@ -66,7 +72,7 @@ class Redis:
 
     PAUSE = 5.0  # seconds Redis is left alone after an error
 
-    def __init__(self, url: str, prefix: str, ttl: int, local):
+    def __init__(self, url: str, prefix: str, ttl: int, local, max_item: int):
         import redis
 
         self.redis_errors = redis.RedisError
@@ -74,6 +80,7 @@ class Redis:
         self.prefix = prefix
         self.ttl = ttl
         self.local = local
+        self.max_item = max_item
         self.paused_until = 0.0
 
     def get(self, key):
@@ -89,14 +96,18 @@ class Redis:
             self.local.put(key, value)
         return value
 
-    def put(self, key, value: bytes):
-        self.local.put(key, value)
+    def put(self, key, value: bytes) -> bool:
+        if len(value) > self.max_item:
+            return False
+        stored = self.local.put(key, value)
         if time.monotonic() < self.paused_until:
-            return
+            return stored
         try:
             self.client.set(self.prefix + key, value, ex=self.ttl)
         except self.redis_errors as error:
             self._pause(error)
+            return stored
+        return True
 
     def _pause(self, error):
         log.warning("Redis cache unavailable (%s); retrying in %.0f s", error, self.PAUSE)
@@ -105,12 +116,12 @@ class Redis:
 
 def from_config(config):
     """The cache the settings ask for (bad REDIS_URL syntax fails here, at start-up)."""
-    size = config["HIGHLIGHT_CACHE_BYTES"]
-    local = Memory(size) if size > 0 else Nothing()
+    size, max_item = config["HIGHLIGHT_CACHE_BYTES"], config["HIGHLIGHT_CACHE_MAX_ITEM_BYTES"]
+    local = Memory(size, max_item) if size > 0 and max_item > 0 else Nothing()
     url = config["REDIS_URL"].strip()
-    if not url:
+    if not url or max_item == 0:
         return local
     try:
-        return Redis(url, config["HIGHLIGHT_CACHE_PREFIX"], config["HIGHLIGHT_CACHE_TTL"], local)
+        return Redis(url, config["HIGHLIGHT_CACHE_PREFIX"], config["HIGHLIGHT_CACHE_TTL"], local, max_item)
     except ValueError as error:
         raise RuntimeError(f"REDIS_URL is not a valid Redis URL: {error}") from None

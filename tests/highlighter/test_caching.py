@@ -164,9 +164,9 @@ def test_pool_children_end_when_the_server_process_exits(tmp_path):
 
 
 def test_a_repeat_is_answered_by_the_fast_path_exactly_as_flask_answers(app_with, monkeypatch):
-    api = app_with()
+    api = app_with(HIGHLIGHT_CACHE_STATUS_HEADER=True)
     first = api.post("/api/highlight", json=FIELDS)  # through Flask, now cached and remembered
-    fast = api.client.application.wsgi_app
+    fast = api.client.application.extensions["highlighter.fastpath"]
     assert len(fast.keys) == 1
 
     def no_flask(environ, start_response):
@@ -180,7 +180,7 @@ def test_a_repeat_is_answered_by_the_fast_path_exactly_as_flask_answers(app_with
 
 
 def test_the_fast_path_leaves_what_it_cannot_answer_to_flask(app_with):
-    api = app_with(HIGHLIGHT_CORS_ORIGINS="https://a.example")
+    api = app_with(HIGHLIGHT_CORS_ORIGINS="https://a.example", HIGHLIGHT_CACHE_STATUS_HEADER=True)
     first = api.post("/api/highlight", json=FIELDS)
     repeat = api.post("/api/highlight", json=FIELDS)
     assert dict(repeat.headers) == {**dict(first.headers), "X-Cache": "hit"}  # Vary: Origin alike
@@ -197,4 +197,4 @@ def test_failures_are_not_remembered_by_the_fast_path(app_with):
     for _ in range(2):
         assert api.post("/api/highlight", json={"code": "x", "lexer": "nope"}).status_code == 400
     assert api.post("/api/highlight", json={"code": '"' + "\\" * 40, "lexer": "scala"}).status_code == 422
-    assert api.client.application.wsgi_app.keys == {}
+    assert api.client.application.extensions["highlighter.fastpath"].keys == {}

@@ -96,6 +96,7 @@ def test_every_error_code_has_its_status():
     assert {code: HighlightError(code, "m").status for code in STATUS} == {
         "bad_request": 400, "unknown_lexer": 400, "unknown_style": 400,
         "unknown_format": 400, "invalid_option": 400, "too_large": 413, "timeout": 422,
+        "output_too_large": 422,
         "busy": 503, "worker_crashed": 500, "internal_error": 500,
     }
     assert HighlightError("timeout", "slow").to_dict() == {

@@ -15,9 +15,11 @@ on a few dozen bytes. Every failure is a ``HighlightError(code, message, status)
 Modules: ``request`` (fields -> checked request), ``options`` (the option
 whitelist), ``formats``, ``lexers`` (which lexer, and how it was chosen), ``render``
 (the highlighting), ``catalog`` (lexers, styles, formats, CSS), ``cache`` (keys),
-``pool`` with ``worker`` and ``wire`` (the killable worker processes).
+``budget`` (how large an output may be), ``pool`` with ``worker`` (the killable
+worker processes).
 """
 
+from .budget import OutputBudget
 from .cache import OUTPUT_VERSION, PYGMENTS_VERSION, cache_key
 from .catalog import list_formatters, list_lexers, list_styles, style_css
 from .errors import HighlightError
@@ -31,6 +33,7 @@ __all__ = [
     "HighlightRequest",
     "Highlighter",
     "OUTPUT_VERSION",
+    "OutputBudget",
     "PYGMENTS_VERSION",
     "cache_key",
     "check_size",

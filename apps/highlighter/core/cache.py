@@ -27,6 +27,7 @@ def cache_key(request) -> str:
         request = HighlightRequest.from_fields(request)
     fields = request.to_dict()
     code = fields.pop("code")
+    del fields["output_limit"]  # bounds the work, not what the output is
     header = json.dumps(
         {"pygments": PYGMENTS_VERSION, "output": OUTPUT_VERSION, "request": fields},
         sort_keys=True, separators=(",", ":"),

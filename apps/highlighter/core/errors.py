@@ -13,6 +13,7 @@ STATUS = {
     "invalid_option": 400,  # unknown option name, wrong type or out of bounds
     "too_large": 413,
     "timeout": 422,  # the input took longer than the time budget to highlight
+    "output_too_large": 422,  # the output would pass the output budget (see budget.py)
     "busy": 503,  # every worker stayed busy for longer than the queue bound
     "worker_crashed": 500,  # the worker process died while highlighting
     "internal_error": 500,  # a bug (in Pygments or here) raised an exception

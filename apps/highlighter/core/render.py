@@ -1,7 +1,10 @@
 """Highlighting itself: a checked request in, a plain-data result out, in this process.
 
 ``highlight`` has no time limit; it is what pool workers run, and what tests and the
-bench call directly. Untrusted input goes through ``pool.Highlighter`` instead.
+bench call directly. Untrusted input goes through ``pool.Highlighter`` instead. It does
+hold the request's ``output_limit`` (see ``budget``): the formatter writes into a
+``BoundedWriter`` that stops it once the output passes the limit, and the finished output
+is measured as the JSON that will be sent, so no answer over the limit leaves this process.
 
 For ``html`` the output is exactly what ``pygments.highlight(code, lexer,
 HtmlFormatter(style=style, **options))`` returns, with one deliberate difference:
@@ -12,6 +15,7 @@ import html
 
 import pygments
 
+from .budget import BoundedWriter, check_sent_size, too_large
 from .formats import find_format
 from .lexers import GUESSED_METHODS, choose_lexer, describe
 from .options import split_options
@@ -40,11 +44,15 @@ def highlight(request) -> dict:
         guess=request.guess,
         options=lexer_options,
     )
+    limit = request.output_limit
     if output_format.name == "tokens":
-        output = token_lines(lexer.get_tokens(request.code))
+        output = token_lines(lexer.get_tokens(request.code), limit)
     else:
         formatter = output_format.create_formatter(request.style, formatter_options)
-        output = pygments.highlight(request.code, lexer, formatter)
+        writer = BoundedWriter(limit)
+        pygments.highlight(request.code, lexer, formatter, writer)
+        output = writer.getvalue()
+    check_sent_size(output, limit)
     return {
         "output": output,
         "format": output_format.name,
@@ -55,7 +63,7 @@ def highlight(request) -> dict:
     }
 
 
-def token_lines(tokens) -> list:
+def token_lines(tokens, limit: int | None = None) -> list:
     """Pygments' ``(token type, text)`` stream as a list of lines of ``[type, text]``.
 
     The contract: the lexed text (the code after Pygments' preprocessing: ``\\r\\n``
@@ -65,8 +73,12 @@ def token_lines(tokens) -> list:
     per ``\\n``, line i is line i of the lexed text, no text holds a ``\\n`` or is empty,
     and an empty line is ``[]``. Token types read as Pygments writes them
     (``str(Token.Keyword)`` is ``"Token.Keyword"``).
+
+    With ``limit``, stops with ``output_too_large`` once the JSON would pass that many
+    bytes (counted from below: a pair is ``["type","text"],``, a line at least ``[],``).
     """
     lines, line = [], []
+    size = 0
     for token_type, text in tokens:
         name = str(token_type)
         first, *rest = text.split("\n")
@@ -75,6 +87,10 @@ def token_lines(tokens) -> list:
         for piece in rest:
             lines.append(line)
             line = [[name, piece]] if piece else []
+        if limit is not None:
+            size += len(text) + len(rest) + (len(name) + 8) * (bool(first) + sum(map(bool, rest)))
+            if size > limit:
+                raise too_large(limit, f"passed {limit:,} bytes as JSON and was stopped")
     # Pygments ensures a final newline, so the last line is always closed already.
     if line:
         lines.append(line)

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from pygments.styles import get_all_styles
 
+from .budget import OutputBudget, check_minimum
 from .errors import HighlightError, shorten
 from .formats import find_format
 from .lexers import canonical_lexer
@@ -25,6 +26,9 @@ class HighlightRequest:
 
     ``lexer`` is the canonical lexer name, ``format`` the canonical format name, and
     ``options`` only holds whitelisted, bounded options (see ``options.py``).
+    ``output_limit`` is the most bytes the output may take (None: no limit; see
+    ``budget.py``): a limit on the work, not part of what the request means, so it
+    takes no part in equality or cache keys.
     """
 
     code: str
@@ -35,14 +39,18 @@ class HighlightRequest:
     format: str = "html"
     style: str = "default"
     options: dict = field(default_factory=dict)
+    output_limit: int | None = field(default=None, compare=False)
 
     @classmethod
-    def from_fields(cls, fields, *, max_bytes: int | None = None) -> "HighlightRequest":
+    def from_fields(cls, fields, *, max_bytes: int | None = None,
+                    output_budget: OutputBudget | None = None) -> "HighlightRequest":
         """Validate a parsed JSON/form mapping; raise HighlightError if it is not usable.
 
         Empty strings count as absent for lexer, filename, mimetype, format and style
         (HTML forms send them). With ``max_bytes``, code longer than that in UTF-8 is
-        ``too_large``.
+        ``too_large``. With ``output_budget``, the request carries its output limit,
+        and one whose options make the output certain to pass it is
+        ``output_too_large`` here, before any highlighting.
         """
         if not isinstance(fields, dict):
             raise HighlightError("bad_request", "The request must be an object of fields.")
@@ -55,7 +63,7 @@ class HighlightRequest:
         code = fields.get("code")
         if not isinstance(code, str):
             raise HighlightError("bad_request", "code is required and must be a string.")
-        check_size(code, max_bytes)
+        size = check_size(code, max_bytes)
         lexer, filename, mimetype, format_name, style = (
             _optional_text(fields, name)
             for name in ("lexer", "filename", "mimetype", "format", "style")
@@ -64,6 +72,9 @@ class HighlightRequest:
         if type(guess) is not bool:
             raise HighlightError("bad_request", "guess must be true or false.")
         output = find_format(format_name or "html")
+        options = check_options({} if fields.get("options") is None else fields["options"], output.name)
+        output_limit = output_budget.limit(size) if output_budget else None
+        check_minimum(code, output.name, options, output_limit)
         return cls(
             code=code,
             lexer=canonical_lexer(lexer) if lexer else None,
@@ -72,9 +83,8 @@ class HighlightRequest:
             guess=guess,
             format=output.name,
             style=check_style(style or "default"),
-            options=check_options(
-                {} if fields.get("options") is None else fields["options"], output.name
-            ),
+            options=options,
+            output_limit=output_limit,
         )
 
     def to_dict(self) -> dict:
@@ -93,8 +103,9 @@ def _optional_text(fields, name):
     return value
 
 
-def check_size(code: str, max_bytes: int | None) -> None:
-    """Refuse code that is not valid Unicode, or longer than ``max_bytes`` in UTF-8."""
+def check_size(code: str, max_bytes: int | None) -> int:
+    """Refuse code that is not valid Unicode, or longer than ``max_bytes`` in UTF-8;
+    return its size in UTF-8 bytes."""
     try:
         size = len(code.encode("utf-8"))
     except UnicodeEncodeError:
@@ -105,6 +116,7 @@ def check_size(code: str, max_bytes: int | None) -> None:
         raise HighlightError(
             "too_large", f"code is {size} bytes; the limit is {max_bytes} bytes."
         )
+    return size
 
 
 _STYLES = frozenset(get_all_styles())
