@@ -50,7 +50,14 @@ def collect(verbosity=0, django=True):
     if django:
         from django.core.management import call_command
 
+        # The site's collectstatic (config/management) collects the other apps' files too.
         call_command("collectstatic", interactive=False, verbosity=verbosity)
+    else:
+        collect_apps()
+
+
+def collect_apps():
+    """Copy and compress the static files of the apps that are not Django's."""
     root = static_root()
     for name, source in SOURCES.items():
         target = root / name

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "config",  # the whole site's collectstatic (before staticfiles', which it extends)
     "django.contrib.staticfiles",
     "apps.snippets",
 ]

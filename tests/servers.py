@@ -56,12 +56,12 @@ def site_environment(data_dir, **overrides):
 
 
 @contextlib.contextmanager
-def running(command, env, port, log_path, ready_path="/healthz", timeout=60):
-    """Start ``command`` (a shell-style string, $PORT expanded) and wait until it answers."""
+def running(command, env, port, log_path, ready_path="/healthz", timeout=60, cwd=ROOT):
+    """Start ``command`` (a shell-style string, $PORT expanded) in ``cwd`` and wait until it answers."""
     argv = [os.path.expandvars(arg) if arg != "$PORT" else str(port) for arg in shlex.split(command)]
     env = {**env, "PORT": str(port)}
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_until_ready(f"http://127.0.0.1:{port}{ready_path}", process, timeout, log_path)
             yield process
