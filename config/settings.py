@@ -4,6 +4,7 @@ Development defaults need nothing: DEBUG on, SQLite under ./data. With DEBUG off
 refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -33,6 +34,7 @@ try:
     MOUNT_PREFIX = env.prefix("SNIPPETS_PREFIX")
     SNIPPET_MAX_BYTES = env.integer("SNIPPET_MAX_BYTES", 512 * 1024, minimum=1)
     DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{DATA_DIR / 'composite.sqlite3'}")
+    ALLOW_FILE_DATABASE = env.boolean("ALLOW_FILE_DATABASE", False)
     REDIS_URL = env.string("REDIS_URL")
     # Every cache is bounded in bytes: the process's own memory for cached renderings (when
     # there is no Redis), and the largest entry any cache keeps (renderings are compressed).
@@ -110,6 +112,33 @@ def database_from_url(url):
     return config
 
 
+# Environment variables by which a PaaS whose filesystem is wiped at every restart is known:
+# Heroku (DYNO), Render, Dokku, Fly.io, Railway.
+PAAS_MARKERS = ("DYNO", "RENDER", "DOKKU_", "FLY_APP_NAME", "RAILWAY_ENVIRONMENT")
+
+
+def paas_marker():
+    """The variable that shows we run on such a PaaS, or None."""
+    for name in sorted(os.environ):
+        if any(name == marker or (marker.endswith("_") and name.startswith(marker)) for marker in PAAS_MARKERS):
+            return name
+    return None
+
+
+def refuse_a_file_database_on_a_paas(url):
+    """A SQLite file on a PaaS loses every paste at the next restart: stop, and say what to do."""
+    marker = paas_marker()
+    if marker is None or ALLOW_FILE_DATABASE or not url.startswith("sqlite"):
+        return
+    cause = "DATABASE_URL is not set" if "DATABASE_URL" not in os.environ else f"DATABASE_URL is a SQLite file ({url})"
+    raise ImproperlyConfigured(
+        f"{cause}, and this runs on a PaaS ({marker} is set) whose filesystem is wiped at every "
+        "restart: every paste would be lost. Attach a PostgreSQL database (it sets DATABASE_URL), "
+        "or set ALLOW_FILE_DATABASE=true if the file lives on storage that persists."
+    )
+
+
+refuse_a_file_database_on_a_paas(DATABASE_URL)
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
