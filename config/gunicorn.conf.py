@@ -22,8 +22,11 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
-# The site's own proxy handling (ProxyFix, PROXY_HOPS) decides what to trust.
+# The site's own proxy handling (composite/forwarded.py: PROXY_HOPS, PROXY_PEERS) decides what
+# to trust, alone: gunicorn takes neither the scheme nor SCRIPT_NAME/PATH_INFO from a header.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+secure_scheme_headers = {}
+forwarder_headers = ""
 control_socket_disable = True
 preload_app = False
 
