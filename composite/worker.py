@@ -1,57 +1,127 @@
-"""gunicorn's threaded worker, changed to read each request whole before a thread serves it.
+"""gunicorn's threaded worker, changed so that no client can hold a thread or the event loop.
 
 Plain ``gthread`` gives a connection a thread as soon as its first bytes arrive, and that
-thread then blocks reading the rest. With 2 workers × 4 threads, eight slow clients
-(slowloris headers, or a body trickled a byte at a time) stop the whole site: measured with
-``slowhttptest -H -c 64``, ``/healthz`` did not answer for 15 s. This worker reads the request
-head and body in the worker's event loop, as nginx buffers requests for its upstreams, and
-hands the connection to a thread only once its request has fully arrived. A request must
-arrive within the worker timeout (``WEB_TIMEOUT``) or its connection is closed.
+thread then blocks reading the rest: with 2 workers × 4 threads, eight slow clients stopped
+the site (``slowhttptest -H -c 64``: no answer for 15 s). This worker reads each request whole
+in its event loop first, as nginx buffers requests for its upstreams, and a thread gets only a
+request that is already in memory:
 
-Bodies over ``BUFFER_MAX_BYTES`` (above every app's limit, so the app refuses them by their
-Content-Length) and requests that would take the worker over ``BUFFER_BUDGET_BYTES`` of
-buffered data go to a thread at once, as plain gthread would. A chunked body that announces
-a chunk over that size, or a chunk-size line no parser would end, is refused here (413/400):
-no app can know its size without reading it, and reading it would hold a thread for as long
-as the client likes. Built on gthread's own hooks (``enqueue_req``, ``handle``, ``murder_pending``) of gunicorn 27.
+- **A thread never reads from the client.** It gets the request's bytes and nothing more: its
+  parser's source ends where the request ends. A chunked body is decoded in the event loop and
+  handed on with a ``Content-Length`` (``composite.arrival``, linear in the bytes whatever the
+  pieces). Every socket also carries kernel send and receive timeouts of ``WEB_TIMEOUT``
+  seconds, so a client that stops reading its answer frees the thread after that long.
+- **A request must arrive whole within ``BUFFER_TIMEOUT`` seconds**, else ``408`` and the
+  connection is closed.
+- **Bodies are admitted against a budget.** A worker holds at most ``BUFFER_BUDGET_BYTES`` of
+  request bodies, arriving, queued or being served; a Content-Length body reserves its whole
+  length when its head arrives. A body that does not fit is refused at once: ``503`` with
+  ``Retry-After``, before it is read. (A request holding under 64 KiB, e.g. any GET, always
+  passes.) A body over ``BUFFER_MAX_BYTES`` is refused by its Content-Length with ``413``; a
+  chunked one in more than ``BUFFER_MAX_CHUNKS`` chunks, with ``413`` too. Refusals are JSON
+  on API paths (``/api/``) and for clients that accept JSON, plain text otherwise.
+- **Closing never blocks the event loop.** gthread closes a connection by lingering on it for up
+  to 2 s in the event loop itself (16 idle ``Connection: close`` clients stopped ``/healthz``
+  for 12 s); here the lingering close (RFC 9112 §9.6: send FIN, read and drop what the client
+  still sends, then close) is one more event in the loop.
+
+HTTPS and HTTP/2 connections are left to plain gthread (the PaaS router terminates TLS), with
+the socket timeouts. Built on gthread's hooks (``enqueue_req``, ``handle``,
+``finish_request``, ``murder_pending``) of gunicorn 27.
 """
 
 import selectors
+import socket
+import struct
 import time
+from dataclasses import dataclass
 from functools import partial
 
 import gunicorn
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.http.unreader import Unreader
+from gunicorn.workers.gthread import _DEFER, ThreadWorker
+
+from composite.arrival import INCOMPLETE, REFUSED, WHOLE, Arrival, Limits, Refusal
+from config import env
 
 if int(gunicorn.__version__.split(".")[0]) < 27:
     raise RuntimeError(f"composite.worker needs gunicorn 27 or later (found {gunicorn.__version__}).")
 
-BUFFER_MAX_BYTES = 16 * 1024 * 1024  # larger bodies are not buffered (the apps refuse them)
-BUFFER_BUDGET_BYTES = 128 * 1024 * 1024  # buffered request bytes one worker holds at most
 RECV_BYTES = 256 * 1024
+FREE_BYTES = 64 * 1024  # a request holding less than this passes even when the budget is full
+LINGER_SECONDS = 2.0  # how long a closing connection is read (and dropped) before it is closed
+LINGER_BYTES = 1024 * 1024  # ... and how much of it at most
+RETRY_AFTER_SECONDS = 5
+
+BUSY = Refusal(503, "Service Unavailable", "busy",
+               "The server is receiving too many uploads at once; try again in a few seconds.",
+               retry_after=RETRY_AFTER_SECONDS)
+
+
+@dataclass(frozen=True)
+class BufferSettings:
+    """The worker's limits, from the environment (read in config/gunicorn.conf.py at start-up,
+    so a bad value stops the server before it starts)."""
+
+    budget_bytes: int = 128 * 1024 * 1024
+    max_bytes: int = 16 * 1024 * 1024
+    max_chunks: int = 16384
+    timeout: float = 25.0
+
+    @classmethod
+    def from_env(cls, timeout):
+        return cls(
+            budget_bytes=env.integer("BUFFER_BUDGET_BYTES", cls.budget_bytes, minimum=FREE_BYTES),
+            max_bytes=env.integer("BUFFER_MAX_BYTES", cls.max_bytes, minimum=1024),
+            max_chunks=env.integer("BUFFER_MAX_CHUNKS", cls.max_chunks, minimum=1),
+            timeout=env.number("BUFFER_TIMEOUT", timeout, minimum=1),
+        )
+
+
+class ArrivedUnreader(Unreader):
+    """What a thread's parser reads a request from: the bytes that arrived, then the end.
+
+    A thread never waits on the client; a request it gets is whole (or odd, which gunicorn
+    refuses from what is there)."""
+
+    def __init__(self, data):
+        super().__init__()
+        self.buf.write(data)
+
+    def chunk(self, size_hint=None):
+        return b""
 
 
 class BufferingThreadWorker(ThreadWorker):
     def init_process(self):
-        self.arriving = {}  # connection -> Arrival, for requests still being read
+        self.settings = BufferSettings.from_env(self.cfg.timeout)
+        cfg = self.cfg
+        head_bytes = cfg.limit_request_line + cfg.limit_request_fields * (cfg.limit_request_field_size + 2) + 4
+        self.limits = Limits(head_bytes=head_bytes, body_bytes=self.settings.max_bytes, chunks=self.settings.max_chunks)
+        self.arriving = {}  # connection -> (Arrival, deadline), for requests still being read
+        self.charges = {}  # connection -> bytes of the budget it holds (arriving, queued or served)
+        self.buffered = 0  # the sum of self.charges, kept as it changes
+        self.lingering = {}  # connection -> (deadline, bytes dropped), for connections closing
         super().init_process()
+
+    # -- arriving: read in the event loop ------------------------------------------------
 
     def enqueue_req(self, conn):
         """Every connection with something to read comes here (new, kept alive or pipelined)."""
+        if not getattr(conn, "timeouts_set", False):
+            set_socket_timeouts(conn.sock, self.cfg.timeout)
+            conn.timeouts_set = True
         if self.cfg.is_ssl or conn.is_http2:
             super().enqueue_req(conn)  # not bytes we can read framing from: plain gthread
             return
         left = conn.parser.unreader.take_buffered() if conn.parser is not None else b""
-        arrival = Arrival(left, self.cfg, time.monotonic() + self.cfg.timeout)
         conn.sock.setblocking(False)
-        if arrival.complete():
-            self.hand_over(conn, arrival)
-            return
-        self.arriving[conn] = arrival
+        self.arriving[conn] = (Arrival(self.limits), time.monotonic() + self.settings.timeout)
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_arrival_readable, conn))
+        if left:
+            self.take(conn, left)
 
     def on_arrival_readable(self, conn, sock):
-        arrival = self.arriving[conn]
         try:
             data = conn.sock.recv(RECV_BYTES)
         except (BlockingIOError, InterruptedError):
@@ -59,169 +129,167 @@ class BufferingThreadWorker(ThreadWorker):
         except OSError:
             data = b""
         if not data:
-            self.drop(conn)
+            self.end_arrival(conn)
+            self.close(conn)
             return
-        arrival.feed(data)
-        if arrival.wants_continue():
-            try:
-                conn.sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")
-            except OSError:
-                pass
-        buffered = sum(len(a.data) for a in self.arriving.values())
-        if arrival.complete() or buffered > BUFFER_BUDGET_BYTES:
-            self.poller.unregister(conn.sock)
-            del self.arriving[conn]
+        self.take(conn, data)
+
+    def take(self, conn, data):
+        """Add bytes to a connection's request; hand it over, refuse it or wait for more."""
+        arrival, _ = self.arriving[conn]
+        state = arrival.feed(data)
+        self.charge(conn, arrival.charge)
+        if state in (INCOMPLETE, WHOLE) and arrival.charge >= FREE_BYTES and self.buffered > self.settings.budget_bytes:
+            state = arrival.refuse(BUSY)
+        if state == INCOMPLETE:
+            if arrival.expects_continue and arrival.body_started:
+                arrival.expects_continue = False
+                send_quietly(conn.sock, b"HTTP/1.1 100 Continue\r\n\r\n")
+            return
+        self.end_arrival(conn)
+        if state == REFUSED:
+            self.charge(conn, 0)
+            self.refuse(conn, arrival)
+        else:
             self.hand_over(conn, arrival)
 
+    def refuse(self, conn, arrival):
+        self.log.info("Refused a request from %s: %s %s", conn.client, arrival.refusal.status, arrival.refusal.message)
+        send_quietly(conn.sock, arrival.refusal.response(arrival.wants_json()))
+        self.linger(conn)
+
     def hand_over(self, conn, arrival):
-        if arrival.refusal is not None:
-            try:
-                conn.sock.send(arrival.refusal)
-            except OSError:
-                pass
-            self.drop(conn)
-            return
-        conn.arrived = bytes(arrival.data)
-        conn.arrived_whole = arrival.whole
+        conn.arrived = arrival.request
+        conn.arrived_rest = arrival.rest
+        conn.arrived_whole = arrival.state == WHOLE
         conn.data_ready = True  # gthread must not wait for more before parsing
         super().enqueue_req(conn)
 
+    def end_arrival(self, conn):
+        self.arriving.pop(conn, None)
+        unregister(self.poller, conn.sock)
+
+    def charge(self, conn, nbytes):
+        self.buffered += nbytes - self.charges.pop(conn, 0)
+        if nbytes:
+            self.charges[conn] = nbytes
+
+    # -- served: in a thread --------------------------------------------------------------
+
     def handle(self, conn):
-        """In the thread: put the bytes that arrived in front of the parser, then serve."""
+        """In the thread: the parser reads the request that arrived, and nothing after it."""
         data = conn.__dict__.pop("arrived", None)
         if data is not None:
-            conn.sock.setblocking(True)
             conn.init()
-            conn.parser.unreader.unread(data)
+            conn.parser.unreader = ArrivedUnreader(data)
         return super().handle(conn)
 
-    def _keepalive_after(self, conn, keepalive):
-        """A body the app left unread is dropped before the next request on the connection.
+    def handle_request(self, req, conn):
+        try:
+            return super().handle_request(req, conn)
+        except BlockingIOError:  # the socket's send timeout: the client stopped reading
+            self.log.info("Gave up on %s: it read none of its answer for %s s.", conn.client, self.cfg.timeout)
+            return False
 
-        gthread drains at most 64 KiB and otherwise closes the connection, although its
-        response announced keep-alive: a client that sends its next request on it meets a
-        closed socket. When the whole body is already in memory, dropping it costs nothing.
-        """
-        if keepalive and conn.__dict__.pop("arrived_whole", False):
-            return bool(conn.parser.finish_body(deadline=time.monotonic() + 5, max_bytes=BUFFER_MAX_BYTES + 1))
-        return super()._keepalive_after(conn, keepalive)
+    def _keepalive_after(self, conn, keepalive):
+        """A body the app left unread is dropped (it is in memory) before the next request;
+        a connection whose request was odd is never reused."""
+        whole = conn.__dict__.pop("arrived_whole", None)
+        if whole is None:  # HTTPS: plain gthread
+            return super()._keepalive_after(conn, keepalive)
+        return whole and keepalive and bool(conn.parser.finish_body())
+
+    def finish_request(self, conn, fs):
+        """Back in the event loop: free the request's budget, then keep the connection or close it."""
+        self.charge(conn, 0)
+        rest = conn.__dict__.pop("arrived_rest", b"")
+        result = None if fs.cancelled() or fs.exception() is not None else fs.result()
+        if result is _DEFER or result:
+            if result is not _DEFER and rest:
+                conn.parser.unreader.unread(rest)  # a pipelined request: gthread enqueues it again
+            super().finish_request(conn, fs)
+        else:
+            self.linger(conn)
+
+    # -- closing: lingering in the event loop, never blocking it ---------------------------
+
+    def linger(self, conn):
+        """Close after the answer has gone: FIN first, then drop what the client still sends,
+        so the kernel does not answer unread bytes with a reset that loses our answer."""
+        unregister(self.poller, conn.sock)
+        try:
+            conn.sock.setblocking(False)
+            conn.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            self.close(conn)
+            return
+        self.lingering[conn] = (time.monotonic() + LINGER_SECONDS, 0)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_lingering_readable, conn))
+
+    def on_lingering_readable(self, conn, sock):
+        deadline, dropped = self.lingering[conn]
+        try:
+            data = conn.sock.recv(RECV_BYTES)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data or dropped + len(data) > LINGER_BYTES:
+            self.close(conn)
+        else:
+            self.lingering[conn] = (deadline, dropped + len(data))
 
     def murder_pending(self):
+        """Once a second or so: requests past their deadline get 408; lingering ends."""
         super().murder_pending()
         now = time.monotonic()
-        for conn, arrival in list(self.arriving.items()):
-            if arrival.deadline < now or not self.alive:
-                self.drop(conn)
+        for conn, (arrival, deadline) in list(self.arriving.items()):
+            if deadline < now or not self.alive:
+                self.end_arrival(conn)
+                self.charge(conn, 0)
+                if arrival.started and self.alive:
+                    arrival.refuse(timed_out(self.settings.timeout))
+                    self.refuse(conn, arrival)
+                else:
+                    self.close(conn)
+        for conn, (deadline, _) in list(self.lingering.items()):
+            if deadline < now:
+                self.close(conn)
 
-    def drop(self, conn):
-        self.arriving.pop(conn, None)
-        try:
-            self.poller.unregister(conn.sock)
-        except (KeyError, ValueError, OSError):
-            pass
+    def close(self, conn):
+        self.lingering.pop(conn, None)
+        self.charge(conn, 0)
+        unregister(self.poller, conn.sock)
         self.nr_conns -= 1
         conn.close()
 
 
-class Arrival:
-    """The bytes of one request so far, and whether they make a whole request yet.
-
-    Only framing is read here (where the head ends, Content-Length, chunked); anything odd
-    (two lengths, both framings, a bad number, a head over gunicorn's limits) counts as
-    complete, so that gunicorn's own parser sees it at once and refuses it.
-    """
-
-    def __init__(self, data, cfg, deadline):
-        self.data = bytearray(data)
-        self.deadline = deadline
-        self.head_end = -1
-        self.whole = False  # complete() found the whole request here, body included
-        self.refusal = None  # the response to send instead of serving it, if any
-        self.head_max = cfg.limit_request_line + cfg.limit_request_fields * (cfg.limit_request_field_size + 2) + 4
-        self.continue_sent = False
-
-    def feed(self, data):
-        self.data += data
-
-    def head(self):
-        if self.head_end < 0:
-            self.head_end = self.data.find(b"\r\n\r\n")
-        return None if self.head_end < 0 else (bytes(self.data[: self.head_end]), self.head_end + 4)
-
-    def wants_continue(self):
-        head = self.head()
-        if self.continue_sent or head is None or self.complete():
-            return False
-        lines = head[0].split(b"\r\n")
-        expects = any(name == b"expect" and value.lower() == b"100-continue" for name, value in fields(lines[1:]))
-        self.continue_sent = expects and lines[0].endswith(b"HTTP/1.1")
-        return self.continue_sent
-
-    def complete(self):
-        head = self.head()
-        if head is None:
-            return len(self.data) > self.head_max
-        text, start = head
-        framing = [(name, value) for name, value in fields(text.split(b"\r\n")[1:])
-                   if name in (b"content-length", b"transfer-encoding")]
-        if not framing:
-            self.whole = True
-            return True
-        if len(framing) > 1:
-            return True  # conflicting or repeated framing: gunicorn refuses it
-        (name, value), arrived = framing[0], len(self.data) - start
-        if name == b"transfer-encoding":
-            if value.lower() != b"chunked" or arrived > BUFFER_MAX_BYTES:
-                return True
-            with memoryview(self.data) as view:
-                state = chunked_state(view[start:])
-            self.whole = state == "whole"
-            self.refusal = REFUSALS.get(state)
-            return state != "incomplete"
-        if not value.isdigit() or len(value) > 12 or int(value) > BUFFER_MAX_BYTES:
-            return True
-        self.whole = arrived >= int(value)
-        return self.whole
+def timed_out(seconds):
+    return Refusal(408, "Request Timeout", "timeout", f"The request did not arrive whole within {seconds:g} seconds.")
 
 
-def fields(lines):
-    for line in lines:
-        name, _, value = line.partition(b":")
-        yield name.strip().lower(), value.strip()
-
-
-def refusal(status, message):
-    body = message.encode() + b"\n"
-    head = f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
-    return head.encode() + b"Connection: close\r\n\r\n" + body
-
-
-REFUSALS = {
-    "too_large": refusal("413 Content Too Large", "A chunk of the request body is larger than any this site accepts."),
-    "endless": refusal("400 Bad Request", "A chunk-size line of the request body does not end."),
-}
-
-
-def chunked_state(body):
-    """"whole" once a chunked body has its last chunk and the blank line after it; "odd"
-    when gunicorn should see it now (a bad chunk size, which its parser refuses at once);
-    "too_large" or "endless" for bodies to refuse here; else "incomplete"."""
-    position = 0
-    while True:
-        end = bytes(body[position : position + 1024]).find(b"\r\n")
-        if end < 0:
-            return "endless" if len(body) - position > 1024 else "incomplete"
-        size = bytes(body[position : position + end]).split(b";")[0].strip()
+def set_socket_timeouts(sock, seconds):
+    """Kernel-level timeouts (SO_RCVTIMEO, SO_SNDTIMEO): they hold in blocking mode whatever
+    gthread does with the socket's Python timeout (it calls setblocking(True))."""
+    whole = int(seconds)
+    timeval = struct.pack("ll", whole, int((seconds - whole) * 1_000_000))
+    for option in (socket.SO_RCVTIMEO, socket.SO_SNDTIMEO):
         try:
-            length = int(size, 16)
-        except ValueError:
-            return "odd"
-        position += end + 2
-        if length > BUFFER_MAX_BYTES:
-            return "too_large"
-        if length == 0:
-            rest = bytes(body[position:])
-            return "whole" if rest.startswith(b"\r\n") or b"\r\n\r\n" in rest else "incomplete"
-        position += length + 2
-        if position > len(body):
-            return "incomplete"
+            sock.setsockopt(socket.SOL_SOCKET, option, timeval)
+        except OSError:
+            pass
+
+
+def send_quietly(sock, data):
+    """A short answer on a non-blocking socket; a client that is gone is no error."""
+    try:
+        sock.send(data)
+    except OSError:
+        pass
+
+
+def unregister(poller, sock):
+    try:
+        poller.unregister(sock)
+    except (KeyError, ValueError, OSError):
+        pass

@@ -6,6 +6,8 @@ timeout under the PaaS router's 30 s; access log to stdout.
 
 import os
 
+from composite.worker import BufferSettings
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # gthread, except that a request is read whole in the worker's event loop before a thread
@@ -13,6 +15,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "composite.worker.BufferingThreadWorker"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "25"))
+# The buffering worker's limits (BUFFER_BUDGET_BYTES, BUFFER_MAX_BYTES, BUFFER_MAX_CHUNKS,
+# BUFFER_TIMEOUT), read here once so that a bad value stops the server before it starts.
+BufferSettings.from_env(timeout)
 graceful_timeout = 20
 keepalive = 5
 accesslog = "-"
