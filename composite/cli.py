@@ -77,6 +77,7 @@ def serve_site(args):
     from werkzeug.serving import is_running_from_reloader, run_simple
 
     os.environ.setdefault("DEBUG", "true")
+    os.environ["PORT"] = str(args.port)  # a Host naming the port we bind is allowed
     if not is_running_from_reloader():
         prepare(verbosity=0)
     app = load_site()

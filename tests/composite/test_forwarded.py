@@ -73,3 +73,13 @@ def test_a_scheme_other_than_http_or_https_is_ignored(scheme):
 
 def test_a_scheme_in_capitals_is_still_https():
     assert seen({"X-Forwarded-Proto": "HTTPS"}).split()[0] == "https"
+
+
+def test_a_bad_peer_list_or_no_allowed_host_stops_the_site_at_start_up():
+    from composite.settings import CompositeSettings
+    from config.env import ConfigError
+
+    with pytest.raises(ConfigError, match="PROXY_PEERS='private, nonsense'"):
+        CompositeSettings(proxy_peers="private, nonsense", allowed_hosts=("localhost",)).check()
+    with pytest.raises(ConfigError, match="ALLOWED_HOSTS is empty"):
+        CompositeSettings(allowed_hosts=()).check()
