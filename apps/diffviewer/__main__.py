@@ -1,6 +1,7 @@
 """Run the diff viewer alone: ``python -m apps.diffviewer [--host H] [--port P]``.
 
-Serves its own static files here; inside the composite, WhiteNoise serves them.
+Serves its own static files here; inside the composite, WhiteNoise serves them. Answers
+the hosts in ``ALLOWED_HOSTS``, or the loopback names when it is unset.
 """
 
 import argparse
@@ -9,6 +10,7 @@ import sys
 
 from werkzeug.serving import run_simple
 
+from apps import sitewide
 from apps.diffviewer import create_app
 from apps.diffviewer.settings import SettingsError
 
@@ -19,6 +21,8 @@ def main():
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 5002)))
     parser.add_argument("--no-reload", dest="reload", action="store_false")
     args = parser.parse_args()
+    if not sitewide.allowed_hosts():  # a development server answers the loopback names
+        os.environ["ALLOWED_HOSTS"] = ",".join(sitewide.DEVELOPMENT_HOSTS)
     try:
         app = create_app({"debug": args.reload})
     except SettingsError as error:

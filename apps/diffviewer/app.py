@@ -7,31 +7,34 @@
     GET  /_health          {"status": "ok"}
 
 Pages answer errors with an HTML page, the API with ``{"error": {"code", "message"}}``.
+The diffing itself runs in killable processes (``work``), bounded in time and output size.
+A request for a host the site does not answer to is refused (400); redirects are relative.
 """
 
 import json
 import logging
 import re
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from apps import sitewide
-from apps.diffviewer import diffpage, forms, inputs, refs, settings
-from apps.diffviewer.core import diff_json, unified_diff
+from apps.diffviewer import diffpage, forms, hosts, inputs, refs, settings, work
 from apps.diffviewer.inputs import InputError
 from apps.diffviewer.templating import Templates
 
 log = logging.getLogger(__name__)
 
-HTML_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'self'",
-    "X-Content-Type-Options": "nosniff",
-}
+HTML_HEADERS = {"X-Content-Type-Options": "nosniff"}  # and the site's CSP, see DiffViewer.page
 ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+ERROR_TITLES = {
+    404: "Not found", 405: "Method not allowed", 409: "Cannot compare", 413: "Too large",
+    422: "Took too long", 500: "Something went wrong", 503: "Busy",
+}
+OUTPUTS = ("html", "patch")  # /compare's format
 MAX_FORM_PARTS = 64
 
 
@@ -49,6 +52,8 @@ class DiffViewer:
     def __init__(self, config=None):
         self.settings = settings.load(config)
         self.templates = Templates(auto_reload=self.settings.DEBUG)
+        self.hosts = hosts.allowed(self.settings.DEBUG)
+        self.csp = sitewide.content_security_policy(form_targets=sitewide.form_origins())
 
     def __call__(self, environ, start_response):
         return self.wsgi_app(environ, start_response)
@@ -56,6 +61,8 @@ class DiffViewer:
     def wsgi_app(self, environ, start_response):
         try:
             request = Request(environ)
+            if not hosts.trusted(request.host, self.hosts):
+                return bad_host(request)(environ, start_response)
             request.max_content_length = self.settings.max_body_bytes
             request.max_form_memory_size = self.settings.max_body_bytes
             response = self.dispatch(request)
@@ -70,8 +77,15 @@ class DiffViewer:
         try:
             endpoint, values = urls.match()
             return getattr(self, f"on_{endpoint}")(request, urls, **values)
+        except RequestRedirect as redirect:  # e.g. //compare -> /compare: never to another host
+            parts = urlsplit(redirect.new_url)
+            location = parts.path + (f"?{parts.query}" if parts.query else "")
+            return Response(status=redirect.code, headers={"Location": location})
         except InputError as error:
-            return self.error(urls, api, error.status, error.code, error.message, error.shown)
+            response = self.error(urls, api, error.status, error.code, error.message, error.shown)
+            if error.status == 503:
+                response.headers["Retry-After"] = "1"
+            return response
         except HTTPException as error:
             response = self.error(urls, api, error.code, ERROR_CODES.get(error.code, "error"), error.description)
             if error.code == 405:
@@ -84,13 +98,13 @@ class DiffViewer:
     def error(self, urls, api, status, code, message, shown=()):
         if api:
             return json_error(status, code, message)
-        titles = {413: "Too large", 404: "Not found", 405: "Method not allowed", 500: "Something went wrong"}
-        title = titles.get(status, "Cannot compare")
+        title = ERROR_TITLES.get(status, "Cannot compare")
         return self.page("error.html", status=status, urls=urls, title=title, message=message, code=code, shown=shown)
 
     def page(self, name, status=200, **context):
         response = self.templates.response(name, status=status, **context)
         response.headers.update(HTML_HEADERS)
+        response.headers["Content-Security-Policy"] = self.csp
         return response
 
     # ---- pages ----
@@ -105,24 +119,29 @@ class DiffViewer:
         args = request.args
         if refs.FETCH_HEADER in request.headers:
             raise InputError("refused", "A compare page cannot fetch another compare page.")
-        options, view, lexer = inputs.options_from_fields(args.to_dict())
+        # Every parameter is checked before anything is fetched: a fetch has effects elsewhere
+        # (a request the paste site serves), so a request that will fail must not make one.
+        output = args.get("format") or "html"
+        if output not in OUTPUTS:
+            raise InputError("bad_request", "format must be html or patch.")
         co_mounted = request.environ.get(sitewide.IN_PROCESS_CLIENT) is not None
         origins = self.settings.DIFF_ALLOWED_ORIGINS
-        # Both references are checked before either is fetched.
         left_ref = refs.check_ref("left", args.get("left", ""), origins, co_mounted)
         right_ref = refs.check_ref("right", args.get("right", ""), origins, co_mounted)
         for side, ref in (("left", left_ref), ("right", right_ref)):
             if ref.in_process and urlsplit(ref.url).path.startswith(request.script_root + "/compare"):
                 raise refs.refused(side, "a compare page cannot fetch another compare page.", ref.given)
-        fields = {
-            "left": refs.fetch("left", left_ref, self.settings, request.environ),
-            "right": refs.fetch("right", right_ref, self.settings, request.environ),
+        checked = inputs.from_fields({
             "left_name": args.get("left_name") or left_ref.given[: inputs.MAX_NAME],
             "right_name": args.get("right_name") or right_ref.given[: inputs.MAX_NAME],
             **{name: args[name] for name in inputs.OPTION_FIELDS if name in args},
-        }
-        inp = inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES)
-        if args.get("format") == "patch":
+        }, self.settings.DIFF_MAX_BYTES)
+        inp = replace(
+            checked,
+            left=refs.fetch("left", left_ref, self.settings, request.environ),
+            right=refs.fetch("right", right_ref, self.settings, request.environ),
+        )
+        if output == "patch":
             return self.patch_response(inp)
         query = {key: value for key, value in args.items() if key != "format"}
         links = {
@@ -142,7 +161,7 @@ class DiffViewer:
         inp, output = self.api_input(request)
         if output == "patch":
             return self.patch_response(inp)
-        return Response(diff_json(inp.left, inp.right, inp.options), mimetype="application/json")
+        return Response(work.diff_json(inp, self.settings), mimetype="application/json")
 
     def on_api_patch(self, request, urls):
         inp, _ = self.api_input(request)
@@ -185,15 +204,25 @@ class DiffViewer:
         return inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES), fields
 
     def patch_response(self, inp):
-        left_name, right_name = inp.patch_names
-        text = unified_diff(inp.left, inp.right, inp.options, left_name, right_name)
-        response = Response(text, mimetype="text/x-diff")
+        response = Response(work.patch(inp, self.settings), mimetype="text/x-diff")
         response.headers["Content-Disposition"] = f'attachment; filename="{patch_filename(inp)}"'
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
     def on_health(self, request, urls):
         return Response('{"status": "ok"}', mimetype="application/json")
+
+
+def bad_host(request):
+    """400 for a Host the site does not answer to: JSON for the API, else plain text."""
+    message = hosts.refusal(request.host)
+    if request.path.startswith("/api/"):
+        response = json_error(400, "bad_host", message)
+    else:
+        response = Response(message + "\n", status=400, mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def json_error(status, code, message):
@@ -209,6 +238,7 @@ def last_resort(api):
     body = "<!DOCTYPE html>\n<title>Something went wrong</title>\n<h1>Something went wrong</h1>\n<p>{}</p>\n"
     response = Response(body.format(InternalServerError.description), status=500, mimetype="text/html")
     response.headers.update(HTML_HEADERS)
+    response.headers["Content-Security-Policy"] = sitewide.content_security_policy()
     return response
 
 

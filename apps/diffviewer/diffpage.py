@@ -3,13 +3,15 @@
 Small diffs are computed over the whole file and long unchanged runs are collapsed into
 hidden rows a click expands (no second request: the texts of a POST are gone after it).
 When the whole file would not fit in ``DIFF_MAX_RENDER_LINES``, the diff is computed with
-the asked context and the runs between hunks are only counted.
+the asked context and the runs between hunks are only counted; only the lines the page
+shows are ever made (the rest is in the patch).
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from apps.diffviewer import rows, tokens
-from apps.diffviewer.core import Diff, diff_texts
+from apps.diffviewer import rows, tokens, work
+from apps.diffviewer.core import Diff
+from apps.diffviewer.core.jobs import line_count
 
 
 @dataclass
@@ -20,19 +22,15 @@ class DiffPage:
     highlighted: bool
 
 
-def line_count(text):
-    return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
-
-
 def build(inp, settings, environ):
+    """The page's diff, computed in a killable process (``work.page``), its plan and rows."""
     opts, cap = inp.options, settings.DIFF_MAX_RENDER_LINES
-    old_lines = line_count(inp.left)
-    if opts.context is not None and old_lines + line_count(inp.right) <= cap:
-        diff = diff_texts(inp.left, inp.right, replace(opts, context=None))
+    computed = work.page(inp, settings)
+    diff = computed["diff"]
+    if computed["whole_file"]:
         plan = rows.plan_collapsed(diff, opts.context, cap)
     else:
-        diff = diff_texts(inp.left, inp.right, opts)
-        plan = rows.plan_hunks(diff, old_lines, cap)
+        plan = rows.plan_hunks(diff, line_count(inp.left), cap, computed["total_lines"])
     old_tokens = new_tokens = None
     if diff.hunks and tokens.wanted(inp.lexer, inp.left_name, inp.right_name):
         old_tokens, new_tokens = tokens.fetch_both(

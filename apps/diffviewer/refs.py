@@ -5,6 +5,10 @@ A reference is either a site path (``/s/abc/raw``), fetched in-process through t
 Everything is decided from the text of the reference *before* any request is sent; redirects
 are checked hop by hop with the same rules; bodies are read in chunks and abandoned past the
 size limit. Any refusal is an ``InputError`` with code ``refused``.
+
+Every fetch says it is the diff viewer fetching for its own use (``sitewide.APP_FETCH_HEADER``),
+so the paste site refuses a burn-after-reading snippet (403/409) instead of burning it; that
+refusal is shown as such (code ``burn_after_reading``, 409), not as a failed fetch.
 """
 
 from dataclasses import dataclass
@@ -19,6 +23,10 @@ from apps.diffviewer.settings import normalize_origin
 MAX_REF = 2048
 MAX_REDIRECTS = 3
 FETCH_HEADER = "X-Diffviewer-Fetch"  # marks our own fetches so /compare cannot call itself
+FETCH_HEADERS = {FETCH_HEADER: "1", sitewide.APP_FETCH_HEADER: "diffviewer", "Accept": "text/plain, text/*;q=0.9"}
+REFUSED_TO_APPS = (403, 409)  # how the paste site refuses an app a burn-after-reading snippet
+BURN_CODE = "burn_after_reading"
+MAX_ERROR_BODY = 4096
 TEXT_TYPES = ("application/json", "application/xml", "application/javascript", "application/x-sh")
 
 
@@ -106,7 +114,7 @@ def fetch(side, ref, settings, environ):
                 with client.stream(
                     "GET",
                     ref.url,
-                    headers={FETCH_HEADER: "1", "Accept": "text/plain, text/*;q=0.9"},
+                    headers=FETCH_HEADERS,
                     follow_redirects=False,
                     timeout=settings.DIFF_FETCH_TIMEOUT,
                 ) as response:
@@ -118,12 +126,35 @@ def fetch(side, ref, settings, environ):
                             location = location[len(site):]
                         ref = check_ref(side, location, settings.DIFF_ALLOWED_ORIGINS, ref.in_process, first.given)
                         continue
+                    if response.status_code in REFUSED_TO_APPS and (ref.in_process or is_burn_refusal(response)):
+                        raise not_opened(side, first.given)
                     return read_text(response, settings.DIFF_MAX_BYTES, refuse)
             except InputError:
                 raise
             except Exception as error:  # network errors, or the site's own failure in-process
                 raise refuse(f"fetching it failed ({type(error).__name__}).") from None
     raise refuse(f"it redirected more than {MAX_REDIRECTS} times.")
+
+
+def is_burn_refusal(response):
+    """Whether another origin's 403/409 is a paste site's "burn-after-reading" refusal (JSON code)."""
+    body = b""
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_ERROR_BODY:
+            return False
+    return BURN_CODE.encode() in body
+
+
+def not_opened(side, given):
+    """The paste site would not give a burn-after-reading snippet to an app: it stays unread."""
+    return InputError(
+        BURN_CODE,
+        f"The {side} snippet is burn-after-reading and was not opened; it cannot be compared. "
+        "Only a person opening its link can read it, once.",
+        status=409,
+        shown=[(f"{side.capitalize()} reference", shown_text(given))],
+    )
 
 
 def read_text(response, max_bytes, refuse):

@@ -67,8 +67,12 @@ def plan_collapsed(diff, context, cap):
     return _capped(plan, cap)
 
 
-def plan_hunks(diff, old_line_count, cap):
-    """The hunks as computed; the unchanged lines between them are counted, not shown."""
+def plan_hunks(diff, old_line_count, cap, total_lines=None):
+    """The hunks as computed; the unchanged lines between them are counted, not shown.
+
+    ``total_lines`` is the diff's size when ``diff`` holds only its first lines (the rest
+    was never made); the plan is then truncated.
+    """
     plan, next_old = Plan(), 1
     for hunk in diff.hunks:
         start = hunk.old_start if hunk.old_count else hunk.old_start + 1
@@ -79,7 +83,11 @@ def plan_hunks(diff, old_line_count, cap):
     plan.hunks = len(diff.hunks)
     if plan.blocks and old_line_count >= next_old:
         plan.blocks.append(Gap(old_line_count - next_old + 1, ""))
-    return _capped(plan, cap)
+    plan = _capped(plan, cap)
+    if total_lines is not None and total_lines > plan.total:
+        plan.total, plan.truncated = total_lines, True
+        plan.hunks = max(plan.hunks, diff.stats.hunks)
+    return plan
 
 
 def _add_headers(blocks):

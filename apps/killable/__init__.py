@@ -7,7 +7,8 @@ SIGKILL and is replaced, and the caller gets ``Failure("timeout", …, 422)``. T
 (Pygments) and the diff viewer (libgit2 diffs, word marks) both use it.
 
     pool = Pool("apps.diffviewer.core.jobs", workers=2, timeout=5.0, label="comparing")
-    result = pool.call("diff_json", {"left": ..., "right": ...})   # or raises Failure
+    result = pool.call("json", {"left": ..., "right": ...})   # or raises Failure
+    pool = shared_pool("apps.diffviewer.core.jobs", workers=2, timeout=5.0)  # one per process
 
 The job module names its functions in a ``JOBS`` dict and may define ``warm_up()``; only
 plain, picklable data crosses. Framework-free: imports no web framework and no app.
@@ -15,5 +16,6 @@ plain, picklable data crosses. Framework-free: imports no web framework and no a
 
 from .errors import Failure
 from .pool import Pool
+from .shared import shared_pool
 
-__all__ = ["Failure", "Pool"]
+__all__ = ["Failure", "Pool", "shared_pool"]

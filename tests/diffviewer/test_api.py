@@ -132,12 +132,12 @@ def test_an_unknown_api_path_is_a_json_404(client):
 
 
 def test_an_unexpected_failure_is_a_json_500_without_a_traceback(make_app, monkeypatch):
-    from apps.diffviewer import app as app_module
+    from apps.diffviewer import work
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(app_module, "diff_json", broken)
+    monkeypatch.setattr(work, "diff_json", broken)
     response = Client(make_app()).post("/api/diff", json={"left": "a", "right": "b"})
     message = error_of(response, 500, "internal")
     assert "secret" not in message and "Traceback" not in response.get_data(as_text=True)
@@ -263,12 +263,12 @@ def test_too_many_form_parts_is_413(client):
 # ---- unexpected failures ----
 
 def test_an_unexpected_failure_is_logged_with_its_traceback(make_app, monkeypatch, caplog):
-    from apps.diffviewer import app as app_module
+    from apps.diffviewer import work
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(app_module, "unified_diff", broken)
+    monkeypatch.setattr(work, "patch", broken)
     response = Client(make_app()).post("/api/diff.patch", json={"left": "a", "right": "b"})
     error_of(response, 500, "internal")
     assert "secret" not in response.get_data(as_text=True)

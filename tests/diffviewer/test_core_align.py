@@ -36,6 +36,13 @@ class _ChurnBeforeReading:
         return hunks
 
     @property
+    def line_stats(self):
+        churn = [os.urandom(size) for size in self._sizes for _ in range(20)]
+        stats = self._patch.line_stats
+        del churn
+        return stats
+
+    @property
     def data(self):
         churn = [os.urandom(size) for size in self._sizes for _ in range(20)]
         data = self._patch.data

@@ -169,10 +169,25 @@ def test_an_unknown_page_is_a_404_page(client):
     assert "Not found" in response.get_data(as_text=True)
 
 
-def test_pages_carry_a_content_security_policy(client):
-    response = client.get("/diff/")
-    assert "script-src" not in response.headers["Content-Security-Policy"]  # default-src 'self' covers it
-    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+def test_pages_carry_the_sites_content_security_policy(client):
+    """The one CSP of the site: own scripts only (none inline), and no framing."""
+    from apps import sitewide
+
+    for response in (client.get("/diff/"), client.post("/diff/", data={"left": "a\n", "right": "b\n"}),
+                     client.get("/diff/compare?left=x")):
+        policy = response.headers["Content-Security-Policy"]
+        assert policy == sitewide.content_security_policy(form_targets=sitewide.form_origins())
+        assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_pages_use_no_inline_script(client):
+    """Inline scripts would be blocked by the CSP: every script is a file of the site's own."""
+    import re
+
+    page = client.post("/diff/", data={"left": "a\nb\n" * 50, "right": "a\nc\n" * 50, "context": "1"}).get_data(as_text=True)
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", page, re.S)
+    assert scripts and all(not body.strip() for body in scripts)
+    assert "<script src=" in page and not re.search(r"\son[a-z]+=", page)
 
 
 # ---- limits and streaming ----

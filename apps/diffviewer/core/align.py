@@ -60,24 +60,39 @@ def flags(opts: DiffOptions) -> DiffOption:
     return flag
 
 
-def align(left: str, right: str, opts: DiffOptions) -> list[Hunk]:
-    """The hunks turning ``left`` into ``right``, lines without word segments."""
-    return [Hunk(*fields) for fields in hunk_fields(left, right, opts, Line)]
+def align(left: str, right: str, opts: DiffOptions, *, max_lines: int | None = None, counted=None) -> list[Hunk]:
+    """The hunks turning ``left`` into ``right``, lines without word segments.
+
+    See ``hunk_fields`` for ``max_lines`` and ``counted``.
+    """
+    return [Hunk(*fields) for fields in hunk_fields(left, right, opts, Line, max_lines=max_lines, counted=counted)]
 
 
-def hunk_fields(left: str, right: str, opts: DiffOptions, line=lambda *fields: fields) -> list[tuple]:
+def hunk_fields(left: str, right: str, opts: DiffOptions, line=lambda *fields: fields, *,
+                max_lines: int | None = None, counted=None) -> list[tuple]:
     """``align`` as tuples of each Hunk's fields, whose lines are ``line(*fields of a Line)``.
 
     By default the lines are tuples too, for callers that only serialize a big diff: making
-    12,000 frozen Lines takes 12 ms.
+    12,000 frozen Lines takes 12 ms.  ``counted(context, added, deleted)``, if given, is told
+    the diff's line counts as soon as libgit2 has them, before any line is made (it may raise
+    to stop there).  With ``max_lines`` the lines after the first ``max_lines`` are not made:
+    the hunk they fall in is cut short and later hunks are left out.
     """
     left_bytes = encode(left)
     right_bytes = encode(right)
     patch = _patch(left_bytes, right_bytes, left, right, opts)
-    hunks = [
-        (hunk.old_start, hunk.old_lines, hunk.new_start, hunk.new_lines, hunk.header.rstrip("\r\n"), _lines(hunk.lines, line))
-        for hunk in patch.hunks
-    ]
+    if counted is not None:
+        counted(*patch.line_stats)
+    hunks, room = [], max_lines
+    for hunk in patch.hunks:
+        if room is not None and room <= 0:
+            break
+        diff_lines = hunk.lines if room is None else hunk.lines[: room + 2]  # + EOF markers
+        lines = _lines(diff_lines, line)
+        if room is not None:
+            lines = lines[:room]
+            room -= len(lines)
+        hunks.append((hunk.old_start, hunk.old_lines, hunk.new_start, hunk.new_lines, hunk.header.rstrip("\r\n"), lines))
     # The patch points into left_bytes/right_bytes: drop it before they can go.
     del patch
     return hunks

@@ -2,10 +2,13 @@
 
 This is the one place that decides what is binary, short-cuts identical texts
 and assembles alignment (``align``) and word marks (``words``) into a ``Diff``.
+``diff_json`` also keeps its answer under ``max_bytes``: refused as soon as libgit2's line
+counts make it certain (before a single line is made), else stopped when the JSON crosses it.
 """
 
 from .align import align, hunk_fields
-from .model import Diff, Stats, fields_json
+from .errors import OutputTooLarge
+from .model import Diff, Stats, fields_json, smallest_line_json
 from .options import DiffOptions
 from .words import mark_words
 
@@ -15,8 +18,13 @@ def is_binary(text: str) -> bool:
     return "\0" in text
 
 
-def diff_texts(left: str, right: str, opts: DiffOptions = DiffOptions()) -> Diff:
-    """Compare ``left`` (old) with ``right`` (new) according to ``opts``."""
+def diff_texts(left: str, right: str, opts: DiffOptions = DiffOptions(), *,
+               max_lines: int | None = None, counted=None) -> Diff:
+    """Compare ``left`` (old) with ``right`` (new) according to ``opts``.
+
+    With ``max_lines``, only the first ``max_lines`` lines of the diff are made (and marked);
+    its stats still count every line. ``counted`` is as in ``align.hunk_fields``.
+    """
     identical = left == right
     if identical or is_binary(left) or is_binary(right):
         return Diff(
@@ -24,31 +32,44 @@ def diff_texts(left: str, right: str, opts: DiffOptions = DiffOptions()) -> Diff
             stats=Stats(added=0, deleted=0, hunks=0, identical=identical),
             binary=is_binary(left) or is_binary(right),
         )
-    hunks = align(left, right, opts)
+    counts = {}
+
+    def count(context, added, deleted):
+        counts.update(context=context, added=added, deleted=deleted)
+        if counted is not None:
+            counted(context, added, deleted)
+
+    hunks = align(left, right, opts, max_lines=max_lines, counted=count)
     if opts.word_diff:
         hunks = mark_words(hunks)
-    added = deleted = 0
-    for hunk in hunks:
-        for line in hunk.lines:
-            if line.kind == "add":
-                added += 1
-            elif line.kind == "delete":
-                deleted += 1
     return Diff(
         hunks=hunks,
-        stats=Stats(added=added, deleted=deleted, hunks=len(hunks), identical=False),
+        stats=Stats(added=counts["added"], deleted=counts["deleted"], hunks=len(hunks), identical=False),
     )
 
 
-def diff_json(left: str, right: str, opts: DiffOptions = DiffOptions()) -> str:
-    """Exactly ``diff_texts(left, right, opts).to_json()``.
+def diff_json(left: str, right: str, opts: DiffOptions = DiffOptions(), max_bytes: int | None = None) -> str:
+    """Exactly ``diff_texts(left, right, opts).to_json()``, or OutputTooLarge past ``max_bytes``
+    characters.
 
     Without word marks the JSON is written straight from the aligned fields, without
     making a ``Line`` per line: twice as fast on a big diff.
     """
+    counted = None if max_bytes is None else _refuse_certain_excess(max_bytes)
     if opts.word_diff or left == right or is_binary(left) or is_binary(right):
-        return diff_texts(left, right, opts).to_json()
-    hunks = hunk_fields(left, right, opts)
+        return diff_texts(left, right, opts, counted=counted).to_json(max_bytes)
+    hunks = hunk_fields(left, right, opts, counted=counted)
     kinds = [line[0] for hunk in hunks for line in hunk[5]]
     stats = Stats(added=kinds.count("add"), deleted=kinds.count("delete"), hunks=len(hunks), identical=False)
-    return fields_json(False, stats, hunks)
+    return fields_json(False, stats, hunks, max_bytes=max_bytes)
+
+
+def _refuse_certain_excess(max_bytes):
+    """A ``counted`` check: every line costs at least the smallest line's JSON."""
+
+    def check(context, added, deleted):
+        least = (context + added + deleted) * smallest_line_json()
+        if least > max_bytes:
+            raise OutputTooLarge(least, max_bytes, certain_before=True)
+
+    return check

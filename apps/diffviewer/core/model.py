@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from json import dumps
 from json.encoder import encode_basestring as _json_string
 
+from .errors import OutputTooLarge
+
 #: Segment kinds: an old line has "equal"/"delete" segments, a new line "equal"/"insert".
 Segment = tuple[str, str]
 
@@ -110,25 +112,28 @@ class Diff:
             "hunks": [hunk.to_dict() for hunk in self.hunks],
         }
 
-    def to_json(self) -> str:
+    def to_json(self, max_bytes: int | None = None) -> str:
         """Exactly ``json.dumps(self.to_dict(), ensure_ascii=False)``, four times as fast.
 
         A big diff has tens of thousands of lines; building a dict per line and encoding it
-        took longer than computing the diff.
+        took longer than computing the diff.  OutputTooLarge once it passes ``max_bytes``
+        characters.
         """
         hunks = [(h.old_start, h.old_count, h.new_start, h.new_count, h.header, h.lines) for h in self.hunks]
-        return fields_json(self.binary, self.stats, hunks, _lines_json)
+        return fields_json(self.binary, self.stats, hunks, _lines_json, max_bytes)
 
 
-def fields_json(binary: bool, stats: Stats, hunks: list[tuple], lines_json=None) -> str:
+def fields_json(binary: bool, stats: Stats, hunks: list[tuple], lines_json=None, max_bytes: int | None = None) -> str:
     """``Diff(hunks, stats, binary).to_json()`` from tuples of the fields of each Hunk and Line.
 
     For a caller that has the fields and only wants the JSON: making 12,000 frozen Lines
     costs more than writing them out.  (``Diff.to_json`` passes Lines and their ``lines_json``.)
+    Past ``max_bytes`` characters, checked after each hunk, it stops with OutputTooLarge.
     """
     lines_json = lines_json or _tuples_json
     out = [f'{{"binary": {_BOOL[binary]}, "stats": {dumps(stats.to_dict())}, "hunks": [']
     append = out.append
+    size = len(out[0])
     for h, (old_start, old_count, new_start, new_count, header, lines) in enumerate(hunks):
         append(
             f'{", " if h else ""}{{"old_start": {old_start}, "old_count": {old_count}, '
@@ -137,8 +142,17 @@ def fields_json(binary: bool, stats: Stats, hunks: list[tuple], lines_json=None)
         )
         append(", ".join(lines_json(lines)))
         append("]}")
+        if max_bytes is not None:
+            size += len(out[-3]) + len(out[-2]) + 2
+            if size > max_bytes:
+                raise OutputTooLarge(size, max_bytes)
     append("]}")
     return "".join(out)
+
+
+def smallest_line_json() -> int:
+    """Characters of the shortest line the JSON can hold (an empty added line)."""
+    return len(_line_json("add", None, 1, "", None, False, False))
 
 
 _BOOL = {True: "true", False: "false"}

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from .align import patch_hunks
 from .compute import diff_texts, is_binary
+from .errors import OutputTooLarge
 from .model import Diff
 from .options import DiffOptions
 
@@ -26,13 +27,23 @@ def unified_diff(
     opts: DiffOptions = DiffOptions(),
     left_name: str = "a",
     right_name: str = "b",
+    max_bytes: int | None = None,
 ) -> str:
     """The unified diff from ``left`` to ``right``; "" when they are identical.
 
     The names are written as given on the ``---``/``+++`` lines (pass
     "a/setup.py" for git-style headers).  Binary input gives the one-line
-    "Binary files ... differ" notice, as GNU diff prints.
+    "Binary files ... differ" notice, as GNU diff prints.  A patch is at most a few
+    bytes per line longer than its two texts; past ``max_bytes`` characters it is
+    OutputTooLarge all the same.
     """
+    text = _unified_diff(left, right, opts, left_name, right_name)
+    if max_bytes is not None and len(text) > max_bytes:
+        raise OutputTooLarge(len(text), max_bytes)
+    return text
+
+
+def _unified_diff(left, right, opts, left_name, right_name):
     for name in (left_name, right_name):
         if "\n" in name or "\r" in name:
             raise ValueError(f"file names must not contain line breaks, got {name!r}")

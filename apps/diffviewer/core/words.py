@@ -6,6 +6,12 @@ token by token (words, runs of whitespace, single punctuation marks) with
 ``difflib`` -- fine for one line, unlike for whole files.  Lines left unpaired,
 pairs too dissimilar to be worth marking, over-long lines and everything after
 a per-diff budget are marked as wholly changed, so the cost stays bounded.
+
+Every step is charged to one per-diff ``Budget``: comparing a pair word by word costs
+its characters (``BUDGET_CHARS``), and finding the most similar pairs costs, per cell of
+the similarity matrix, the characters of both lines (``PAIRING_BUDGET_CHARS``); a block
+that cannot afford its matrix is paired in order instead.  Over-long lines
+(``MAX_LINE_CHARS``) are never split into words, paired or compared.
 """
 
 import re
@@ -21,26 +27,33 @@ MAX_LINE_CHARS = 10_000
 BUDGET_CHARS = 500_000
 #: Blocks with more deleted x added lines than this are paired in order (i-th with i-th).
 MAX_PAIRING_CELLS = 1_600
+#: Characters of token bags compared while pairing, per diff: each cell of a block's
+#: similarity matrix costs both lines' lengths (about 0.5 s of work at worst).
+PAIRING_BUDGET_CHARS = 2_000_000
 #: Pairs sharing less than this (Dice coefficient of non-blank text) are not marked.
 MIN_SIMILARITY = 0.3
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
-def mark_words(hunks: list[Hunk]) -> list[Hunk]:
-    """``hunks`` with ``segments`` set on every added and deleted line."""
-    budget = _Budget(BUDGET_CHARS)
+def mark_words(hunks: list[Hunk], budget: "Budget | None" = None) -> list[Hunk]:
+    """``hunks`` with ``segments`` set on every added and deleted line, within ``budget``."""
+    budget = budget or Budget()
     return [
         Hunk(hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count, hunk.header, _mark_hunk(hunk.lines, budget))
         for hunk in hunks
     ]
 
 
-class _Budget:
-    """Characters still allowed for word-by-word comparison in one diff."""
+class Budget:
+    """What one diff may still spend: characters compared word by word (``chars``) and
+    characters compared while pairing lines (``pairing_chars``). ``refused`` counts the
+    blocks paired in order because their similarity matrix cost more than was left."""
 
-    def __init__(self, chars: int):
-        self.chars = chars
+    def __init__(self, chars: int | None = None, pairing_chars: int | None = None):
+        self.chars = BUDGET_CHARS if chars is None else chars
+        self.pairing_chars = PAIRING_BUDGET_CHARS if pairing_chars is None else pairing_chars
+        self.refused = 0
 
     def spend(self, chars: int) -> bool:
         if chars > self.chars:
@@ -49,8 +62,15 @@ class _Budget:
         self.chars -= chars
         return True
 
+    def spend_pairing(self, chars: int) -> bool:
+        if chars > self.pairing_chars:
+            self.refused += 1
+            return False
+        self.pairing_chars -= chars
+        return True
 
-def _mark_hunk(lines: list[Line], budget: _Budget) -> list[Line]:
+
+def _mark_hunk(lines: list[Line], budget: Budget) -> list[Line]:
     marked = []
     for is_context, run in groupby(lines, key=lambda line: line.kind == "context"):
         run = list(run)
@@ -58,19 +78,20 @@ def _mark_hunk(lines: list[Line], budget: _Budget) -> list[Line]:
     return marked
 
 
-def _mark_block(block: list[Line], budget: _Budget) -> list[Line]:
+def _mark_block(block: list[Line], budget: Budget) -> list[Line]:
     """Segments for one run of changed lines (deletions, then additions)."""
     deleted = [line.text for line in block if line.kind == "delete"]
     added = [line.text for line in block if line.kind == "add"]
     old_segments = [_whole("delete", text) for text in deleted]
     new_segments = [_whole("insert", text) for text in added]
     old_tokens, new_tokens = _Tokens(deleted), _Tokens(added)
-    for i, j in _pair(deleted, added, old_tokens, new_tokens):
+    for i, j in _pair(deleted, added, old_tokens, new_tokens, budget):
         old, new = deleted[i], added[j]
+        if len(old) > MAX_LINE_CHARS or len(new) > MAX_LINE_CHARS:
+            continue  # wholly changed, at no cost
         if not budget.spend(len(old) + len(new)):
             break
-        if len(old) <= MAX_LINE_CHARS and len(new) <= MAX_LINE_CHARS:  # else wholly changed
-            old_segments[i], new_segments[j] = _segments(old, new, old_tokens[i], new_tokens[j])
+        old_segments[i], new_segments[j] = _segments(old, new, old_tokens[i], new_tokens[j])
     old_iter, new_iter = iter(old_segments), iter(new_segments)
     # Line(kind, old_no, new_no, text, segments, no_newline_at_end, cr): positional is
     # twice as fast as dataclasses.replace, which shows on diffs of thousands of lines.
@@ -95,22 +116,32 @@ class _Tokens:
         return tokens
 
 
-def pair_lines(old: list[str], new: list[str]) -> list[tuple[int, int]]:
+def pair_lines(old: list[str], new: list[str], budget: Budget | None = None) -> list[tuple[int, int]]:
     """Index pairs (i, j) of similar lines, increasing in both i and j.
 
-    Small blocks get the order-keeping pairing of greatest total similarity;
-    big ones pair the i-th deleted line with the i-th added line.
+    Small blocks get the order-keeping pairing of greatest total similarity; big ones,
+    and blocks whose similarity matrix ``budget`` cannot afford, pair the i-th deleted
+    line with the i-th added line. Lines over ``MAX_LINE_CHARS`` are never paired by
+    similarity.
     """
-    return _pair(old, new, _Tokens(old), _Tokens(new))
+    return _pair(old, new, _Tokens(old), _Tokens(new), budget or Budget())
 
 
-def _pair(old: list[str], new: list[str], old_tokens: _Tokens, new_tokens: _Tokens) -> list[tuple[int, int]]:
+def pairing_cost(old: list[str], new: list[str]) -> int:
+    """Characters compared to fill the similarity matrix of ``old`` x ``new``: each cell
+    costs both lines' lengths (over-long lines take no part)."""
+    old_sizes = [len(text) for text in old if len(text) <= MAX_LINE_CHARS]
+    new_sizes = [len(text) for text in new if len(text) <= MAX_LINE_CHARS]
+    return len(new_sizes) * sum(old_sizes) + len(old_sizes) * sum(new_sizes)
+
+
+def _pair(old: list[str], new: list[str], old_tokens: _Tokens, new_tokens: _Tokens, budget: Budget) -> list[tuple[int, int]]:
     if not old or not new:
         return []
-    if len(old) * len(new) > MAX_PAIRING_CELLS:
+    if len(old) * len(new) > MAX_PAIRING_CELLS or not budget.spend_pairing(pairing_cost(old, new)):
         return list(zip(range(len(old)), range(len(new))))
-    old_bags = [_bag(old_tokens[i]) for i in range(len(old))]
-    new_bags = [_bag(new_tokens[j]) for j in range(len(new))]
+    old_bags = [_bag_of(old, old_tokens, i) for i in range(len(old))]
+    new_bags = [_bag_of(new, new_tokens, j) for j in range(len(new))]
     if len(old) == len(new) == 1:  # the common case; what the search below gives for it
         return [(0, 0)] if _dice(old_bags[0], new_bags[0]) >= MIN_SIMILARITY else []
     sim = [[_dice(a, b) for b in new_bags] for a in old_bags]
@@ -189,12 +220,19 @@ def _whole(kind: str, text: str) -> list[Segment]:
     return [(kind, text)] if text else []
 
 
+def _bag_of(texts: list[str], tokens: _Tokens, i: int) -> Counter | None:
+    """The token bag of ``texts[i]``, or None for an over-long line (never paired)."""
+    return None if len(texts[i]) > MAX_LINE_CHARS else _bag(tokens[i])
+
+
 def _bag(tokens: list[str]) -> Counter:
     return Counter([t for t in tokens if not t.isspace()])
 
 
-def _dice(a: Counter, b: Counter) -> float:
-    """Share of non-blank characters the two token bags have in common."""
+def _dice(a: Counter | None, b: Counter | None) -> float:
+    """Share of non-blank characters the two token bags have in common (0 for an over-long line)."""
+    if a is None or b is None:
+        return 0.0
     total = _weight(a) + _weight(b)
     if not total:
         return 1.0
