@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from .errors import HighlightError
 
 MiB = 1024 * 1024
-# What HTML-like formats write for a character (html_escape in Pygments' html and svg).
-ESCAPE_EXTRA = {"&": len("&amp;") - 1, "<": len("&lt;") - 1, ">": len("&gt;") - 1,
-                '"': len("&quot;") - 1, "'": len("&#39;") - 1}
+# What the HTML-like formats write instead of a character: html escapes & < >, svg quotes too.
+HTML_ESCAPE_EXTRA = {"&": len("&amp;") - 1, "<": len("&lt;") - 1, ">": len("&gt;") - 1}
+SVG_ESCAPE_EXTRA = {**HTML_ESCAPE_EXTRA, '"': len("&quot;") - 1, "'": len("&#x27;") - 1}
 SVG_SPACE_EXTRA = len("&#160;") - 1  # SvgFormatter's spacehack (on by default)
 SVG_LINE = len('</text>\n<text x="0" y="0" xml:space="preserve">')
 
@@ -75,8 +75,8 @@ def minimum_output_bytes(code: str, format_name: str, options: dict) -> int:
     text = code.strip()
     lines = text.count("\n") + 1  # Pygments ensures a final newline
     size = max(0, len(text) - code.count("\r") - 1)  # \r\n becomes \n; a BOM goes
-    if format_name in ("html", "svg"):
-        size += sum(extra * code.count(char) for char, extra in ESCAPE_EXTRA.items())
+    escapes = {"html": HTML_ESCAPE_EXTRA, "svg": SVG_ESCAPE_EXTRA}.get(format_name, {})
+    size += sum(extra * code.count(char) for char, extra in escapes.items())
     if format_name == "svg":
         size += SVG_SPACE_EXTRA * (text.count(" ") + text.count("\t")) + SVG_LINE * (lines - 1)
     if format_name == "html":
