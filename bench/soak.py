@@ -173,8 +173,8 @@ class Soak:
                         sock.sendall(head + body)
                     except TimeoutError:
                         pass  # the server stopped reading: hold what we have
-                    except OSError as error:
-                        tally.record(f"send: {type(error).__name__}")
+                    except OSError as error:  # refused mid-send: what did it say, if anything?
+                        tally.record(self.answer(sock, time.monotonic(), f"send: {type(error).__name__}"))
                         return
                     tally.record(self.hold(sock))
             except OSError as error:
@@ -224,7 +224,7 @@ class Soak:
 
         return in_threads(connections, send)
 
-    def answer(self, sock, start):
+    def answer(self, sock, start, silence="no answer"):
         received = b""
         while time.monotonic() - start < self.timeout:
             sock.settimeout(max(0.1, self.timeout - (time.monotonic() - start)))
@@ -236,7 +236,7 @@ class Soak:
                 received += chunk
                 break
             received += chunk
-        return status_of(received) if received else "no answer"
+        return status_of(received) if received else silence
 
     # 3. word marks: one ~2 MB line of distinct words against 1,600 short lines
     def word_marks_api(self, clients=2, rounds=3):
@@ -289,12 +289,9 @@ class Soak:
 
         def create():
             with self.client() as client:
-                def once():
-                    response = send_and_read(client, "POST", "/api/snippets", tally, self.timeout,
-                                             content=body, headers={"Content-Type": "application/json"})
-                    if response is not None and response.status_code == 201:
-                        send_and_read(client, "GET", response.headers.get("Location") or "/", tally, self.timeout)
-                repeat(per_client, self.deadline, once)
+                repeat(per_client, self.deadline, lambda: send_and_read(
+                    client, "POST", "/api/snippets", tally, self.timeout,
+                    content=body, headers={"Content-Type": "application/json"}))
 
         return in_threads(clients, create)
 
