@@ -67,6 +67,8 @@ class Classifier:
         self.diff = prefixes.get("diffviewer")
 
     def __call__(self, method, path):
+        if path == "/healthz":
+            return None  # health probes are never limited
         safe = method in SAFE_METHODS
         if self.highlight is not None and under(path, self.highlight):
             return "reads" if safe else "highlight"

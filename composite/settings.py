@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from apps import sitewide
 from composite import forwarded
+from composite.ratelimit import Budgets
 from config import env
 
 APPS = ("snippets", "highlighter", "diffviewer")
@@ -30,6 +31,9 @@ class CompositeSettings:
     debug: bool = False
     apps: tuple = APPS  # the apps this process serves; the others run as services of their own
     service_urls: tuple = ()  # (app, http(s) URL) for each app in APPS that is not in ``apps``
+    rate_limits: bool = True  # RATELIMIT_ENABLED: the site's rate limits (composite.ratelimit)
+    budgets: Budgets = Budgets()  # RATELIMIT_WRITES, _LOGIN, _HIGHLIGHT, _DIFF, _READS
+    redis_url: str = ""  # where rate-limit counts are shared (else kept per process)
 
     @classmethod
     def from_env(cls):
@@ -45,11 +49,22 @@ class CompositeSettings:
             debug=env.boolean("DEBUG", cls.debug),
             apps=apps,
             service_urls=tuple((app, env.string(url_variable(app)).strip()) for app in APPS if app not in apps),
+            rate_limits=env.boolean("RATELIMIT_ENABLED", cls.rate_limits),
+            budgets=Budgets(**{kind: env.string(f"RATELIMIT_{kind.upper()}", rate) for kind, rate in vars(Budgets()).items()}),
+            redis_url=env.string("REDIS_URL").strip(),
         )
         settings.check()
         return settings
 
     def check(self):
+        for kind, rate in vars(self.budgets).items():
+            try:
+                Budgets(**{kind: rate}).items()
+            except ValueError:
+                raise env.ConfigError(
+                    f"RATELIMIT_{kind.upper()}={rate!r} is not a rate; write e.g. 20/minute or 20/minute;200/hour "
+                    "(empty for no limit)."
+                ) from None
         try:
             forwarded.check_peers(self.proxy_peers)
         except ValueError:

@@ -29,7 +29,7 @@ def requests_keep_the_test_transaction():
 
 @pytest.fixture(scope="session")
 def site_settings():
-    return CompositeSettings(proxy_hops=1)
+    return CompositeSettings(proxy_hops=1, rate_limits=False)  # tests/composite/test_ratelimit*.py turn them on
 
 
 @pytest.fixture(scope="session")

@@ -48,6 +48,7 @@ def site_environment(data_dir, **overrides):
         DATA_DIR=str(data_dir),
         STATIC_ROOT=str(Path(data_dir) / "static"),
         WEB_CONCURRENCY="2",
+        RATELIMIT_ENABLED="false",  # tests of the limits themselves turn them on
     )
     if "DATABASE_URL" in os.environ:
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]
