@@ -11,8 +11,9 @@ This module decides when it may, and cleans up after it:
   this host connects from. A site exposed directly is reached from public addresses, whose headers are ignored,
   so nobody can pick the scheme of the URLs we build or the address the rate limits count.
 - **What.** A scheme other than ``http`` or ``https`` is ignored (the connection's own scheme
-  stays); a forwarded host must still be an allowed host on an allowed port, which
-  ``composite.hosts.HostCheck`` enforces on the result.
+  stays), and so is a client address that is not an IP address; a forwarded host must still
+  be an allowed host on an allowed port, which ``composite.hosts.HostCheck`` enforces on the
+  result.
 """
 
 import ipaddress
@@ -64,7 +65,7 @@ class ForwardedHeaders:
     """WSGI middleware: ``ProxyFix`` for requests from a trusted peer, a sane scheme for all."""
 
     def __init__(self, app, hops, peers="private"):
-        self.app = SaneScheme(app)
+        self.app = SaneValues(app)
         self.trusted = peer_rule(peers)
         self.proxied = ProxyFix(self.app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops) if hops else None
 
@@ -74,17 +75,27 @@ class ForwardedHeaders:
         return self.app(environ, start_response)
 
 
-class SaneScheme:
-    """After ``ProxyFix``: a forwarded scheme that is not http(s) is dropped, the connection's kept."""
+class SaneValues:
+    """After ``ProxyFix``: a scheme that is not http(s), or a client that is not an IP address,
+    is dropped and the connection's own value kept."""
 
     def __init__(self, app):
         self.app = app
 
     def __call__(self, environ, start_response):
+        original = environ.get(ORIGINAL, {})
         scheme = str(environ.get("wsgi.url_scheme", "")).strip().lower()
-        if scheme in SCHEMES:
-            environ["wsgi.url_scheme"] = scheme
-        else:
-            original = environ.get(ORIGINAL, {}).get("wsgi.url_scheme")
-            environ["wsgi.url_scheme"] = original if original in SCHEMES else "http"
+        if scheme not in SCHEMES:
+            scheme = original.get("wsgi.url_scheme")
+        environ["wsgi.url_scheme"] = scheme if scheme in SCHEMES else "http"
+        if "REMOTE_ADDR" in original and not is_address(environ.get("REMOTE_ADDR")):
+            environ["REMOTE_ADDR"] = original["REMOTE_ADDR"]
         return self.app(environ, start_response)
+
+
+def is_address(value):
+    try:
+        ipaddress.ip_address(value or "")
+    except ValueError:
+        return False
+    return True

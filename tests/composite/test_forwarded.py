@@ -71,6 +71,15 @@ def test_a_scheme_other_than_http_or_https_is_ignored(scheme):
     assert seen({"X-Forwarded-Proto": scheme}).split()[0] == "http"
 
 
+@pytest.mark.parametrize("client", ["not an address", "<script>", "", "10.0.0.1:1234", "f" * 5000])
+def test_a_forwarded_client_that_is_not_an_address_is_ignored(client):
+    assert seen({"X-Forwarded-For": client}).split()[2] == "10.0.0.2"
+
+
+def test_a_forwarded_ipv6_client_is_taken():
+    assert seen({"X-Forwarded-For": "2001:db8::7"}).split()[2] == "2001:db8::7"
+
+
 def test_a_scheme_in_capitals_is_still_https():
     assert seen({"X-Forwarded-Proto": "HTTPS"}).split()[0] == "https"
 
