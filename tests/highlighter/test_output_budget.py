@@ -46,7 +46,7 @@ def test_per_line_options_that_make_the_output_huge_are_refused_before_highlight
         HighlightRequest.from_fields(fields, output_budget=OutputBudget())
     error = info.value
     assert (error.code, error.status) == ("output_too_large", 422)
-    assert "at least 181," in error.message and "16,777,216 bytes" in error.message
+    assert "at least 181," in error.message and "at most 16,777,216 bytes" in error.message
     assert "linenos" in error.message  # says what to change
 
 
@@ -74,9 +74,15 @@ def test_the_up_front_bound_never_exceeds_the_real_size():
 # While writing
 
 
-def test_an_output_that_passes_the_limit_is_stopped_while_it_is_written():
-    """SVG writes each space as &#160; and each tab as eight: refused, not sent."""
+def test_svg_tabs_are_counted_up_front():
+    """SVG writes each space as &#160;, and a tab after a tab as eight of them."""
     error = refusal({"code": ("\t" * 16 + "x\n") * 40_000, "format": "svg"})
+    assert error.code == "output_too_large" and "would be at least" in error.message
+
+
+def test_an_output_that_passes_the_limit_is_stopped_while_it_is_written():
+    """A tab after a letter may be one space or seven: only writing it tells."""
+    error = refusal({"code": ("x\t" * 50 + "\n") * 1000, "format": "svg"}, OutputBudget(max_bytes=1 << 20, ratio=0))
     assert error.code == "output_too_large" and "stopped" in error.message
 
 

@@ -51,7 +51,7 @@ class OutputBudget:
 def too_large(limit: int, detail: str) -> HighlightError:
     return HighlightError(
         "output_too_large",
-        f"The highlighted output {detail}, over the {limit:,} bytes this service sends for an "
+        f"The highlighted output {detail}; this service sends at most {limit:,} bytes for an "
         "input this size. Ask for fewer per-line extras (linenos, lineanchors, linespans, "
         "anchorlinenos, a shorter linenostart), another format, or highlight less code.",
     )
@@ -78,10 +78,19 @@ def minimum_output_bytes(code: str, format_name: str, options: dict) -> int:
     escapes = {"html": HTML_ESCAPE_EXTRA, "svg": SVG_ESCAPE_EXTRA}.get(format_name, {})
     size += sum(extra * code.count(char) for char, extra in escapes.items())
     if format_name == "svg":
-        size += SVG_SPACE_EXTRA * (text.count(" ") + text.count("\t")) + SVG_LINE * (lines - 1)
+        spaces = text.count(" ") + svg_tab_spaces(text, options.get("tabsize", 0))
+        size += SVG_SPACE_EXTRA * spaces + SVG_LINE * (lines - 1)
     if format_name == "html":
         size += html_line_extras(options, lines)
     return size
+
+
+def svg_tab_spaces(text: str, tabsize: int) -> int:
+    """The fewest spaces SVG writes for the tabs in ``text``: a tab is at least one space,
+    and the second of two tabs in a row starts at a tab stop, so it is a whole tab width
+    (8, or the lexer's ``tabsize``, which expands tabs before the formatter sees them)."""
+    width = tabsize or 8
+    return text.count("\t") + (width - 1) * text.count("\t\t")
 
 
 def html_line_extras(options: dict, lines: int) -> int:
@@ -116,7 +125,7 @@ class BoundedWriter:
     def write(self, text: str) -> int:
         self.size += len(text)
         if self.limit is not None and self.size > self.limit:
-            raise too_large(self.limit, f"passed {self.limit:,} characters and was stopped")
+            raise too_large(self.limit, "grew past the limit and was stopped")
         self.parts.append(text)
         return len(text)
 

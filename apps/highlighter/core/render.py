@@ -90,7 +90,7 @@ def token_lines(tokens, limit: int | None = None) -> list:
         if limit is not None:
             size += len(text) + len(rest) + (len(name) + 8) * (bool(first) + sum(map(bool, rest)))
             if size > limit:
-                raise too_large(limit, f"passed {limit:,} bytes as JSON and was stopped")
+                raise too_large(limit, "grew past the limit and was stopped")
     # Pygments ensures a final newline, so the last line is always closed already.
     if line:
         lines.append(line)

@@ -1,0 +1,148 @@
+"""The highlighter's amplification attacks, through the Procfile's gunicorn (issue 9, item 5).
+
+A 1.5 MB highlight request whose per-line options (a nine-digit ``linenostart``,
+``anchorlinenos``, 64-character ``lineanchors``/``linespans``/``cssclass``) once made a
+202 MB answer and grew the worker and its highlighting processes by ~200 MB; an SVG of
+1 MB of tabs made 45 MB. Now the first is refused before any highlighting and the second
+is stopped in the highlighting process as it passes the limit, both with a clear 422, while
+``/healthz`` keeps answering within 0.5 s and each worker (with its highlighting processes)
+stays under ``RSS_CEILING_MB``.
+"""
+
+import json
+import re
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.hostile.probe import HealthProbe
+
+pytestmark = pytest.mark.server
+
+LONG = "a" * 64
+AMPLIFYING = {"code": "a\n" * 500_000, "lexer": "text", "options": {
+    "linenos": "table", "linenostart": 100_000_000, "anchorlinenos": True,
+    "lineanchors": LONG, "linespans": "b" * 64, "cssclass": "c" * 64}}
+SVG_OF_TABS = {"code": ("\t" * 16 + "x\n") * 55_000, "lexer": "text", "format": "svg"}
+SVG_OF_LETTERS_AND_TABS = {"code": ("x\t" * 5000 + "\n") * 100, "lexer": "text", "format": "svg"}
+# Measured: an idle worker with its two highlighting processes is ~95 MB; under these
+# attacks it peaked at ~160 MB (the SVG is built in a highlighting process up to the limit).
+RSS_CEILING_MB = 300
+QUICKLY = 3.0  # seconds: reading 1.5 MB and refusing it, on a busy CI machine
+
+
+def gunicorn_master(site):
+    """The master's pid, from gunicorn's "Listening at: ... (pid)" log line."""
+    match = re.search(r"Listening at: \S+ \((\d+)\)", site.log_text())
+    assert match, site.log_text()[-2000:]
+    return int(match.group(1))
+
+
+def children(pid):
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def rss_mb(pid):
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+class WorkerMemory:
+    """The largest RSS of each gunicorn worker plus its highlighting processes, sampled
+    every 20 ms while an attack runs."""
+
+    def __init__(self, master):
+        self.master = master
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self):
+        for worker in children(self.master):
+            total = rss_mb(worker) + sum(rss_mb(child) for child in children(worker))
+            self.peak = max(self.peak, total)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(0.02)
+
+    def __enter__(self):
+        self.sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(5)
+
+
+def attack(url, fields, times):
+    """Send the request ``times`` times from as many threads; each answer and its time."""
+    body = json.dumps(fields).encode()
+    answers = []
+
+    def one():
+        start = time.monotonic()
+        with httpx.Client(timeout=60) as http:
+            response = http.post(url + "/highlight/api/highlight", content=body,
+                                 headers={"Content-Type": "application/json"})
+        answers.append((response, time.monotonic() - start))
+
+    threads = [threading.Thread(target=one) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return answers
+
+
+@pytest.fixture(scope="module")
+def warm(web):
+    """Every worker's highlighting processes started, as after the first few requests."""
+    with httpx.Client(base_url=web.url, timeout=30) as http:
+        for n in range(8):
+            assert http.post("/highlight/api/highlight", json={"code": f"x = {n}"}).status_code == 200
+    return web
+
+
+def assert_refused_clearly(answers):
+    for response, seconds in answers:
+        assert response.status_code == 422, response.text[:300]
+        error = response.json()["error"]
+        assert error["code"] == "output_too_large" and "at most 16,777,216 bytes" in error["message"]
+        assert len(response.content) < 1000
+        assert seconds < QUICKLY, seconds
+
+
+def test_per_line_options_cannot_make_a_huge_answer(warm):
+    with WorkerMemory(gunicorn_master(warm)) as memory, HealthProbe(warm.url) as probe:
+        answers = attack(warm.url, AMPLIFYING, times=6)
+    assert_refused_clearly(answers)
+    assert "would be at least" in answers[0][0].json()["error"]["message"]  # refused up front
+    probe.assert_answered_within(0.5, at_least=1)
+    assert memory.peak < RSS_CEILING_MB, memory.peak
+
+
+@pytest.mark.parametrize("fields, how", [(SVG_OF_TABS, "would be at least"), (SVG_OF_LETTERS_AND_TABS, "stopped")],
+                         ids=["foreseen", "stopped-while-written"])
+def test_an_svg_over_the_limit_is_refused(warm, fields, how):
+    with WorkerMemory(gunicorn_master(warm)) as memory, HealthProbe(warm.url) as probe:
+        answers = attack(warm.url, fields, times=4)
+    assert_refused_clearly(answers)
+    assert how in answers[0][0].json()["error"]["message"]
+    probe.assert_answered_within(0.5, at_least=1)
+    assert memory.peak < RSS_CEILING_MB, memory.peak
