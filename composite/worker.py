@@ -185,10 +185,14 @@ class BufferingThreadWorker(ThreadWorker):
         return super().handle(conn)
 
     def handle_request(self, req, conn):
+        """Serve, with each write of the answer bounded in total by WEB_TIMEOUT seconds
+        (Python's socket timeout bounds a whole sendall; gthread has just made the socket
+        blocking without one)."""
+        conn.sock.settimeout(self.cfg.timeout)
         try:
             return super().handle_request(req, conn)
-        except BlockingIOError:  # the socket's send timeout: the client stopped reading
-            self.log.info("Gave up on %s: it read none of its answer for %s s.", conn.client, self.cfg.timeout)
+        except (TimeoutError, BlockingIOError):  # the client did not take the answer in time
+            self.log.info("Gave up on %s: it did not read its answer within %s s.", conn.client, self.cfg.timeout)
             return False
 
     def _keepalive_after(self, conn, keepalive):

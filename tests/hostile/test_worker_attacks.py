@@ -1,0 +1,232 @@
+"""Attacks on the buffering worker (composite/worker.py) through the Procfile's gunicorn,
+2 workers × 4 threads, at the sizes of issue 9: the attacker gets a clear answer, and a probe
+keeps getting /healthz within 0.5 s while the attack is under way.
+
+Each attacking connection is a raw socket driven by one selector loop, sending as fast as the
+server reads and reading any answer the moment it comes, as a careful client does.
+"""
+
+import json
+import selectors
+import socket
+import time
+
+import httpx
+import pytest
+
+from tests import servers
+from tests.hostile.probe import HealthProbe
+
+pytestmark = pytest.mark.server
+
+BUDGET = 128 * 1024 * 1024  # BUFFER_BUDGET_BYTES, per worker
+WORKERS = 2
+DIFF_HEAD = b"POST /diff/api/diff HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+
+
+class Attacker:
+    """One connection: a request head, then up to ``body_bytes`` of ``pattern``, then silence."""
+
+    def __init__(self, port, head, pattern, body_bytes):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.setblocking(False)
+        self.outgoing = memoryview(head + pattern * (body_bytes // len(pattern)))
+        self.sent = 0
+        self.answer = b""
+        self.closed = False
+
+    @property
+    def done_sending(self):
+        return self.sent == len(self.outgoing)
+
+    def send_some(self):
+        try:
+            self.sent += self.sock.send(self.outgoing[self.sent:self.sent + 1024 * 1024])
+        except BlockingIOError:
+            pass
+        except OSError:  # refused and closed under us: what the server said is still to read
+            self.outgoing = self.outgoing[:self.sent]
+
+    def read_some(self):
+        try:
+            data = self.sock.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        self.answer += data
+        self.closed = not data
+
+    def answered(self):
+        return b"\r\n\r\n" in self.answer
+
+    def status(self):
+        return int(self.answer.split(b" ", 2)[1]) if self.answered() else None
+
+    def header(self, name):
+        head = self.answer.partition(b"\r\n\r\n")[0].decode("latin-1")
+        for line in head.split("\r\n")[1:]:
+            key, _, value = line.partition(":")
+            if key.strip().lower() == name.lower():
+                return value.strip()
+        return None
+
+    def error(self):
+        return json.loads(self.answer.partition(b"\r\n\r\n")[2])["error"]
+
+
+def attack(attackers, until, timeout=20):
+    """Drive every connection until ``until(attacker)`` holds for each (or ``timeout``)."""
+    with selectors.DefaultSelector() as selector:
+        for attacker in attackers:
+            selector.register(attacker.sock, selectors.EVENT_READ | selectors.EVENT_WRITE, attacker)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not all(until(a) for a in attackers):
+            for key, events in selector.select(0.2):
+                attacker = key.data
+                if events & selectors.EVENT_READ:
+                    attacker.read_some()
+                if events & selectors.EVENT_WRITE and not attacker.answered() and not attacker.done_sending:
+                    attacker.send_some()
+                if attacker.closed or attacker.answered() or attacker.done_sending:
+                    selector.modify(attacker.sock, selectors.EVENT_READ, attacker) if not attacker.closed \
+                        else selector.unregister(attacker.sock)
+    return attackers
+
+
+def release(attackers):
+    for attacker in attackers:
+        attacker.sock.close()
+
+
+def test_stalled_uploads_past_the_budget_are_refused_at_once_and_the_site_keeps_answering(web):
+    """40 connections declare 12 MB bodies and send all but the last byte. Each worker admits
+    what fits in its budget; the others are told at once to come back later (503, Retry-After),
+    and no thread is ever given a body still arriving."""
+    declared = 12_000_000
+    head = DIFF_HEAD + b"Content-Length: %d\r\n\r\n" % declared
+    with HealthProbe(web.url) as probe:
+        attackers = [Attacker(web.port, head, b"x", declared - 1) for _ in range(40)]
+        try:
+            attack(attackers, until=lambda a: a.answered() or a.done_sending)
+            time.sleep(1.5)  # the admitted ones hold their stalled bodies; the probe keeps asking
+            held = [a for a in attackers if not a.answered()]
+            refused = [a for a in attackers if a.answered()]
+        finally:
+            release(attackers)
+    probe.assert_answered_within(0.5)
+    admitted_at_most = WORKERS * (BUDGET // declared)
+    assert len(held) <= admitted_at_most and len(refused) >= 40 - admitted_at_most, (len(held), len(refused))
+    assert all(a.done_sending for a in held)
+    for attacker in refused:
+        assert attacker.status() == 503, attacker.answer[:300]
+        assert attacker.header("Retry-After") == "5" and attacker.header("Connection") == "close"
+        assert attacker.error() == {"code": "busy", "message": "The server is receiving too many uploads at once; "
+                                                               "try again in a few seconds."}
+    with httpx.Client(base_url=web.url, timeout=10) as http:  # their budget is free again
+        response = http.post("/diff/api/diff", json={"left": "a\n", "right": "b\n"})
+        assert response.status_code == 200, response.text
+
+
+def test_bodies_of_a_million_one_byte_chunks_are_refused_in_linear_time(web):
+    """8 connections each send 6 MiB as 1-byte chunks (``1\\r\\nA\\r\\n``): each is refused once it
+    passes the chunk cap, having cost the event loop a few milliseconds, not seconds."""
+    head = DIFF_HEAD + b"Transfer-Encoding: chunked\r\n\r\n"
+    with HealthProbe(web.url) as probe:
+        time.sleep(0.2)
+        attackers = [Attacker(web.port, head, b"1\r\nA\r\n", 6 * 1024 * 1024 * 6) for _ in range(8)]
+        try:
+            attack(attackers, until=lambda a: a.answered() or a.closed)
+        finally:
+            release(attackers)
+        time.sleep(0.3)
+    probe.assert_answered_within(0.5)
+    for attacker in attackers:
+        assert attacker.status() == 413, attacker.answer[:300]
+        assert attacker.error()["message"] == ("The chunked request body is cut into more than 16,384 chunks; "
+                                               "send it in larger chunks, or with a Content-Length.")
+        assert not attacker.done_sending  # refused long before the end
+
+
+def test_a_chunked_body_under_the_cap_is_served_like_any_other(web):
+    """httpx sends a generator's pieces as chunks: here 600 of them, 64 bytes or fewer each."""
+    document = json.dumps({"left": "".join(f"line {i}\n" for i in range(3000)),
+                           "right": "".join(f"line {i}\n" for i in range(1, 3001))}).encode()
+
+    def pieces():
+        for start in range(0, len(document), 64):
+            yield document[start:start + 64]
+
+    with httpx.Client(base_url=web.url, timeout=10) as http:
+        chunked = http.post("/diff/api/diff", content=pieces(), headers={"Content-Type": "application/json"})
+        plain = http.post("/diff/api/diff", content=document, headers={"Content-Type": "application/json"})
+    assert chunked.status_code == 200, chunked.text
+    assert chunked.json() == plain.json()
+
+
+def test_clients_that_never_close_do_not_stop_the_event_loop(web):
+    """Sixteen clients ask for ``Connection: close`` and then neither read nor close. gthread
+    closed each by lingering on it for up to 2 s in the event loop itself: /healthz stopped
+    for 12 s. The worker lingers as one more event in its loop."""
+    with HealthProbe(web.url) as probe:
+        idle = [socket.create_connection(("127.0.0.1", web.port)) for _ in range(16)]
+        try:
+            for sock in idle:
+                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            time.sleep(3)
+        finally:
+            for sock in idle:
+                sock.close()
+    probe.assert_answered_within(0.5)
+
+
+@pytest.fixture(scope="module")
+def impatient(tmp_path_factory):
+    """The Procfile's gunicorn with short timeouts: 2 s for a request to arrive, 3 s per send."""
+    data = tmp_path_factory.mktemp("impatient")
+    env = servers.site_environment(data, WEB_CONCURRENCY="2", WEB_THREADS="4", WEB_TIMEOUT="3", BUFFER_TIMEOUT="2")
+    env.pop("DATABASE_URL", None)
+    servers.migrate(env)
+    port = servers.free_port()
+    log = data / "gunicorn.log"
+    with servers.running(servers.procfile_command("web"), env, port, log):
+        yield servers.Site(f"http://127.0.0.1:{port}", port, log)
+
+
+def test_a_request_that_does_not_arrive_in_time_gets_408(impatient):
+    with socket.create_connection(("127.0.0.1", impatient.port), timeout=10) as sock:
+        sock.sendall(b"POST /api/snippets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nhalf")
+        started = time.monotonic()
+        answer = sock.recv(65536)
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer
+    assert json.loads(answer.partition(b"\r\n\r\n")[2])["error"]["message"] == \
+        "The request did not arrive whole within 2 seconds."
+    assert 1.5 < waited < 4.5
+
+
+def test_clients_that_stop_reading_their_answers_free_their_threads_after_the_send_timeout(impatient):
+    """Twelve clients (more than the 8 threads) ask for a 4 MB answer and read none of it. Each
+    thread gives up after WEB_TIMEOUT (3 s) without progress, instead of waiting for ever."""
+    request = json.dumps({"code": "<" * 1_000_000, "lexer": "text"}).encode()
+    head = (b"POST /highlight/api/highlight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(request))
+    with httpx.Client(base_url=impatient.url, timeout=10) as http:  # warm the highlighter's cache
+        assert http.post("/highlight/api/highlight", content=request,
+                         headers={"Content-Type": "application/json"}).status_code == 200
+    readers = []
+    with HealthProbe(impatient.url, timeout=15) as probe:
+        try:
+            for _ in range(12):
+                sock = socket.socket()
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.connect(("127.0.0.1", impatient.port))
+                sock.sendall(head + request)
+                readers.append(sock)
+            time.sleep(7)  # two rounds of 3 s: 8 threads, then the 4 that queued
+        finally:
+            for sock in readers:
+                sock.close()
+    assert not probe.failures, probe.summary()
+    assert probe.worst < 3 + 2.5, probe.summary()  # the send timeout, and time to serve what queued
+    assert impatient.log_text().count("it did not read its answer within 3 s") >= 8
