@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/soak.py                  # 60 s, 2 workers x 4 threads
     .venv/bin/python bench/soak.py --duration 30 --json soak.json
+    .venv/bin/python bench/soak.py --duration 10 --only compare,style   # some attacks only
 
 The server is the Procfile's ``web:`` command on a free loopback port, DEBUG off, SQLite in
 a temporary directory (``tests/servers.site_environment``). Every attack loops a bounded
@@ -62,6 +63,12 @@ def distinct_words_line(size):
 def short_lines(count):
     """``count`` short lines built from the same words, so every one could pair with the long line."""
     return "".join(f"w{i * 3:x} w{i * 3 + 1:x} w{i * 3 + 2:x}\n" for i in range(count))
+
+
+def snippet_fields(content, lexer):
+    """A create request's fields as multipart form fields (``curl -F``): no JSON escaping, so
+    the largest snippet fits the paste site's body limit."""
+    return {"content": (None, content.encode()), "lexer": (None, lexer.encode())}
 
 
 def form_body(fields):
@@ -148,14 +155,18 @@ class Soak:
     def client(self):
         return httpx.Client(base_url=self.base, timeout=self.http_timeout)
 
-    def start_all(self):
-        """Every attack in its own threads, all at once; returns the threads."""
+    def attacks(self):
+        return (self.stalled_uploads, self.one_byte_chunks, self.word_marks_api, self.word_marks_compare,
+                self.maximal_creates, self.style_views, self.highlight_table, self.highlight_svg,
+                self.million_lines_api, self.million_lines_form)
+
+    def start(self, only=()):
+        """The attacks (all, or those whose method name contains a word of ``only``) in their
+        own threads, all at once; returns the threads."""
         threads = []
-        for attack in (self.stalled_uploads, self.one_byte_chunks, self.word_marks_api,
-                       self.word_marks_compare, self.maximal_creates, self.style_views,
-                       self.highlight_table, self.highlight_svg, self.million_lines_api,
-                       self.million_lines_form):
-            threads += attack()
+        for attack in self.attacks():
+            if not only or any(word in attack.__name__ for word in only):
+                threads += attack()
         return threads
 
     # 1. forty uploads that declare 12 MB, send all but the last byte, and hold
@@ -273,7 +284,7 @@ class Soak:
     def create(self, client, content, tally, lexer="text"):
         """A stored snippet's id, or None (its failure tallied) when the site would not store it."""
         try:
-            response = client.post("/api/snippets", json={"content": content, "lexer": lexer})
+            response = client.post("/api/snippets", files=snippet_fields(content, lexer))
         except httpx.HTTPError as error:
             tally.record(f"create: {type(error).__name__}")
             return None
@@ -285,13 +296,12 @@ class Soak:
     # 4. renderings: thirty creates of the largest snippet; twelve styles of one
     def maximal_creates(self, clients=3, per_client=10):
         tally = self.tally('creates of "x\\n" × 262,144 ×30')
-        body = json.dumps({"content": "x\n" * (SNIPPET_MAX_BYTES // 2), "lexer": "python"}).encode()
+        fields = snippet_fields("x\n" * (SNIPPET_MAX_BYTES // 2), "python")
 
         def create():
             with self.client() as client:
                 repeat(per_client, self.deadline, lambda: send_and_read(
-                    client, "POST", "/api/snippets", tally, self.timeout,
-                    content=body, headers={"Content-Type": "application/json"}))
+                    client, "POST", "/api/snippets", tally, self.timeout, files=fields))
 
         return in_threads(clients, create)
 
@@ -503,6 +513,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=15.0, help="seconds each client request may take")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--log", help="keep the server's log in this file")
+    parser.add_argument("--only", default="", help="comma-separated parts of attack names, e.g. compare,style")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="soak-") as data:
@@ -522,7 +533,7 @@ def main(argv=None):
             wall_offset = time.time() - time.monotonic()
             soak = Soak(base, port, args.duration, args.timeout)
             print(f"soak: {args.duration:.0f} s of every attack against {base} (log: {log})", flush=True)
-            threads = soak.start_all()
+            threads = soak.start([word.strip() for word in args.only.split(",") if word.strip()])
             for thread in threads:
                 thread.join(max(0.0, soak.deadline + args.timeout + 5 - time.monotonic()))
             samples = results.get(timeout=args.duration + 4 * args.timeout)
