@@ -74,8 +74,13 @@ def check():
 
 
 def serve_site(args):
+    import logging
+
     from werkzeug.serving import is_running_from_reloader, run_simple
 
+    from composite import logs
+
+    logging.getLogger("werkzeug").addFilter(logs.WithoutTerminalStyles())
     os.environ.setdefault("DEBUG", "true")
     os.environ["PORT"] = str(args.port)  # a Host naming the port we bind is allowed
     if not is_running_from_reloader():

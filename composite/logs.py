@@ -14,6 +14,8 @@ import re
 
 # C0 controls except tab, DEL, C1 controls, and the Unicode line and paragraph separators.
 CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# Terminal colours (SGR sequences), as Werkzeug's development server adds to its own lines.
+TERMINAL_STYLE = re.compile("\x1b\\[[0-9;]*m")
 
 
 def escape(text):
@@ -23,6 +25,22 @@ def escape(text):
 class EscapedLogRecord(logging.LogRecord):
     def getMessage(self):
         return escape(super().getMessage())
+
+
+class WithoutTerminalStyles(logging.Filter):
+    """Drop the colours a logger adds to its own messages, so they are not escaped into text.
+
+    For Werkzeug's development server (``composite serve``), which colours its banner and
+    request lines; it already escapes control characters in request data itself, so the only
+    SGR sequences in its records are its own.
+    """
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = TERMINAL_STYLE.sub("", record.msg)
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(TERMINAL_STYLE.sub("", arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
 
 
 def install():
