@@ -1,10 +1,13 @@
 """The playground in headless Chromium: live results, the curl command it shows really works,
-and nothing the visitor types runs as HTML."""
+and nothing the visitor types runs as HTML. The page runs under its Content-Security-Policy
+(no eval), so waits are Playwright's locator assertions, not page-side predicates."""
 
 import json
+import re
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
@@ -30,23 +33,25 @@ def base(tmp_path_factory):
 def page(base):
     with chromium_browser() as browser:
         page = browser.new_page()
-        dialogs = []
+        dialogs, refused = [], []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
         page.goto(base + "/")
         page.wait_for_selector("#preview .highlight")
         yield page
         assert dialogs == []
+        assert refused == []  # the playground works within its CSP
 
 
 def test_the_result_updates_as_you_type_and_pick(page):
     page.fill('textarea[name="code"]', CODE)
-    page.wait_for_function("document.querySelector('#html-source').value.includes('onerror')")
+    expect(page.locator("#html-source")).to_have_value(re.compile("onerror"))
     assert page.input_value("#html-source") == highlight(CODE, PythonLexer(), HtmlFormatter())
     assert page.locator("#preview img").count() == 0 and page.locator("#preview b").count() == 0
     page.select_option('select[name="linenos"]', "table")
     page.wait_for_selector("#preview table.highlighttable")
     page.select_option('select[name="style"]', "monokai")
-    page.wait_for_function("document.querySelector('#style-css').href.includes('/styles/monokai.css')")
+    expect(page.locator("#style-css")).to_have_attribute("href", re.compile("/styles/monokai.css"))
 
 
 def test_errors_are_shown_as_text(page):
@@ -59,8 +64,8 @@ def test_errors_are_shown_as_text(page):
 def test_the_curl_command_shown_gives_the_same_result(page):
     page.fill('textarea[name="code"]', CODE)
     page.fill('input[name="hl_lines"]', "1")
-    page.wait_for_function("document.querySelector('#curl').textContent.includes('hl_lines')")
-    page.wait_for_function("document.querySelector('#html-source').value.includes('hll')")
+    expect(page.locator("#curl")).to_contain_text("hl_lines")
+    expect(page.locator("#html-source")).to_have_value(re.compile("hll"))
     command = page.text_content("#curl")
     done = subprocess.run(["sh", "-c", command], capture_output=True, timeout=30)
     assert done.returncode == 0, done.stderr
@@ -69,5 +74,5 @@ def test_the_curl_command_shown_gives_the_same_result(page):
 
 def test_copy_css_shows_the_stylesheet(page):
     page.click("#copy-css")
-    page.wait_for_function("document.querySelector('#css-source').value.includes('.highlight')")
+    expect(page.locator("#css-source")).to_have_value(re.compile(r"\.highlight"))
     assert page.input_value("#css-source") == HtmlFormatter().get_style_defs(".highlight")
