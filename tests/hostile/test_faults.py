@@ -170,6 +170,7 @@ def test_an_unreachable_database_is_a_clear_503_and_the_site_recovers(tmp_path):
                     health = http.get("/healthz")
                     assert health.status_code == 503
                     assert health.json()["apps"]["snippets"]["status"] == "fail"
+                    assert health.json()["apps"]["snippets"]["database"].startswith("OperationalError: ")  # the cause
 
                     proxy.start()
                     assert wait_for(lambda: http.get("/healthz").status_code == 200, 20), "no recovery in 20 s"
