@@ -10,7 +10,7 @@ the app answers as JSON (API) or an error page.
 """
 
 from apps import killable
-from apps.diffviewer.core import jobs
+from apps.diffviewer.core import Diff, jobs
 from apps.diffviewer.inputs import InputError
 
 MEMORY_LIMIT_MB = 1536  # address space of each diff process: a runaway job fails, not the machine
@@ -30,8 +30,9 @@ def patch(inp, settings) -> bytes:
 
 
 def page(inp, settings) -> dict:
-    """What the diff page shows; see ``core.jobs.page_job``."""
-    return run(settings, "page", {**_texts(inp), "max_lines": settings.DIFF_MAX_RENDER_LINES})
+    """What the diff page shows (``diff``, ``whole_file``, ``total_lines``); see ``core.jobs.page_job``."""
+    computed = run(settings, "page", {**_texts(inp), "max_lines": settings.DIFF_MAX_RENDER_LINES})
+    return {**computed, "diff": Diff.from_plain(computed["diff"])}
 
 
 def run(settings, name, job):

@@ -73,11 +73,17 @@ class Origin(BaseHTTPRequestHandler):
         "/nul.txt": (200, "text/plain", b"a\0b\n"),
         "/bad-utf8.txt": (200, "text/plain; charset=utf-8", b"\xff\xfe\n"),
         "/missing": (404, "text/plain", b"no\n"),
+        # A paste site refusing a burn-after-reading snippet to an app (apps/snippets/burning.py).
+        "/burn": (409, "application/json",
+                  b'{"error": {"code": "burn_after_reading", "message": "It was not opened."}}'),
+        "/forbidden": (403, "text/plain", b"no\n"),
     }
     requests = []
+    headers_seen = []  # the headers of each request, in order
 
     def do_GET(self):
         self.requests.append(self.path)
+        self.headers_seen.append(dict(self.headers))
         if self.path.startswith("/redirect"):
             self.send_response(302)
             self.send_header("Location", self.server.redirects[self.path])
@@ -116,10 +122,12 @@ class Origin(BaseHTTPRequestHandler):
 def origin(listener):
     """A small HTTP server on loopback, the one origin the standalone app may fetch from."""
     Origin.requests = []
+    Origin.headers_seen = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Origin)
     port = server.server_address[1]
     server.url = f"http://127.0.0.1:{port}"
     server.requests = Origin.requests
+    server.headers_seen = Origin.headers_seen
     server.redirects = {
         "/redirect-in": "/a.txt",
         "/redirect-out": f"http://127.0.0.1:{listener.port}/a.txt",

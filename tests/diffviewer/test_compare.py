@@ -210,3 +210,63 @@ def test_a_long_reference_still_names_its_side(allowed, origin):
     response = compare(allowed, left=ref, right=f"{origin.url}/b.txt", format="patch")
     assert response.status_code == 200
     assert response.get_data(as_text=True).startswith(f"--- {ref[:255]}\n")
+
+
+# ---- every parameter before any fetch; burn-after-reading is never burned (issue 9) ----
+
+@pytest.mark.parametrize("bad", [
+    {"left_name": "a\nb"},
+    {"right_name": "x" * 256},
+    {"context": "-1"},
+    {"whitespace": "some"},
+    {"view": "sideways"},
+    {"word_diff": "maybe"},
+    {"ignore_blank_lines": "2"},
+    {"lexer": "\x00"},
+    {"format": "pdf"},
+])
+def test_a_bad_parameter_is_refused_before_anything_is_fetched(allowed, origin, bad):
+    """A fetch has effects elsewhere (the paste site serves it), so a request that will fail makes none."""
+    response = compare(allowed, left=f"{origin.url}/a.txt", right=f"{origin.url}/b.txt", **bad)
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert origin.requests == []
+
+
+def test_every_fetch_says_it_is_the_diff_viewer_fetching_for_its_own_use(allowed, origin):
+    from apps import sitewide
+
+    compare(allowed, left=f"{origin.url}/a.txt", right=f"{origin.url}/b.txt")
+    assert [headers.get(sitewide.APP_FETCH_HEADER) for headers in origin.headers_seen] == ["diffviewer"] * 2
+
+
+def test_a_paste_sites_burn_after_reading_refusal_is_said_plainly(allowed, origin):
+    response = compare(allowed, left=f"{origin.url}/burn", right=f"{origin.url}/b.txt")
+    assert response.status_code == 409 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "burn-after-reading and was not opened; it cannot be compared" in page
+    assert 'data-code="burn_after_reading"' in page
+
+
+def test_another_refusal_is_an_ordinary_failed_fetch(allowed, origin):
+    response = compare(allowed, left=f"{origin.url}/forbidden", right=f"{origin.url}/b.txt")
+    assert response.status_code == 400
+    assert "answered 403" in response.get_data(as_text=True)
+
+
+@pytest.mark.django_db
+def test_a_burn_snippet_compared_in_the_composite_stays_unburned(client):
+    """End to end: the paste site refuses the diff viewer, and the one person reading it still can."""
+    from apps.snippets.models import Snippet
+
+    secret = make_snippet("the secret\n")
+    Snippet.objects.filter(pk=secret.pk).update(burn_after_reading=True)
+    other = make_snippet("public\n")
+    for left, right in ((f"/s/{secret.id}/raw", f"/s/{other.id}/raw"), (f"/s/{other.id}/raw", f"/s/{secret.id}/raw")):
+        response = compare(client, "/diff", left=left, right=right)
+        assert response.status_code == 409
+        assert "burn-after-reading and was not opened" in response.get_data(as_text=True)
+    assert compare(client, "/diff", left=f"/s/{secret.id}/raw", right="/s/x/raw", left_name="a\n").status_code == 400
+    assert Snippet.objects.filter(pk=secret.pk).exists(), "the diff viewer burned it"
+    read = client.get(f"/s/{secret.id}/raw")
+    assert read.status_code == 200 and read.get_data(as_text=True) == "the secret\n"
+    assert client.get(f"/s/{secret.id}/raw").status_code in (404, 410)

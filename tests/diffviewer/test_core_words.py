@@ -116,3 +116,53 @@ def test_segments_rebuild_each_line_with_nothing_empty(old, new):
     assert {kind for kind, _ in new_segments} <= {"equal", "insert"}
     kept_old = "".join(t for k, t in old_segments if k == "equal")
     assert kept_old == "".join(t for k, t in new_segments if k == "equal")
+
+
+# ---- no step's cost escapes the budget (issue 9) ----
+
+def test_pairing_is_charged_to_the_diffs_budget():
+    old = ["alpha beta", "gamma delta", "epsilon"]
+    new = ["gamma delta!", "alpha beta?"]
+    budget = words.Budget()
+    pair_lines(old, new, budget)
+    assert budget.pairing_chars == words.PAIRING_BUDGET_CHARS - words.pairing_cost(old, new)
+    assert words.pairing_cost(old, new) == 2 * (10 + 11 + 7) + 3 * (12 + 11)
+
+
+def test_a_block_whose_matrix_costs_more_than_is_left_is_paired_in_order():
+    old, new = ["x y z", "alpha beta gamma"], ["alpha beta gamma delta", "x y"]
+    assert pair_lines(old, new) == [(1, 0)]  # the most similar pair, as usual
+    budget = words.Budget(pairing_chars=words.pairing_cost(old, new) - 1)
+    assert pair_lines(old, new, budget) == [(0, 0), (1, 1)]
+    assert budget.refused == 1 and budget.pairing_chars == words.pairing_cost(old, new) - 1
+
+
+def test_over_long_lines_are_never_paired_so_they_cost_nothing():
+    """Issue 9's shape: one line of distinct words far over the limit against 1,600 short lines."""
+    long_line = " ".join(f"w{i}" for i in range(words.MAX_LINE_CHARS))
+    short = [f"w{j} short line" for j in range(1_600)]
+    assert words.pairing_cost([long_line], short) == 0
+    budget = words.Budget()
+    assert pair_lines([long_line], short, budget) == []
+    assert budget.pairing_chars == words.PAIRING_BUDGET_CHARS
+
+
+def test_the_attack_of_issue_9_is_marked_in_a_blink():
+    """It took 49 s; over-long lines are wholly changed without being split into words."""
+    import time
+
+    left = " ".join(f"w{i}x{i * 7919 % 100_003}" for i in range(200_000)) + "\n"
+    right = "".join(f"w{j} short line {j}\n" for j in range(1_600))
+    start = time.monotonic()
+    changed_lines = changed(left, right)
+    assert time.monotonic() - start < 2.0
+    assert changed_lines[0] == ("delete", [("delete", left[:-1])])
+
+
+def test_a_pair_too_costly_to_compare_word_by_word_is_wholly_changed_and_later_pairs_still_marked(monkeypatch):
+    """``SequenceMatcher`` is quadratic at worst, so a pair costs tokens x tokens."""
+    monkeypatch.setattr(words, "BUDGET_TOKEN_CELLS", 100)
+    left = "a b c d e f g h i j k l\nfoo bar\n"
+    right = "a b c d e f g h i j k m\nfoo baz\n"
+    segments = [s for kind, s in changed(left, right) if kind == "add"]
+    assert segments == [[("insert", "a b c d e f g h i j k m")], [("equal", "foo "), ("insert", "baz")]]

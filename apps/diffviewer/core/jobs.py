@@ -30,7 +30,7 @@ def patch_job(job: dict) -> bytes:
 
 def page_job(job: dict) -> dict:
     """What a diff page shows: ``{"left", "right", "options", "max_lines"}`` in,
-    ``{"diff", "whole_file", "total_lines"}`` out.
+    ``{"diff", "whole_file", "total_lines"}`` out, the diff as ``Diff.to_plain()``.
 
     When both texts together fit in ``max_lines`` the whole file is diffed (the page folds
     unchanged runs); otherwise the diff has the asked context and only its first
@@ -40,9 +40,9 @@ def page_job(job: dict) -> dict:
     counts = []
     if opts.context is not None and line_count(left) + line_count(right) <= cap:
         diff = diff_texts(left, right, replace(opts, context=None))
-        return {"diff": diff, "whole_file": True, "total_lines": _lines_in(diff)}
+        return {"diff": diff.to_plain(), "whole_file": True, "total_lines": _lines_in(diff)}
     diff = diff_texts(left, right, opts, max_lines=cap, counted=lambda *n: counts.append(sum(n)))
-    return {"diff": diff, "whole_file": False, "total_lines": counts[0] if counts else _lines_in(diff)}
+    return {"diff": diff.to_plain(), "whole_file": False, "total_lines": counts[0] if counts else _lines_in(diff)}
 
 
 def line_count(text: str) -> int:

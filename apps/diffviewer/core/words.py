@@ -8,7 +8,9 @@ pairs too dissimilar to be worth marking, over-long lines and everything after
 a per-diff budget are marked as wholly changed, so the cost stays bounded.
 
 Every step is charged to one per-diff ``Budget``: comparing a pair word by word costs
-its characters (``BUDGET_CHARS``), and finding the most similar pairs costs, per cell of
+its characters (``BUDGET_CHARS``) and, since ``SequenceMatcher`` is quadratic at worst,
+the product of its token counts (``BUDGET_TOKEN_CELLS``; a pair that cannot afford it is
+marked wholly changed), and finding the most similar pairs costs, per cell of
 the similarity matrix, the characters of both lines (``PAIRING_BUDGET_CHARS``); a block
 that cannot afford its matrix is paired in order instead.  Over-long lines
 (``MAX_LINE_CHARS``) are never split into words, paired or compared.
@@ -25,6 +27,9 @@ from .model import Hunk, Line, Segment
 MAX_LINE_CHARS = 10_000
 #: Characters of changed lines compared word by word per diff (about 0.2 s of work at worst).
 BUDGET_CHARS = 500_000
+#: Tokens x tokens of the pairs compared word by word per diff (about 0.5 s of work at worst:
+#: two 10,000-character lines of 3,300 short words each cost 11 million and take a second).
+BUDGET_TOKEN_CELLS = 5_000_000
 #: Blocks with more deleted x added lines than this are paired in order (i-th with i-th).
 MAX_PAIRING_CELLS = 1_600
 #: Characters of token bags compared while pairing, per diff: each cell of a block's
@@ -47,12 +52,14 @@ def mark_words(hunks: list[Hunk], budget: "Budget | None" = None) -> list[Hunk]:
 
 class Budget:
     """What one diff may still spend: characters compared word by word (``chars``) and
-    characters compared while pairing lines (``pairing_chars``). ``refused`` counts the
+    characters compared while pairing lines (``pairing_chars``), tokens x tokens of the pairs
+    compared (``token_cells``). ``refused`` counts the
     blocks paired in order because their similarity matrix cost more than was left."""
 
-    def __init__(self, chars: int | None = None, pairing_chars: int | None = None):
+    def __init__(self, chars: int | None = None, pairing_chars: int | None = None, token_cells: int | None = None):
         self.chars = BUDGET_CHARS if chars is None else chars
         self.pairing_chars = PAIRING_BUDGET_CHARS if pairing_chars is None else pairing_chars
+        self.token_cells = BUDGET_TOKEN_CELLS if token_cells is None else token_cells
         self.refused = 0
 
     def spend(self, chars: int) -> bool:
@@ -60,6 +67,13 @@ class Budget:
             self.chars = 0
             return False
         self.chars -= chars
+        return True
+
+    def spend_token_cells(self, cells: int) -> bool:
+        """Whether a pair of ``cells`` tokens x tokens is affordable (if not, nothing is spent)."""
+        if cells > self.token_cells:
+            return False
+        self.token_cells -= cells
         return True
 
     def spend_pairing(self, chars: int) -> bool:
@@ -91,7 +105,9 @@ def _mark_block(block: list[Line], budget: Budget) -> list[Line]:
             continue  # wholly changed, at no cost
         if not budget.spend(len(old) + len(new)):
             break
-        old_segments[i], new_segments[j] = _segments(old, new, old_tokens[i], new_tokens[j])
+        a, b = old_tokens[i], new_tokens[j]
+        if budget.spend_token_cells(len(a) * len(b)):
+            old_segments[i], new_segments[j] = _segments(old, new, a, b)
     old_iter, new_iter = iter(old_segments), iter(new_segments)
     # Line(kind, old_no, new_no, text, segments, no_newline_at_end, cr): positional is
     # twice as fast as dataclasses.replace, which shows on diffs of thousands of lines.
