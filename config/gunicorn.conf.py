@@ -21,6 +21,9 @@ BufferSettings.from_env(timeout)
 graceful_timeout = 20
 keepalive = 5
 accesslog = "-"
+# gunicorn's default line, then the request id (composite.requestid), which is also passed on
+# every app-to-app call: one page view's calls are found in every process's log by one id.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" rid=%({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 # Requests whose request line or headers are absurdly large are refused by gunicorn itself.

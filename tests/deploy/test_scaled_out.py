@@ -222,3 +222,21 @@ def test_a_client_is_known_by_its_address_whatever_x_forwarded_for_it_sends(depl
             for number in range(DIFF_BUDGET + 2)
         ]
     assert codes.count(200) <= DIFF_BUDGET and codes[-1] == 429, codes
+
+
+def test_one_request_id_follows_a_paste_from_the_balancer_to_the_highlighter(deployment):
+    """HAProxy names the request; the instance logs it, answers with it and passes it on with
+    its call to the highlighter service (creating a snippet renders it ahead)."""
+    with httpx.Client(base_url=deployment.balancer.url, timeout=15) as public:
+        created = public.post("/api/snippets", json={"content": CODE + f"# {secrets.token_hex(4)}\n", "lexer": "python"})
+    assert created.status_code == 201
+    request_id = created.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f-]{36}", request_id)  # HAProxy's uuid(), kept by the site
+    logs = {"instances": lambda: "".join(log.read_text(errors="replace") for log in deployment.logs.values()),
+            "highlighter": lambda: deployment.highlighter_log.read_text(errors="replace")}
+    deadline = time.monotonic() + 5
+    while not all(f"rid={request_id}" in read() for read in logs.values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert f"rid={request_id}" in logs["instances"]()
+    highlighter_lines = [line for line in logs["highlighter"]().splitlines() if f"rid={request_id}" in line]
+    assert highlighter_lines and "POST /highlight/api/" in highlighter_lines[0]
