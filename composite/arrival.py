@@ -131,7 +131,7 @@ class Arrival:
         if done is None:
             return self.state
         if isinstance(done, Refusal):
-            return self._refuse(done)
+            return self.refuse(done)
         self.request, self.rest, self.state = bytes(self._body.request(bytes(self._head))), bytes(done), WHOLE
         return self.state
 
@@ -184,12 +184,12 @@ class Arrival:
             if not lengths[0].isdigit():
                 return self._odd()
             if len(lengths[0]) > 18 or int(lengths[0]) > self.limits.body_bytes:
-                return self._refuse(too_large(self.limits.body_bytes))
+                return self.refuse(too_large(self.limits.body_bytes))
             self._body = ContentLength(int(lengths[0]))
         elif codings == [b"chunked"]:
             self._body = ChunkedBody(self.limits)
         elif codings[-1] == b"chunked" and codings.count(b"chunked") == 1:
-            self._refuse(UNSUPPORTED_CODING)  # gzip, chunked: gunicorn would pass it on still gzipped
+            self.refuse(UNSUPPORTED_CODING)  # gzip, chunked: gunicorn would pass it on still gzipped
         else:
             self._odd()  # not ending in chunked, or chunked twice: gunicorn refuses it
 
@@ -197,20 +197,14 @@ class Arrival:
         self.request, self.state = bytes(self._head), ODD
         return self.state
 
-    def _refuse(self, refusal):
+    def refuse(self, refusal):
+        """Refuse the request: from within (too large, malformed) or the worker (budget, time)."""
         self.refusal, self.state = refusal, REFUSED
         return self.state
-
-    def refuse(self, refusal):
-        """Refuse the request from outside (the worker's budget is full)."""
-        return self._refuse(refusal)
 
     def wants_json(self):
         """Whether a refusal should be JSON: an API path, or a client that asks for JSON."""
         return b"/api/" in self.path or b"json" in self.accept.lower()
-
-    def head_bytes(self):
-        return bytes(self._head)
 
 
 class ContentLength:
