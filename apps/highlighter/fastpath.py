@@ -30,21 +30,19 @@ ENVIRON_KEY = "highlighter.cache_key"  # set by the view for a result now in the
 
 def request_digest(environ, body: bytes) -> bytes:
     """A digest of everything that identifies this request's answer."""
-    digest = hashlib.blake2b(digest_size=32)
-    for part in (environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""),
-                 environ.get("CONTENT_TYPE", "")):
-        data = part.encode("latin-1", "surrogateescape")
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
-    digest.update(len(body).to_bytes(8, "big"))
+    parts = (environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), environ.get("CONTENT_TYPE", ""))
+    head = "".join(f"{len(part)}:{part}" for part in parts) + f"{len(body)}:"
+    digest = hashlib.blake2b(head.encode("utf-8", "surrogateescape"), digest_size=32)
     digest.update(body)
     return digest.digest()
 
 
 def forbids_storing(environ) -> bool:
     """``Cache-Control: no-store`` on the request: nothing about it may be kept or reused."""
-    directives = environ.get("HTTP_CACHE_CONTROL", "").lower()
-    return "no-store" in (item.strip().split("=")[0] for item in directives.split(","))
+    directives = environ.get("HTTP_CACHE_CONTROL")
+    if not directives:
+        return False
+    return "no-store" in (item.strip().split("=")[0] for item in directives.lower().split(","))
 
 
 class FastPath:

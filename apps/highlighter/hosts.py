@@ -18,6 +18,7 @@ import json
 from werkzeug.sansio.utils import host_is_trusted
 
 SHOWN_HOST_CHARS = 100
+REMEMBERED_HOSTS = 64  # verdicts kept per process (a request's hot path is a dict lookup)
 
 
 class TrustedHosts:
@@ -26,8 +27,17 @@ class TrustedHosts:
         names = [name for name in allowed_hosts if name]
         self.any_host = "*" in names
         self.names = [name for name in names if name != "*"]
+        self.verdicts = {}
 
     def allows(self, host):
+        verdict = self.verdicts.get(host)
+        if verdict is None:
+            if len(self.verdicts) >= REMEMBERED_HOSTS:
+                self.verdicts.clear()
+            verdict = self.verdicts[host] = self.check(host)
+        return verdict
+
+    def check(self, host):
         if self.any_host:
             return host_is_trusted(host, None)  # still a well-formed name and port
         return bool(self.names) and host_is_trusted(host, self.names)
