@@ -6,7 +6,8 @@
     .venv/bin/python bench/soak.py --duration 10 --only compare,style   # some attacks only
 
 The server is the Procfile's ``web:`` command on a free loopback port, DEBUG off, SQLite in
-a temporary directory (``tests/servers.site_environment``). Every attack loops a bounded
+a temporary directory, rate limits off (``tests/servers.site_environment``): the soak
+measures each attack's own bounds, which must hold for an attacker with many addresses. Every attack loops a bounded
 number of times and stops at the deadline; every client request gives up after
 ``--timeout`` seconds, so a bad server cannot make the soak run away. The probe runs in
 its own process (the attackers' threads cannot slow it down) and asks ``/healthz`` one
