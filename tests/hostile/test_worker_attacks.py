@@ -7,6 +7,7 @@ server reads and reading any answer the moment it comes, as a careful client doe
 """
 
 import json
+import re
 import selectors
 import socket
 import time
@@ -230,3 +231,50 @@ def test_clients_that_stop_reading_their_answers_free_their_threads_after_the_se
     assert not probe.failures, probe.summary()
     assert probe.worst < 3 + 2.5, probe.summary()  # the send timeout, and time to serve what queued
     assert impatient.log_text().count("it did not read its answer within 3 s") >= 8
+
+
+def test_pipelined_requests_of_every_framing_are_answered_in_order(web):
+    """Buffering changes nothing for a well-behaved client: four requests sent at once on one
+    connection (no body, Content-Length, chunked, no body) get their four answers in order."""
+    document = json.dumps({"left": "a\n", "right": "b\n"}).encode()
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(document[i:i + 7]), document[i:i + 7])
+                       for i in range(0, len(document), 7)) + b"0\r\n\r\n"
+    patch = b"POST /diff/api/diff.patch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    answer = servers.raw_exchange(web.port, (
+        b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        + patch + b"Content-Length: %d\r\n\r\n" % len(document) + document
+        + patch + b"Transfer-Encoding: chunked\r\n\r\n" + chunked
+        + b"GET /diff/api/no-such-thing HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"), timeout=10)
+    statuses = [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)]
+    assert statuses == [200, 200, 200, 404], answer[-500:]
+    assert answer.count(b"-a\n+b\n") == 2
+
+
+def test_a_client_that_expects_100_continue_is_told_to_go_on_or_refused_before_it_sends(web):
+    with socket.create_connection(("127.0.0.1", web.port), timeout=5) as sock:
+        sock.sendall(DIFF_HEAD + b"Expect: 100-continue\r\nContent-Length: 99999999\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 413 Content Too Large\r\n")
+    document = json.dumps({"left": "a\n", "right": "b\n"}).encode()
+    with socket.create_connection(("127.0.0.1", web.port), timeout=5) as sock:
+        sock.sendall(DIFF_HEAD + b"Expect: 100-continue\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
+                     % len(document))
+        assert sock.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(document)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert b"HTTP/1.1 200 OK\r\n" in answer
+
+
+def test_a_chunked_upload_reaches_django_with_its_body(web):
+    """Django reads no body without a Content-Length; the worker decodes chunked bodies and
+    hands them on with one, so ``curl -T -`` style uploads to the paste API work."""
+    def pieces():
+        yield b"content=print%281%29%0A"
+        yield b"&lexer=python"
+
+    with httpx.Client(base_url=web.url, timeout=10) as http:
+        created = http.post("/api/snippets", content=pieces(),
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert created.status_code == 201, created.text
+        assert http.get(created.json()["raw_url"]).text == "print(1)\n"
