@@ -82,6 +82,7 @@ def serve_site(args):
 
     logging.getLogger("werkzeug").addFilter(logs.WithoutTerminalStyles())
     os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DEBUG_ERROR_PAGES", "false")  # the site's own 404/410 pages, as production
     os.environ["PORT"] = str(args.port)  # a Host naming the port we bind is allowed
     if not is_running_from_reloader():
         prepare(verbosity=0)

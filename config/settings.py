@@ -194,6 +194,13 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# In DEBUG, Django shows its technical pages for errors. `composite serve` (make run) sets
+# DEBUG_ERROR_PAGES=false: the site's own 404 and 410 pages, as production shows them, and
+# exceptions handed on to Werkzeug's debugger, which serves all three apps alike.
+if DEBUG and not env.boolean("DEBUG_ERROR_PAGES", True):
+    DEBUG = False
+    DEBUG_PROPAGATE_EXCEPTIONS = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

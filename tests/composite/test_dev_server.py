@@ -1,0 +1,70 @@
+"""``make run`` (``composite serve``): what a developer sees is what production shows.
+
+- Log lines a person can read: Werkzeug's development server colours its own lines, and
+  the site's log escaping (composite.logs) would show those colours as ``\\x1b[33m`` text.
+  The colours are dropped instead; control characters from a request are still escaped.
+- The site's own 404 and 410 pages, not Django's technical ones.
+"""
+
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from tests import servers
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """``composite serve`` as ``make run`` starts it (DEBUG on), without the reloader."""
+    data = tmp_path_factory.mktemp("serve")
+    port = servers.free_port()
+    env = servers.site_environment(data, DEBUG="true")
+    log = data / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen([str(servers.BIN / "composite"), "serve", "--no-reload", "--port", str(port)],
+                                  cwd=servers.ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+        try:
+            servers.wait_until_ready(f"http://127.0.0.1:{port}/healthz", server, 60, log)
+            yield f"http://127.0.0.1:{port}", log
+        finally:
+            servers.stop(server)
+
+
+def logged(log, text, seconds=10):
+    deadline = time.monotonic() + seconds
+    while text not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return log.read_text()
+
+
+def test_the_log_has_no_escaped_colour_codes_and_no_forged_lines(served):
+    url, log = served
+    httpx.get(f"{url}/no-such-page")
+    httpx.get(f"{url}/forged%0d%0aINFO%20fake%1b[31m")
+    text = logged(log, "forged")
+    assert '"GET /no-such-page HTTP/1.1" 404' in text
+    assert "\\x1b" not in text and "\x1b" not in text
+    assert "\nINFO fake" not in text  # the request's CR/LF did not start a line
+    assert "This is a development server" in text
+
+
+@pytest.mark.parametrize("path", ["/s/AAAAAAAAAAAA", "/no-such-page/"])
+def test_a_missing_page_is_the_sites_own_404(served, path):
+    url, _ = served
+    page = httpx.get(url + path)
+    assert page.status_code == 404
+    assert "Page not found at" not in page.text  # Django's technical page
+    assert "Paste a new one" in page.text
+
+
+def test_an_expired_snippet_is_the_sites_own_410(served):
+    url, _ = served
+    created = httpx.post(f"{url}/api/snippets", data={"content": "soon gone\n", "burn": "true"})
+    assert created.status_code == 201, created.text
+    assert httpx.get(created.json()["url"]).status_code == 200  # the one reading
+    gone = httpx.get(created.json()["url"])
+    assert gone.status_code in (404, 410)
+    assert "Traceback" not in gone.text and "Page not found at" not in gone.text
