@@ -26,7 +26,8 @@ REFUSED = "refused"  # ``refusal`` holds the answer to send instead of serving t
 # RFC 9112 §7.1.1 chunk extensions (the same grammar gunicorn checks): ;name[=token|"quoted"]
 _TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _QUOTED = rb'"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"'
-CHUNK_EXTENSIONS = re.compile(rb"(?:[ \t]*;[ \t]*" + _TOKEN + rb"(?:[ \t]*=[ \t]*(?:" + _TOKEN + rb"|" + _QUOTED + rb"))?)*")
+CHUNK_EXTENSIONS = re.compile(
+    rb"(?:[ \t]*;[ \t]*" + _TOKEN + rb"(?:[ \t]*=[ \t]*(?:" + _TOKEN + rb"|" + _QUOTED + rb"))?)*")
 HEX = re.compile(rb"[0-9a-fA-F]+")
 SIZE_LINE_MAX = 1024  # a chunk-size line longer than this is refused (no client sends one)
 
@@ -76,7 +77,8 @@ def bad_chunk(what):
 
 
 UNSUPPORTED_CODING = Refusal(501, "Not Implemented", "not_implemented",
-                             "Transfer-Encoding other than plain chunked is not supported; send the body chunked or with a Content-Length.")
+                             "Transfer-Encoding other than plain chunked is not supported; "
+                             "send the body chunked or with a Content-Length.")
 
 
 class Arrival:
@@ -166,7 +168,7 @@ class Arrival:
                 return self._odd()  # bare CR/LF or a folded line: gunicorn refuses it
             name, _, value = line.partition(b":")
             name, value = name.lower(), value.strip(b" \t")
-            if name.strip(b" \t") in (b"content-length", b"transfer-encoding", b"expect") and name != name.strip(b" \t"):
+            if name != name.strip(b" \t") and name.strip(b" \t") in (b"content-length", b"transfer-encoding"):
                 return self._odd()  # whitespace around a framing field's name: gunicorn refuses it
             if name == b"content-length":
                 lengths.append(value)
