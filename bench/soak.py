@@ -282,17 +282,22 @@ class Soak:
         with self.client() as client:
             send_and_read(client, "GET", url, tally, self.timeout)
 
-    def create(self, client, content, tally, lexer="text"):
-        """A stored snippet's id, or None (its failure tallied) when the site would not store it."""
-        try:
-            response = client.post("/api/snippets", files=snippet_fields(content, lexer))
-        except httpx.HTTPError as error:
-            tally.record(f"create: {type(error).__name__}")
-            return None
-        if response.status_code != 201:
+    def create(self, client, content, tally, lexer="text", attempts=10):
+        """A stored snippet's id, or None when the site would not store it (each refusal tallied;
+        a busy site, 503, is asked again a second later, until the deadline)."""
+        for _ in range(attempts):
+            try:
+                response = client.post("/api/snippets", files=snippet_fields(content, lexer))
+            except httpx.HTTPError as error:
+                tally.record(f"create: {type(error).__name__}")
+                return None
+            if response.status_code == 201:
+                return response.json()["id"]
             tally.record(f"create: {response.status_code}")
-            return None
-        return response.json()["id"]
+            if response.status_code != 503 or time.monotonic() + 1 >= self.deadline:
+                return None
+            time.sleep(1)
+        return None
 
     # 4. renderings: thirty creates of the largest snippet; twelve styles of one
     def maximal_creates(self, clients=3, per_client=10):
