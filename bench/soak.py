@@ -502,6 +502,11 @@ def report(soak, samples, memory, wall_offset):
     if overall["probes"]:
         print(f"/healthz over the whole soak: {overall['probes']} probes, p50 {overall['p50']:.3f} s, "
               f"p99 {overall['p99']:.3f} s, worst {overall['worst']:.3f} s, {overall['not 200']} not 200")
+        slow = sorted((s for s in samples if s[1] >= 0.5), key=lambda s: -s[1])[:5]
+        started = min(s[0] for s in samples)
+        if slow:
+            print("slowest probes: " + ", ".join(
+                f"{latency:.2f} s at +{start - started:.0f} s ({outcome})" for start, latency, outcome in slow))
     print()
     print("| worker pid | RSS at start | peak RSS | peak RSS with its children |")
     print("|---|---|---|---|")
