@@ -494,7 +494,7 @@ def report(soak, samples, memory, wall_offset):
         stats = latency_stats(samples, since, until)
         timing = (f"{stats['p99']:.2f} s / {stats['worst']:.2f} s ({stats['not 200']})"
                   if stats["probes"] else "no probe")
-        print(f"| {tally.name} | {tally.summary()} | {timing} | {tally.biggest_answer / MIB:.1f} MiB |")
+        print(f"| {tally.name} | {tally.summary()} | {timing} | {tally.biggest_answer / MIB:.2f} MiB |")
         rows.append({"attack": tally.name, "answers": dict(tally.answers), "probe": stats,
                      "largest_answer": tally.biggest_answer})
     overall = latency_stats(samples)
