@@ -18,7 +18,6 @@ plain text at once instead of waiting for the highlighter again on each view.
 """
 
 import hashlib
-import zlib
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
@@ -27,25 +26,33 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.html import escape
 
 from apps import sitewide
-from apps.snippets import catalog
+from apps.snippets import catalog, codeblock
 
 # Each line in <span id="L-n">; leading and trailing blank lines kept so numbers match.
 OPTIONS = {"linespans": "L", "wrapcode": True, "stripnl": False}
-CACHE_FORMAT = 2  # bump when the cached HTML changes shape (2: compressed, one for every style)
+CACHE_FORMAT = 3  # bump when the cached HTML changes shape (3: compressed, one for every style)
 # The highlighter's refusals that asking again would repeat (status, error code) -> reason.
 DECLINED = {(422, "timeout"): "highlighting it took too long", (413, "too_large"): "it is too large to highlight"}
 
 
 @dataclass
 class Rendering:
-    html: str
+    packed: bytes  # the code block's HTML, compressed (``codeblock``)
+    size: int  # its size uncompressed, in bytes
     lexer_name: str = "Text only"
     lexer_alias: str = ""
     notice: str = ""  # why the snippet is shown as plain text, for the visitor
     declined: bool = False  # the highlighter refused this input for good (too slow, too large)
+
+    def pieces(self):
+        return codeblock.pieces(self.packed)
+
+    @property
+    def html(self):
+        """The whole code block (for pages small enough to be made whole)."""
+        return "".join(self.pieces())
 
 
 def render(snippet, environ, *, use_cache=True):
@@ -60,7 +67,7 @@ def render(snippet, environ, *, use_cache=True):
     rendered, declined = cache_key(snippet, version), declined_key(snippet, version)
     cached = cache.get_many([rendered, declined])
     if rendered in cached:
-        return unpack(cached[rendered])
+        return Rendering(**cached[rendered])
     if declined in cached:
         return plain(snippet, cached[declined], declined=True)
     if snippet.declined_key == declined and snippet.declined_until and snippet.declined_until > timezone.now():
@@ -79,19 +86,10 @@ def remember(snippet, version, rendering):
     """
     config = apps.get_app_config("snippets")
     if not rendering.notice:
-        packed = pack(rendering)
-        if len(packed["html"]) <= settings.SNIPPETS_CACHE_ITEM_BYTES:
-            cache.set(cache_key(snippet, version), packed, config.rendering_ttl)
+        if len(rendering.packed) <= settings.SNIPPETS_CACHE_ITEM_BYTES:
+            cache.set(cache_key(snippet, version), asdict(rendering), config.rendering_ttl)
     elif rendering.declined:
         cache.set(declined_key(snippet, version), rendering.notice, config.declined_ttl)
-
-
-def pack(rendering):
-    return {**asdict(rendering), "html": zlib.compress(rendering.html.encode(), 1)}
-
-
-def unpack(packed):
-    return Rendering(**{**packed, "html": zlib.decompress(packed["html"]).decode()})
 
 
 def mark_declined(snippet, version, rendering):
@@ -134,47 +132,30 @@ def ask_highlighter(snippet, environ, *, no_store=False):
         with client:
             headers = {"Cache-Control": "no-store"} if no_store else {}
             response = client.post("/api/highlight", json=highlight_fields(snippet), headers=headers)
-        data = response.json()
+        status, data = response.status_code, response.json()
+        del response  # its JSON text (as big as the output): only the parsed output is needed now
     except httpx.TimeoutException:
         return plain(snippet, "The highlighter did not answer in time; showing plain text.")
     except (httpx.HTTPError, ValueError):
         return plain(snippet, "The highlighter could not be reached; showing plain text.")
-    if response.status_code != 200 or not isinstance(data, dict) or not isinstance(data.get("output"), str):
+    if status != 200 or not isinstance(data, dict) or not isinstance(data.get("output"), str):
         error = data.get("error") if isinstance(data, dict) else None
         code = error.get("code") if isinstance(error, dict) else None
-        reason = DECLINED.get((response.status_code, code))
+        reason = DECLINED.get((status, code))
         declined = reason is not None
         if not declined:
-            reason = (error.get("message") if isinstance(error, dict) else None) or f"HTTP {response.status_code}"
+            reason = (error.get("message") if isinstance(error, dict) else None) or f"HTTP {status}"
         return plain(snippet, f"The highlighter declined this snippet ({reason}); showing plain text.", declined=declined)
     lexer = data.get("lexer") or {}
+    packed, size = codeblock.highlighted(snippet.content, data.pop("output"))
     return Rendering(
-        html=code_view(snippet.content, data["output"]),
+        packed=packed,
+        size=size,
         lexer_name=str(lexer.get("name") or "Text only"),
         lexer_alias=str(lexer.get("alias") or lexer.get("name") or ""),
     )
 
 
 def plain(snippet, notice, declined=False):
-    lines = normalized_lines(snippet.content)
-    body = "".join(f'<span id="L-{n}">{escape(line)}\n</span>' for n, line in enumerate(lines, 1))
-    return Rendering(
-        html=code_view(snippet.content, f'<div class="highlight"><pre><code>{body}</code></pre></div>'),
-        lexer_alias=snippet.lexer,
-        notice=notice,
-        declined=declined,
-    )
-
-
-def normalized_lines(text):
-    """The lines as Pygments numbers them: CRLF and CR are line breaks too."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
-    return text.split("\n")
-
-
-def code_view(content, highlighted):
-    count = len(normalized_lines(content))
-    gutter = "".join(f'<a id="L{n}" href="#L{n}">{n}</a>\n' for n in range(1, count + 1))
-    return f'<div class="code-view"><pre class="gutter">{gutter}</pre><div class="code">{highlighted}</div></div>'
+    packed, size = codeblock.plain(snippet.content)
+    return Rendering(packed=packed, size=size, lexer_alias=snippet.lexer, notice=notice, declined=declined)

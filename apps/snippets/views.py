@@ -1,17 +1,19 @@
 """Pages of the paste site: create, view, raw, download, fork, delete, share, mine; health."""
 
 import re
+import secrets
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import messages
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -123,13 +125,19 @@ def detail(request, snippet_id):
     pages = apps.get_app_config("snippets").pages
     key = None if context["fresh"] else page_key(context, known.version)
     page = pages.get(key) if key else None
-    if page is None:
-        context["rendering"] = highlighting.render(snippet, request.META)
+    if page is not None:
+        response = HttpResponse(page)
+    else:
+        rendering = context["rendering"] = highlighting.render(snippet, request.META)
         context["owner_token"] = ownership.token_for(request, snippet.pk)
-        page = render_to_string("snippets/detail.html", context, request).encode()
-        if key and not context["rendering"].notice:
-            pages.put(key, page)
-    response = HttpResponse(page)
+        if rendering.size > pages.max_item_bytes:
+            response = StreamingHttpResponse(streamed_page(request, context, rendering))
+        else:
+            page = render_to_string("snippets/detail.html", {**context, "code_block": mark_safe(rendering.html)},
+                                    request).encode()
+            if key and not rendering.notice:
+                pages.put(key, page)
+            response = HttpResponse(page)
     if picked:
         response.set_cookie(
             apps.get_app_config("snippets").style_cookie,
@@ -141,6 +149,19 @@ def detail(request, snippet_id):
             samesite="Lax",
         )
     return response
+
+
+def streamed_page(request, context, rendering):
+    """A page too big to keep, sent a piece at a time: the page around a marker, then the
+    code block decompressed piece by piece in the marker's place (``codeblock``)."""
+    marker = f"<!--code-block-{secrets.token_hex(16)}-->"
+    head, tail = render_to_string(
+        "snippets/detail.html", {**context, "code_block": mark_safe(marker)}, request
+    ).split(marker, 1)
+    yield head.encode()
+    for piece in rendering.pieces():
+        yield piece.encode()
+    yield tail.encode()
 
 
 def page_key(context, version):
@@ -161,7 +182,8 @@ def burned_page(request, snippet_id):
     def page(snippet):
         context = {
             "snippet": snippet,
-            "rendering": highlighting.render(snippet, request.META, use_cache=False),
+            "rendering": (rendering := highlighting.render(snippet, request.META, use_cache=False)),
+            "code_block": mark_safe(rendering.html),
             "burned": True,
             "style": style,
             "styles": (style,),

@@ -74,6 +74,8 @@ class StubHighlighter:
         self.answer = None  # (status, JSON) to send instead of highlighting
         self.version = "stub-1"
         self.highlights = 0
+        self.fields = []  # every highlight request's JSON
+        self.cache_controls = []  # and its Cache-Control header
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -87,6 +89,8 @@ class StubHighlighter:
             self.highlights += 1
             time.sleep(self.delay)
             fields = request.get_json()
+            self.fields.append(fields)
+            self.cache_controls.append(request.headers.get("Cache-Control"))
             if self.answer:
                 response = self.json(*self.answer)
             else:

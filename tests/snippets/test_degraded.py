@@ -71,9 +71,8 @@ def test_a_snippet_the_highlighter_declined_is_shown_plain_at_once_for_a_while(
         page = client.get(f"/s/{snippet['id']}").get_data(as_text=True)
         assert "The highlighter declined this snippet" in page and "x = 1" in page
     assert stub_highlighter.highlights == calls
-    client.get(f"/s/{snippet['id']}?style=monokai")  # declined when viewed
-    client.get(f"/s/{snippet['id']}?style=monokai")
-    assert stub_highlighter.highlights == calls + 1
+    client.get(f"/s/{snippet['id']}?style=monokai")  # the same rendering, declined the same
+    assert stub_highlighter.highlights == calls
 
 
 def test_a_declined_snippet_is_asked_again_once_the_while_is_over(client, paste, stub_highlighter, monkeypatch):
@@ -122,14 +121,25 @@ def timed(call):
     return result, time.monotonic() - start
 
 
-def test_a_good_rendering_is_cached_per_style(client, paste, stub_highlighter):
+def test_one_rendering_serves_every_style(client, paste, stub_highlighter):
+    """Renderings are HTML with CSS classes: a style is only the stylesheet the page links,
+    so picking one neither asks the highlighter again nor adds to any cache."""
     snippet = paste("x = 1\n")
-    calls = stub_highlighter.highlights  # one at creation (the default style, cached)
+    calls = stub_highlighter.highlights  # one at creation, cached
     client.get(f"/s/{snippet['id']}")
+    page = client.get(f"/s/{snippet['id']}?style=monokai").get_data(as_text=True)
+    assert "/styles/monokai.css" in page
     assert stub_highlighter.highlights == calls
-    client.get(f"/s/{snippet['id']}?style=monokai")
-    client.get(f"/s/{snippet['id']}?style=monokai")
-    assert stub_highlighter.highlights == calls + 1
+    assert all("style" not in fields for fields in stub_highlighter.fields)
+
+
+def test_a_style_the_highlighter_does_not_offer_is_the_default(client, paste, stub_highlighter):
+    """Made-up style names cannot multiply anything: they are taken as the default."""
+    snippet = paste("x = 1\n")
+    response = client.get(f"/s/{snippet['id']}?style=made-up-1")
+    page = response.get_data(as_text=True)
+    assert "/styles/default.css" in page and "made-up-1" not in page
+    assert "snippets_style" not in response.headers.get("Set-Cookie", "")
 
 
 def test_a_new_highlighter_version_renders_again(client, paste, stub_highlighter):

@@ -52,7 +52,7 @@ def test_a_burn_after_reading_snippet_is_shown_to_its_first_reader_only(client, 
     assert first.status_code == 200
     page = first.get_data(as_text=True)
     assert "the secret" in page and "now deleted" in page
-    assert first.headers["Cache-Control"] == "no-store"
+    assert first.headers["Cache-Control"] == "no-store, private"
     assert client.get(f"/s/{snippet['id']}").status_code == 404
     assert client.get(f"/s/{snippet['id']}/raw").status_code == 404
     assert not Snippet.objects.exists()

@@ -1,0 +1,92 @@
+"""Burn-after-reading (issue 9 items 6 and 7): burned only by a person reading it.
+
+HEAD never burns; another app fetching for its own use is refused and burns nothing; a
+request that fails burns nothing; an unread burn snippet reveals only that it exists; its
+text is kept in no cache, here or in the highlighter.
+"""
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+
+from apps import sitewide
+from apps.snippets import highlighting
+from apps.snippets.models import Snippet
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "the secret\n"
+
+
+@pytest.fixture
+def burn(paste):
+    return paste(SECRET, burn="true", title="launch codes", filename="codes.txt")["id"]
+
+
+@pytest.mark.parametrize("path", ["/s/{}", "/s/{}/raw", "/s/{}/download"])
+def test_head_answers_without_the_content_and_never_burns(client, burn, path):
+    """Link-preview bots send HEAD before anyone reads the link."""
+    response = client.head(path.format(burn))
+    assert response.status_code == 200
+    assert response.get_data() == b""
+    assert response.headers["Cache-Control"] == "no-store, private"
+    assert "ETag" not in response.headers
+    assert Snippet.objects.filter(pk=burn).exists()
+    assert SECRET in client.get(path.format(burn)).get_data(as_text=True)  # the person still reads it
+
+
+@pytest.mark.parametrize("path", ["/s/{}", "/s/{}/raw", "/s/{}/download"])
+def test_another_app_fetching_it_is_refused_and_burns_nothing(client, burn, path):
+    """The diff viewer's compare sends APP_FETCH_HEADER: a burn snippet is not its to open."""
+    response = client.get(path.format(burn), headers={sitewide.APP_FETCH_HEADER: "diffviewer"})
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "burn_after_reading" and "not opened" in error["message"]
+    assert SECRET not in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store, private"
+    assert Snippet.objects.filter(pk=burn).exists()
+
+
+def test_a_request_that_fails_burns_nothing(client, burn, monkeypatch):
+    """The row is deleted only once the answer is made: a failure (here a fault in rendering)
+    leaves the snippet for its reader."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr(highlighting, "render", broken)
+    assert client.get(f"/s/{burn}").status_code == 500
+    assert Snippet.objects.filter(pk=burn).exists()
+    monkeypatch.undo()
+    assert SECRET in client.get(f"/s/{burn}").get_data(as_text=True)
+    assert not Snippet.objects.filter(pk=burn).exists()
+
+
+def test_the_reading_answer_is_stored_by_no_cache_on_the_way(client, burn):
+    response = client.get(f"/s/{burn}/download")
+    assert response.get_data(as_text=True) == SECRET
+    assert response.headers["Cache-Control"] == "no-store, private"
+
+
+def test_an_unread_burn_snippet_reveals_only_that_it_exists(client, burn):
+    """Not its size, digest, names or language: the SHA-256 of a short secret is the secret."""
+    response = client.get(f"/api/snippets/{burn}")
+    assert response.status_code == 200
+    assert set(response.get_json()) == {"id", "url", "burn_after_reading"}
+    assert response.get_json()["burn_after_reading"] is True
+    assert Snippet.objects.filter(pk=burn).exists()
+
+
+@pytest.mark.parametrize("path", ["/s/{}/share", "/s/{}/delete"])
+def test_its_pages_do_not_show_its_names_to_anyone_but_its_creator(client, burn, path):
+    page = client.get(path.format(burn)).get_data(as_text=True)
+    assert "launch codes" not in page and "codes.txt" not in page
+
+
+def test_its_text_is_kept_in_no_cache_here_or_in_the_highlighter(client, stub_highlighter, paste):
+    snippet = paste(SECRET, burn="true")
+    assert stub_highlighter.highlights == 0  # not rendered ahead at creation
+    assert SECRET in client.get(f"/s/{snippet['id']}").get_data(as_text=True)
+    assert stub_highlighter.cache_controls == ["no-store"]
+    assert cache.bytes_held == 0
+    assert apps.get_app_config("snippets").pages.size == 0
