@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = sorted(p.name for p in (ROOT / "apps").iterdir() if (p / "__init__.py").exists())
+SHARED = {"killable"}  # framework-free libraries beside apps/sitewide.py that any app may use
+APPS = sorted(p.name for p in (ROOT / "apps").iterdir() if (p / "__init__.py").exists() and p.name not in SHARED)
 FRAMEWORKS = {"django", "flask", "werkzeug", "genshi", "httpx", "jinja2"}
 
 
@@ -45,8 +46,18 @@ def test_a_core_imports_no_web_framework(core):
         f"{path.relative_to(ROOT)}: {module}"
         for path, module in imported_modules(ROOT / "apps" / core / "core")
         if module.split(".")[0] in FRAMEWORKS
-        or (module.startswith("apps.") and not module.startswith(f"apps.{core}.core"))
+        or (module.startswith("apps.") and not module.startswith((f"apps.{core}.core", "apps.killable")))
         or module == "apps.sitewide"
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("library", sorted(SHARED))
+def test_a_shared_library_imports_no_framework_and_no_app(library):
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path, module in imported_modules(ROOT / "apps" / library)
+        if module.split(".")[0] in FRAMEWORKS or (module.startswith("apps.") and not module.startswith(f"apps.{library}"))
     ]
     assert offenders == []
 
