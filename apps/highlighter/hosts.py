@@ -14,8 +14,11 @@ Django does outside DEBUG.
 """
 
 import json
+import logging
 
 from werkzeug.sansio.utils import host_is_trusted
+
+log = logging.getLogger(__name__)
 
 SHOWN_HOST_CHARS = 100
 REMEMBERED_HOSTS = 64  # verdicts kept per process (a request's hot path is a dict lookup)
@@ -28,6 +31,10 @@ class TrustedHosts:
         self.any_host = "*" in names
         self.names = [name for name in names if name != "*"]
         self.verdicts = {}
+        self.advice = "The names it answers to are set by ALLOWED_HOSTS."
+        if not names:
+            self.advice = "ALLOWED_HOSTS is empty, so it answers no host: set it (or DEBUG=true for localhost)."
+            log.warning("ALLOWED_HOSTS is empty and DEBUG is off: the highlighter will answer every request 400 bad_host")
 
     def allows(self, host):
         verdict = self.verdicts.get(host)
@@ -49,8 +56,7 @@ class TrustedHosts:
         shown = json.dumps(host[:SHOWN_HOST_CHARS])
         body = json.dumps({"error": {
             "code": "bad_host",
-            "message": f"This highlighter does not answer to the host {shown}. "
-                       "The names it answers to are set by ALLOWED_HOSTS.",
+            "message": f"This highlighter does not answer to the host {shown}. {self.advice}",
         }}).encode()
         start_response("400 Bad Request", [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                                            ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")])

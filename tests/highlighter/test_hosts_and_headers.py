@@ -46,7 +46,9 @@ def test_a_star_allows_any_well_formed_host(app_with):
 def test_with_no_allowed_hosts_nothing_is_answered(app_with):
     """As Django does outside DEBUG: an unconfigured site answers no one."""
     api = app_with(ALLOWED_HOSTS=[])
-    assert api.get("/_health").status_code == 400
+    response = api.get("/_health")
+    assert response.status_code == 400
+    assert "ALLOWED_HOSTS is empty" in response.json["error"]["message"]
 
 
 def test_by_default_the_allowed_hosts_are_the_sites(app_with, monkeypatch):
