@@ -10,8 +10,9 @@ A framework-free library (no web imports) that the web layer calls::
     patch_text = unified_diff(left, right, DiffOptions(), "a/x.py", "b/x.py")
 
 Modules: ``options`` (DiffOptions), ``model`` (the dataclasses), ``align``
-(line alignment by libgit2), ``words`` (changed words within lines),
-``compute`` (diff_texts) and ``unified`` (patch text).
+(line alignment by libgit2), ``words`` (changed words within lines, within a budget),
+``compute`` (diff_texts), ``unified`` (patch text), ``errors`` (OutputTooLarge) and
+``jobs`` (the work as killable jobs, run by ``apps.killable`` child processes).
 """
 
 from .compute import diff_json, diff_texts
