@@ -53,6 +53,7 @@ FREE_BYTES = 64 * 1024  # a request holding less than this passes even when the 
 LINGER_SECONDS = 2.0  # how long a closing connection is read (and dropped) before it is closed
 LINGER_BYTES = 1024 * 1024  # ... and how much of it at most
 RETRY_AFTER_SECONDS = 5
+ANSWER_BYTES_PER_SECOND = 1024 * 1024  # the pace a client must take an answer at, past WEB_TIMEOUT
 
 BUSY = Refusal(503, "Service Unavailable", "busy",
                "The server is receiving too many uploads at once; try again in a few seconds.",
@@ -212,15 +213,18 @@ class BufferingThreadWorker(ThreadWorker):
         return super().handle(conn)
 
     def handle_request(self, req, conn):
-        """Serve, with each write of the answer bounded in total by WEB_TIMEOUT seconds
-        (Python's socket timeout bounds a whole sendall; gthread has just made the socket
-        blocking without one)."""
-        conn.sock.settimeout(self.cfg.timeout)
+        """Serve, the answer written under a deadline (AnswerDeadline): a client that does not
+        read frees the thread after WEB_TIMEOUT seconds (or its answer's size at 1 MiB/s)."""
+        sock = conn.sock
+        conn.sock = AnswerDeadline(sock, self.cfg.timeout)
         try:
             return super().handle_request(req, conn)
         except (TimeoutError, BlockingIOError):  # the client did not take the answer in time
-            self.log.info("Gave up on %s: it did not read its answer within %s s.", conn.client, self.cfg.timeout)
+            self.log.info("Gave up on %s: it did not take its answer in time (%s s, or %s KiB/s).",
+                          conn.client, self.cfg.timeout, ANSWER_BYTES_PER_SECOND // 1024)
             return False
+        finally:
+            conn.sock = sock
 
     def _keepalive_after(self, conn, keepalive):
         """A body the app left unread is dropped (it is in memory) before the next request;
@@ -297,6 +301,50 @@ class BufferingThreadWorker(ThreadWorker):
         unregister(self.poller, conn.sock)
         self.nr_conns -= 1
         conn.close()
+
+
+class AnswerDeadline:
+    """The client's socket while a thread writes an answer to it: the answer must be taken
+    within ``seconds`` of its first byte, or, for an answer so large that this is too short, at
+    ANSWER_BYTES_PER_SECOND on average. A client that reads a byte a second holds a thread for
+    ``seconds``; one that keeps the pace gets an answer of any size.
+
+    A timeout per write would not do: a client that reads just enough to finish each write in
+    time would hold the thread for as long as the answer lasts, however large."""
+
+    def __init__(self, sock, seconds):
+        self._sock, self._seconds = sock, seconds
+        self._start, self._taken_bytes = None, 0
+
+    def _arm(self):
+        now = time.monotonic()
+        if self._start is None:
+            self._start = now
+        deadline = self._start + max(self._seconds, self._taken_bytes / ANSWER_BYTES_PER_SECOND)
+        if deadline <= now:
+            raise TimeoutError("the client did not take its answer in time")
+        self._sock.settimeout(deadline - now)
+
+    def _taken(self, nbytes):
+        self._taken_bytes += nbytes
+        return nbytes
+
+    def send(self, data):
+        self._arm()
+        return self._taken(self._sock.send(data))
+
+    def sendall(self, data):
+        with memoryview(data) as view:
+            sent = 0
+            while sent < len(view):
+                sent += self.send(view[sent:])
+
+    def sendfile(self, file, offset=0, count=None):
+        self._arm()
+        return self._taken(self._sock.sendfile(file, offset, count))
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
 
 
 def timed_out(seconds):

@@ -181,58 +181,6 @@ def test_clients_that_never_close_do_not_stop_the_event_loop(web):
     probe.assert_answered_within(0.5)
 
 
-@pytest.fixture(scope="module")
-def impatient(tmp_path_factory):
-    """The Procfile's gunicorn with short timeouts: 2 s for a request to arrive, 3 s per send."""
-    data = tmp_path_factory.mktemp("impatient")
-    env = servers.site_environment(data, WEB_CONCURRENCY="2", WEB_THREADS="4", WEB_TIMEOUT="3", BUFFER_TIMEOUT="2")
-    env.pop("DATABASE_URL", None)
-    servers.migrate(env)
-    port = servers.free_port()
-    log = data / "gunicorn.log"
-    with servers.running(servers.procfile_command("web"), env, port, log):
-        yield servers.Site(f"http://127.0.0.1:{port}", port, log)
-
-
-def test_a_request_that_does_not_arrive_in_time_gets_408(impatient):
-    with socket.create_connection(("127.0.0.1", impatient.port), timeout=10) as sock:
-        sock.sendall(b"POST /api/snippets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nhalf")
-        started = time.monotonic()
-        answer = sock.recv(65536)
-        waited = time.monotonic() - started
-    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer
-    assert json.loads(answer.partition(b"\r\n\r\n")[2])["error"]["message"] == \
-        "The request did not arrive whole within 2 seconds."
-    assert 1.5 < waited < 4.5
-
-
-def test_clients_that_stop_reading_their_answers_free_their_threads_after_the_send_timeout(impatient):
-    """Twelve clients (more than the 8 threads) ask for a 4 MB answer and read none of it. Each
-    thread gives up after WEB_TIMEOUT (3 s) without progress, instead of waiting for ever."""
-    request = json.dumps({"code": "<" * 1_000_000, "lexer": "text"}).encode()
-    head = (b"POST /highlight/api/highlight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Content-Length: %d\r\n\r\n" % len(request))
-    with httpx.Client(base_url=impatient.url, timeout=10) as http:  # warm the highlighter's cache
-        assert http.post("/highlight/api/highlight", content=request,
-                         headers={"Content-Type": "application/json"}).status_code == 200
-    readers = []
-    with HealthProbe(impatient.url, timeout=15) as probe:
-        try:
-            for _ in range(12):
-                sock = socket.socket()
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-                sock.connect(("127.0.0.1", impatient.port))
-                sock.sendall(head + request)
-                readers.append(sock)
-            time.sleep(7)  # two rounds of 3 s: 8 threads, then the 4 that queued
-        finally:
-            for sock in readers:
-                sock.close()
-    assert not probe.failures, probe.summary()
-    assert probe.worst < 3 + 2.5, probe.summary()  # the send timeout, and time to serve what queued
-    assert impatient.log_text().count("it did not read its answer within 3 s") >= 8
-
-
 def test_pipelined_requests_of_every_framing_are_answered_in_order(web):
     """Buffering changes nothing for a well-behaved client: four requests sent at once on one
     connection (no body, Content-Length, chunked, no body) get their four answers in order."""
@@ -278,3 +226,57 @@ def test_a_chunked_upload_reaches_django_with_its_body(web):
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert created.status_code == 201, created.text
         assert http.get(created.json()["raw_url"]).text == "print(1)\n"
+
+
+@pytest.fixture(scope="module")
+def impatient(tmp_path_factory):
+    """The Procfile's gunicorn with short timeouts: 2 s for a request to arrive, 3 s per send."""
+    data = tmp_path_factory.mktemp("impatient")
+    env = servers.site_environment(data, WEB_CONCURRENCY="2", WEB_THREADS="4", WEB_TIMEOUT="3", BUFFER_TIMEOUT="2")
+    env.pop("DATABASE_URL", None)
+    servers.migrate(env)
+    port = servers.free_port()
+    log = data / "gunicorn.log"
+    with servers.running(servers.procfile_command("web"), env, port, log):
+        yield servers.Site(f"http://127.0.0.1:{port}", port, log)
+
+
+def test_a_request_that_does_not_arrive_in_time_gets_408(impatient):
+    with socket.create_connection(("127.0.0.1", impatient.port), timeout=10) as sock:
+        sock.sendall(b"POST /api/snippets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nhalf")
+        started = time.monotonic()
+        answer = sock.recv(65536)
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer
+    assert json.loads(answer.partition(b"\r\n\r\n")[2])["error"]["message"] == \
+        "The request did not arrive whole within 2 seconds."
+    assert 1.5 < waited < 4.5
+
+
+def test_clients_that_stop_reading_their_answers_free_their_threads_after_the_send_timeout(impatient):
+    """Twelve clients (more than the 8 threads) ask for a 4 MB answer and read none of it, for
+    8 s. Each thread gives up after WEB_TIMEOUT (3 s here; a little more while the kernel's
+    buffers take the first 4 MB at the 1 MiB/s pace) instead of waiting for the client to go:
+    /healthz is answered while they still hold their connections."""
+    request = json.dumps({"code": "<" * 1_000_000, "lexer": "text"}).encode()
+    head = (b"POST /highlight/api/highlight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(request))
+    with httpx.Client(base_url=impatient.url, timeout=10) as http:  # warm the highlighter's cache
+        assert http.post("/highlight/api/highlight", content=request,
+                         headers={"Content-Type": "application/json"}).status_code == 200
+    readers = []
+    with HealthProbe(impatient.url, timeout=15) as probe:
+        try:
+            for _ in range(12):
+                sock = socket.socket()
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.connect(("127.0.0.1", impatient.port))
+                sock.sendall(head + request)
+                readers.append(sock)
+            time.sleep(8)
+        finally:
+            for sock in readers:
+                sock.close()
+    assert not probe.failures, probe.summary()
+    assert probe.worst < 6, probe.summary()  # well before the clients let go
+    assert impatient.log_text().count("it did not take its answer in time (3 s, or 1024 KiB/s)") >= 8
