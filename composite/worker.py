@@ -9,8 +9,12 @@ request that is already in memory:
 - **A thread never reads from the client.** It gets the request's bytes and nothing more: its
   parser's source ends where the request ends. A chunked body is decoded in the event loop and
   handed on with a ``Content-Length`` (``composite.arrival``, linear in the bytes whatever the
-  pieces). Every socket also carries kernel send and receive timeouts of ``WEB_TIMEOUT``
-  seconds, so a client that stops reading its answer frees the thread after that long.
+  pieces, at most ``BUFFER_MAX_CHUNKS`` chunks).
+- **A thread waits on a client's reading for ``WEB_TIMEOUT`` seconds at most**: an answer
+  must be taken within that of its first byte (or at 1 MiB/s when larger), however many writes
+  it takes; then the thread gives up and the connection is closed. That bounds slow reading
+  (``slowhttptest -X``) by time; it still holds a thread for that long (answers are not
+  buffered in the event loop).
 - **A request must arrive whole within ``BUFFER_TIMEOUT`` seconds**, else ``408`` and the
   connection is closed.
 - **Bodies are admitted against a budget.** A worker holds at most ``BUFFER_BUDGET_BYTES`` of
@@ -25,8 +29,14 @@ request that is already in memory:
   for 12 s); here the lingering close (RFC 9112 §9.6: send FIN, read and drop what the client
   still sends, then close) is one more event in the loop.
 
+Not bounded here: how many connections a client opens (gunicorn's ``worker_connections``; a
+limit per client belongs at the edge, where the client's address is known), and how long the
+app computes. A single client may hold the whole budget for ``BUFFER_TIMEOUT`` by declaring
+large bodies: other uploads then get ``503`` meanwhile, never reads.
+
 HTTPS and HTTP/2 connections are left to plain gthread (the PaaS router terminates TLS), with
-the socket timeouts. Built on gthread's hooks (``enqueue_req``, ``handle``,
+kernel send and receive timeouts of ``WEB_TIMEOUT`` on the socket so that its threads' reads
+are bounded too. Built on gthread's hooks (``enqueue_req``, ``handle``, ``handle_request``,
 ``finish_request``, ``murder_pending``) of gunicorn 27.
 """
 
