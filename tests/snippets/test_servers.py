@@ -51,20 +51,22 @@ def test_an_unreachable_database_is_a_clear_503(tmp_path):
             assert api.json()["error"]["code"] == "database_unavailable"
 
 
-def test_a_chunked_body_is_refused_with_411_through_gunicorn(tmp_path):
-    """``curl -T -`` and streaming clients send no Content-Length: a clear 411 in JSON, where
-    Django alone would read an empty body and answer 400 "empty"; the site keeps answering."""
+def test_a_chunked_body_is_created_through_gunicorn(tmp_path):
+    """``curl -T -`` and streaming clients send no Content-Length. Through the Procfile's
+    gunicorn the worker decodes the chunks and hands Django the body with a Content-Length
+    (composite/worker.py), so the paste is created; Django alone would read an empty body,
+    which is why the API answers 411 to a chunked body that reaches it (test_chunked.py)."""
 
     def chunks(*parts):
         yield from parts
 
     with servers.running_site(tmp_path, WEB_CONCURRENCY="1") as url, httpx.Client(base_url=url, timeout=30) as http:
-        refused = http.post("/api/snippets", content=chunks(b'{"content": "x = 1\\n", ', b'"lexer": "python"}'),
+        chunked = http.post("/api/snippets", content=chunks(b'{"content": "x = 1\\n", ', b'"lexer": "python"}'),
                             headers={"Content-Type": "application/json"})
-        assert refused.request.headers["Transfer-Encoding"] == "chunked"
-        assert "Content-Length" not in refused.request.headers
-        assert refused.status_code == 411, refused.text
-        assert refused.json()["error"]["code"] == "length_required"
+        assert chunked.request.headers["Transfer-Encoding"] == "chunked"
+        assert "Content-Length" not in chunked.request.headers
+        assert chunked.status_code == 201, chunked.text
+        assert http.get(chunked.json()["raw_url"]).text == "x = 1\n"
         created = http.post("/api/snippets", json={"content": "x = 1\n"})  # the same connection goes on
         assert created.status_code == 201
         assert http.get("/_health").json()["status"] == "ok"
