@@ -303,7 +303,7 @@ def share(request, snippet_id):
         "fresh": ownership.take_fresh(request, snippet.pk),
     }
     response = render(request, "snippets/share.html", context)
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = burning.NO_STORE
     return response
 
 
