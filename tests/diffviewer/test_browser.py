@@ -65,3 +65,15 @@ def test_the_patch_downloads_from_the_diff_page(page, site_url):
         page.click("text=Download .patch")
     assert download.value.suggested_filename == "diff.patch"
     assert Path(download.value.path()).read_text() == "--- a\n+++ b\n@@ -1 +1 @@\n-a\n+b\n"
+
+
+def test_the_sites_csp_blocks_nothing_the_pages_use(page, site_url):
+    """Under ``script-src 'self'`` (no inline script) and inline styles only, every page works."""
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    submit(page, site_url, NUMBERED, NUMBERED.replace("line 50\n", "fifty\n"))
+    page.click("text=Show 46 unchanged lines")
+    page.goto(site_url + "/diff/")
+    page.goto(site_url + "/diff/compare?left=nothing")
+    assert violations == []
