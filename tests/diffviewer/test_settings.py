@@ -15,6 +15,7 @@ def test_defaults():
     assert loaded.DIFF_MAX_BYTES == 2 * 1024 * 1024
     assert loaded.DIFF_MAX_RENDER_LINES == 20_000
     assert loaded.DIFF_ALLOWED_ORIGINS == ()
+    assert (loaded.DIFF_TIMEOUT, loaded.DIFF_WORKERS, loaded.DIFF_MAX_OUTPUT_BYTES) == (5.0, 2, 32 * 1024 * 1024)
 
 
 def test_the_environment_overrides_defaults_and_config_overrides_both():
@@ -38,6 +39,10 @@ def test_the_environment_overrides_defaults_and_config_overrides_both():
         ("DIFF_ALLOWED_ORIGINS", "https://host/path", "is not an origin"),
         ("DIFF_ALLOWED_ORIGINS", "file:///etc", "is not an origin"),
         ("DEBUG", "perhaps", "is not a boolean"),
+        ("DIFF_TIMEOUT", "0", "must be greater than 0"),
+        ("DIFF_WORKERS", "1.5", "DIFF_WORKERS='1.5' is not a whole number"),
+        ("DIFF_WORKERS", "0", "must be greater than 0"),
+        ("DIFF_MAX_OUTPUT_BYTES", "32M", "is not a whole number"),
     ],
 )
 def test_a_bad_value_fails_at_start_up_naming_the_variable(monkeypatch, name, value, message):
