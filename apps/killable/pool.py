@@ -205,6 +205,10 @@ class Pool:
             for worker in taken:
                 self._give_back(worker)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def worker_pids(self) -> list[int]:
         """Process ids of this process's live children (for monitoring and tests)."""
         self._check_fork()

@@ -70,9 +70,9 @@ class Highlighter:
         self.close()
 
     def _run(self, name, payload):
+        if self._pool.closed:
+            raise RuntimeError("this Highlighter is closed")
         try:
             return self._pool.call(name, payload)
-        except RuntimeError:
-            raise RuntimeError("this Highlighter is closed") from None
         except killable.Failure as failure:
             raise HighlightError(failure.code, failure.message, failure.status) from None
