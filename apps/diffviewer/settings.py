@@ -23,6 +23,7 @@ class Settings:
     DIFF_HIGHLIGHT_MAX_BYTES: int = 512 * 1024  # larger texts are shown without token colours
     DIFF_TIMEOUT: float = 5.0  # seconds one diff's work may take; its process is killed after (422)
     DIFF_WORKERS: int = 2  # diff processes per server process (more requests wait, then 503)
+    DIFF_MAX_WAITING: int = 1  # requests that may wait for a busy diff process at once (503 beyond)
     DIFF_MAX_OUTPUT_BYTES: int = 32 * 1024 * 1024  # largest JSON or patch answer (413 above)
     DEBUG: bool = False  # reload templates when they change
 

@@ -51,6 +51,7 @@ def pool(settings) -> killable.Pool:
         workers=settings.DIFF_WORKERS,
         timeout=settings.DIFF_TIMEOUT,
         queue_timeout=settings.DIFF_TIMEOUT,
+        max_waiting=settings.DIFF_MAX_WAITING,  # diffs never hold every thread of the server
         memory_limit_mb=MEMORY_LIMIT_MB,
         retire_above_mb=RETIRE_ABOVE_MB,
         max_reply_bytes=reply_limit,

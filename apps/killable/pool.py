@@ -8,7 +8,9 @@ How it works (the design GitHub's pygments.rb proved):
   (``wire``): one pickled ``(function name, payload)`` in, one reply out.
 - Callers take an idle child from a LIFO queue (warm children stay warm), so at most
   ``workers`` jobs run at once per process; other callers wait their turn.
-- Budgets: waiting for a free child is bounded by ``queue_timeout`` (then ``busy``, 503);
+- Budgets: waiting for a free child is bounded by ``queue_timeout`` (then ``busy``, 503),
+  and so is the number of callers waiting at once (``max_waiting``; the next is told
+  ``busy`` at once), so one kind of work can never hold every thread of a server;
   the job itself by ``timeout`` from the moment it is sent (then ``timeout``, 422; the child
   gets SIGKILL and is replaced). Queue time is not charged to the job, so an innocent request
   queued behind a hostile one is told "busy, retry", never "your input is too slow".
@@ -109,7 +111,7 @@ class Pool:
     """
 
     def __init__(self, module: str, workers: int = 2, timeout: float = 2.0, *,
-                 queue_timeout: float = 10.0, start_timeout: float = 10.0,
+                 queue_timeout: float = 10.0, start_timeout: float = 10.0, max_waiting: int | None = None,
                  memory_limit_mb: int | None = None, retire_above_mb: int | None = None,
                  max_reply_bytes: int | None = None, label: str = "running",
                  timeout_hint: str = "Try a smaller input.", python: str | None = None):
@@ -127,6 +129,9 @@ class Pool:
         self.timeout = timeout
         self.queue_timeout = queue_timeout
         self.start_timeout = start_timeout
+        self.max_waiting = max_waiting  # callers that may wait for a child at once (None: any)
+        self._waiting = 0
+        self._waiting_lock = threading.Lock()
         self.max_reply_bytes = max_reply_bytes
         self.label = label
         self.timeout_hint = timeout_hint
@@ -230,6 +235,18 @@ class Pool:
 
     def _take(self):
         try:
+            return self._children.idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._waiting_lock:
+            if self.max_waiting is not None and self._waiting >= self.max_waiting:
+                raise Failure(
+                    "busy",
+                    f"All {self.workers} {self.label} processes are busy and {self._waiting} more "
+                    f"{'request is' if self._waiting == 1 else 'requests are'} waiting. Try again shortly.",
+                )
+            self._waiting += 1
+        try:
             return self._children.idle.get(timeout=self.queue_timeout)
         except queue.Empty:
             raise Failure(
@@ -237,6 +254,9 @@ class Pool:
                 f"All {self.workers} {self.label} processes stayed busy for "
                 f"{self.queue_timeout:g} s. Try again shortly.",
             ) from None
+        finally:
+            with self._waiting_lock:
+                self._waiting -= 1
 
     def _give_back(self, worker):
         if self._closed and worker is not None:

@@ -84,7 +84,7 @@ def test_callers_wait_for_a_free_process_at_most_the_budget_then_hear_busy():
     """One process, three slow diffs at once: one runs and is killed; the others wait for the
     process at most 0.4 s each and are told busy (or, if it came free in time, run and are
     killed in their turn): never an unbounded wait."""
-    config = {"DIFF_TIMEOUT": 0.4, "DIFF_WORKERS": 1, "DIFF_MAX_OUTPUT_BYTES": 200_000_000}
+    config = {"DIFF_TIMEOUT": 0.4, "DIFF_WORKERS": 1, "DIFF_MAX_WAITING": 2, "DIFF_MAX_OUTPUT_BYTES": 200_000_000}
     client = Client(_app(config))
     work.pool(settings.load(config)).start()
     big = {"left": BIG_LEFT, "right": BIG_RIGHT}
@@ -160,3 +160,24 @@ def test_the_diff_processes_never_import_a_web_framework():
         loaded = pool.call("modules", diff_jobs.__name__)
     assert "apps.diffviewer.core.jobs" in loaded
     assert not {"werkzeug", "flask", "django", "genshi", "apps.diffviewer.app"} & set(loaded)
+
+
+def test_beyond_the_callers_allowed_to_wait_the_next_hears_busy_at_once():
+    """DIFF_MAX_WAITING bounds how many requests wait for a busy process, so diffs can never
+    hold every thread of a server: one runs, one waits, the third is told busy while the
+    first is still running."""
+    config = {"DIFF_TIMEOUT": 0.8, "DIFF_WORKERS": 1, "DIFF_MAX_WAITING": 1, "DIFF_MAX_OUTPUT_BYTES": 200_000_000}
+    client = Client(_app(config))
+    work.pool(settings.load(config)).start()
+    big = {"left": BIG_LEFT, "right": BIG_RIGHT}
+    running, _ = in_thread(lambda: client.post("/api/diff", json=big))
+    waiting, _ = in_thread(lambda: client.post("/api/diff", json=big))
+    deadline = time.monotonic() + 5
+    while work.pool(settings.load(config))._waiting < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the second caller is the one waiting
+    third = client.post("/api/diff", json=big)
+    assert running.is_alive(), "the third caller was kept waiting"
+    assert error_of(third) == (503, "busy")
+    assert "1 more request is waiting" in third.get_json()["error"]["message"]
+    running.join(30)
+    waiting.join(30)

@@ -118,12 +118,15 @@ def in_parallel(requests, at_once=None):
         return list(pool.map(one, requests, timeout=120))
 
 
-def assert_answered_within_the_budget(answers):
-    """Served, or stopped at the budget with a clear 422: never a long wait, never a 5xx."""
+def assert_answered_within_the_budget(answers, busy_allowed=False):
+    """Served, or stopped at the budget with a clear 422 (or, when more arrive at once than
+    may wait for a diff process, a 503 busy with Retry-After): never a long wait."""
     for response, seconds in answers:
-        assert response.status_code in (200, 422), response.text[:300]
+        assert response.status_code in ((200, 422, 503) if busy_allowed else (200, 422)), response.text[:300]
         if response.status_code == 422:
             assert "timeout" in response.text
+        if response.status_code == 503:
+            assert "busy" in response.text and response.headers["Retry-After"]
         assert seconds < QUICKLY, seconds
 
 
@@ -164,11 +167,14 @@ def test_comparing_two_stored_snippets_of_that_shape_is_answered_at_once(warm, s
     left, right = stored_pair
     url = warm.url + "/diff/compare?" + urlencode({"left": f"/s/{left}/raw", "right": f"/s/{right}/raw"})
     with HealthProbe(warm.url) as probe:
-        # The issue: ten views kept /healthz down for 48 s. Four at a time leave the 2 x 4
-        # server threads room for the probe; all ten at once would hold every thread.
-        answers = in_parallel([("GET", url, {})] * 10, at_once=4)
-    assert_answered_within_the_budget(answers)
-    print(f"\ncompare views, 10, 4 at once: {sorted(round(s, 2) for _, s in answers)} s; probe {probe.summary()}")
+        # The issue: ten views kept /healthz down for 48 s. All ten at once: at most
+        # DIFF_WORKERS run and DIFF_MAX_WAITING wait per worker, the rest hear "busy" at once,
+        # so diffs never hold every thread and the probe is served.
+        answers = in_parallel([("GET", url, {})] * 10)
+    assert_answered_within_the_budget(answers, busy_allowed=True)
+    assert any(response.status_code == 200 for response, _ in answers)
+    print(f"\ncompare views, 10 at once: {sorted((r.status_code, round(s, 2)) for r, s in answers)}; "
+          f"probe {probe.summary()}")
     probe.assert_answered_within(0.5, at_least=1)
 
 
