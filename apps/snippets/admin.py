@@ -1,7 +1,14 @@
-from django.contrib import admin
-from django.utils import timezone
+"""The admin: snippets, and the queue of reports with the two things done about them,
+take down (``takedown.remove``) or dismiss."""
 
-from apps.snippets.models import Snippet
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from apps.snippets import takedown
+from apps.snippets.models import Report, Snippet
 
 
 class ExpiryFilter(admin.SimpleListFilter):
@@ -22,17 +29,126 @@ class ExpiryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RemovedFilter(admin.SimpleListFilter):
+    title = "taken down"
+    parameter_name = "removed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Removed"), ("no", "Not removed")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(removed_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Snippet)
 class SnippetAdmin(admin.ModelAdmin):
-    list_display = ["id", "title", "filename", "lexer", "size", "created_at", "expires_at", "burn_after_reading"]
-    list_filter = ["lexer", ExpiryFilter, "burn_after_reading", "created_at"]
+    list_display = ["id", "title", "filename", "lexer", "size", "created_at", "expires_at", "burn_after_reading",
+                    "removed_at"]
+    list_filter = ["lexer", ExpiryFilter, "burn_after_reading", RemovedFilter, "created_at"]
     search_fields = ["id", "title", "filename", "content"]
-    readonly_fields = ["id", "size", "sha256", "created_at"]
+    readonly_fields = ["id", "size", "sha256", "created_at", "removed_at", "removed_reason", "removed_by"]
     raw_id_fields = ["parent"]
     show_full_result_count = False  # a COUNT(*) per page is slow on big tables
+    actions = ["take_down"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.resolver_match.url_name.endswith("_changelist"):
             queryset = queryset.defer("content")  # the list never shows it; rows can be 512 KiB
         return queryset
+
+    @admin.action(description="Remove the selected snippets (take down, for breaking the rules)")
+    def take_down(self, request, queryset):
+        removed = sum(takedown.remove(pk, "other", request.user, request.META)
+                      for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, f"{removed} snippet(s) removed.", messages.SUCCESS)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Open reports unless asked otherwise: the queue is what needs doing."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Report.STATUSES, ("all", "All")]
+
+    def value(self):
+        return super().value() or Report.OPEN
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == "all" else queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "snippet_link", "reason", "short_text", "reports_of_snippet", "reporters",
+                    "status"]
+    list_display_links = ["created_at"]
+    list_filter = [StatusFilter, "reason"]
+    ordering = ["-created_at"]
+    search_fields = ["snippet__id", "text"]
+    readonly_fields = ["snippet", "reason", "text", "created_at", "status", "handled_at", "handled_by"]
+    fields = readonly_fields
+    actions = ["take_down", "dismiss"]
+
+    def get_queryset(self, request):
+        reports = super().get_queryset(request).select_related("snippet").defer("snippet__content")
+        return reports.annotate(
+            snippet_reports=Count("snippet__reports", distinct=True),
+            snippet_reporters=Count("snippet__reports__reporter", distinct=True),
+        )
+
+    def has_add_permission(self, request):
+        return False  # reports come from visitors
+
+    @admin.display(description="snippet")
+    def snippet_link(self, report):
+        snippet = report.snippet
+        if snippet.is_removed:
+            return format_html("{} (removed)", snippet.pk)
+        return format_html('<a href="{}">{}</a> · <a href="{}">admin</a>', snippet.get_absolute_url(), snippet.pk,
+                           reverse("admin:snippets_snippet_change", args=[snippet.pk]))
+
+    @admin.display(description="text")
+    def short_text(self, report):
+        return report.text if len(report.text) <= 120 else report.text[:119] + "…"
+
+    @admin.display(description="reports of it", ordering="snippet_reports")
+    def reports_of_snippet(self, report):
+        return report.snippet_reports
+
+    @admin.display(description="reporters")
+    def reporters(self, report):
+        return report.snippet_reporters
+
+    @admin.action(description="Remove the reported snippets (take down)", permissions=["change"])
+    def take_down(self, request, queryset):
+        removed = 0
+        for snippet_id, reason in reasons_by_snippet(queryset).items():
+            removed += takedown.remove(snippet_id, reason, request.user, request.META)
+        self.message_user(request, f"{removed} snippet(s) removed; their open reports are closed.", messages.SUCCESS)
+
+    @admin.action(description="Dismiss the selected reports", permissions=["change"])
+    def dismiss(self, request, queryset):
+        dismissed = takedown.dismiss(queryset, request.user)
+        self.message_user(request, f"{dismissed} report(s) dismissed.", messages.SUCCESS)
+
+
+def reasons_by_snippet(reports):
+    """``{snippet id: the reason most of the selected reports give}`` (earliest first on a tie)."""
+    tallies = {}
+    for snippet_id, reason in reports.order_by("created_at").values_list("snippet_id", "reason"):
+        tally = tallies.setdefault(snippet_id, {})
+        tally[reason] = tally.get(reason, 0) + 1
+    return {snippet_id: max(tally, key=tally.get) for snippet_id, tally in tallies.items()}

@@ -1,6 +1,7 @@
 """The curl API: create, read and delete snippets without a browser.
 
-``curl -F 'content=<-' SITE/api/snippets`` and friends. Token-based and CSRF-exempt (no
+``curl -F 'content=<-' SITE/api/snippets`` and friends; ``POST /api/snippets/<id>/report``
+reports one to the site's admins. Token-based and CSRF-exempt (no
 cookies are read or set); errors are ``{"error": {"code", "message"}}`` like the
 highlighter's, and so is any failure under ``/api/`` (``errors``). Text fields
 must be UTF-8: they are decoded strictly (``formdata``), not with Django's lenient decoding,
@@ -15,7 +16,7 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from apps.snippets import creation, formdata, intake
+from apps.snippets import creation, formdata, intake, lookup, reports
 from apps.snippets.models import Snippet
 
 TEXT_FIELDS = ("title", "filename", "lexer", "expires", "burn")
@@ -87,11 +88,63 @@ def snippet(request, snippet_id):
     found = Snippet.objects.defer("content").filter(pk=snippet_id).first()
     if found is None:
         return error("not_found", "No such snippet.", 404)
+    if found.is_removed:
+        return lookup.removed_json(lookup.Removed(found))
     if request.method == "DELETE":
         return delete(request, found)  # an expired snippet can still be deleted by its owner
     if found.is_expired:
         return error("gone", "This snippet has expired.", 410)
     return JsonResponse(describe(request, found))
+
+
+@json_api
+@csrf_exempt
+def report(request, snippet_id):
+    """Report a snippet (``reason`` from ``models.REASONS``, optional ``text``): 201 and the
+    report's id. Its content is not read: a burn snippet stays unread."""
+    if request.method != "POST":
+        response = error("method_not_allowed", "POST a report here: reason (and text).", 405)
+        response["Allow"] = "POST"
+        return response
+    found = Snippet.objects.only(*REPORTED_FIELDS).filter(pk=snippet_id).first()
+    if found is None:
+        return error("not_found", "No such snippet.", 404)
+    if found.is_removed:
+        return lookup.removed_json(lookup.Removed(found))
+    if found.is_expired:
+        return error("gone", "This snippet has expired.", 410)
+    try:
+        form = reports.ReportForm(report_fields(request))
+    except intake.Refused as refused:
+        return error(refused.code, refused.message, refused.status)
+    if not form.is_valid():
+        return error("invalid_report", form.first_error(), 400)
+    filed = reports.file_report(found, form.cleaned_data["reason"], form.cleaned_data["text"], request.META.get("REMOTE_ADDR"))
+    return JsonResponse({"id": filed.pk, "snippet": found.pk, "reason": filed.reason, "status": filed.status}, status=201)
+
+
+REPORTED_FIELDS = ("id", "expires_at", "burn_after_reading", "removed_at", "removed_reason")
+REPORT_BODY_BYTES = 16 * 1024  # a reason and 2,000 characters, with room to spare
+
+
+def report_fields(request):
+    """``reason`` and ``text`` from a JSON or form body, as strings (anything else is refused)."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > REPORT_BODY_BYTES:
+        raise intake.Refused(f"A report is at most {REPORT_BODY_BYTES:,} bytes.", status=413, code="too_large")
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise intake.Refused('The body is not valid JSON: send {"reason": "spam", "text": "..."}.') from None
+        if not isinstance(data, dict):
+            raise intake.Refused('The JSON body must be an object: {"reason": "spam", "text": "..."}.')
+    else:
+        data = request.POST
+    fields = {name: data.get(name) for name in ("reason", "text") if data.get(name) is not None}
+    if any(not isinstance(value, str) for value in fields.values()):
+        raise intake.Refused("reason and text must be strings.")
+    return fields
 
 
 def delete(request, found):

@@ -22,6 +22,7 @@ class SnippetsConfig(AppConfig):
     style_cookie = "snippets_style"  # the cookie that remembers a visitor's style
     my_snippets_limit = 50  # how many of a visitor's snippets their session remembers
     id_attempts = 5  # fresh ids tried when one is already taken
+    refuse_removed_text = True  # refuse a new snippet whose text is exactly one that was taken down (same SHA-256)
 
     def ready(self):
         from apps.snippets.pagecache import PageCache

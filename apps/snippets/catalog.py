@@ -69,6 +69,11 @@ def current(environ):
         return fetched
 
 
+def known_versions():
+    """Every highlighter version this process has seen (and "" for none): renderings are keyed by it."""
+    return {EMPTY.version} | {catalog.version for catalog, _ in list(_entries.values())}
+
+
 def forget():
     """Drop what was fetched (tests; a deploy of a new highlighter is picked up by TTL)."""
     _entries.clear()

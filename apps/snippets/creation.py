@@ -4,7 +4,8 @@ The language is decided when the snippet is stored (``auto`` asks the highlighte
 looks at the file name, then the content), and that first rendering is put in the cache,
 so the first reader does not wait for it (nor when the highlighter declined it: that is
 remembered for a while too). Burn-after-reading snippets are not rendered
-ahead: their only rendering is the one their reader sees.
+ahead: their only rendering is the one their reader sees. A text identical to one that was
+taken down (same SHA-256) is refused (``refuse_removed_text``).
 """
 
 import logging
@@ -18,6 +19,8 @@ from apps.snippets import catalog, highlighting, intake
 from apps.snippets.models import Snippet, new_id
 
 log = logging.getLogger(__name__)
+
+REMOVED_TEXT = "This text was removed from the site for breaking its rules, and cannot be posted again."
 
 
 def lexer_choice(requested, environ):
@@ -62,6 +65,9 @@ def create_snippet(environ, *, content, title="", filename="", lexer="", expiry=
         burn_after_reading=burn,
     )
     token = snippet.set_delete_token()
+    snippet.measure()
+    if config.refuse_removed_text and Snippet.objects.removed_digest(snippet.sha256):
+        raise intake.Refused(REMOVED_TEXT, status=422, code="removed_content")
     rendering, version = None, catalog.current(environ).version
     if not burn:
         rendering = highlighting.ask_highlighter(snippet, environ)

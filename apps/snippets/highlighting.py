@@ -14,7 +14,9 @@ it is unreachable, slow, or refuses the input, the snippet is shown as escaped p
 with a notice saying why. A refusal that asking again would repeat (the input takes too long
 or is too large) is remembered for ``declined_ttl`` (in the cache, and on the snippet's row
 when it happens at creation, so every process knows), so that the snippet's page shows the
-plain text at once instead of waiting for the highlighter again on each view.
+plain text at once instead of waiting for the highlighter again on each view; the plain
+rendering itself is cached with the decline (when it is within the item cap), so a maximal
+declined snippet is not escaped and compressed again on every view.
 """
 
 import hashlib
@@ -32,9 +34,13 @@ from apps.snippets import catalog, codeblock
 
 # Each line in <span id="L-n">; leading and trailing blank lines kept so numbers match.
 OPTIONS = {"linespans": "L", "wrapcode": True, "stripnl": False}
-CACHE_FORMAT = 3  # bump when the cached HTML changes shape (3: compressed, one for every style)
+CACHE_FORMAT = 4  # bump when the cached HTML changes shape (4: a decline keeps its plain rendering)
 # The highlighter's refusals that asking again would repeat (status, error code) -> reason.
-DECLINED = {(422, "timeout"): "highlighting it took too long", (413, "too_large"): "it is too large to highlight"}
+DECLINED = {
+    (422, "timeout"): "highlighting it took too long",
+    (413, "too_large"): "it is too large to highlight",
+    (422, "output_too_large"): "its highlighted form would be too large",
+}
 
 
 @dataclass
@@ -69,27 +75,30 @@ def render(snippet, environ, *, use_cache=True):
     if rendered in cached:
         return Rendering(**cached[rendered])
     if declined in cached:
-        return plain(snippet, cached[declined], declined=True)
+        return Rendering(**cached[declined])
     if snippet.declined_key == declined and snippet.declined_until and snippet.declined_until > timezone.now():
-        return plain(snippet, snippet.declined_notice, declined=True)
+        rendering = plain(snippet, snippet.declined_notice, declined=True)
+        remember(snippet, version, rendering)
+        return rendering
     rendering = ask_highlighter(snippet, environ)
     remember(snippet, version, rendering)
     return rendering
 
 
 def remember(snippet, version, rendering):
-    """Cache a highlighted rendering, or for a short while that the highlighter declined it.
+    """Cache a highlighted rendering, or for a short while that the highlighter declined it
+    (with the plain rendering shown instead).
 
-    Only the notice of a decline is kept: the plain text is made again from the content.
     Failures that may pass (unreachable, our own timeout, errors) are not remembered, nor a
     rendering whose compressed size is over ``SNIPPETS_CACHE_ITEM_BYTES``.
     """
     config = apps.get_app_config("snippets")
+    if len(rendering.packed) > settings.SNIPPETS_CACHE_ITEM_BYTES:
+        return
     if not rendering.notice:
-        if len(rendering.packed) <= settings.SNIPPETS_CACHE_ITEM_BYTES:
-            cache.set(cache_key(snippet, version), asdict(rendering), config.rendering_ttl)
+        cache.set(cache_key(snippet, version), asdict(rendering), config.rendering_ttl)
     elif rendering.declined:
-        cache.set(declined_key(snippet, version), rendering.notice, config.declined_ttl)
+        cache.set(declined_key(snippet, version), asdict(rendering), config.declined_ttl)
 
 
 def mark_declined(snippet, version, rendering):

@@ -1,9 +1,11 @@
-"""A snippet: a piece of text someone shared, with its history (parent) and lifetime."""
+"""A snippet: a piece of text someone shared, with its history (parent) and lifetime; and the
+reports visitors make about snippets that break the site's rules (``Report``)."""
 
 import hashlib
 import hmac
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +27,21 @@ def hash_token(token):
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# Why a snippet may be reported, and taken down (stored value -> what a person reads).
+REASONS = [
+    ("spam", "Spam or advertising"),
+    ("malware", "Malware or phishing"),
+    ("personal", "Personal data or doxxing"),
+    ("copyright", "Copyright infringement"),
+    ("illegal", "Illegal content"),
+    ("other", "Something else"),
+]
+REPORT_TEXT_CHARS = 2000  # the longest explanation a report keeps
+
+
 FAMILY_COLUMNS = (
     "id, parent_id, title, filename, lexer, size, sha256, created_at, expires_at, burn_after_reading,"
-    " declined_key, declined_notice, declined_until"
+    " declined_key, declined_notice, declined_until, removed_at, removed_reason"
 )
 
 
@@ -38,6 +52,13 @@ class SnippetQuerySet(models.QuerySet):
 
     def expired(self, now=None):
         return self.filter(expires_at__lte=now or timezone.now())
+
+    def removed(self):
+        return self.filter(removed_at__isnull=False)
+
+    def removed_digest(self, sha256):
+        """Whether a snippet with this content was taken down (the digest is kept for this)."""
+        return self.removed().filter(sha256=sha256).exists()
 
     def family(self, snippet_id):
         """The snippet, its parent and its children, in one query and without content.
@@ -55,7 +76,10 @@ class SnippetQuerySet(models.QuerySet):
     def readable(self, snippet_id):
         """The snippet with its content (for raw and download), or None; plain SQL too."""
         table = self.model._meta.db_table
-        sql = f"SELECT id, content, sha256, filename, expires_at, burn_after_reading FROM {table} WHERE id = %s"
+        sql = (
+            f"SELECT id, content, sha256, filename, expires_at, burn_after_reading, removed_at, removed_reason"
+            f" FROM {table} WHERE id = %s"
+        )
         return next(iter(self.model.objects.raw(sql, [snippet_id])), None)
 
 
@@ -81,11 +105,21 @@ class Snippet(models.Model):
     declined_key = models.CharField(max_length=100, blank=True, editable=False)
     declined_notice = models.CharField(max_length=300, blank=True, editable=False)
     declined_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Taken down for breaking the rules (``takedown``): the content, names and lexer are
+    # emptied; the id, the digest (to refuse the same text again) and why and by whom stay.
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    removed_reason = models.CharField(max_length=20, blank=True, editable=False, choices=REASONS)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = SnippetQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [  # only removed snippets: a small index, asked on every create
+            models.Index(fields=["sha256"], condition=models.Q(removed_at__isnull=False), name="snippet_removed_sha256"),
+        ]
 
     def __str__(self):
         return self.title or self.filename or self.id
@@ -105,6 +139,10 @@ class Snippet(models.Model):
         return reverse("snippets:detail", args=[self.id])
 
     @property
+    def is_removed(self):
+        return self.removed_at is not None
+
+    @property
     def is_expired(self):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
@@ -118,3 +156,40 @@ class Snippet(models.Model):
         if not token or not self.delete_token_hash:
             return False
         return hmac.compare_digest(hash_token(token), self.delete_token_hash)
+
+
+class Report(models.Model):
+    """A visitor's report that a snippet breaks the rules, waiting in the admin's queue.
+
+    The reporter is not stored: only ``reporter`` (an HMAC of their address and the snippet
+    id, keyed by ``SECRET_KEY``), which tells apart the reports of one person and of many about
+    a snippet, and cannot link a person's reports about two snippets, nor be reversed into an
+    address without the key.
+    """
+
+    OPEN, DISMISSED, ACTIONED = "open", "dismissed", "actioned"
+    STATUSES = [(OPEN, "Open"), (DISMISSED, "Dismissed"), (ACTIONED, "Snippet removed")]
+
+    snippet = models.ForeignKey(Snippet, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=REASONS)
+    text = models.TextField(blank=True, max_length=REPORT_TEXT_CHARS)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=OPEN, db_index=True)
+    reporter = models.CharField(max_length=64, blank=True, editable=False)
+    handled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.snippet_id}"
+
+
+def reporter_digest(address, snippet_id):
+    """Who reported, as a keyed digest that only means something for this one snippet."""
+    key = settings.SECRET_KEY.encode("utf-8", "surrogatepass")
+    message = f"report\0{snippet_id}\0{address or ''}".encode("utf-8", "surrogatepass")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()

@@ -39,6 +39,12 @@ class PageCache:
                 _, evicted = self.pages.popitem(last=False)
                 self.size -= len(evicted)
 
+    def forget(self, snippet_id):
+        """Drop every page of one snippet (its keys start with its id, ``views.page_key``)."""
+        with self.lock:
+            for key in [key for key in self.pages if key[0] == snippet_id]:
+                self.size -= len(self.pages.pop(key))
+
     def clear(self):
         with self.lock:
             self.pages.clear()

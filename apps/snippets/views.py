@@ -1,4 +1,4 @@
-"""Pages of the paste site: create, view, raw, download, fork, delete, share, mine; health."""
+"""Pages of the paste site: create, view, raw, download, fork, delete, share, report, mine; health."""
 
 import re
 import secrets
@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps import sitewide
-from apps.snippets import burning, catalog, creation, formdata, highlighting, lookup, ownership
+from apps.snippets import burning, catalog, creation, formdata, highlighting, intake, lookup, ownership, reports
 from apps.snippets.forms import SnippetForm
 from apps.snippets.lookup import answers_gone
 from apps.snippets.models import Snippet
@@ -67,20 +67,24 @@ def snippet_form(request, parent):
         form = SnippetForm(text, request.FILES, environ=request.META, catalog=known, undecodable=undecodable)
         if form.is_valid():
             fields = form.cleaned_data
-            snippet, token = creation.create_snippet(
-                request.META,
-                content=fields["content"],
-                title=fields["title"],
-                filename=fields["filename"],
-                lexer=fields["lexer"],
-                expiry=fields["expires"],
-                burn=fields["burn"],
-                parent=parent,
-            )
-            ownership.remember(request, snippet.id, token)
-            if snippet.burn_after_reading:
-                return redirect("snippets:share", snippet.id)
-            return redirect(snippet)
+            try:
+                snippet, token = creation.create_snippet(
+                    request.META,
+                    content=fields["content"],
+                    title=fields["title"],
+                    filename=fields["filename"],
+                    lexer=fields["lexer"],
+                    expiry=fields["expires"],
+                    burn=fields["burn"],
+                    parent=parent,
+                )
+            except intake.Refused as refused:  # the text of a snippet that was taken down
+                form.add_error("content", refused.message)
+            else:
+                ownership.remember(request, snippet.id, token)
+                if snippet.burn_after_reading:
+                    return redirect("snippets:share", snippet.id)
+                return redirect(snippet)
     else:
         initial = {}
         if parent is not None:
@@ -106,12 +110,9 @@ def detail(request, snippet_id):
     known = catalog.current(request.META)
     style, picked = chosen_style(request, known)
     parent = next((s for s in family if s.pk == snippet.parent_id and s.pk != snippet.pk), None)
-    if parent is not None and (parent.is_expired or parent.burn_after_reading):
-        parent = None
-    children = [
-        s for s in family
-        if s.parent_id == snippet.pk and s.pk != snippet.pk and not s.is_expired and not s.burn_after_reading
-    ]
+    if parent is not None and not linkable(parent):
+        parent = None  # nor a compare link: the diff viewer could not fetch it
+    children = [s for s in family if s.parent_id == snippet.pk and s.pk != snippet.pk and linkable(s)]
     context = {
         "snippet": snippet,
         "parent": parent,
@@ -149,6 +150,11 @@ def detail(request, snippet_id):
             samesite="Lax",
         )
     return response
+
+
+def linkable(relative):
+    """Whether a parent or fork may be linked from a snippet's page."""
+    return not (relative.is_expired or relative.is_removed or relative.burn_after_reading)
 
 
 def streamed_page(request, context, rendering):
@@ -291,11 +297,13 @@ def delete(request, snippet_id):
 
 
 @require_safe
+@answers_gone
 def share(request, snippet_id):
     """What the creator of a burn-after-reading snippet sees instead of it: the link to pass on."""
     snippet = Snippet.objects.defer("content").filter(pk=snippet_id, burn_after_reading=True).first()
     if snippet is None or snippet.is_expired:
         raise Http404("No such snippet, or it has already been read.")
+    lookup.showable(snippet)  # removed: 410
     context = {
         "snippet": snippet,
         "link": request.build_absolute_uri(snippet.get_absolute_url()),
@@ -307,10 +315,26 @@ def share(request, snippet_id):
     return response
 
 
+REPORT_FIELDS = ("id", "title", "filename", "expires_at", "burn_after_reading", "removed_at", "removed_reason")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@answers_gone
+def report(request, snippet_id):
+    """Report a snippet to the site's admins. Its content is never read here, so a
+    burn-after-reading snippet is reported without being burned (nor its title shown)."""
+    snippet = lookup.live(snippet_id, Snippet.objects.only(*REPORT_FIELDS))
+    form = reports.ReportForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        reports.file_report(snippet, form.cleaned_data["reason"], form.cleaned_data["text"], request.META.get("REMOTE_ADDR"))
+        return render(request, "snippets/reported.html", {"snippet": snippet})
+    return render(request, "snippets/report.html", {"snippet": snippet, "form": form}, status=400 if form.errors else 200)
+
+
 @require_safe
 def mine(request):
     ids = ownership.owned_ids(request)
-    found = {s.pk: s for s in Snippet.objects.alive().defer("content").filter(pk__in=ids)}
+    found = {s.pk: s for s in Snippet.objects.alive().defer("content").filter(pk__in=ids, removed_at__isnull=True)}
     return render(request, "snippets/mine.html", {"snippets": [found[i] for i in ids if i in found]})
 
 
