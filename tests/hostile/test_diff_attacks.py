@@ -15,16 +15,14 @@ ceiling (sampled from /proc while the attack runs).
 """
 
 import json
-import re
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
+from tests.hostile.memory import WorkerMemory
 from tests.hostile.probe import HealthProbe
 
 pytestmark = pytest.mark.server
@@ -50,57 +48,6 @@ def distinct_words(size):
 LONG_LINE = distinct_words(2_000_000)
 SHORT_LINES = "".join(f"w{j} short line {j}\n" for j in range(1_600))
 ONE_CHAR_LEFT, ONE_CHAR_RIGHT = "a\n" * 1_000_000, "b\n" * 1_000_000
-
-
-def gunicorn_workers(site):
-    match = re.search(r"Listening at: \S+ \((\d+)\)", site.log_text())
-    assert match, site.log_text()[-2000:]
-    return children(int(match.group(1)))
-
-
-def children(pid):
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            found += [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return found
-
-
-def rss_mb(pid):
-    try:
-        match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
-    except OSError:
-        return 0.0
-    return int(match.group(1)) / 1024 if match else 0.0
-
-
-class Memory:
-    """Each gunicorn worker's RSS before, and the peaks of the workers and of their child
-    processes, sampled every 20 ms while an attack runs."""
-
-    def __init__(self, site):
-        self.workers = gunicorn_workers(site)
-        self.before = {pid: rss_mb(pid) for pid in self.workers}
-        self.worker_growth = self.child_peak = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.is_set():
-            for pid in self.workers:
-                self.worker_growth = max(self.worker_growth, rss_mb(pid) - self.before[pid])
-                self.child_peak = max([self.child_peak] + [rss_mb(child) for child in children(pid)])
-            self._stop.wait(0.02)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join(5)
 
 
 def in_parallel(requests, at_once=None):
@@ -154,7 +101,7 @@ def stored_pair(warm):
 def test_a_long_line_against_many_short_lines_is_answered_at_once(warm):
     body = {"content": json.dumps({"left": LONG_LINE, "right": SHORT_LINES}),
             "headers": {"Content-Type": "application/json"}}
-    with Memory(warm) as memory, HealthProbe(warm.url) as probe:
+    with WorkerMemory(warm) as memory, HealthProbe(warm.url) as probe:
         answers = in_parallel([("POST", warm.url + "/diff/api/diff", body)] * 4)
     assert_answered_within_the_budget(answers)
     print(f"\nlong line x 1,600 lines, 4 at once: {sorted(round(s, 2) for _, s in answers)} s; "
@@ -182,7 +129,7 @@ def test_a_million_one_character_lines_is_refused_clearly_with_bounded_memory(wa
     api = {"content": json.dumps({"left": ONE_CHAR_LEFT, "right": ONE_CHAR_RIGHT}),
            "headers": {"Content-Type": "application/json"}}
     form = {"data": {"left": ONE_CHAR_LEFT, "right": ONE_CHAR_RIGHT}}
-    with Memory(warm) as memory, HealthProbe(warm.url) as probe:
+    with WorkerMemory(warm) as memory, HealthProbe(warm.url) as probe:
         answers = in_parallel([("POST", warm.url + "/diff/api/diff", api)] * 2
                               + [("POST", warm.url + "/diff/", form)])
     print(f"\nmillion one-char lines: {[(r.status_code, round(s, 2), len(r.content)) for r, s in answers]}; "

@@ -10,14 +10,13 @@ stays under ``RSS_CEILING_MB``.
 """
 
 import json
-import re
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.hostile.memory import WorkerMemory
 from tests.hostile.probe import HealthProbe
 
 pytestmark = pytest.mark.server
@@ -32,62 +31,6 @@ SVG_OF_LETTERS_AND_TABS = {"code": ("x\t" * 5000 + "\n") * 100, "lexer": "text",
 # attacks it peaked at ~160 MB (the SVG is built in a highlighting process up to the limit).
 RSS_CEILING_MB = 300
 QUICKLY = 3.0  # seconds: reading 1.5 MB and refusing it, on a busy CI machine
-
-
-def gunicorn_master(site):
-    """The master's pid, from gunicorn's "Listening at: ... (pid)" log line."""
-    match = re.search(r"Listening at: \S+ \((\d+)\)", site.log_text())
-    assert match, site.log_text()[-2000:]
-    return int(match.group(1))
-
-
-def children(pid):
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            found += [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return found
-
-
-def rss_mb(pid):
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    match = re.search(r"VmRSS:\s+(\d+) kB", status)
-    return int(match.group(1)) / 1024 if match else 0.0
-
-
-class WorkerMemory:
-    """The largest RSS of each gunicorn worker plus its highlighting processes, sampled
-    every 20 ms while an attack runs."""
-
-    def __init__(self, master):
-        self.master = master
-        self.peak = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def sample(self):
-        for worker in children(self.master):
-            total = rss_mb(worker) + sum(rss_mb(child) for child in children(worker))
-            self.peak = max(self.peak, total)
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(0.02)
-
-    def __enter__(self):
-        self.sample()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join(5)
 
 
 def attack(url, fields, times):
@@ -129,7 +72,7 @@ def assert_refused_clearly(answers):
 
 
 def test_per_line_options_cannot_make_a_huge_answer(warm):
-    with WorkerMemory(gunicorn_master(warm)) as memory, HealthProbe(warm.url) as probe:
+    with WorkerMemory(warm) as memory, HealthProbe(warm.url) as probe:
         answers = attack(warm.url, AMPLIFYING, times=6)
     assert_refused_clearly(answers)
     assert "would be at least" in answers[0][0].json()["error"]["message"]  # refused up front
@@ -140,7 +83,7 @@ def test_per_line_options_cannot_make_a_huge_answer(warm):
 @pytest.mark.parametrize("fields, how", [(SVG_OF_TABS, "would be at least"), (SVG_OF_LETTERS_AND_TABS, "stopped")],
                          ids=["foreseen", "stopped-while-written"])
 def test_an_svg_over_the_limit_is_refused(warm, fields, how):
-    with WorkerMemory(gunicorn_master(warm)) as memory, HealthProbe(warm.url) as probe:
+    with WorkerMemory(warm) as memory, HealthProbe(warm.url) as probe:
         answers = attack(warm.url, fields, times=4)
     assert_refused_clearly(answers)
     assert how in answers[0][0].json()["error"]["message"]

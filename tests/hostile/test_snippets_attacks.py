@@ -9,14 +9,12 @@ worker stays under a documented ceiling, and ``/healthz`` keeps answering within
 Worker sizes are read from ``/proc/<pid>/status`` (VmRSS) of gunicorn's workers.
 """
 
-import re
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests import servers
+from tests.hostile.memory import worker_rss_mb
 from tests.hostile.probe import HealthProbe
 
 pytestmark = pytest.mark.server
@@ -26,7 +24,6 @@ CREATES = 30
 CLIENTS = 3  # at once, so that a thread is left for the probe (2 workers × 4 threads)
 STYLES = ["default", "monokai", "emacs", "friendly", "colorful", "autumn", "murphy", "manni", "perldoc",
           "pastie", "borland", "trac"]
-MiB = 1024 * 1024
 # The documented ceiling (docs/snippets.md). A worker's caches are bounded in bytes (pages
 # 32 MiB, renderings 32 MiB, the highlighter's own), and a request in flight holds a few
 # megabytes of a big page at a time, never the whole of it: so a worker stops growing,
@@ -34,38 +31,8 @@ MiB = 1024 * 1024
 # (the allocator keeps some freed memory per thread). Before it, every create added its
 # ~18 MB rendering: these thirty creates took a worker from 140 to 500 MiB, without end,
 # and twelve styles of one snippet added 411 MiB.
-WORKER_CEILING = 384 * MiB  # a worker's whole RSS after either attack
-STYLES_GROWTH = 64 * MiB  # what twelve styles of a snippet may add: one rendering serves them all
-
-
-@pytest.fixture(scope="module")
-def web(tmp_path_factory):
-    """The Procfile's web: process, as in conftest, without the per-address rate limits:
-    an attacker with many addresses is what this measures (20 creates a minute each)."""
-    data = tmp_path_factory.mktemp("snippets-attacks")
-    env = servers.site_environment(data, WEB_CONCURRENCY="2", WEB_THREADS="4", RATELIMIT_ENABLED="false")
-    if env.get("DATABASE_URL", "sqlite").startswith("postgres"):
-        env.pop("DATABASE_URL")
-    servers.migrate(env)
-    port = servers.free_port()
-    log = data / "gunicorn.log"
-    with servers.running(servers.procfile_command("web"), env, port, log):
-        yield servers.Site(f"http://127.0.0.1:{port}", port, log)
-
-
-def worker_pids(log_text):
-    """The gunicorn workers alive now (children of the master), from its log."""
-    pids = {int(pid) for pid in re.findall(r"Booting worker with pid: (\d+)", log_text)}
-    return sorted(pid for pid in pids if Path(f"/proc/{pid}/status").exists())
-
-
-def rss(pid):
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024
-
-
-def worker_rss(web):
-    return {pid: rss(pid) for pid in worker_pids(web.log_text())}
+WORKER_CEILING_MB = 384  # a worker's whole RSS after either attack
+STYLES_GROWTH_MB = 64  # what twelve styles of a snippet may add: one rendering serves them all
 
 
 def growth(before, after):
@@ -93,30 +60,30 @@ def creates(web, count):
 
 
 def test_thirty_creates_of_a_maximal_snippet_keep_every_worker_under_the_ceiling(web, warmed):
-    before = worker_rss(web)
+    before = worker_rss_mb(web)
     with HealthProbe(web.url) as probe:
         ids = creates(web, CREATES)
-    after = worker_rss(web)
+    after = worker_rss_mb(web)
     print(f"\n{CREATES} maximal creates: worker RSS {mib(before)} -> {mib(after)} MiB; {probe.summary()}")
     assert len(set(ids)) == CREATES
-    assert max(after.values()) < WORKER_CEILING
+    assert max(after.values()) < WORKER_CEILING_MB
     probe.assert_answered_within(0.5)
 
 
 def test_twelve_styles_of_one_maximal_snippet_keep_every_worker_under_the_ceiling(web, warmed):
     """One rendering serves every style: a style is only the stylesheet the page links."""
-    before = worker_rss(web)
+    before = worker_rss_mb(web)
     with HealthProbe(web.url) as probe, httpx.Client(base_url=web.url, timeout=60) as http:
         for style in STYLES:
             page = http.get(f"/s/{warmed}", params={"style": style})
             assert page.status_code == 200
             assert f"/highlight/styles/{style}.css" in page.text
-    after = worker_rss(web)
+    after = worker_rss_mb(web)
     print(f"\n{len(STYLES)} styles: worker RSS {mib(before)} -> {mib(after)} MiB; {probe.summary()}")
-    assert growth(before, after) < STYLES_GROWTH
-    assert max(after.values()) < WORKER_CEILING
+    assert growth(before, after) < STYLES_GROWTH_MB
+    assert max(after.values()) < WORKER_CEILING_MB
     probe.assert_answered_within(0.5)
 
 
 def mib(sizes):
-    return {pid: size // MiB for pid, size in sizes.items()}
+    return {pid: round(size) for pid, size in sizes.items()}
