@@ -16,6 +16,6 @@ plain, picklable data crosses. Framework-free: imports no web framework and no a
 
 from .errors import Failure
 from .pool import Pool
-from .shared import shared_pool
+from .shared import close_all, shared_pool
 
-__all__ = ["Failure", "Pool", "shared_pool"]
+__all__ = ["Failure", "Pool", "close_all", "shared_pool"]

@@ -30,12 +30,14 @@ class Highlighter:
 
     def __init__(self, workers: int = 2, timeout: float = 2.0, *,
                  queue_timeout: float = 10.0, start_timeout: float = 10.0,
-                 memory_limit_mb: int | None = None, python: str | None = None):
-        self._pool = killable.Pool(
-            _JOBS, workers, timeout, queue_timeout=queue_timeout, start_timeout=start_timeout,
+                 memory_limit_mb: int | None = None, python: str | None = None, shared: bool = False):
+        """``shared``: use this server process's one pool for these settings (``killable.shared_pool``)."""
+        settings = dict(
+            workers=workers, timeout=timeout, queue_timeout=queue_timeout, start_timeout=start_timeout,
             memory_limit_mb=memory_limit_mb, python=python,
             label="highlighting", timeout_hint="Try a smaller input or another lexer.",
         )
+        self._pool = killable.shared_pool(_JOBS, **settings) if shared else killable.Pool(_JOBS, **settings)
         self.workers, self.timeout, self.queue_timeout = workers, timeout, queue_timeout
 
     def highlight(self, request: HighlightRequest) -> dict:
