@@ -52,6 +52,7 @@ import gunicorn
 from gunicorn.http.unreader import Unreader
 from gunicorn.workers.gthread import _DEFER, ThreadWorker
 
+from composite.answer import ANSWER_BYTES_PER_SECOND, AnswerDeadline, HandedAnswer, ResponseBudget
 from composite.arrival import INCOMPLETE, REFUSED, WHOLE, Arrival, Limits, Refusal
 from config import env
 
@@ -63,7 +64,6 @@ FREE_BYTES = 64 * 1024  # a request holding less than this passes even when the 
 LINGER_SECONDS = 2.0  # how long a closing connection is read (and dropped) before it is closed
 LINGER_BYTES = 1024 * 1024  # ... and how much of it at most
 RETRY_AFTER_SECONDS = 5
-ANSWER_BYTES_PER_SECOND = 1024 * 1024  # the pace a client must take an answer at, past WEB_TIMEOUT
 
 BUSY = Refusal(503, "Service Unavailable", "busy",
                "The server is receiving too many uploads at once; try again in a few seconds.",
@@ -79,6 +79,7 @@ class BufferSettings:
     max_bytes: int = 16 * 1024 * 1024
     max_chunks: int = 16384
     timeout: float = 25.0
+    response_bytes: int = 32 * 1024 * 1024
 
     @classmethod
     def from_env(cls, timeout):
@@ -87,6 +88,7 @@ class BufferSettings:
             max_bytes=env.integer("BUFFER_MAX_BYTES", cls.max_bytes, minimum=1024),
             max_chunks=env.integer("BUFFER_MAX_CHUNKS", cls.max_chunks, minimum=1),
             timeout=env.number("BUFFER_TIMEOUT", timeout, minimum=1),
+            response_bytes=env.integer("BUFFER_RESPONSE_BYTES", cls.response_bytes, minimum=0),
         )
 
 
@@ -139,6 +141,8 @@ class BufferingThreadWorker(ThreadWorker):
         self.charges = {}  # connection -> bytes of the budget it holds (arriving, queued or served)
         self.buffered = 0  # the sum of self.charges, kept as it changes
         self.lingering = {}  # connection -> (deadline, bytes dropped), for connections closing
+        self.response_budget = ResponseBudget(self.settings.response_bytes)
+        self.sending = {}  # connection -> (HandedAnswer, its thread's future), answers the loop sends
         self.next_murder = 0.0
         super().init_process()
 
@@ -223,18 +227,27 @@ class BufferingThreadWorker(ThreadWorker):
         return super().handle(conn)
 
     def handle_request(self, req, conn):
-        """Serve, the answer written under a deadline (AnswerDeadline): a client that does not
-        read frees the thread after WEB_TIMEOUT seconds (or its answer's size at 1 MiB/s)."""
+        """Serve; the answer goes through a HandedAnswer: what the client does not take at
+        once is kept for the event loop to send, and the thread is free when the app is done.
+        Past the response budget the thread writes itself, under the answer's deadline."""
         sock = conn.sock
-        conn.sock = AnswerDeadline(sock, self.cfg.timeout)
+        if self.cfg.is_ssl or conn.is_http2:  # plain gthread, writes bounded by the deadline
+            conn.sock = AnswerDeadline(sock, self.cfg.timeout)
+        else:
+            conn.sock = HandedAnswer(sock, self.response_budget, self.cfg.timeout)
         try:
             return super().handle_request(req, conn)
         except (TimeoutError, BlockingIOError):  # the client did not take the answer in time
-            self.log.info("Gave up on %s: it did not take its answer in time (%s s, or %s KiB/s).",
-                          conn.client, self.cfg.timeout, ANSWER_BYTES_PER_SECOND // 1024)
+            self.gave_up(conn)
             return False
         finally:
+            if getattr(conn.sock, "pending", False):
+                conn.answer = conn.sock
             conn.sock = sock
+
+    def gave_up(self, conn):
+        self.log.info("Gave up on %s: it did not take its answer in time (%s s, or %s KiB/s).",
+                      conn.client, self.cfg.timeout, ANSWER_BYTES_PER_SECOND // 1024)
 
     def _keepalive_after(self, conn, keepalive):
         """A body the app left unread is dropped (it is in memory) before the next request;
@@ -245,8 +258,34 @@ class BufferingThreadWorker(ThreadWorker):
         return whole and keepalive and bool(conn.parser.finish_body())
 
     def finish_request(self, conn, fs):
-        """Back in the event loop: free the request's budget, then keep the connection or close it."""
+        """Back in the event loop: free the request's budget, send what the thread kept of its
+        answer, then keep the connection or close it."""
         self.charge(conn, 0)
+        answer = conn.__dict__.pop("answer", None)
+        if answer is None:
+            self.after_answer(conn, fs)
+            return
+        self.sending[conn] = (answer, fs)
+        conn.sock.setblocking(False)
+        self.poller.register(conn.sock, selectors.EVENT_WRITE, partial(self.on_sendable, conn))
+
+    def on_sendable(self, conn, sock):
+        answer, fs = self.sending[conn]
+        try:
+            done = answer.send_some(conn.sock)
+        except OSError:  # the client is gone
+            self.close(conn)
+            return
+        if done:
+            self.stop_sending(conn)
+            self.after_answer(conn, fs)
+
+    def stop_sending(self, conn):
+        answer, _ = self.sending.pop(conn)
+        answer.discard()
+        unregister(self.poller, conn.sock)
+
+    def after_answer(self, conn, fs):
         rest = conn.__dict__.pop("arrived_rest", b"")
         result = None if fs.cancelled() or fs.exception() is not None else fs.result()
         if result is _DEFER or result:
@@ -304,57 +343,19 @@ class BufferingThreadWorker(ThreadWorker):
         for conn, (deadline, _) in list(self.lingering.items()):
             if deadline < now:
                 self.close(conn)
+        for conn, (answer, _) in list(self.sending.items()):
+            if answer.deadline() < now:
+                self.gave_up(conn)
+                self.close(conn)
 
     def close(self, conn):
         self.lingering.pop(conn, None)
+        if conn in self.sending:
+            self.stop_sending(conn)
         self.charge(conn, 0)
         unregister(self.poller, conn.sock)
         self.nr_conns -= 1
         conn.close()
-
-
-class AnswerDeadline:
-    """The client's socket while a thread writes an answer to it: the answer must be taken
-    within ``seconds`` of its first byte, or, for an answer so large that this is too short, at
-    ANSWER_BYTES_PER_SECOND on average. A client that reads a byte a second holds a thread for
-    ``seconds``; one that keeps the pace gets an answer of any size.
-
-    A timeout per write would not do: a client that reads just enough to finish each write in
-    time would hold the thread for as long as the answer lasts, however large."""
-
-    def __init__(self, sock, seconds):
-        self._sock, self._seconds = sock, seconds
-        self._start, self._taken_bytes = None, 0
-
-    def _arm(self):
-        now = time.monotonic()
-        if self._start is None:
-            self._start = now
-        deadline = self._start + max(self._seconds, self._taken_bytes / ANSWER_BYTES_PER_SECOND)
-        if deadline <= now:
-            raise TimeoutError("the client did not take its answer in time")
-        self._sock.settimeout(deadline - now)
-
-    def _taken(self, nbytes):
-        self._taken_bytes += nbytes
-        return nbytes
-
-    def send(self, data):
-        self._arm()
-        return self._taken(self._sock.send(data))
-
-    def sendall(self, data):
-        with memoryview(data) as view:
-            sent = 0
-            while sent < len(view):
-                sent += self.send(view[sent:])
-
-    def sendfile(self, file, offset=0, count=None):
-        self._arm()
-        return self._taken(self._sock.sendfile(file, offset, count))
-
-    def __getattr__(self, name):
-        return getattr(self._sock, name)
 
 
 def timed_out(seconds):

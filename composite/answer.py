@@ -1,0 +1,248 @@
+"""An answer that a thread hands to the event loop, so that a slow reader holds no thread.
+
+While a thread writes an answer, ``HandedAnswer`` stands in for the client's socket. What the
+kernel takes at once is sent at once. The kernel may not take the rest: the client reads
+slowly (``slowhttptest -X``), or the answer is larger than its send buffer. That rest is kept in
+memory, charged to the worker's ``ResponseBudget``, and the thread is free as soon as the app
+has finished. The event loop then sends the kept bytes as the client takes them (nginx does the
+same with its upstreams' answers). A file (WhiteNoise, through gunicorn's ``sendfile``) is not
+read into memory: the loop sends it from a duplicate of its descriptor.
+
+Memory is bounded. If an answer's next bytes do not fit in what is left of the budget, the
+thread sends what it kept and writes the rest itself (``AnswerDeadline``), as it did before.
+That bounds how long it waits on the client by time, not memory. The same deadline holds in
+both places: an answer must be taken within ``seconds`` of its first byte, or at
+``ANSWER_BYTES_PER_SECOND`` on average when it is larger than that allows. A client that does
+not keep to it is dropped.
+"""
+
+import os
+import socket
+import threading
+import time
+from collections import deque
+
+ANSWER_BYTES_PER_SECOND = 1024 * 1024  # the pace a client must take an answer at, past the deadline
+FILE_PIECE_BYTES = 1024 * 1024  # the most one os.sendfile call of the event loop sends
+
+
+class ResponseBudget:
+    """The bytes of answers a worker may keep in memory for its clients, shared by its threads
+    (which take) and its event loop (which gives back as the bytes go out)."""
+
+    def __init__(self, nbytes):
+        self.left = nbytes
+        self._lock = threading.Lock()
+
+    def take(self, nbytes):
+        with self._lock:
+            if nbytes > self.left:
+                return False
+            self.left -= nbytes
+            return True
+
+    def give(self, nbytes):
+        with self._lock:
+            self.left += nbytes
+
+
+class AnswerDeadline:
+    """The client's socket while a thread writes to it: the answer must be taken within
+    ``seconds`` of its first byte, or at ANSWER_BYTES_PER_SECOND on average when it is so
+    large that this is too short. A timeout per write would not do: a client that reads just
+    enough to finish each write in time would hold the thread for as long as the answer lasts."""
+
+    def __init__(self, sock, seconds):
+        self._sock, self._seconds = sock, seconds
+        self._start, self._taken_bytes = None, 0
+
+    def started(self):
+        if self._start is None:
+            self._start = time.monotonic()
+
+    def taken(self, nbytes):
+        self._taken_bytes += nbytes
+        return nbytes
+
+    def deadline(self):
+        self.started()
+        return self._start + max(self._seconds, self._taken_bytes / ANSWER_BYTES_PER_SECOND)
+
+    def _arm(self):
+        left = self.deadline() - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the client did not take its answer in time")
+        self._sock.settimeout(left)
+
+    def send(self, data):
+        self._arm()
+        return self.taken(self._sock.send(data))
+
+    def sendall(self, data):
+        with memoryview(data) as view:
+            sent = 0
+            while sent < len(view):
+                sent += self.send(view[sent:])
+
+    def sendfile(self, file, offset=0, count=None):
+        self._arm()
+        return self.taken(self._sock.sendfile(file, offset, count))
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+
+class KeptBytes:
+    """Bytes of an answer the kernel did not take yet (a view: the app's bytes are not copied)."""
+
+    def __init__(self, view):
+        self.view = view
+        self.size = len(view)  # what it holds of the budget until it is sent or discarded
+
+    def send_to(self, sock):
+        sent = sock.send(self.view)
+        self.view = self.view[sent:]
+        return sent
+
+    def done(self):
+        return not self.view
+
+    def close(self):
+        self.view = memoryview(b"")
+
+
+class KeptFile:
+    """A part of a file still to send, from our own duplicate of its descriptor (the app
+    closes its file when the thread is done)."""
+
+    size = 0  # holds no memory
+
+    def __init__(self, file, offset, count):
+        self.fd, self.offset, self.count = os.dup(file.fileno()), offset, count
+
+    def send_to(self, sock):
+        sent = os.sendfile(sock.fileno(), self.fd, self.offset, min(self.count, FILE_PIECE_BYTES))
+        if sent == 0:  # the file is shorter than announced: the answer cannot be finished
+            raise BrokenPipeError("the file ended before its announced length")
+        self.offset += sent
+        self.count -= sent
+        return sent
+
+    def done(self):
+        return self.count <= 0
+
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class HandedAnswer:
+    """Stands in for the client's socket while a thread writes an answer (see the module's
+    docstring); afterwards, the event loop sends what is kept with ``send_some``."""
+
+    def __init__(self, sock, budget, seconds):
+        self._sock = sock
+        self._budget = budget
+        self._direct = AnswerDeadline(sock, seconds)
+        self._kept = deque()
+        self.kept_bytes = 0  # of the budget, held by self._kept
+        self.by_thread = False  # the thread writes the rest itself (the budget was spent)
+
+    # -- in the thread -----------------------------------------------------------------------
+
+    def sendall(self, data):
+        self._direct.started()
+        view = memoryview(data).cast("B")
+        if not self.by_thread and not self._kept:
+            view = view[self._send_now(view):]
+        if not view:
+            return
+        if not self.by_thread:
+            if not isinstance(data, bytes):
+                view = memoryview(bytes(view))  # the caller may change its buffer after we return
+            if self._budget.take(len(view)):
+                self._kept.append(KeptBytes(view))
+                self.kept_bytes += len(view)
+                return
+            self._write_by_thread()
+        self._direct.sendall(view)
+
+    def send(self, data):
+        self.sendall(data)
+        return len(data)
+
+    def sendfile(self, file, offset=0, count=None):
+        self._direct.started()
+        if count is None:
+            count = os.fstat(file.fileno()).st_size - offset
+        if self.by_thread:
+            return self._direct.sendfile(file, offset, count)
+        if count > 0:
+            self._kept.append(KeptFile(file, offset, count))
+        return count
+
+    def shutdown(self, how):
+        """gunicorn cuts the connection (the app failed mid-answer): what was written goes first."""
+        self._write_by_thread()
+        self._sock.shutdown(how)
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+    def _send_now(self, view):
+        try:
+            return self._direct.taken(self._sock.send(view, socket.MSG_DONTWAIT))
+        except (BlockingIOError, InterruptedError):
+            return 0
+
+    def _write_by_thread(self):
+        """From now on the thread writes, under the deadline: what was kept goes first."""
+        if self.by_thread:
+            return
+        self.by_thread = True
+        kept, self._kept = self._kept, deque()
+        self._budget.give(self.kept_bytes)
+        self.kept_bytes = 0
+        for piece in kept:
+            try:
+                if isinstance(piece, KeptBytes):
+                    self._direct.sendall(piece.view)
+                else:
+                    with os.fdopen(os.dup(piece.fd), "rb") as file:
+                        self._direct.sendfile(file, piece.offset, piece.count)
+            finally:
+                piece.close()
+
+    # -- in the event loop ---------------------------------------------------------------------
+
+    @property
+    def pending(self):
+        return bool(self._kept)
+
+    def deadline(self):
+        return self._direct.deadline()
+
+    def send_some(self, sock):
+        """Send what the client's (non-blocking) socket takes now; True when all is sent.
+        Raises OSError when the client is gone."""
+        while self._kept:
+            piece = self._kept[0]
+            try:
+                self._direct.taken(piece.send_to(sock))
+            except (BlockingIOError, InterruptedError):
+                return False
+            if not piece.done():
+                return False
+            self._release(self._kept.popleft())
+        return True
+
+    def discard(self):
+        """The client is gone or too slow: forget what is kept."""
+        while self._kept:
+            self._release(self._kept.popleft())
+
+    def _release(self, piece):
+        self._budget.give(piece.size)
+        self.kept_bytes -= piece.size
+        piece.close()
