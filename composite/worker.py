@@ -34,10 +34,13 @@ limit per client belongs at the edge, where the client's address is known), and 
 app computes. A single client may hold the whole budget for ``BUFFER_TIMEOUT`` by declaring
 large bodies: other uploads then get ``503`` meanwhile, never reads.
 
-HTTPS and HTTP/2 connections are left to plain gthread (the PaaS router terminates TLS), with
-kernel send and receive timeouts of ``WEB_TIMEOUT`` on the socket so that its threads' reads
-are bounded too. Built on gthread's hooks (``enqueue_req``, ``handle``, ``handle_request``,
-``finish_request``, ``murder_pending``) of gunicorn 27.
+gunicorn settings this worker cannot honour stop the server at start-up, naming the setting
+(``check_config``): TLS (the PaaS router terminates it), HTTP/2 and h2c, the PROXY protocol and
+uwsgi. Each of those reads from the client in a thread or before the request is read here.
+Built on gthread's internals (``enqueue_req``, ``handle``, ``handle_request``,
+``_keepalive_after``, ``finish_request``, ``murder_pending``, ``close``), so gunicorn is pinned
+to the minor version below, and tests/hostile/test_worker_gunicorn.py fails when one of them
+changes.
 """
 
 import io
@@ -52,12 +55,15 @@ import gunicorn
 from gunicorn.http.unreader import Unreader
 from gunicorn.workers.gthread import _DEFER, ThreadWorker
 
-from composite.answer import ANSWER_BYTES_PER_SECOND, AnswerDeadline, HandedAnswer, ResponseBudget
+from composite.answer import ANSWER_BYTES_PER_SECOND, HandedAnswer, ResponseBudget
 from composite.arrival import INCOMPLETE, REFUSED, WHOLE, Arrival, Limits, Refusal
 from config import env
 
-if int(gunicorn.__version__.split(".")[0]) < 27:
-    raise RuntimeError(f"composite.worker needs gunicorn 27 or later (found {gunicorn.__version__}).")
+WRITTEN_FOR = (27, 0)  # the gunicorn minor version whose gthread this worker was written against
+if tuple(int(part) for part in gunicorn.__version__.split(".")[:2]) != WRITTEN_FOR:
+    raise RuntimeError(f"composite.worker was written for gunicorn {WRITTEN_FOR[0]}.{WRITTEN_FOR[1]}.x, found "
+                       f"{gunicorn.__version__}: re-check the gthread methods it overrides "
+                       "(tests/hostile/test_worker_gunicorn.py) before changing the pin in pyproject.toml.")
 
 RECV_BYTES = 256 * 1024
 FREE_BYTES = 64 * 1024  # a request holding less than this passes even when the budget is full
@@ -132,6 +138,15 @@ class ArrivedUnreader(Unreader):
 
 
 class BufferingThreadWorker(ThreadWorker):
+    @classmethod
+    def check_config(cls, cfg, log):
+        """Called by gunicorn's arbiter before any worker starts: refuse what we cannot honour."""
+        super().check_config(cfg, log)
+        refused = unhonoured_settings(cfg)
+        if refused:
+            raise RuntimeError("composite.worker.BufferingThreadWorker cannot honour "
+                               + "; ".join(refused) + ". Change these settings, or use another worker_class.")
+
     def init_process(self):
         self.settings = BufferSettings.from_env(self.cfg.timeout)
         cfg = self.cfg
@@ -153,9 +168,6 @@ class BufferingThreadWorker(ThreadWorker):
         if not getattr(conn, "timeouts_set", False):
             set_socket_timeouts(conn.sock, self.cfg.timeout)
             conn.timeouts_set = True
-        if self.cfg.is_ssl or conn.is_http2:
-            super().enqueue_req(conn)  # not bytes we can read framing from: plain gthread
-            return
         left = conn.parser.unreader.take_buffered() if conn.parser is not None else b""
         conn.sock.setblocking(False)
         self.arriving[conn] = (Arrival(self.limits), time.monotonic() + self.settings.timeout)
@@ -231,17 +243,14 @@ class BufferingThreadWorker(ThreadWorker):
         once is kept for the event loop to send, and the thread is free when the app is done.
         Past the response budget the thread writes itself, under the answer's deadline."""
         sock = conn.sock
-        if self.cfg.is_ssl or conn.is_http2:  # plain gthread, writes bounded by the deadline
-            conn.sock = AnswerDeadline(sock, self.cfg.timeout)
-        else:
-            conn.sock = HandedAnswer(sock, self.response_budget, self.cfg.timeout)
+        conn.sock = HandedAnswer(sock, self.response_budget, self.cfg.timeout)
         try:
             return super().handle_request(req, conn)
         except (TimeoutError, BlockingIOError):  # the client did not take the answer in time
             self.gave_up(conn)
             return False
         finally:
-            if getattr(conn.sock, "pending", False):
+            if conn.sock.pending:
                 conn.answer = conn.sock
             conn.sock = sock
 
@@ -252,9 +261,7 @@ class BufferingThreadWorker(ThreadWorker):
     def _keepalive_after(self, conn, keepalive):
         """A body the app left unread is dropped (it is in memory) before the next request;
         a connection whose request was odd is never reused."""
-        whole = conn.__dict__.pop("arrived_whole", None)
-        if whole is None:  # HTTPS: plain gthread
-            return super()._keepalive_after(conn, keepalive)
+        whole = conn.__dict__.pop("arrived_whole", False)
         return whole and keepalive and bool(conn.parser.finish_body())
 
     def finish_request(self, conn, fs):
@@ -356,6 +363,22 @@ class BufferingThreadWorker(ThreadWorker):
         unregister(self.poller, conn.sock)
         self.nr_conns -= 1
         conn.close()
+
+
+def unhonoured_settings(cfg):
+    """The gunicorn settings in ``cfg`` this worker cannot honour, each named with the reason."""
+    refused = []
+    if cfg.is_ssl:
+        refused.append("certfile/keyfile (TLS: terminate it in front of gunicorn, as the PaaS router does)")
+    if cfg.http2_cleartext != "off":
+        refused.append(f"http2_cleartext={cfg.http2_cleartext!r} (h2c: only HTTP/1.1 is read in the event loop)")
+    if any(protocol != "h1" for protocol in cfg.http_protocols):
+        refused.append(f"http_protocols={','.join(cfg.http_protocols)!r} (only h1)")
+    if cfg.proxy_protocol != "off":
+        refused.append(f"proxy_protocol={cfg.proxy_protocol!r} (use the router's X-Forwarded-For: PROXY_HOPS)")
+    if cfg.protocol != "http":
+        refused.append(f"protocol={cfg.protocol!r} (only http)")
+    return refused
 
 
 def timed_out(seconds):

@@ -1,23 +1,25 @@
 """gunicorn settings for the Procfile's ``web:`` process, from the environment.
 
 Threaded workers so that one slow request holds one thread, not a whole worker; a request
-timeout under the PaaS router's 30 s; access log to stdout.
+timeout under the PaaS router's 30 s; access log to stdout. A malformed variable stops the
+server before it starts, with one line naming it (not a traceback).
 """
 
 import os
 
-from composite.worker import BufferSettings
+from config.web import settings_or_exit
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# PORT, WEB_CONCURRENCY, WEB_THREADS, WEB_TIMEOUT and the buffering worker's limits
+# (BUFFER_*), read once and typed: a bad value stops the server before it starts.
+web = settings_or_exit()
+bind = web.bind
+workers = web.workers
+threads = web.threads
+timeout = web.timeout
 # gthread, except that a request is read whole in the worker's event loop before a thread
-# serves it: slow clients (slowloris, trickled bodies) cannot take every thread.
+# serves it, and an answer the client does not take at once is sent by the event loop:
+# slow clients (slowloris, trickled bodies, slow readers) cannot take every thread.
 worker_class = "composite.worker.BufferingThreadWorker"
-threads = int(os.environ.get("WEB_THREADS", "4"))
-timeout = int(os.environ.get("WEB_TIMEOUT", "25"))
-# The buffering worker's limits (BUFFER_BUDGET_BYTES, BUFFER_MAX_BYTES, BUFFER_MAX_CHUNKS,
-# BUFFER_TIMEOUT), read here once so that a bad value stops the server before it starts.
-BufferSettings.from_env(timeout)
 graceful_timeout = 20
 keepalive = 5
 accesslog = "-"
