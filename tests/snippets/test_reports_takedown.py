@@ -3,13 +3,19 @@ snippet answers afterwards — ``410`` "removed" wherever its content could leak
 gone from the database, and no cache serving it again.
 """
 
+import secrets
+import subprocess
+import sys
+
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client as DjangoClient
 
 from apps.snippets import catalog, highlighting, takedown
 from apps.snippets.models import Report, Snippet
+from tests import servers
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +198,50 @@ def test_no_cache_serves_it_again_in_this_process_or_another(client, paste, admi
 def test_removing_twice_is_harmless(admin_user, removed):
     assert takedown.remove(removed[0], "spam", admin_user) is False
     assert Snippet.objects.get(pk=removed[0]).removed_reason == "malware"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The site's cache in a real Redis (as with REDIS_URL), on a database of its own."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    prefix = f"takedown-test-{secrets.token_hex(4)}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": prefix}}
+    yield RedisCache(url, {"KEY_PREFIX": prefix})  # another process's view of the same Redis
+    cache.clear()  # this test's database only
+
+
+def test_with_redis_its_rendering_is_dropped_for_every_process(client, paste, admin_user, stub_highlighter,
+                                                               redis_cache):
+    snippet = paste("print('shared')\n")  # rendered at creation, into Redis
+    row = Snippet.objects.get(pk=snippet["id"])
+    environ = {"wsgi.url_scheme": "http", "SERVER_NAME": "localhost", "SERVER_PORT": "80"}
+    key = highlighting.cache_key(row, catalog.current(environ).version)
+    other_process = redis_cache
+    assert other_process.get(key) is not None
+
+    takedown.remove(snippet["id"], "spam", admin_user, environ)
+    assert other_process.get(key) is None
+
+
+def test_a_site_with_a_removed_snippet_can_still_be_copied_to_another_database(tmp_path):
+    """``copy_database`` checks each content against its SHA-256; a removed one has no content
+    left but keeps its digest, and is copied as it is (removed, with its reason)."""
+    env = servers.site_environment(tmp_path / "site")
+    env.pop("DATABASE_URL", None)
+    servers.migrate(env)
+    fill = ("from apps.snippets.models import Snippet, Report; from apps.snippets import takedown; "
+            "s = Snippet.objects.create(content='bad'); Report.objects.create(snippet=s, reason='spam'); "
+            "takedown.remove(s.pk, 'spam', None); Snippet.objects.create(content='good')")
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "shell", "-c", fill], cwd=servers.ROOT, env=env, check=True, capture_output=True)
+    done = subprocess.run([*manage, "copy_database", f"sqlite:///{tmp_path / 'copy.sqlite3'}"], cwd=servers.ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "snippets.Report: 1 rows verified" in done.stdout
+    assert "1 snippet contents verified" in done.stdout
