@@ -76,16 +76,17 @@ def render(snippet, environ, *, use_cache=True):
         return Rendering(**cached[rendered])
     if declined in cached:
         return Rendering(**cached[declined])
-    if snippet.declined_key == declined and snippet.declined_until and snippet.declined_until > timezone.now():
+    remaining = (snippet.declined_until - timezone.now()).total_seconds() if snippet.declined_until else 0
+    if snippet.declined_key == declined and remaining > 0:
         rendering = plain(snippet, snippet.declined_notice, declined=True)
-        remember(snippet, version, rendering)
+        remember(snippet, version, rendering, declined_ttl=remaining)  # for as long as the row says
         return rendering
     rendering = ask_highlighter(snippet, environ)
     remember(snippet, version, rendering)
     return rendering
 
 
-def remember(snippet, version, rendering):
+def remember(snippet, version, rendering, declined_ttl=None):
     """Cache a highlighted rendering, or for a short while that the highlighter declined it
     (with the plain rendering shown instead).
 
@@ -98,7 +99,8 @@ def remember(snippet, version, rendering):
     if not rendering.notice:
         cache.set(cache_key(snippet, version), asdict(rendering), config.rendering_ttl)
     elif rendering.declined:
-        cache.set(declined_key(snippet, version), asdict(rendering), config.declined_ttl)
+        ttl = config.declined_ttl if declined_ttl is None else min(declined_ttl, config.declined_ttl)
+        cache.set(declined_key(snippet, version), asdict(rendering), ttl)
 
 
 def mark_declined(snippet, version, rendering):

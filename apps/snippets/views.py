@@ -18,7 +18,17 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps import sitewide
-from apps.snippets import burning, catalog, creation, formdata, highlighting, intake, lookup, ownership, reports
+from apps.snippets import (
+    burning,
+    catalog,
+    creation,
+    formdata,
+    highlighting,
+    intake,
+    lookup,
+    ownership,
+    reports,
+)
 from apps.snippets.forms import SnippetForm
 from apps.snippets.lookup import answers_gone
 from apps.snippets.models import Snippet

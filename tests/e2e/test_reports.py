@@ -14,7 +14,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.steps import paste, snippet_id
-from tests.servers import ROOT, free_port, migrate, procfile_command, running, site_environment
+from tests.servers import (
+    ROOT,
+    free_port,
+    migrate,
+    procfile_command,
+    running,
+    site_environment,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
