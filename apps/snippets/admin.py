@@ -53,6 +53,11 @@ class SnippetAdmin(admin.ModelAdmin):
     show_full_result_count = False  # a COUNT(*) per page is slow on big tables
     actions = ["take_down"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_removed:  # what is left of it is the record of its removal
+            return [field.name for field in obj._meta.fields]
+        return super().get_readonly_fields(request, obj)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.resolver_match.url_name.endswith("_changelist"):

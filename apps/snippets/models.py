@@ -125,8 +125,8 @@ class Snippet(models.Model):
         return self.title or self.filename or self.id
 
     def save(self, *args, **kwargs):
-        if "content" in self.__dict__:  # not deferred: keep size and digest in step with it
-            self.measure()
+        if "content" in self.__dict__ and not self.is_removed:  # not deferred: keep size and digest in step
+            self.measure()  # (a removed snippet keeps the digest of the text it had)
         super().save(*args, **kwargs)
 
     def measure(self):

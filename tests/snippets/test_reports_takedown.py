@@ -119,6 +119,21 @@ def test_every_page_answers_410_removed(client, removed, path):
     assert "curl evil.example" not in text and "Installer" not in text
 
 
+def test_a_browser_revalidating_its_copy_of_raw_gets_410_not_304(client, removed):
+    old_etag = f'"{Snippet.objects.get(pk=removed[0]).sha256}"'  # the digest is kept, so the ETag would match
+    response = client.get(f"/s/{removed[0]}/raw", headers={"If-None-Match": old_etag})
+    assert response.status_code == 410
+
+
+def test_its_admin_page_is_the_record_of_its_removal_and_cannot_be_edited(admin_client, admin_user, removed):
+    page = admin_client.get(f"/admin/snippets/snippet/{removed[0]}/change/").content.decode()
+    assert 'name="content"' not in page and "Malware or phishing" in page
+    row = Snippet.objects.get(pk=removed[0])
+    digest = row.sha256
+    row.save()  # saving what is left keeps the digest of the removed text
+    assert Snippet.objects.get(pk=removed[0]).sha256 == digest
+
+
 def test_the_api_answers_410_removed(client, removed):
     for response in (
         client.get(f"/api/snippets/{removed[0]}"),
