@@ -11,11 +11,12 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
-from django.test import Client as DjangoClient
+from werkzeug.test import Client
 
 from apps.snippets import catalog, highlighting, takedown
 from apps.snippets.models import Report, Snippet
 from tests import servers
+from tests.snippets.conftest import csrf_token
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,30 @@ def report(client, snippet_id, reason="spam", text="", address="192.0.2.1"):
     return response.get_json()["id"]
 
 
-def act(admin_client, action, *report_ids):
-    return admin_client.post(QUEUE, {"action": action, "_selected_action": [str(pk) for pk in report_ids]},
-                             follow=True)
+@pytest.fixture
+def admin_client(site, admin_user):
+    """A browser of the whole site, logged in to the admin as a superuser (through its login form).
+
+    Not Django's test client: it hooks Django's connection-closing signals back on, which
+    closes the test's PostgreSQL transaction under the next request through the site.
+    """
+    browser = Client(site)
+    login = browser.post("/admin/login/", data={
+        "csrfmiddlewaretoken": csrf_token(browser, "/admin/login/"), "username": admin_user.username,
+        "password": "password", "next": QUEUE,
+    })
+    assert login.status_code == 302, login.get_data(as_text=True)
+    return browser
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def act(admin_client, action, *ids, changelist=QUEUE):
+    fields = {"csrfmiddlewaretoken": csrf_token(admin_client, changelist), "action": action,
+              "_selected_action": [str(pk) for pk in ids]}
+    return admin_client.post(changelist, data=fields, follow_redirects=True)
 
 
 @pytest.fixture
@@ -53,18 +75,19 @@ def test_the_queue_shows_open_reports_newest_first_with_the_snippet_and_its_coun
     other = client.post("/api/snippets", json={"content": "hello\n"}).get_json()["id"]
     closed = report(client, other, "other", "meh")
     Report.objects.filter(pk=closed).update(status=Report.DISMISSED)
-    page = admin_client.get(QUEUE).content.decode()
+    page = text(admin_client.get(QUEUE))
     assert "runs a remote script" in page and "Malware or phishing" in page
     assert f'href="/s/{parent_id}"' in page
     assert "meh" not in page  # dismissed: not in the queue by default
     assert page.index(f'/admin/snippets/report/{second}/') < page.index(f'/admin/snippets/report/{first}/')
     assert '<td class="field-reports_of_snippet">2</td>' in page
     assert '<td class="field-reporters">2</td>' in page
-    assert "meh" in admin_client.get(QUEUE + "?status=all").content.decode()
+    assert "meh" in text(admin_client.get(QUEUE + "?status=all"))
 
 
 def test_the_queue_is_for_admins_only(client, reported):
-    assert DjangoClient().get(QUEUE).status_code == 302  # to the login page
+    response = client.get(QUEUE)
+    assert response.status_code == 302 and "/admin/login/" in response.headers["Location"]
 
 
 def test_dismiss_closes_the_reports_and_keeps_the_snippet(admin_client, admin_user, client, reported):
@@ -72,13 +95,13 @@ def test_dismiss_closes_the_reports_and_keeps_the_snippet(admin_client, admin_us
     assert act(admin_client, "dismiss", *reports).status_code == 200
     assert set(Report.objects.values_list("status", "handled_by")) == {(Report.DISMISSED, admin_user.pk)}
     assert client.get(f"/s/{parent_id}/raw").status_code == 200
-    assert "runs a remote script" not in admin_client.get(QUEUE).content.decode()
+    assert "runs a remote script" not in text(admin_client.get(QUEUE))
 
 
 def test_take_down_removes_the_snippet_and_records_who_when_and_why(admin_client, admin_user, reported):
     parent_id, _, (first, _) = reported
     response = act(admin_client, "take_down", first)  # one report is enough to act on its snippet
-    assert "1 snippet(s) removed" in response.content.decode()
+    assert "1 snippet(s) removed" in text(response)
     snippet = Snippet.objects.get(pk=parent_id)
     assert snippet.removed_at is not None and snippet.removed_by == admin_user
     assert snippet.removed_reason == "malware"
@@ -87,7 +110,7 @@ def test_take_down_removes_the_snippet_and_records_who_when_and_why(admin_client
 
 def test_take_down_from_the_snippet_list_too(admin_client, paste):
     snippet = paste()
-    admin_client.post("/admin/snippets/snippet/", {"action": "take_down", "_selected_action": [snippet["id"]]})
+    act(admin_client, "take_down", snippet["id"], changelist="/admin/snippets/snippet/")
     assert Snippet.objects.get(pk=snippet["id"]).removed_reason == "other"
 
 
@@ -126,7 +149,7 @@ def test_a_browser_revalidating_its_copy_of_raw_gets_410_not_304(client, removed
 
 
 def test_its_admin_page_is_the_record_of_its_removal_and_cannot_be_edited(admin_client, admin_user, removed):
-    page = admin_client.get(f"/admin/snippets/snippet/{removed[0]}/change/").content.decode()
+    page = text(admin_client.get(f"/admin/snippets/snippet/{removed[0]}/change/"))
     assert 'name="content"' not in page and "Malware or phishing" in page
     row = Snippet.objects.get(pk=removed[0])
     digest = row.sha256
