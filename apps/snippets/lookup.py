@@ -9,6 +9,7 @@ from apps import sitewide
 from apps.snippets.models import REASONS, Snippet
 
 REASON_LABELS = dict(REASONS)
+EXPIRED_MESSAGE = "This snippet has expired."
 REMOVED_MESSAGE = "This snippet was removed for breaking the site's rules ({reason})."
 
 
@@ -52,8 +53,8 @@ def showable(snippet):
 def answers_gone(view):
     """Turn ``Gone`` into a 410 page, and ``Removed`` into a 410 that says so.
 
-    Another app fetching for its own use (the diff viewer's compare) gets the removal as
-    JSON, ``{"error": {"code": "removed", ...}}``, so that it can say why.
+    Another app fetching for its own use (the diff viewer's compare) gets either as JSON,
+    ``{"error": {"code": "removed" or "gone", ...}}``, so that it can say why.
     """
 
     @functools.wraps(view)
@@ -63,6 +64,8 @@ def answers_gone(view):
         except Removed as removed:
             return removed_answer(request, removed)
         except Gone:
+            if request.headers.get(sitewide.APP_FETCH_HEADER):
+                return JsonResponse({"error": {"code": "gone", "message": EXPIRED_MESSAGE}}, status=410)
             return render(request, "snippets/gone.html", status=410)
 
     return wrapped

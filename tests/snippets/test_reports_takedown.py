@@ -174,6 +174,13 @@ def test_another_app_fetching_raw_gets_json_removed(client, removed):
     assert response.get_json()["error"]["code"] == "removed"
 
 
+def test_another_app_fetching_an_expired_snippet_gets_json_gone(client, paste):
+    snippet = paste()
+    Snippet.objects.filter(pk=snippet["id"]).update(expires_at="2000-01-01T00:00:00Z")
+    response = client.get(f"/s/{snippet['id']}/raw", headers={"X-Composite-Fetch": "diffviewer"})
+    assert response.status_code == 410 and response.get_json()["error"]["code"] == "gone"
+
+
 def test_its_forks_page_offers_no_compare_with_the_removed_parent(client, removed):
     parent_id, child_id = removed
     page = client.get(f"/s/{child_id}").get_data(as_text=True)
