@@ -11,6 +11,7 @@ so the paste site refuses a burn-after-reading snippet (403/409) instead of burn
 refusal is shown as such (code ``burn_after_reading``, 409), not as a failed fetch.
 """
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -27,6 +28,7 @@ FETCH_HEADERS = {FETCH_HEADER: "1", sitewide.APP_FETCH_HEADER: "diffviewer", "Ac
 REFUSED_TO_APPS = (403, 409)  # how the paste site refuses an app a burn-after-reading snippet
 BURN_CODE = "burn_after_reading"
 MAX_ERROR_BODY = 4096
+NOT_THERE = (404, 410)  # a site snippet missing, expired or removed: said as such, with the site's reason
 TEXT_TYPES = ("application/json", "application/xml", "application/javascript", "application/x-sh")
 
 
@@ -128,6 +130,8 @@ def fetch(side, ref, settings, environ):
                         continue
                     if response.status_code in REFUSED_TO_APPS and (ref.in_process or is_burn_refusal(response)):
                         raise not_opened(side, first.given)
+                    if response.status_code in NOT_THERE and ref.in_process:
+                        raise not_there(side, response, first.given)
                     return read_text(response, settings.DIFF_MAX_BYTES, refuse)
             except InputError:
                 raise
@@ -144,6 +148,32 @@ def is_burn_refusal(response):
         if len(body) > MAX_ERROR_BODY:
             return False
     return BURN_CODE.encode() in body
+
+
+def error_message(response):
+    """The ``{"error": {"message": …}}`` of a small JSON error answer, else None."""
+    body = b""
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_ERROR_BODY:
+            return None
+    try:
+        message = json.loads(body)["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return message[:300] if isinstance(message, str) else None
+
+
+def not_there(side, response, given):
+    """The snippet is not there to compare: missing (404), expired or removed (410), as the site says."""
+    status = response.status_code
+    fallback = "It does not exist, or it was deleted." if status == 404 else "It has expired or was removed."
+    return InputError(
+        "not_found" if status == 404 else "gone",
+        f"The {side} snippet cannot be compared. {error_message(response) or fallback}",
+        status=status,
+        shown=[(f"{side.capitalize()} reference", shown_text(given))],
+    )
 
 
 def not_opened(side, given):

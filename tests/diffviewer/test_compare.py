@@ -185,10 +185,10 @@ def test_co_mounted_site_paths_are_fetched_in_process(client, listener):
 
 
 @pytest.mark.django_db
-def test_a_missing_snippet_is_a_clear_400(client):
+def test_a_missing_snippet_is_a_clear_404(client):
     response = compare(client, "/diff", left="/s/doesnotexist/raw", right="/s/doesnotexist/raw")
-    assert response.status_code == 400
-    assert "answered 404" in response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "The left snippet cannot be compared. It does not exist, or it was deleted." in response.get_data(as_text=True)
 
 
 def test_co_mounted_absolute_urls_still_need_an_allowed_origin(client, listener):

@@ -187,14 +187,15 @@ def test_its_forks_page_offers_no_compare_with_the_removed_parent(client, remove
     assert "compare with parent" not in page and f"/s/{parent_id}" not in page
 
 
-def test_the_diff_viewers_compare_by_reference_is_refused_without_the_text(client, removed):
-    """The paste site answers the diff viewer's fetch 410 removed (JSON); what the diff viewer
-    makes of it is its own (today: "The left reference was refused: it answered 410")."""
+def test_the_diff_viewers_compare_by_reference_says_removed_and_why_without_the_text(client, removed):
+    """The paste site answers the diff viewer's fetch 410 removed (JSON, with the reason); the
+    diff viewer says so, with the same status."""
     parent_id, child_id = removed
     response = client.get(f"/diff/compare?left=/s/{parent_id}/raw&right=/s/{child_id}/raw")
     text = response.get_data(as_text=True)
-    assert response.status_code >= 400
-    assert "410" in text or "removed" in text
+    assert response.status_code == 410
+    assert "The left snippet cannot be compared." in text and "removed" in text
+    assert "malware" in text  # the reason the site gave
     assert "curl evil.example" not in text
 
 
