@@ -159,8 +159,10 @@ class HandedAnswer:
         if not view:
             return
         if not self.by_thread:
-            if not isinstance(data, bytes):
-                view = memoryview(bytes(view))  # the caller may change its buffer after we return
+            if not isinstance(data, bytes) or len(view) < len(data):
+                # Copied: the caller may change its buffer after we return, and a view of the
+                # rest of a large answer would keep all of it alive for what it charges.
+                view = memoryview(bytes(view))
             if self._budget.take(len(view)):
                 self._kept.append(KeptBytes(view))
                 self.kept_bytes += len(view)

@@ -1,0 +1,211 @@
+"""How a thread hands its answer to the event loop (composite.answer), on real socket pairs:
+what the client takes at once goes at once; the rest is kept, charged to the worker's response
+budget, and sent as the client reads; past the budget the thread writes itself, under the
+answer's deadline; a file is sent from its descriptor, never read into memory.
+
+Through the Procfile's gunicorn: a kept answer arrives whole and in order, and the connection
+is kept alive after it (pipelined requests included); a static file reaches a slow reader.
+"""
+
+import os
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+
+from composite.answer import HandedAnswer, ResponseBudget
+
+MIB = 1024 * 1024
+
+
+@pytest.fixture
+def pair():
+    """A connected pair whose server side is as the worker's thread has it (blocking, small
+    kernel buffers so that 'the kernel does not take it all' happens at a few hundred KiB)."""
+    server, client = socket.socketpair()
+    for sock in (server, client):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+    yield server, client
+    server.close()
+    client.close()
+
+
+def read_exactly(sock, nbytes, timeout=10):
+    sock.settimeout(timeout)
+    received = bytearray()
+    while len(received) < nbytes:
+        data = sock.recv(min(1024 * 1024, nbytes - len(received)))
+        assert data, f"the connection ended after {len(received)} of {nbytes} bytes"
+        received += data
+    return bytes(received)
+
+
+def drain_from_the_loop(answer, sock, timeout=10):
+    """What the event loop does: send what the client takes, until all is sent."""
+    sock.setblocking(False)
+    deadline = time.monotonic() + timeout
+    while not answer.send_some(sock):
+        assert time.monotonic() < deadline, "the answer was not sent"
+        time.sleep(0.001)
+
+
+def test_an_answer_the_kernel_takes_is_sent_at_once_and_nothing_is_kept(pair):
+    server, client = pair
+    budget = ResponseBudget(MIB)
+    answer = HandedAnswer(server, budget, seconds=5)
+    answer.sendall(b"HTTP/1.1 200 OK\r\n\r\nsmall")
+    assert not answer.pending
+    assert budget.left == MIB
+    assert read_exactly(client, 24) == b"HTTP/1.1 200 OK\r\n\r\nsmall"
+
+
+def test_what_the_client_does_not_take_is_kept_for_the_loop_and_charged_until_sent(pair):
+    server, client = pair
+    budget = ResponseBudget(8 * MIB)
+    answer = HandedAnswer(server, budget, seconds=5)
+    body = os.urandom(2 * MIB)
+    started = time.monotonic()
+    answer.sendall(b"head")
+    answer.sendall(body)  # nobody reads: the thread must not wait
+    assert time.monotonic() - started < 1
+    assert answer.pending and not answer.by_thread
+    assert 0 < answer.kept_bytes <= 2 * MIB and budget.left == 8 * MIB - answer.kept_bytes
+    reader = threading.Thread(target=lambda: received.append(read_exactly(client, 4 + 2 * MIB)))
+    received = []
+    reader.start()
+    drain_from_the_loop(answer, server)
+    reader.join(10)
+    assert received == [b"head" + body]
+    assert budget.left == 8 * MIB and answer.kept_bytes == 0
+
+
+def test_past_the_budget_the_thread_writes_the_rest_itself_in_order(pair):
+    server, client = pair
+    budget = ResponseBudget(256 * 1024)
+    answer = HandedAnswer(server, budget, seconds=5)
+    pieces = [os.urandom(200 * 1024) for _ in range(5)]
+    received = []
+    reader = threading.Thread(target=lambda: (time.sleep(0.3), received.append(read_exactly(client, 5 * 200 * 1024))))
+    reader.start()
+    for piece in pieces:
+        answer.sendall(piece)  # blocks once the budget is spent, until the reader takes it
+    reader.join(10)
+    assert answer.by_thread and not answer.pending
+    assert received == [b"".join(pieces)]
+    assert budget.left == 256 * 1024
+
+
+def test_a_client_that_never_reads_makes_the_thread_give_up_at_the_deadline(pair):
+    server, _ = pair
+    answer = HandedAnswer(server, ResponseBudget(0), seconds=0.5)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        answer.sendall(os.urandom(4 * MIB))
+    assert 0.4 < time.monotonic() - started < 2
+
+
+def test_a_kept_answer_has_the_same_deadline_in_the_loop_and_gives_its_budget_back(pair):
+    server, _ = pair
+    budget = ResponseBudget(8 * MIB)
+    answer = HandedAnswer(server, budget, seconds=0.5)
+    answer.sendall(os.urandom(2 * MIB))
+    assert answer.pending
+    assert answer.deadline() - time.monotonic() <= 2 * MIB / MIB + 0.1  # 1 MiB/s past 0.5 s
+    answer.discard()
+    assert budget.left == 8 * MIB
+
+
+def test_a_file_is_sent_from_its_descriptor_after_the_app_has_closed_it(pair, tmp_path):
+    server, client = pair
+    content = os.urandom(3 * MIB)
+    path = tmp_path / "big.bin"
+    path.write_bytes(content)
+    budget = ResponseBudget(0)  # no memory at all: a file needs none
+    answer = HandedAnswer(server, budget, seconds=5)
+    answer.sendall(b"head")
+    with open(path, "rb") as file:
+        answer.sendfile(file, 1024, len(content) - 1024)
+    assert answer.pending and not answer.by_thread and answer.kept_bytes == 0
+    received = []
+    reader = threading.Thread(target=lambda: received.append(read_exactly(client, 4 + len(content) - 1024)))
+    reader.start()
+    drain_from_the_loop(answer, server)
+    reader.join(10)
+    assert received == [b"head" + content[1024:]]
+
+
+# -- through the Procfile's gunicorn ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def big_page(web):
+    """A snippet whose page is about 2 MB: more than the kernel takes for a client that reads
+    nothing."""
+    with httpx.Client(base_url=web.url, timeout=30) as http:
+        created = http.post("/api/snippets", data={"content": ("a+" * 40 + "\n") * 1000, "lexer": "python"})
+        assert created.status_code == 201, created.text
+        path = httpx.URL(created.json()["url"]).path
+        page = http.get(path).content
+    assert len(page) > MIB
+    return path, page
+
+
+def slow_client(port):
+    """A connection that reads slowly: a small receive window, and nothing read until asked."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", port))
+    sock.settimeout(20)
+    return sock, sock.makefile("rb")
+
+
+def read_answer(stream):
+    """The next HTTP/1.1 answer (with a Content-Length) from ``stream``
+    (``sock.makefile("rb")``, one per connection): (head, body)."""
+    lines = [stream.readline()]
+    while lines[-1] != b"\r\n":
+        lines.append(stream.readline())
+    length = int(next(line.split(b":", 1)[1] for line in lines if line.lower().startswith(b"content-length:")))
+    body = stream.read(length)
+    assert len(body) == length, f"the connection ended after {len(body)} of {length} bytes"
+    return b"".join(lines), body
+
+
+def test_a_kept_answer_arrives_whole_and_the_connection_stays_alive(web, big_page):
+    path, page = big_page
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+    sock, stream = slow_client(web.port)
+    with sock, stream:
+        sock.sendall(request)
+        time.sleep(1)  # read nothing for a while: the event loop holds what the kernel does not
+        head, body = read_answer(stream)
+        assert head.startswith(b"HTTP/1.1 200") and body == page
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        head, body = read_answer(stream)
+        assert head.startswith(b"HTTP/1.1 200") and b'"ok"' in body
+
+
+def test_pipelined_requests_behind_a_kept_answer_are_answered_in_order(web, big_page):
+    path, page = big_page
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+    sock, stream = slow_client(web.port)
+    with sock, stream:
+        sock.sendall(request + b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + request)
+        time.sleep(1)
+        answers = [read_answer(stream) for _ in range(3)]
+    assert [body == page for _, body in answers] == [True, False, True]
+    assert b'"ok"' in answers[1][1]
+
+
+def test_a_static_file_reaches_a_slow_reader_whole(web):
+    with httpx.Client(base_url=web.url, timeout=10) as http:
+        expected = http.get("/static/admin/js/vendor/jquery/jquery.js")
+    assert expected.status_code == 200 and len(expected.content) > 200_000
+    sock, stream = slow_client(web.port)
+    with sock, stream:
+        sock.sendall(b"GET /static/admin/js/vendor/jquery/jquery.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        time.sleep(1)
+        head, body = read_answer(stream)
+    assert head.startswith(b"HTTP/1.1 200") and body == expected.content
