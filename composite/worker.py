@@ -10,11 +10,14 @@ request that is already in memory:
   parser's source ends where the request ends. A chunked body is decoded in the event loop and
   handed on with a ``Content-Length`` (``composite.arrival``, linear in the bytes whatever the
   pieces, at most ``BUFFER_MAX_CHUNKS`` chunks).
-- **A thread waits on a client's reading for ``WEB_TIMEOUT`` seconds at most**: an answer
-  must be taken within that of its first byte (or at 1 MiB/s when larger), however many writes
-  it takes; then the thread gives up and the connection is closed. That bounds slow reading
-  (``slowhttptest -X``) by time; it still holds a thread for that long (answers are not
-  buffered in the event loop).
+- **A slow reader holds no thread.** A thread sends what the kernel takes at once and keeps
+  the rest of its answer in memory for the event loop, which sends it as the client reads
+  (``composite.answer``); the thread is free as soon as the app is done. Kept answers are
+  charged to a per-worker budget, ``BUFFER_RESPONSE_BYTES`` (files need none: they are sent
+  from their descriptor). Past the budget a thread writes the rest itself, as before. Either
+  way an answer must be taken within ``WEB_TIMEOUT`` of its first byte (or at 1 MiB/s when
+  larger), or the connection is closed. So ``slowhttptest -X`` holds no thread while the kept
+  answers fit in the budget, and one thread for ``WEB_TIMEOUT`` at most per answer that does not.
 - **A request must arrive whole within ``BUFFER_TIMEOUT`` seconds**, else ``408`` and the
   connection is closed.
 - **Bodies are admitted against a budget.** A worker holds at most ``BUFFER_BUDGET_BYTES`` of
@@ -37,10 +40,10 @@ large bodies: other uploads then get ``503`` meanwhile, never reads.
 gunicorn settings this worker cannot honour stop the server at start-up, naming the setting
 (``check_config``): TLS (the PaaS router terminates it), HTTP/2 and h2c, the PROXY protocol and
 uwsgi. Each of those reads from the client in a thread or before the request is read here.
-Built on gthread's internals (``enqueue_req``, ``handle``, ``handle_request``,
-``_keepalive_after``, ``finish_request``, ``murder_pending``, ``close``), so gunicorn is pinned
-to the minor version below, and tests/hostile/test_worker_gunicorn.py fails when one of them
-changes.
+Built on gthread's internals (``check_config``, ``init_process``, ``enqueue_req``, ``handle``,
+``handle_request``, ``_keepalive_after``, ``finish_request``, ``murder_pending``), so gunicorn
+is pinned to the minor version below, and tests/hostile/test_worker_gunicorn.py fails when one
+of them changes.
 """
 
 import io

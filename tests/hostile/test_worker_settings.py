@@ -1,5 +1,7 @@
-"""The buffering worker's limits come from the environment, typed, and a bad value stops the
-server at start-up with a message naming the variable (config/gunicorn.conf.py reads them)."""
+"""The server's settings and the buffering worker's limits come from the environment, typed,
+and a bad value stops the server at start-up with one line naming the variable, never a
+traceback (config/web.py checks them before gunicorn reads WEB_CONCURRENCY with a bare int();
+config/gunicorn.conf.py uses them)."""
 
 import subprocess
 import sys
@@ -8,24 +10,25 @@ import pytest
 
 from composite.worker import BufferSettings
 from config.env import ConfigError
+from config.web import WebSettings
 from tests import servers
 
 
 def test_the_defaults_suit_the_apps_and_the_timeout_follows_web_timeout():
     settings = BufferSettings.from_env(timeout=25)
     assert settings == BufferSettings(budget_bytes=128 * 1024 * 1024, max_bytes=16 * 1024 * 1024,
-                                      max_chunks=16384, timeout=25)
+                                      max_chunks=16384, timeout=25, response_bytes=32 * 1024 * 1024)
 
 
 def test_each_limit_is_read_from_the_environment(monkeypatch):
     for name, value in {"BUFFER_BUDGET_BYTES": "67108864", "BUFFER_MAX_BYTES": "4194304",
-                        "BUFFER_MAX_CHUNKS": "1000", "BUFFER_TIMEOUT": "7.5"}.items():
+                        "BUFFER_MAX_CHUNKS": "1000", "BUFFER_TIMEOUT": "7.5", "BUFFER_RESPONSE_BYTES": "0"}.items():
         monkeypatch.setenv(name, value)
-    assert BufferSettings.from_env(timeout=25) == BufferSettings(67108864, 4194304, 1000, 7.5)
+    assert BufferSettings.from_env(timeout=25) == BufferSettings(67108864, 4194304, 1000, 7.5, 0)
 
 
 @pytest.mark.parametrize(("name", "value"), [("BUFFER_MAX_BYTES", "16M"), ("BUFFER_MAX_CHUNKS", "0"),
-                                             ("BUFFER_TIMEOUT", "soon")])
+                                             ("BUFFER_TIMEOUT", "soon"), ("BUFFER_RESPONSE_BYTES", "-1")])
 def test_a_bad_value_is_refused_naming_the_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
@@ -39,3 +42,32 @@ def test_gunicorn_does_not_start_with_a_bad_value(tmp_path):
     result = subprocess.run(command, cwd=servers.ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "BUFFER_BUDGET_BYTES='lots' is not a whole number." in result.stdout + result.stderr
+
+
+def test_the_server_settings_default_and_are_read_from_the_environment(monkeypatch):
+    assert WebSettings.from_env() == WebSettings(host="0.0.0.0", port=8000, workers=2, threads=4, timeout=25)
+    for name, value in {"HOST": "127.0.0.1", "PORT": "5000", "WEB_CONCURRENCY": "3", "WEB_THREADS": "8",
+                        "WEB_TIMEOUT": "20"}.items():
+        monkeypatch.setenv(name, value)
+    assert WebSettings.from_env().bind == "127.0.0.1:5000"
+    assert WebSettings.from_env() == WebSettings("127.0.0.1", 5000, 3, 8, 20)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("WEB_CONCURRENCY", "two", "WEB_CONCURRENCY='two' is not a whole number."),
+    ("WEB_THREADS", "0", "WEB_THREADS=0 is out of range [1, 1024]."),
+    ("WEB_TIMEOUT", "25s", "WEB_TIMEOUT='25s' is not a whole number."),
+    ("PORT", "http", "PORT='http' is not a whole number."),
+    ("BUFFER_RESPONSE_BYTES", "32MiB", "BUFFER_RESPONSE_BYTES='32MiB' is not a whole number."),
+])
+def test_the_procfile_s_server_does_not_start_with_a_bad_value_and_says_which(tmp_path, name, value, message):
+    """gunicorn itself would stop on WEB_CONCURRENCY=two with a ValueError traceback as it is
+    imported, before reading its configuration."""
+    env = servers.site_environment(tmp_path, PORT=str(servers.free_port()))
+    env[name] = value
+    result = subprocess.run(servers.procfile_command("web").split(), cwd=servers.ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output[-2000:]
+    assert output.strip() == f"Error: {message}"
