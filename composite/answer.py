@@ -8,8 +8,10 @@ has finished. The event loop then sends the kept bytes as the client takes them 
 same with its upstreams' answers). A file (WhiteNoise, through gunicorn's ``sendfile``) is not
 read into memory: the loop sends it from a duplicate of its descriptor.
 
-Memory is bounded. If an answer's next bytes do not fit in what is left of the budget, the
-thread sends what it kept and writes the rest itself (``AnswerDeadline``), as it did before.
+Memory is bounded. If an answer's next bytes do not fit in what is left of the budget, or
+would make it keep more than its share (``most_kept``: one answer streamed to a client that
+keeps up only a little slower than the app does must not take the whole budget), the thread
+sends what it kept and writes the rest itself (``AnswerDeadline``), as it did before.
 That bounds how long it waits on the client by time, not memory. The same deadline holds in
 both places: an answer must be taken within ``seconds`` of its first byte, or at
 ``ANSWER_BYTES_PER_SECOND`` on average when it is larger than that allows. A client that does
@@ -141,9 +143,10 @@ class HandedAnswer:
     """Stands in for the client's socket while a thread writes an answer (see the module's
     docstring); afterwards, the event loop sends what is kept with ``send_some``."""
 
-    def __init__(self, sock, budget, seconds):
+    def __init__(self, sock, budget, seconds, most_kept=None):
         self._sock = sock
         self._budget = budget
+        self._most_kept = most_kept  # bytes this one answer may keep (None: the whole budget)
         self._direct = AnswerDeadline(sock, seconds)
         self._kept = deque()
         self.kept_bytes = 0  # of the budget, held by self._kept
@@ -163,7 +166,7 @@ class HandedAnswer:
                 # Copied: the caller may change its buffer after we return, and a view of the
                 # rest of a large answer would keep all of it alive for what it charges.
                 view = memoryview(bytes(view))
-            if self._budget.take(len(view)):
+            if self._may_keep(len(view)) and self._budget.take(len(view)):
                 self._kept.append(KeptBytes(view))
                 self.kept_bytes += len(view)
                 return
@@ -191,6 +194,9 @@ class HandedAnswer:
 
     def __getattr__(self, name):
         return getattr(self._sock, name)
+
+    def _may_keep(self, nbytes):
+        return self._most_kept is None or self.kept_bytes + nbytes <= self._most_kept
 
     def _send_now(self, view):
         try:

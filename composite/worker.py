@@ -13,11 +13,12 @@ request that is already in memory:
 - **A slow reader holds no thread.** A thread sends what the kernel takes at once and keeps
   the rest of its answer in memory for the event loop, which sends it as the client reads
   (``composite.answer``); the thread is free as soon as the app is done. Kept answers are
-  charged to a per-worker budget, ``BUFFER_RESPONSE_BYTES`` (files need none: they are sent
-  from their descriptor). Past the budget a thread writes the rest itself, as before. Either
+  charged to a per-worker budget, ``BUFFER_RESPONSE_BYTES``, a quarter of it at most for one
+  answer (files need none: they are sent from their descriptor). Past that a thread writes the
+  rest itself, as before. Either
   way an answer must be taken within ``WEB_TIMEOUT`` of its first byte (or at 1 MiB/s when
   larger), or the connection is closed. So ``slowhttptest -X`` holds no thread while the kept
-  answers fit in the budget, and one thread for ``WEB_TIMEOUT`` at most per answer that does not.
+  answers fit in the budget, and a thread for ``WEB_TIMEOUT`` at most per answer that does not.
 - **A request must arrive whole within ``BUFFER_TIMEOUT`` seconds**, else ``408`` and the
   connection is closed.
 - **Bodies are admitted against a budget.** A worker holds at most ``BUFFER_BUDGET_BYTES`` of
@@ -73,6 +74,7 @@ FREE_BYTES = 64 * 1024  # a request holding less than this passes even when the 
 LINGER_SECONDS = 2.0  # how long a closing connection is read (and dropped) before it is closed
 LINGER_BYTES = 1024 * 1024  # ... and how much of it at most
 RETRY_AFTER_SECONDS = 5
+ANSWER_SHARE = 4  # one answer keeps at most this fraction of BUFFER_RESPONSE_BYTES
 
 BUSY = Refusal(503, "Service Unavailable", "busy",
                "The server is receiving too many uploads at once; try again in a few seconds.",
@@ -246,7 +248,8 @@ class BufferingThreadWorker(ThreadWorker):
         once is kept for the event loop to send, and the thread is free when the app is done.
         Past the response budget the thread writes itself, under the answer's deadline."""
         sock = conn.sock
-        conn.sock = HandedAnswer(sock, self.response_budget, self.cfg.timeout)
+        conn.sock = HandedAnswer(sock, self.response_budget, self.cfg.timeout,
+                                 most_kept=self.settings.response_bytes // ANSWER_SHARE)
         try:
             return super().handle_request(req, conn)
         except (TimeoutError, BlockingIOError):  # the client did not take the answer in time

@@ -98,6 +98,22 @@ def test_past_the_budget_the_thread_writes_the_rest_itself_in_order(pair):
     assert budget.left == 256 * 1024
 
 
+def test_one_answer_keeps_no_more_than_its_share_and_leaves_the_rest_of_the_budget(pair):
+    server, client = pair
+    budget = ResponseBudget(8 * MIB)
+    answer = HandedAnswer(server, budget, seconds=5, most_kept=MIB)
+    pieces = [os.urandom(512 * 1024) for _ in range(6)]
+    received = []
+    reader = threading.Thread(target=lambda: (time.sleep(0.3), received.append(read_exactly(client, 6 * 512 * 1024))))
+    reader.start()
+    for piece in pieces:
+        answer.sendall(piece)
+        assert budget.left >= 7 * MIB  # never more than its share taken
+    reader.join(10)
+    assert answer.by_thread and received == [b"".join(pieces)]
+    assert budget.left == 8 * MIB
+
+
 def test_a_client_that_never_reads_makes_the_thread_give_up_at_the_deadline(pair):
     server, _ = pair
     answer = HandedAnswer(server, ResponseBudget(0), seconds=0.5)
