@@ -39,7 +39,7 @@ def test_gunicorn_does_not_start_with_a_bad_value(tmp_path):
     env = servers.site_environment(tmp_path, BUFFER_BUDGET_BYTES="lots")
     command = [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.conf.py", "--check-config",
                "composite.wsgi:application"]
-    result = subprocess.run(command, cwd=servers.ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(command, check=False, cwd=servers.ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "BUFFER_BUDGET_BYTES='lots' is not a whole number." in result.stdout + result.stderr
 
@@ -66,7 +66,7 @@ def test_the_procfile_s_server_does_not_start_with_a_bad_value_and_says_which(tm
     imported, before reading its configuration."""
     env = servers.site_environment(tmp_path, PORT=str(servers.free_port()))
     env[name] = value
-    result = subprocess.run(servers.procfile_command("web").split(), cwd=servers.ROOT, env=env,
+    result = subprocess.run(servers.procfile_command("web").split(), check=False, cwd=servers.ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output[-2000:]
