@@ -10,8 +10,10 @@ read into memory: the loop sends it from a duplicate of its descriptor.
 
 Memory is bounded. If an answer's next bytes do not fit in what is left of the budget, or
 would make it keep more than its share (``most_kept``: one answer streamed to a client that
-keeps up only a little slower than the app does must not take the whole budget), the thread
-sends what it kept and writes the rest itself (``AnswerDeadline``), as it did before.
+keeps up only a little slower than the app does must not take the whole budget), they are
+written to a temporary file instead, against a second budget for the disk, and the loop sends
+them from there (nginx's ``proxy_temp_path``). Only past both budgets does the thread send what
+it kept and write the rest itself (``AnswerDeadline``), as it did before.
 That bounds how long it waits on the client by time, not memory. The same deadline holds in
 both places: an answer must be taken within ``seconds`` of its first byte, or at
 ``ANSWER_BYTES_PER_SECOND`` on average when it is larger than that allows. A client that does
@@ -20,6 +22,7 @@ not keep to it is dropped.
 
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections import deque
@@ -97,9 +100,10 @@ class AnswerDeadline:
 class KeptBytes:
     """Bytes of an answer the kernel did not take yet (a view: the app's bytes are not copied)."""
 
-    def __init__(self, view):
+    def __init__(self, view, budget):
         self.view = view
-        self.size = len(view)  # what it holds of the budget until it is sent or discarded
+        self.size = len(view)  # of memory, held until it is sent or discarded
+        self.budget, self.charge = budget, len(view)
 
     def send_to(self, sock):
         sent = sock.send(self.view)
@@ -118,6 +122,7 @@ class KeptFile:
     closes its file when the thread is done)."""
 
     size = 0  # holds no memory
+    budget, charge = None, 0
 
     def __init__(self, file, offset, count):
         self.fd, self.offset, self.count = os.dup(file.fileno()), offset, count
@@ -139,14 +144,34 @@ class KeptFile:
             self.fd = None
 
 
+class SpilledBytes(KeptFile):
+    """Bytes of an answer written to a temporary file (gone from the disk when closed), charged
+    to the disk budget until they are sent or discarded."""
+
+    def __init__(self, budget):  # pylint: disable=super-init-not-called (its own file)
+        self.file = tempfile.TemporaryFile(prefix="composite-answer-", buffering=0)  # noqa: SIM115 (closed when sent)
+        self.fd, self.offset, self.count = self.file.fileno(), 0, 0
+        self.budget, self.charge = budget, 0
+
+    def append(self, view):
+        self.file.write(view)
+        self.count += len(view)
+        self.charge += len(view)
+
+    def close(self):
+        self.fd = None
+        self.file.close()
+
+
 class HandedAnswer:
     """Stands in for the client's socket while a thread writes an answer (see the module's
     docstring); afterwards, the event loop sends what is kept with ``send_some``."""
 
-    def __init__(self, sock, budget, seconds, most_kept=None):
+    def __init__(self, sock, budget, seconds, most_kept=None, disk=None):
         self._sock = sock
         self._budget = budget
         self._most_kept = most_kept  # bytes this one answer may keep (None: the whole budget)
+        self._disk = disk  # the budget for bytes written to temporary files (None: no files)
         self._direct = AnswerDeadline(sock, seconds)
         self._kept = deque()
         self.kept_bytes = 0  # of the budget, held by self._kept
@@ -167,8 +192,10 @@ class HandedAnswer:
                 # rest of a large answer would keep all of it alive for what it charges.
                 view = memoryview(bytes(view))
             if self._may_keep(len(view)) and self._budget.take(len(view)):
-                self._kept.append(KeptBytes(view))
+                self._kept.append(KeptBytes(view, self._budget))
                 self.kept_bytes += len(view)
+                return
+            if self._spill(view):
                 return
             self._write_by_thread()
         self._direct.sendall(view)
@@ -198,6 +225,16 @@ class HandedAnswer:
     def _may_keep(self, nbytes):
         return self._most_kept is None or self.kept_bytes + nbytes <= self._most_kept
 
+    def _spill(self, view):
+        """Write ``view`` to this answer's temporary file (a new one if something was kept in
+        memory since), if the disk budget allows."""
+        if self._disk is None or not self._disk.take(len(view)):
+            return False
+        if not (self._kept and isinstance(self._kept[-1], SpilledBytes)):
+            self._kept.append(SpilledBytes(self._disk))
+        self._kept[-1].append(view)
+        return True
+
     def _send_now(self, view):
         try:
             return self._direct.taken(self._sock.send(view, socket.MSG_DONTWAIT))
@@ -210,17 +247,16 @@ class HandedAnswer:
             return
         self.by_thread = True
         kept, self._kept = self._kept, deque()
-        self._budget.give(self.kept_bytes)
-        self.kept_bytes = 0
-        for piece in kept:
-            try:
+        try:
+            for piece in kept:
                 if isinstance(piece, KeptBytes):
                     self._direct.sendall(piece.view)
                 else:
                     with os.fdopen(os.dup(piece.fd), "rb") as file:
                         self._direct.sendfile(file, piece.offset, piece.count)
-            finally:
-                piece.close()
+        finally:
+            for piece in kept:
+                self._release(piece)
 
     # -- in the event loop ---------------------------------------------------------------------
 
@@ -251,6 +287,7 @@ class HandedAnswer:
             self._release(self._kept.popleft())
 
     def _release(self, piece):
-        self._budget.give(piece.size)
+        if piece.budget is not None:
+            piece.budget.give(piece.charge)
         self.kept_bytes -= piece.size
         piece.close()

@@ -14,11 +14,12 @@ request that is already in memory:
   the rest of its answer in memory for the event loop, which sends it as the client reads
   (``composite.answer``); the thread is free as soon as the app is done. Kept answers are
   charged to a per-worker budget, ``BUFFER_RESPONSE_BYTES``, a quarter of it at most for one
-  answer (files need none: they are sent from their descriptor). Past that a thread writes the
-  rest itself, as before. Either
+  answer (files need none: they are sent from their descriptor). Past that the rest goes to a
+  temporary file, against ``BUFFER_RESPONSE_DISK_BYTES``; past both, a thread writes the rest
+  itself, as before. Either
   way an answer must be taken within ``WEB_TIMEOUT`` of its first byte (or at 1 MiB/s when
   larger), or the connection is closed. So ``slowhttptest -X`` holds no thread while the kept
-  answers fit in the budget, and a thread for ``WEB_TIMEOUT`` at most per answer that does not.
+  answers fit in the budgets, and a thread for ``WEB_TIMEOUT`` at most per answer that does not.
 - **A request must arrive whole within ``BUFFER_TIMEOUT`` seconds**, else ``408`` and the
   connection is closed.
 - **Bodies are admitted against a budget.** A worker holds at most ``BUFFER_BUDGET_BYTES`` of
@@ -91,6 +92,7 @@ class BufferSettings:
     max_chunks: int = 16384
     timeout: float = 25.0
     response_bytes: int = 32 * 1024 * 1024
+    response_disk_bytes: int = 512 * 1024 * 1024
 
     @classmethod
     def from_env(cls, timeout):
@@ -100,6 +102,7 @@ class BufferSettings:
             max_chunks=env.integer("BUFFER_MAX_CHUNKS", cls.max_chunks, minimum=1),
             timeout=env.number("BUFFER_TIMEOUT", timeout, minimum=1),
             response_bytes=env.integer("BUFFER_RESPONSE_BYTES", cls.response_bytes, minimum=0),
+            response_disk_bytes=env.integer("BUFFER_RESPONSE_DISK_BYTES", cls.response_disk_bytes, minimum=0),
         )
 
 
@@ -162,6 +165,7 @@ class BufferingThreadWorker(ThreadWorker):
         self.buffered = 0  # the sum of self.charges, kept as it changes
         self.lingering = {}  # connection -> (deadline, bytes dropped), for connections closing
         self.response_budget = ResponseBudget(self.settings.response_bytes)
+        self.disk_budget = ResponseBudget(self.settings.response_disk_bytes) if self.settings.response_disk_bytes else None
         self.sending = {}  # connection -> (HandedAnswer, its thread's future), answers the loop sends
         self.next_murder = 0.0
         super().init_process()
@@ -246,10 +250,10 @@ class BufferingThreadWorker(ThreadWorker):
     def handle_request(self, req, conn):
         """Serve; the answer goes through a HandedAnswer: what the client does not take at
         once is kept for the event loop to send, and the thread is free when the app is done.
-        Past the response budget the thread writes itself, under the answer's deadline."""
+        Past the response budgets the thread writes itself, under the answer's deadline."""
         sock = conn.sock
         conn.sock = HandedAnswer(sock, self.response_budget, self.cfg.timeout,
-                                 most_kept=self.settings.response_bytes // ANSWER_SHARE)
+                                 most_kept=self.settings.response_bytes // ANSWER_SHARE, disk=self.disk_budget)
         try:
             return super().handle_request(req, conn)
         except (TimeoutError, BlockingIOError):  # the client did not take the answer in time

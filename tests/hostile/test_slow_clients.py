@@ -6,8 +6,8 @@ the site takes to answer it.
 Plain gthread gave every trickling connection a thread: /healthz did not answer for 15 s.
 composite.worker reads requests in the event loop first (config/gunicorn.conf.py). Slow
 readers held a thread each until WEB_TIMEOUT: 64 of them reading a 2 MB page kept /healthz
-waiting 14 s. The worker now keeps what the client does not take at once and sends it from
-the event loop (composite/answer.py).
+waiting 14 s. The worker now keeps what the client does not take at once (in memory, then in
+temporary files) and sends it from the event loop (composite/answer.py).
 """
 
 import shutil
@@ -94,18 +94,18 @@ SLOW_READ_SECONDS = 12
 
 @pytest.fixture(scope="module")
 def pages(web):
-    """A snippet page of about 2 MB (more than the kernel takes for a client that does not
-    read) for the slow readers, and an ordinary one for the probe."""
+    """A snippet page of about 6 MB for the slow readers (64 of them keep more than the worker's
+    BUFFER_RESPONSE_BYTES: the rest goes to temporary files), and an ordinary one for the probe."""
     with httpx.Client(base_url=web.url, timeout=30) as http:
         paths = []
-        for content in (("a+" * 40 + "\n") * 1000, "print('hello')\n" * 20):
+        for content in (("a+" * 40 + "\n") * 3000, "print('hello')\n" * 20):
             created = http.post("/api/snippets", data={"content": content, "lexer": "python"})
             assert created.status_code == 201, created.text
             paths.append(httpx.URL(created.json()["url"]).path)
-        for _ in range(10):  # rendered, cached and highlighted in both workers before the attack
+        for _ in range(6):  # rendered, cached and highlighted in both workers before the attack
             for path in paths:
                 assert http.get(path, headers={"Connection": "close"}).status_code == 200
-        assert len(http.get(paths[0]).content) > 1_500_000
+        assert len(http.get(paths[0]).content) > 5_000_000
     return paths
 
 

@@ -1,7 +1,8 @@
 """How a thread hands its answer to the event loop (composite.answer), on real socket pairs:
 what the client takes at once goes at once; the rest is kept, charged to the worker's response
-budget, and sent as the client reads; past the budget the thread writes itself, under the
-answer's deadline; a file is sent from its descriptor, never read into memory.
+budget, and sent as the client reads; past it, to a temporary file against the disk budget;
+past both, the thread writes itself, under the answer's deadline; a file is sent from its
+descriptor, never read into memory.
 
 Through the Procfile's gunicorn: a kept answer arrives whole and in order, and the connection
 is kept alive after it (pipelined requests included); a static file reaches a slow reader.
@@ -112,6 +113,42 @@ def test_one_answer_keeps_no_more_than_its_share_and_leaves_the_rest_of_the_budg
     reader.join(10)
     assert answer.by_thread and received == [b"".join(pieces)]
     assert budget.left == 8 * MIB
+
+
+def test_past_the_memory_budget_the_rest_goes_to_a_temporary_file_and_the_thread_is_free(pair):
+    server, client = pair
+    memory, disk = ResponseBudget(256 * 1024), ResponseBudget(16 * MIB)
+    answer = HandedAnswer(server, memory, seconds=5, disk=disk)
+    pieces = [os.urandom(200 * 1024) for _ in range(20)]
+    started = time.monotonic()
+    for piece in pieces:
+        answer.sendall(piece)  # nobody reads: the thread must not wait
+    assert time.monotonic() - started < 1
+    assert answer.pending and not answer.by_thread
+    assert memory.left < 256 * 1024 and disk.left < 16 * MIB - 2 * MIB
+    received = []
+    reader = threading.Thread(target=lambda: received.append(read_exactly(client, 20 * 200 * 1024)))
+    reader.start()
+    drain_from_the_loop(answer, server)
+    reader.join(10)
+    assert received == [b"".join(pieces)]
+    assert (memory.left, disk.left) == (256 * 1024, 16 * MIB)
+
+
+def test_past_both_budgets_the_thread_sends_what_was_kept_then_writes_the_rest(pair):
+    server, client = pair
+    memory, disk = ResponseBudget(256 * 1024), ResponseBudget(MIB)
+    answer = HandedAnswer(server, memory, seconds=5, disk=disk)
+    pieces = [os.urandom(200 * 1024) for _ in range(20)]
+    received = []
+    reader = threading.Thread(target=lambda: (time.sleep(0.3), received.append(read_exactly(client, 20 * 200 * 1024))))
+    reader.start()
+    for piece in pieces:
+        answer.sendall(piece)
+    reader.join(10)
+    assert answer.by_thread and not answer.pending
+    assert received == [b"".join(pieces)]
+    assert (memory.left, disk.left) == (256 * 1024, MIB)
 
 
 def test_a_client_that_never_reads_makes_the_thread_give_up_at_the_deadline(pair):

@@ -17,18 +17,21 @@ from tests import servers
 def test_the_defaults_suit_the_apps_and_the_timeout_follows_web_timeout():
     settings = BufferSettings.from_env(timeout=25)
     assert settings == BufferSettings(budget_bytes=128 * 1024 * 1024, max_bytes=16 * 1024 * 1024,
-                                      max_chunks=16384, timeout=25, response_bytes=32 * 1024 * 1024)
+                                      max_chunks=16384, timeout=25, response_bytes=32 * 1024 * 1024,
+                                      response_disk_bytes=512 * 1024 * 1024)
 
 
 def test_each_limit_is_read_from_the_environment(monkeypatch):
     for name, value in {"BUFFER_BUDGET_BYTES": "67108864", "BUFFER_MAX_BYTES": "4194304",
-                        "BUFFER_MAX_CHUNKS": "1000", "BUFFER_TIMEOUT": "7.5", "BUFFER_RESPONSE_BYTES": "0"}.items():
+                        "BUFFER_MAX_CHUNKS": "1000", "BUFFER_TIMEOUT": "7.5", "BUFFER_RESPONSE_BYTES": "0",
+                        "BUFFER_RESPONSE_DISK_BYTES": "1048576"}.items():
         monkeypatch.setenv(name, value)
-    assert BufferSettings.from_env(timeout=25) == BufferSettings(67108864, 4194304, 1000, 7.5, 0)
+    assert BufferSettings.from_env(timeout=25) == BufferSettings(67108864, 4194304, 1000, 7.5, 0, 1048576)
 
 
 @pytest.mark.parametrize(("name", "value"), [("BUFFER_MAX_BYTES", "16M"), ("BUFFER_MAX_CHUNKS", "0"),
-                                             ("BUFFER_TIMEOUT", "soon"), ("BUFFER_RESPONSE_BYTES", "-1")])
+                                             ("BUFFER_TIMEOUT", "soon"), ("BUFFER_RESPONSE_BYTES", "-1"),
+                                             ("BUFFER_RESPONSE_DISK_BYTES", "1G")])
 def test_a_bad_value_is_refused_naming_the_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
