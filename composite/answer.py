@@ -20,12 +20,15 @@ both places: an answer must be taken within ``seconds`` of its first byte, or at
 not keep to it is dropped.
 """
 
+import logging
 import os
 import socket
 import tempfile
 import threading
 import time
 from collections import deque
+
+log = logging.getLogger("gunicorn.error")
 
 ANSWER_BYTES_PER_SECOND = 1024 * 1024  # the pace a client must take an answer at, past the deadline
 FILE_PIECE_BYTES = 1024 * 1024  # the most one os.sendfile call of the event loop sends
@@ -154,9 +157,12 @@ class SpilledBytes(KeptFile):
         self.budget, self.charge = budget, 0
 
     def append(self, view):
-        self.file.write(view)
+        """Write all of ``view`` after what is there (a short write is carried on, and a failed
+        one leaves nothing that counts)."""
+        written = 0
+        while written < len(view):
+            written += os.pwrite(self.fd, view[written:], self.offset + self.count + written)
         self.count += len(view)
-        self.charge += len(view)
 
     def close(self):
         self.fd = None
@@ -211,7 +217,11 @@ class HandedAnswer:
         if self.by_thread:
             return self._direct.sendfile(file, offset, count)
         if count > 0:
-            self._kept.append(KeptFile(file, offset, count))
+            try:
+                self._kept.append(KeptFile(file, offset, count))
+            except OSError:  # no descriptor left: the thread sends the file itself
+                self._write_by_thread()
+                return self._direct.sendfile(file, offset, count)
         return count
 
     def shutdown(self, how):
@@ -230,9 +240,16 @@ class HandedAnswer:
         memory since), if the disk budget allows."""
         if self._disk is None or not self._disk.take(len(view)):
             return False
-        if not (self._kept and isinstance(self._kept[-1], SpilledBytes)):
-            self._kept.append(SpilledBytes(self._disk))
-        self._kept[-1].append(view)
+        try:
+            if not (self._kept and isinstance(self._kept[-1], SpilledBytes)):
+                self._kept.append(SpilledBytes(self._disk))
+            self._kept[-1].append(view)
+        except OSError as error:  # no room, no descriptor left...: the thread writes instead
+            self._disk.give(len(view))
+            self._disk = None
+            log.warning("Could not keep an answer in a temporary file (%s); the thread writes it.", error)
+            return False
+        self._kept[-1].charge += len(view)
         return True
 
     def _send_now(self, view):
@@ -249,6 +266,8 @@ class HandedAnswer:
         kept, self._kept = self._kept, deque()
         try:
             for piece in kept:
+                if piece.done():
+                    continue
                 if isinstance(piece, KeptBytes):
                     self._direct.sendall(piece.view)
                 else:
@@ -272,12 +291,13 @@ class HandedAnswer:
         Raises OSError when the client is gone."""
         while self._kept:
             piece = self._kept[0]
-            try:
-                self._direct.taken(piece.send_to(sock))
-            except (BlockingIOError, InterruptedError):
-                return False
             if not piece.done():
-                return False
+                try:
+                    self._direct.taken(piece.send_to(sock))
+                except (BlockingIOError, InterruptedError):
+                    return False
+                if not piece.done():
+                    return False
             self._release(self._kept.popleft())
         return True
 

@@ -151,6 +151,22 @@ def test_past_both_budgets_the_thread_sends_what_was_kept_then_writes_the_rest(p
     assert (memory.left, disk.left) == (256 * 1024, MIB)
 
 
+def test_when_no_temporary_file_can_be_written_the_thread_writes_the_rest(pair, monkeypatch, tmp_path):
+    server, client = pair
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "gone"))  # a directory that is not there
+    memory, disk = ResponseBudget(256 * 1024), ResponseBudget(16 * MIB)
+    answer = HandedAnswer(server, memory, seconds=5, disk=disk)
+    pieces = [os.urandom(200 * 1024) for _ in range(10)]
+    received = []
+    reader = threading.Thread(target=lambda: (time.sleep(0.3), received.append(read_exactly(client, 10 * 200 * 1024))))
+    reader.start()
+    for piece in pieces:
+        answer.sendall(piece)
+    reader.join(10)
+    assert answer.by_thread and received == [b"".join(pieces)]
+    assert (memory.left, disk.left) == (256 * 1024, 16 * MIB)
+
+
 def test_a_client_that_never_reads_makes_the_thread_give_up_at_the_deadline(pair):
     server, _ = pair
     answer = HandedAnswer(server, ResponseBudget(0), seconds=0.5)
