@@ -13,11 +13,10 @@ would make it keep more than its share (``most_kept``: one answer streamed to a 
 keeps up only a little slower than the app does must not take the whole budget), they are
 written to a temporary file instead, against a second budget for the disk, and the loop sends
 them from there (nginx's ``proxy_temp_path``). Only past both budgets does the thread send what
-it kept and write the rest itself (``AnswerDeadline``), as it did before.
-That bounds how long it waits on the client by time, not memory. The same deadline holds in
-both places: an answer must be taken within ``seconds`` of its first byte, or at
-``ANSWER_BYTES_PER_SECOND`` on average when it is larger than that allows. A client that does
-not keep to it is dropped.
+it kept and write the rest itself (``AnswerDeadline``), as it did before: how long it waits on
+the client is then bounded by time, not by a budget. The same deadline holds in both places:
+an answer must be taken within ``seconds`` of its first byte, or at ``ANSWER_BYTES_PER_SECOND``
+on average when it is larger than that allows. A client that does not keep to it is dropped.
 """
 
 import logging
@@ -35,8 +34,9 @@ FILE_PIECE_BYTES = 1024 * 1024  # the most one os.sendfile call of the event loo
 
 
 class ResponseBudget:
-    """The bytes of answers a worker may keep in memory for its clients, shared by its threads
-    (which take) and its event loop (which gives back as the bytes go out)."""
+    """The bytes of answers a worker may keep for its clients (one budget for memory, one for
+    temporary files), shared by its threads (which take) and its event loop (which gives back
+    as the bytes go out)."""
 
     def __init__(self, nbytes):
         self.left = nbytes

@@ -16,9 +16,8 @@ request that is already in memory:
   charged to a per-worker budget, ``BUFFER_RESPONSE_BYTES``, a quarter of it at most for one
   answer (files need none: they are sent from their descriptor). Past that the rest goes to a
   temporary file, against ``BUFFER_RESPONSE_DISK_BYTES``; past both, a thread writes the rest
-  itself, as before. Either
-  way an answer must be taken within ``WEB_TIMEOUT`` of its first byte (or at 1 MiB/s when
-  larger), or the connection is closed. So ``slowhttptest -X`` holds no thread while the kept
+  itself, as before. Either way an answer must be taken within ``WEB_TIMEOUT`` of its first
+  byte (or at 1 MiB/s when larger), or the connection is closed. So ``slowhttptest -X`` holds no thread while the kept
   answers fit in the budgets, and a thread for ``WEB_TIMEOUT`` at most per answer that does not.
 - **A request must arrive whole within ``BUFFER_TIMEOUT`` seconds**, else ``408`` and the
   connection is closed.
