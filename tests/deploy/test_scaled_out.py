@@ -232,11 +232,15 @@ def test_one_request_id_follows_a_paste_from_the_balancer_to_the_highlighter(dep
     assert created.status_code == 201
     request_id = created.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f-]{36}", request_id)  # HAProxy's uuid(), kept by the site
-    logs = {"instances": lambda: "".join(log.read_text(errors="replace") for log in deployment.logs.values()),
-            "highlighter": lambda: deployment.highlighter_log.read_text(errors="replace")}
+    tagged = f"rid={request_id}"
+
+    def logged():
+        instances = "".join(log.read_text(errors="replace") for log in deployment.logs.values())
+        highlighter = [line for line in deployment.highlighter_log.read_text(errors="replace").splitlines()
+                       if tagged in line]
+        return tagged in instances, any("POST /highlight/api/" in line for line in highlighter)
+
     deadline = time.monotonic() + 5
-    while not all(f"rid={request_id}" in read() for read in logs.values()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert f"rid={request_id}" in logs["instances"]()
-    highlighter_lines = [line for line in logs["highlighter"]().splitlines() if f"rid={request_id}" in line]
-    assert any("POST /highlight/api/" in line for line in highlighter_lines), highlighter_lines  # its highlight
+    while logged() != (True, True) and time.monotonic() < deadline:
+        time.sleep(0.05)  # access log lines are written just after each response
+    assert logged() == (True, True)  # the instance's line, and the highlight it asked for
