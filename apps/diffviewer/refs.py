@@ -142,23 +142,23 @@ def fetch(side, ref, settings, environ):
 
 def is_burn_refusal(response):
     """Whether another origin's 403/409 is a paste site's "burn-after-reading" refusal (JSON code)."""
-    body = b""
-    for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > MAX_ERROR_BODY:
-            return False
-    return BURN_CODE.encode() in body
+    return BURN_CODE.encode() in (small_body(response) or b"")
 
 
-def error_message(response):
-    """The ``{"error": {"message": …}}`` of a small JSON error answer, else None."""
+def small_body(response):
+    """The body of a short error answer, or None when it is longer than an error needs."""
     body = b""
     for chunk in response.iter_bytes():
         body += chunk
         if len(body) > MAX_ERROR_BODY:
             return None
+    return body
+
+
+def error_message(response):
+    """The ``{"error": {"message": …}}`` of a small JSON error answer, else None."""
     try:
-        message = json.loads(body)["error"]["message"]
+        message = json.loads(small_body(response) or b"")["error"]["message"]
     except (ValueError, KeyError, TypeError):
         return None
     return message[:300] if isinstance(message, str) else None
