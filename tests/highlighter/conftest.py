@@ -7,7 +7,7 @@
 import pytest
 from werkzeug.test import Client
 
-from apps.highlighter import create_app
+from apps.highlighter import core, create_app
 
 SLOW_SCALA = '"' + "\\" * 40  # backtracks for minutes in Pygments 2.21 (see test_core_pool)
 
@@ -49,3 +49,17 @@ def app_with():
         return Api(create_app(config), "")
 
     return make
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The highlights that reach the worker pool."""
+    calls = []
+    real = core.Highlighter.highlight
+
+    def highlight(self, request):
+        calls.append(request)
+        return real(self, request)
+
+    monkeypatch.setattr(core.Highlighter, "highlight", highlight)
+    return calls

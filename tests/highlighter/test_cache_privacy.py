@@ -7,24 +7,9 @@ import uuid
 import pytest
 import redis
 
-from apps.highlighter import core
 
 FIELDS = {"code": "secret = 'burn after reading'\n", "lexer": "python"}
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """The highlights that reach the worker pool."""
-    calls = []
-    real = core.Highlighter.highlight
-
-    def highlight(self, request):
-        calls.append(request)
-        return real(self, request)
-
-    monkeypatch.setattr(core.Highlighter, "highlight", highlight)
-    return calls
 
 
 def cache_of(api):

@@ -36,20 +36,6 @@ def test_if_none_match_gives_304_for_post_too(api):
     assert as_form.status_code == 304
 
 
-@pytest.fixture
-def counted(monkeypatch):
-    """Count the highlights that reach the worker pool."""
-    calls = []
-    real = core.Highlighter.highlight
-
-    def highlight(self, request):
-        calls.append(request)
-        return real(self, request)
-
-    monkeypatch.setattr(core.Highlighter, "highlight", highlight)
-    return calls
-
-
 def test_a_repeated_request_is_answered_from_the_cache(app_with, counted):
     api = app_with()
     first = api.post("/api/highlight", json=FIELDS)
