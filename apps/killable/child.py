@@ -1,8 +1,7 @@
 """The program each pool child runs: import the job module, then read a job, run it, reply.
 
 Started by ``pool.Pool`` as a fresh interpreter (never forked from the web process), through
-``BOOT``, which imports the job module without running its parents' ``__init__`` modules
-(they hold the web apps). Jobs arrive on stdin; replies leave on a private copy of stdout,
+``BOOT``. Jobs arrive on stdin; replies leave on a private copy of stdout,
 and stdout itself is pointed at stderr so a stray print cannot corrupt the protocol. The
 child exits when stdin closes (its parent is gone or closed the pool).
 
@@ -24,19 +23,12 @@ from .errors import Failure
 
 REQUESTS = 0  # stdin
 
-# Run by ``python -c``: make every package above the job module's own package a bare module,
-# so importing the job module does not run, say, ``apps/highlighter/__init__.py`` (Flask).
+# Run by ``python -c``: put the project's root first on the path, then run this module's
+# ``main``. Every package's ``__init__`` above a job module is framework-free, so importing
+# the job imports no web app (tests/test_framework_free.py).
 BOOT = """\
-import os, sys, types
-root = sys.argv[1]
-for name in sys.argv[2:4]:
-    parts = name.split(".")
-    for depth in range(1, len(parts) - 1):
-        package = ".".join(parts[:depth])
-        if package not in sys.modules:
-            module = types.ModuleType(package)
-            module.__path__ = [os.path.join(root, *parts[:depth])]
-            sys.modules[package] = module
+import sys
+sys.path.insert(0, sys.argv[1])
 __import__(sys.argv[2], fromlist=["main"]).main(sys.argv[3:])
 """
 
