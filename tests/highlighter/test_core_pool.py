@@ -1,9 +1,9 @@
 """Highlighter: every highlight runs in a killable worker process, bounded in time.
 
-The slow input is real, not a mocked clock: Pygments 2.21's Scala lexer backtracks
-in Fibonacci time on a quote followed by backslashes (its string rule
-``"(\\\\|\\"|[^"])*"``; Pygments issue #3247). In-process, 32 backslashes take 0.6 s,
-36 take 3.7 s, 40 did not finish in 12 s (and the peers' bench measured 17.7 s).
+The slow input is real, not a mocked clock: ``tests.payloads.SLOW_SCALA`` keeps Pygments'
+Scala lexer backtracking for minutes. Budgets are proven by order, never by a figure: a
+timed-out call ends while the same input with no budget, started at the same moment, is
+still running (``tests/waiting.py``).
 """
 
 import gc
@@ -12,16 +12,16 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from apps.highlighter.core import HighlightError, HighlightRequest, Highlighter, highlight
+from tests.payloads import PLAIN_PYGMENTS_ON_SLOW_SCALA, SLOW_SCALA_FIELDS, slow_scala_without_a_budget
+from tests.waiting import Running, on_cpu, process_gone, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-SLOW = HighlightRequest.from_fields({"code": '"' + "\\" * 40, "lexer": "scala"})
+SLOW = HighlightRequest.from_fields(SLOW_SCALA_FIELDS)
 QUICK = HighlightRequest.from_fields({"code": "def f(x):\n    return x\n", "lexer": "python"})
 
 
@@ -33,42 +33,24 @@ def pool():
 
 
 def in_thread(call):
-    """Start ``call`` in a thread; the returned box gets "result" or "error" and "seconds"."""
-    box = {}
-
-    def target():
-        start = time.monotonic()
-        try:
-            box["result"] = call()
-        except HighlightError as error:
-            box["error"] = error
-        box["seconds"] = time.monotonic() - start
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    return thread, box
+    """``call`` running in a thread (``tests.waiting.Running``), a HighlightError kept as ``error``."""
+    return Running(call, expected=[HighlightError])
 
 
-def wait_until_gone(pid, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.02)
-    return False
+def at_work(pids):
+    """Wait until one of the children ``pids`` is running a job (not waiting for one): its pid."""
+    return wait_until(lambda: next((pid for pid in pids if on_cpu(pid)), None), "a child at work on the job")
+
+
+def gone(pids):
+    wait_until(lambda: all(process_gone(pid) for pid in pids), f"children {pids} ended")
+    return True
 
 
 def test_the_slow_input_is_genuinely_slow_in_plain_pygments():
-    script = textwrap.dedent("""
-        import pygments
-        from pygments.formatters import HtmlFormatter
-        from pygments.lexers import ScalaLexer
-        pygments.highlight('"' + '\\\\' * 40, ScalaLexer(), HtmlFormatter())
-    """)
+    """Load only makes it slower: it does not end within 3 s on any machine this runs on."""
     with pytest.raises(subprocess.TimeoutExpired):
-        subprocess.run([sys.executable, "-c", script], timeout=3)
+        subprocess.run([sys.executable, "-c", PLAIN_PYGMENTS_ON_SLOW_SCALA], cwd=ROOT, timeout=3, check=False)
 
 
 def test_the_pool_gives_what_in_process_highlighting_gives(pool):
@@ -84,45 +66,44 @@ def test_errors_raised_in_a_worker_reach_the_caller(pool):
     assert info.value.code == "unknown_format"
 
 
-def test_a_slow_input_times_out_near_the_budget_while_others_are_served(pool):
+def test_a_slow_input_times_out_at_the_budget_while_others_are_served(pool):
     before = pool.worker_pids()
-    slow, box = in_thread(lambda: pool.highlight(SLOW))
-    time.sleep(0.2)
-    start = time.monotonic()
-    assert pool.highlight(QUICK)["lexer"]["name"] == "Python"
-    assert time.monotonic() - start < 1.0  # well under the 1 s budget the slow one spends
-    assert slow.is_alive(), "the quick request waited for the slow one"
-    slow.join(10)
-    error = box["error"]
+    with slow_scala_without_a_budget() as reference:
+        slow = in_thread(lambda: pool.highlight(SLOW))
+        busy = at_work(before)
+        assert pool.highlight(QUICK)["lexer"]["name"] == "Python"
+        assert slow.running, "the quick request waited for the slow one"
+        slow.join()
+        assert reference.poll() is None, "the slow highlight ran to its end: the budget did not stop it"
+    error = slow.error
     assert (error.code, error.status) == ("timeout", 422)
-    assert 1.0 <= box["seconds"] < 4.0
+    assert slow.seconds >= pool.timeout  # and not before its budget
     killed = set(before) - set(pool.worker_pids())
-    assert len(killed) == 1 and wait_until_gone(killed.pop())
+    assert killed == {busy} and gone(killed)
     for _ in range(3):  # the killed child was replaced
         assert pool.highlight(QUICK)["lexer"]["name"] == "Python"
     assert len(pool.worker_pids()) == 2
 
 
 def test_at_most_pool_size_highlights_run_and_the_rest_wait_a_bounded_time():
-    with Highlighter(workers=1, timeout=1.0, queue_timeout=0.3) as pool:
+    with Highlighter(workers=1, timeout=2.0, queue_timeout=0.3) as pool:
         pool.start()
-        slow, _ = in_thread(lambda: pool.highlight(SLOW))
-        time.sleep(0.1)
-        start = time.monotonic()
-        with pytest.raises(HighlightError) as info:
-            pool.highlight(QUICK)
-        assert (info.value.code, info.value.status) == ("busy", 503)
-        assert 0.3 <= time.monotonic() - start < 1.0
-        slow.join(10)
+        slow = in_thread(lambda: pool.highlight(SLOW))
+        at_work(pool.worker_pids())
+        waiting = in_thread(lambda: pool.highlight(QUICK))
+        waiting.join()
+        assert (waiting.error.code, waiting.error.status) == ("busy", 503)
+        assert waiting.seconds >= pool.queue_timeout  # it waited its turn that long,
+        assert slow.running, "the waiting request was held until the slow one ended"  # and no longer
+        slow.join()
         assert pool.highlight(QUICK)["lexer"]["name"] == "Python"
 
 
 def test_many_threads_share_one_pool():
     with Highlighter(workers=2, timeout=5.0) as pool:
-        boxes = [in_thread(lambda: pool.highlight(QUICK)) for _ in range(16)]
-        for thread, box in boxes:
-            thread.join(30)
-            assert box["result"]["lexer"]["name"] == "Python"
+        calls = [in_thread(lambda: pool.highlight(QUICK)) for _ in range(16)]
+        for call in calls:
+            assert call.join()["lexer"]["name"] == "Python"
         assert len(pool.worker_pids()) <= 2
 
 
@@ -137,11 +118,11 @@ def test_a_child_killed_mid_job_is_an_error_and_is_replaced():
     with Highlighter(workers=1, timeout=10.0) as pool:
         pool.start()
         (pid,) = pool.worker_pids()
-        slow, box = in_thread(lambda: pool.highlight(SLOW))
-        time.sleep(0.3)
+        slow = in_thread(lambda: pool.highlight(SLOW))
+        at_work([pid])
         os.kill(pid, signal.SIGKILL)
-        slow.join(5)
-        assert box["error"].code == "worker_crashed" and box["seconds"] < 2.0
+        slow.join()
+        assert slow.error.code == "worker_crashed"  # told at the death, not at the 10 s budget ("timeout")
         assert pool.highlight(QUICK)["lexer"]["name"] == "Python"
         assert pool.worker_pids() != [pid]
 
@@ -151,7 +132,7 @@ def test_a_child_that_died_while_idle_is_replaced_without_an_error():
         pool.start()
         (pid,) = pool.worker_pids()
         os.kill(pid, signal.SIGKILL)
-        time.sleep(0.2)  # dead, but not yet reaped: the pool has not noticed
+        wait_until(lambda: process_gone(pid), "the child died")  # dead, not yet reaped: the pool has not noticed
         assert pool.highlight(QUICK)["lexer"]["name"] == "Python"
         assert pool.worker_pids() != [pid]
 
@@ -195,7 +176,7 @@ def test_a_closed_pool_ends_its_children_and_refuses_work():
     pool.start()
     pids = pool.worker_pids()
     pool.close()
-    assert pool.worker_pids() == [] and all(wait_until_gone(pid) for pid in pids)
+    assert pool.worker_pids() == [] and gone(pids)
     with pytest.raises(RuntimeError):
         pool.highlight(QUICK)
 
@@ -206,24 +187,28 @@ def test_a_forgotten_pool_ends_its_children_when_collected():
     pids = pool.worker_pids()
     del pool
     gc.collect()
-    assert all(wait_until_gone(pid) for pid in pids)
+    assert gone(pids)
 
 
 def test_children_end_with_their_parent_even_mid_job():
     """Killed parent: the idle child sees its stdin close; the busy one ends on its own
-    alarm after twice the budget plus a second (here 2 s)."""
+    alarm after twice the budget plus a second (here 2 s), long before the job would end."""
     script = textwrap.dedent("""
         from apps.highlighter.core import HighlightRequest, Highlighter
+        from tests.payloads import SLOW_SCALA_FIELDS
         pool = Highlighter(workers=2, timeout=0.5)
         pool.start()
         print(*pool.worker_pids(), flush=True)
-        pool.highlight(HighlightRequest.from_fields({"code": '"' + '\\\\' * 40, "lexer": "scala"}))
+        pool.highlight(HighlightRequest.from_fields(SLOW_SCALA_FIELDS))
     """)
     parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
     pids = [int(pid) for pid in parent.stdout.readline().split()]
-    time.sleep(0.2)
-    parent.kill()
-    parent.wait()
-    parent.stdout.close()
-    assert len(pids) == 2 and all(wait_until_gone(pid, 4.0) for pid in pids)
+    assert len(pids) == 2
+    with slow_scala_without_a_budget() as reference:
+        at_work(pids)
+        parent.kill()
+        parent.wait()
+        parent.stdout.close()
+        assert gone(pids)
+        assert reference.poll() is None, "the orphaned job ran to its end: its alarm did not stop it"

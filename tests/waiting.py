@@ -1,0 +1,162 @@
+"""Waiting for what a test can observe, and timing against a reference taken in the same test.
+
+On a loaded 2-core CI machine any absolute figure ("answered within 1 s") is a coin toss, and
+a ``sleep`` either wastes time or is too short. So the suite:
+
+- waits for the event itself: ``wait_until(condition, what)`` polls until it holds and fails
+  loudly, naming what did not happen, after ``PATIENCE`` (only a broken run waits that long;
+  the deadline is never what a test asserts);
+- proves a time budget by order, not by figure: the budgeted call ends while a reference
+  known to take far longer (the same input with no budget), started at the same moment, is
+  still running (``Running``), and never before the budget itself (a lower bound, which load
+  cannot break);
+- compares a latency with one measured just before, under the same load (``allowance``).
+
+It also reads what the kernel knows about processes and sockets (``/proc``, Linux), so that
+tests can see a child at work, a process gone or connections held open.
+"""
+
+import os
+import threading
+import time
+from pathlib import Path
+
+PATIENCE = 30.0  # seconds: how long to wait for something that should happen
+
+
+def wait_until(condition, what, timeout=PATIENCE, interval=0.02):
+    """Call ``condition()`` until it returns something true, and return that; fail naming
+    ``what`` if ``timeout`` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: did not happen within {timeout:g} s (last seen: {value!r})")
+        time.sleep(interval)
+
+
+def timed(call):
+    """``call()``'s result and how many seconds it took."""
+    start = time.monotonic()
+    result = call()
+    return result, time.monotonic() - start
+
+
+class Running:
+    """``call()`` running in a thread from now on: ``result`` or ``error`` once it is done,
+    ``seconds`` it took, ``started`` and ``ended`` (``time.monotonic()``), ``done`` an Event.
+
+    ``expected`` lists the exception types kept as ``error`` (the rest fail ``join``).
+    """
+
+    def __init__(self, call, expected=()):
+        self.result = self.error = self.unexpected = self.ended = None
+        self.done = threading.Event()
+        self._call, self._expected = call, tuple(expected)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.started = time.monotonic()
+        self._thread.start()
+
+    def _run(self):
+        try:
+            self.result = self._call()
+        except self._expected as error:
+            self.error = error
+        except BaseException as error:  # noqa: BLE001 - reported by join()
+            self.unexpected = error
+        finally:
+            self.ended = time.monotonic()
+            self.done.set()
+
+    @property
+    def running(self):
+        return not self.done.is_set()
+
+    @property
+    def seconds(self):
+        return None if self.ended is None else self.ended - self.started
+
+    def join(self, timeout=PATIENCE):
+        """Wait until it is done (failing if it is not within ``timeout``); its result."""
+        assert self.done.wait(timeout), f"{self._call!r} did not end within {timeout:g} s"
+        if self.unexpected is not None:
+            raise self.unexpected
+        return self.result
+
+
+def allowance(baseline, floor, factor=20):
+    """How long a latency may be under attack: ``floor`` (the figure on an idle machine), or
+    ``factor`` times the ``baseline`` measured just before under the same load, if more."""
+    return max(floor, factor * baseline)
+
+
+# -- what the kernel knows ---------------------------------------------------------------------
+
+
+def process_gone(pid):
+    """True once ``pid`` no longer exists (or is a zombie nobody has reaped yet)."""
+    try:
+        return _stat(pid)[0] in "ZX"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+def on_cpu(pid):
+    """True while ``pid`` is running or runnable (state R), i.e. working, not waiting."""
+    try:
+        return _stat(pid)[0] == "R"
+    except FileNotFoundError:
+        return False
+
+
+def cpu_seconds(pid):
+    """User and system CPU time ``pid`` has used so far."""
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid):
+    """Process ids of ``pid``'s children (every thread's)."""
+    pids = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            pids += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            pass
+    return pids
+
+
+def descendants(pid):
+    """Process ids of ``pid``'s children, their children, and so on."""
+    found, todo = [], [pid]
+    while todo:
+        try:
+            below = children(todo.pop())
+        except FileNotFoundError:
+            continue
+        found += below
+        todo += below
+    return found
+
+
+def established_connections(port):
+    """How many TCP connections to 127.0.0.1:``port`` are established, as the server sees them."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state = fields[1], fields[3]
+            if state == "01" and int(local.rsplit(":", 1)[1], 16) == port:
+                count += 1
+    return count
+
+
+def _stat(pid):
+    """The fields of ``/proc/<pid>/stat`` after the command name: state first."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
