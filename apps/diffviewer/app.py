@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
-from apps import sitewide
+from apps import errorcodes, sitewide, textinput
 from apps.diffviewer import diffpage, forms, hosts, inputs, refs, settings, work
 from apps.diffviewer.inputs import InputError
 from apps.diffviewer.templating import Templates
@@ -29,7 +29,6 @@ from apps.diffviewer.templating import Templates
 log = logging.getLogger(__name__)
 
 HTML_HEADERS = {"X-Content-Type-Options": "nosniff"}  # and the site's CSP, see DiffViewer.page
-ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 ERROR_TITLES = {
     404: "Not found", 405: "Method not allowed", 409: "Cannot compare", 413: "Too large",
     422: "Took too long", 500: "Something went wrong", 503: "Busy",
@@ -87,13 +86,13 @@ class DiffViewer:
                 response.headers["Retry-After"] = "1"
             return response
         except HTTPException as error:
-            response = self.error(urls, api, error.code, ERROR_CODES.get(error.code, "error"), error.description)
+            response = self.error(urls, api, error.code, errorcodes.for_status(error.code), error.description)
             if error.code == 405:
                 response.headers["Allow"] = ", ".join(error.valid_methods or ())
             return response
         except Exception:
             log.exception("diff viewer failed on %s %s", request.method, request.path)
-            return self.error(urls, api, 500, "internal", InternalServerError.description)
+            return self.error(urls, api, 500, "internal_error", InternalServerError.description)
 
     def error(self, urls, api, status, code, message, shown=()):
         if api:
@@ -111,7 +110,7 @@ class DiffViewer:
 
     def on_index(self, request, urls):
         if request.method == "POST":
-            inp, _ = self.form_input(request)
+            inp, _ = self.form_input(request, textarea=True)
             return self.diff_page(request, urls, inp)
         return self.page("index.html", urls=urls, inp=inputs.DiffInput())
 
@@ -123,7 +122,7 @@ class DiffViewer:
         # (a request the paste site serves), so a request that will fail must not make one.
         output = args.get("format") or "html"
         if output not in OUTPUTS:
-            raise InputError("bad_request", "format must be html or patch.")
+            raise InputError("unknown_format", "format must be html or patch.")
         co_mounted = request.environ.get(sitewide.IN_PROCESS_CLIENT) is not None
         origins = self.settings.DIFF_ALLOWED_ORIGINS
         left_ref = refs.check_ref("left", args.get("left", ""), origins, co_mounted)
@@ -171,7 +170,9 @@ class DiffViewer:
         """A DiffInput and the output format (json or patch) from a JSON or form body."""
         if request.mimetype == "application/json":
             try:
-                fields = json.loads(request.get_data(cache=False))
+                fields = json.loads(textinput.decode(request.get_data(cache=False), "the body"))
+            except textinput.TextRefused as refused:
+                raise inputs.refused_text(refused) from None
             except ValueError:
                 raise InputError("bad_request", "The body is not valid JSON (UTF-8).") from None
             except RecursionError:
@@ -186,19 +187,24 @@ class DiffViewer:
             inp, fields = self.form_input(request)
         output = fields.get("format") or request.args.get("format") or "json"
         if output not in ("json", "patch"):
-            raise InputError("bad_request", "format must be json or patch.")
+            raise InputError("unknown_format", "format must be json or patch.")
         return inp, output
 
-    def form_input(self, request):
+    def form_input(self, request, textarea=False):
         """A DiffInput and the fields of a form; a chosen file wins over its side's text box.
 
         A file sent under the side's own name (``curl -F left=@old.txt``) counts as an upload.
+        ``textarea``: the texts come from the page's text boxes, whose line breaks the browser
+        turned into CRLF (``textinput.from_textarea``).
         """
         fields, uploads = forms.parse(request, max_parts=MAX_FORM_PARTS)
         for side in ("left", "right"):
-            upload = uploads.get(f"{side}_file") or uploads.get(side)
+            if textarea and side in fields:
+                fields[side] = textinput.from_textarea(fields[side])
+            name = f"{side}_file" if uploads.get(f"{side}_file") else side
+            upload = uploads.get(name)
             if upload is not None and upload.filename:
-                fields[side] = inputs.decode_upload(side, upload.data, self.settings.DIFF_MAX_BYTES)
+                fields[side] = inputs.decode_upload(side, upload.data, self.settings.DIFF_MAX_BYTES, name)
                 if not fields.get(f"{side}_name"):
                     fields[f"{side}_name"] = upload_name(upload.filename)
         return inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES), fields
@@ -226,14 +232,14 @@ def bad_host(request):
 
 
 def json_error(status, code, message):
-    body = json.dumps({"error": {"code": code, "message": message}})
+    body = json.dumps(errorcodes.error_body(code, message))
     return Response(body, status=status, mimetype="application/json")
 
 
 def last_resort(api):
     """A 500 built from constants, for when even the error answer failed."""
     if api:
-        body = json.dumps({"error": {"code": "internal", "message": InternalServerError.description}})
+        body = json.dumps({"error": {"code": "internal_error", "message": InternalServerError.description}})
         return Response(body, status=500, mimetype="application/json")
     body = "<!DOCTYPE html>\n<title>Something went wrong</title>\n<h1>Something went wrong</h1>\n<p>{}</p>\n"
     response = Response(body.format(InternalServerError.description), status=500, mimetype="text/html")

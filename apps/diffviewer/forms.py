@@ -4,7 +4,8 @@ Werkzeug decodes multipart fields with ``errors="replace"`` and re-quotes bad by
 urlencoded ones, so a text that is not UTF-8 would be compared as U+FFFD or ``%FF``. Here the
 raw body is read within the request's size limits: urlencoded with the standard library,
 multipart with Werkzeug's own ``MultipartDecoder``; every field the diff viewer reads is then
-decoded strictly, and a field that does not decode is an ``InputError`` naming it.
+decoded as every app decodes text (``apps.textinput``), and a field that does not decode is an
+``InputError`` naming it.
 
 Urlencoded values are unquoted in slices: the standard library's ``unquote`` splits a value
 at every ``%``, and a 2 MB text of short lines (``a%0Ab%0A…``) became a million small
@@ -18,10 +19,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import parse_options_header
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
-from apps.diffviewer.inputs import API_FIELDS, InputError
+from apps import textinput
+from apps.diffviewer.inputs import API_FIELDS, InputError, refused_text
 
 FIELDS = frozenset(API_FIELDS)
-PART_CHARSETS = {"ascii": "ascii", "us-ascii": "ascii", "utf-8": "utf-8", "iso-8859-1": "iso-8859-1"}
 CHUNK = 64 * 1024
 UNQUOTE_SLICE = 64 * 1024  # bytes of a urlencoded value unquoted at a time
 
@@ -89,8 +90,7 @@ def multipart(stream, boundary, max_field_bytes, max_parts):
         if isinstance(part, File):
             uploads.setdefault(part.name, Upload(part.filename, data))
         elif part.name in FIELDS and part.name not in fields:
-            charset = parse_options_header(part.headers.get("Content-Type", ""))[1].get("charset", "").lower()
-            fields[part.name] = strict_text(part.name, data, PART_CHARSETS.get(charset, "utf-8"))
+            fields[part.name] = strict_text(part.name, data)
     return fields, uploads
 
 
@@ -119,10 +119,8 @@ def multipart_parts(stream, boundary, max_field_bytes, max_parts):
             return
 
 
-def strict_text(name, data, charset="utf-8"):
+def strict_text(name, data):
     try:
-        return data.decode(charset)
-    except UnicodeDecodeError as error:
-        raise InputError(
-            "bad_request", f"{name} is not valid UTF-8 text (byte {error.start}); send the text as UTF-8."
-        ) from None
+        return textinput.decode(data, textinput.field(name))
+    except textinput.TextRefused as refused:
+        raise refused_text(refused) from None

@@ -7,6 +7,7 @@ that says which field is wrong.
 
 from dataclasses import dataclass, field
 
+from apps import textinput
 from apps.diffviewer.core import WHITESPACE_MODES, DiffOptions
 
 VIEWS = ("unified", "side-by-side")
@@ -54,15 +55,15 @@ def options_from_fields(fields):
     elif isinstance(context, str) and context.isascii() and context.isdigit():
         context = int(context)
     if context is not None and (type(context) is not int or not 0 <= context <= MAX_CONTEXT):
-        raise InputError("bad_request", f"context must be a whole number from 0 to {MAX_CONTEXT}, or \"all\" for the whole file.")
+        raise InputError("invalid_option", f"context must be a whole number from 0 to {MAX_CONTEXT}, or \"all\" for the whole file.")
     whitespace = fields.get("whitespace")
     if whitespace in ("", "none", None):
         whitespace = None
     if whitespace not in WHITESPACE_MODES:
-        raise InputError("bad_request", "whitespace must be one of none, all, amount, eol.")
+        raise InputError("invalid_option", "whitespace must be one of none, all, amount, eol.")
     view = fields.get("view") or "unified"
     if view not in VIEWS:
-        raise InputError("bad_request", "view must be unified or side-by-side.")
+        raise InputError("invalid_option", "view must be unified or side-by-side.")
     lexer = _name(fields, "lexer", 100)
     options = DiffOptions(
         context=context,
@@ -97,12 +98,15 @@ def from_fields(fields, max_bytes):
 
 
 def encode(name, text):
-    """``text`` as UTF-8; a lone surrogate (JSON allows ``"\\ud800"``) is an error naming the field."""
+    """``text`` as UTF-8; a lone surrogate or NUL is an error naming the field (``textinput``)."""
     try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        code = ord(text[error.start])
-        raise InputError("bad_request", f"{name} contains a lone surrogate (\\u{code:04x}); send valid Unicode.") from None
+        return textinput.check(text, textinput.field(name)).encode("utf-8")
+    except textinput.TextRefused as refused:
+        raise refused_text(refused) from None
+
+
+def refused_text(refused):
+    return InputError(refused.code, refused.message, refused.status)
 
 
 def check_size(side, data: bytes, max_bytes):
@@ -114,16 +118,13 @@ def check_size(side, data: bytes, max_bytes):
         )
 
 
-def decode_upload(side, data: bytes, max_bytes):
-    """An uploaded file's bytes as text: UTF-8 (a BOM is kept as text), else a clear error."""
+def decode_upload(side, data: bytes, max_bytes, name=None):
+    """An uploaded file's bytes (sent as ``name``, else as ``side``) as text, read as ``textinput`` reads every upload."""
     check_size(side, data, max_bytes)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            "bad_request",
-            f"The {side} file is not valid UTF-8 text (byte {error.start}); save it as UTF-8 and try again.",
-        ) from None
+        return textinput.decode(data, textinput.upload(name or side))
+    except textinput.TextRefused as refused:
+        raise refused_text(refused) from None
 
 
 def _flag(fields, name, default):
@@ -134,7 +135,7 @@ def _flag(fields, name, default):
         return value
     if isinstance(value, str) and value.lower() in TRUE + FALSE:
         return value.lower() in TRUE
-    raise InputError("bad_request", f"{name} must be true or false.")
+    raise InputError("invalid_option", f"{name} must be true or false.")
 
 
 def _name(fields, name, limit):

@@ -10,9 +10,10 @@ The same field names arrive three ways:
   ``options.<name>`` (``options.linenos=table``, ``options.hl_lines=2,4``), or both
   (single fields win).
 
-Text must be valid Unicode: invalid UTF-8 in a form field or upload, and lone surrogates
-in JSON strings (``"\\ud800"``, which Python's json accepts), are ``bad_request`` naming the
-field. The body size is bounded by Flask's ``MAX_CONTENT_LENGTH`` (see ``body_limit``),
+Text is read as every app reads it (``apps.textinput``): invalid UTF-8 in the body, a form
+field or an upload (``invalid_utf8``), a lone surrogate in a JSON string (``"\\ud800"``,
+which Python's json accepts; ``invalid_unicode``) and NUL (``nul_byte``) are refused naming
+the field; an upload's byte-order mark is dropped. The body size is bounded by Flask's ``MAX_CONTENT_LENGTH`` (see ``body_limit``),
 checked against Content-Length before reading and while reading chunked bodies.
 """
 
@@ -24,6 +25,7 @@ from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
+from apps import textinput
 from apps.highlighter.core import HighlightError
 from apps.highlighter.core.errors import shorten
 
@@ -36,7 +38,7 @@ BOOLEAN_OPTIONS = frozenset(
     {"anchorlinenos", "wrapcode", "nowrap", "noclasses", "full", "stripnl", "stripall", "startinline"}
 )
 INTEGER_OPTIONS = frozenset({"linenostart", "linenostep", "tabsize"})
-SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+NOT_TEXT_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")  # a surrogate or NUL, spelled in JSON
 
 
 def body_limit(max_code_bytes: int) -> int:
@@ -79,10 +81,7 @@ def check_not_cut(size):
 
 
 def json_fields(body: bytes) -> dict:
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise bad_request(f"The body is not valid UTF-8 (byte {error.object[error.start]:#04x} at offset {error.start}).") from None
+    text = decoded(body, "the body")
     try:
         fields = json.loads(text)
     except json.JSONDecodeError as error:
@@ -91,30 +90,24 @@ def json_fields(body: bytes) -> dict:
         raise bad_request("The body is not JSON this service can read (too deeply nested or a number too long).") from None
     if not isinstance(fields, dict):
         raise bad_request('The body must be a JSON object of fields, e.g. {"code": "x = 1", "lexer": "python"}.')
-    if SURROGATE_ESCAPE.search(text):
-        check_unicode(fields)
+    if NOT_TEXT_ESCAPE.search(text):
+        check_strings(fields)
     return fields
 
 
-def check_unicode(fields: dict) -> None:
-    """Refuse lone surrogates anywhere in parsed JSON (iteratively: nesting is unbounded)."""
-    stack = [("", fields)]
-    while stack:
-        where, value = stack.pop()
-        if isinstance(value, dict):
-            for key, item in value.items():
-                stack.append((f"{where}.{key}" if where else str(key), key))
-                stack.append((f"{where}.{key}" if where else str(key), item))
-        elif isinstance(value, list):
-            stack.extend((f"{where}[{index}]", item) for index, item in enumerate(value))
-        elif isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as error:
-                raise bad_request(
-                    f"{shorten(where, 40)} holds a lone surrogate (\\u{ord(value[error.start]):04x} at "
-                    f"character {error.start}), which is not valid Unicode text. Send surrogates only in pairs."
-                ) from None
+def check_strings(value) -> None:
+    """Refuse lone surrogates and NUL anywhere in parsed JSON (``textinput.check_strings``)."""
+    try:
+        textinput.check_strings(value)
+    except textinput.TextRefused as refused:
+        raise HighlightError(refused.code, refused.message, refused.status) from None
+
+
+def decoded(data: bytes, what: str) -> str:
+    try:
+        return textinput.decode(data, what)
+    except textinput.TextRefused as refused:
+        raise HighlightError(refused.code, refused.message, refused.status) from None
 
 
 def urlencoded_pairs(body: bytes) -> list:
@@ -169,7 +162,7 @@ def form_fields(pairs) -> dict:
         name, value = pair[0], pair[1]
         upload_name = pair[2] if len(pair) > 2 else None
         name = decode(name, "a field name")
-        value = decode(value, f"Field {shorten(name, 40)}")
+        value = decode(value, textinput.upload(name) if upload_name else textinput.field(name))
         if name in fields or name in single:
             if name != "options.hl_lines":
                 raise bad_request(f"Field {shorten(name, 40)} was sent more than once.")
@@ -190,7 +183,7 @@ def form_fields(pairs) -> dict:
             raise HighlightError("invalid_option", "The options field must hold a JSON object, e.g. {\"linenos\": \"table\"}.") from None
         if not isinstance(options, dict):
             raise HighlightError("invalid_option", "The options field must hold a JSON object, e.g. {\"linenos\": \"table\"}.")
-        check_unicode(options)
+        check_strings(options)
     if single:
         options = dict(options or {})
         for name, value in single.items():
@@ -202,22 +195,10 @@ def form_fields(pairs) -> dict:
 
 
 def decode(value, what):
-    if isinstance(value, bytes):
-        try:
-            return value.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise invalid_utf8(what, error) from None
-    try:
-        value.encode("utf-8")  # surrogateescape'd bytes from a urlencoded body
-    except UnicodeEncodeError as error:
-        raise invalid_utf8(what, error) from None
-    return value
-
-
-def invalid_utf8(what, error):
-    bad = error.object[error.start]
-    byte = bad if isinstance(bad, int) else ord(bad) & 0xFF
-    return bad_request(f"{what} is not valid UTF-8 (byte {byte:#04x} at offset {error.start}). Send text as UTF-8.")
+    """A form value (bytes, or str with surrogate-escaped bytes from a urlencoded body) as text."""
+    if isinstance(value, str):
+        value = value.encode("utf-8", "surrogateescape")
+    return decoded(value, what)
 
 
 def boolean(text, name):

@@ -125,7 +125,8 @@ ERROR = {
     "properties": {"error": {
         "type": "object", "required": ["code", "message"], "additionalProperties": False,
         "properties": {
-            "code": {"enum": ["bad_request", "unknown_lexer", "unknown_style", "unknown_format",
+            "code": {"enum": ["bad_request", "invalid_utf8", "invalid_unicode", "nul_byte",
+                              "unknown_lexer", "unknown_style", "unknown_format",
                               "invalid_option", "too_large", "timeout", "output_too_large", "busy",
                               "worker_crashed", "internal_error", "not_found", "method_not_allowed",
                               "bad_host"]},
@@ -153,7 +154,8 @@ def error(description):
 
 
 ERRORS = {
-    "400": error("bad_request, unknown_lexer, unknown_style, unknown_format, invalid_option, "
+    "400": error("bad_request, invalid_utf8, invalid_unicode, nul_byte (text that is not text), "
+                 "unknown_lexer, unknown_style, unknown_format, invalid_option, "
                  "or bad_host (a Host not in ALLOWED_HOSTS)"),
     "413": error("too_large: the body or the code is over the limit"),
     "default": error("Any other error (method_not_allowed, internal_error ...), in the same shape"),

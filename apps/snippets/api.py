@@ -4,8 +4,8 @@
 reports one to the site's admins. Token-based and CSRF-exempt (no
 cookies are read or set); errors are ``{"error": {"code", "message"}}`` like the
 highlighter's, and so is any failure under ``/api/`` (``errors``). Text fields
-must be UTF-8: they are decoded strictly (``formdata``), not with Django's lenient decoding,
-which would silently turn bad bytes into U+FFFD.
+are read as every app reads text (``apps.textinput``, through ``formdata``), not with Django's
+lenient decoding, which would silently turn bad bytes into U+FFFD.
 """
 
 import json
@@ -16,6 +16,7 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from apps import errorcodes, textinput
 from apps.snippets import creation, formdata, intake, lookup, reports
 from apps.snippets.models import Snippet
 
@@ -33,7 +34,7 @@ def answers_json(view):
 
 
 def error(code, message, status):
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+    return JsonResponse(errorcodes.error_body(code, message), status=status)
 
 
 @json_api
@@ -133,14 +134,18 @@ def report_fields(request):
     if not length.isdigit() or int(length) > REPORT_BODY_BYTES:
         raise intake.Refused(f"A report is at most {REPORT_BODY_BYTES:,} bytes.", status=413, code="too_large")
     if request.content_type == "application/json":
+        text = intake.decode_upload(request.body, "the body")
         try:
-            data = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            data = json.loads(text)
+        except (ValueError, RecursionError):
             raise intake.Refused('The body is not valid JSON: send {"reason": "spam", "text": "..."}.') from None
         if not isinstance(data, dict):
             raise intake.Refused('The JSON body must be an object: {"reason": "spam", "text": "..."}.')
     else:
-        data = request.POST
+        formdata.keep_bytes(request)
+        data, refused = formdata.text_fields(request, ("reason", "text"))
+        if refused:
+            raise next(iter(refused.values()))
     fields = {name: data.get(name) for name in ("reason", "text") if data.get(name) is not None}
     if any(not isinstance(value, str) for value in fields.values()):
         raise intake.Refused("reason and text must be strings.")
@@ -194,7 +199,7 @@ def submitted(request):
             return from_json(request.body)
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             return from_form(request)
-        return {"content": intake.decode_upload(request.body)}
+        return {"content": intake.decode_upload(request.body, "the body")}
     except RequestDataTooBig:
         raise intake.Refused(
             f"The request is larger than the {request_limit():,}-byte limit.", status=413, code="too_large"
@@ -206,10 +211,9 @@ def request_limit():
 
 
 def from_json(body):
+    text = intake.decode_upload(body, "the body")
     try:
-        data = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise intake.Refused("The JSON body is not UTF-8.", code="invalid_utf8") from None
+        data = json.loads(text)
     except ValueError as problem:
         raise intake.Refused(f"The body is not valid JSON: {problem}.") from None
     except RecursionError:  # json.loads recurses once per level: [[[[...]]]] 100,000 deep
@@ -246,7 +250,7 @@ def from_form(request):
                 status=413,
                 code="too_large",
             )
-        fields["content"] = intake.decode_upload(upload.read())
+        fields["content"] = intake.decode_upload(upload.read(), textinput.upload("content"))
         if not fields.get("filename") and upload.name:
             fields["filename"] = upload.name
     if "content" not in fields:

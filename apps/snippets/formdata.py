@@ -4,11 +4,13 @@ Django decodes form fields with ``errors="replace"``: bytes that are not UTF-8 s
 become U+FFFD and the text would be stored changed. Here a urlencoded body is parsed again
 from its raw bytes, and a multipart one is parsed as ISO-8859-1 (one character per byte, so
 the bytes can be recovered: call ``keep_bytes`` before anything reads ``request.POST``);
-each field, and each upload's file name, is then decoded strictly.
+each field, and each upload's file name, is then decoded as every app decodes text
+(``apps.textinput``: strict UTF-8, no NUL, a leading byte-order mark dropped).
 """
 
 from urllib.parse import parse_qsl
 
+from apps import textinput
 from apps.snippets import intake
 
 BYTES_ENCODING = "iso-8859-1"
@@ -23,7 +25,7 @@ def keep_bytes(request):
 
 def text_fields(request, names):
     """``(fields, refused)``: the fields in ``names`` that were sent, as text, and a
-    ``Refused`` per field (text or upload) whose bytes are not UTF-8. A refused field's text
+    ``Refused`` per field (text or upload) that is not text (``textinput``). A refused field's text
     has U+FFFD for the bad bytes, for showing it back, never for storing."""
     if request.content_type == "application/x-www-form-urlencoded":
         pairs = parse_qsl(request.body.decode(BYTES_ENCODING), keep_blank_values=True, encoding=BYTES_ENCODING)
@@ -35,30 +37,29 @@ def text_fields(request, names):
     fields, refused = {}, {}
     for name, value in raw.items():
         try:
-            fields[name] = strict(value)
-        except UnicodeDecodeError as error:
-            fields[name] = value.encode(BYTES_ENCODING).decode("utf-8", "replace")
-            refused[name] = refusal(LABELS.get(name, name), error.start)
+            fields[name] = strict(value, f"the {LABELS.get(name, name)}")
+        except textinput.TextRefused as error:
+            data = recovered(value)
+            fields[name] = value if data is None else data.decode("utf-8", "replace")
+            refused[name] = intake.refused_text(error)
     if request.content_type == "multipart/form-data":
         for name, upload in request.FILES.items():
             try:
-                upload.name = strict(upload.name or "")
-            except UnicodeDecodeError as error:
-                refused[name] = refusal("file name", error.start)
+                upload.name = strict(upload.name or "", "the file name")
+            except textinput.TextRefused as error:
+                refused[name] = intake.refused_text(error)
     return fields, refused
 
 
-def strict(value):
-    """Text read as ISO-8859-1, decoded again as UTF-8 (UnicodeDecodeError if it is not)."""
+def strict(value, what):
+    """Text read as ISO-8859-1, decoded again as ``textinput`` decodes bytes (TextRefused if not text)."""
+    data = recovered(value)
+    return textinput.check(value, what) if data is None else textinput.decode(data, what)
+
+
+def recovered(value):
+    """The bytes behind text read as ISO-8859-1, or None for text not read that way."""
     try:
-        data = value.encode(BYTES_ENCODING)
+        return value.encode(BYTES_ENCODING)
     except UnicodeEncodeError:
-        return value  # not read as ISO-8859-1, so text already
-    return data.decode("utf-8")
-
-
-def refusal(label, offset):
-    return intake.Refused(
-        f"The {label} is not valid UTF-8 text (invalid byte at offset {offset}); only text can be shared.",
-        code="invalid_utf8",
-    )
+        return None

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 
+from apps import textinput
 from apps.snippets import creation, intake
 from apps.snippets.widgets import ListedSelect
 
@@ -63,7 +64,7 @@ class SnippetForm(forms.Form):
     def clean_content(self):
         # Browsers send a textarea's lines with CRLF whatever the text had; a pasted shell
         # script must come back out of /raw as it went in. Uploads keep their bytes.
-        return self.cleaned_data["content"].replace("\r\n", "\n")
+        return textinput.from_textarea(self.cleaned_data["content"])
 
     @classmethod
     def text_fields(cls):

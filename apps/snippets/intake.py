@@ -1,14 +1,15 @@
 """What someone submitted, checked into plain values before anything touches the database.
 
 Shared by the HTML form and the API, so both refuse the same things with the same words:
-empty content, NUL bytes (PostgreSQL cannot store them in text), lone surrogates (JSON
-allows ``"\\ud800"``; UTF-8 cannot encode it), bytes that are not UTF-8, and content over
-``SNIPPET_MAX_BYTES``.
+empty content, text that is not text (bytes that are not UTF-8, lone surrogates, NUL: read
+as every app reads text, ``apps.textinput``), and content over ``SNIPPET_MAX_BYTES``.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
+
+from apps import textinput
 
 EXPIRY = {  # choice -> lifetime (None: forever), in the order forms show them
     "1h": timedelta(hours=1),
@@ -32,33 +33,25 @@ class Refused(ValueError):
         self.code = code
 
 
-def decode_upload(data):
-    """Bytes of an uploaded file as text, or Refused if they are not UTF-8."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]  # a byte-order mark is not part of the text
+def refused_text(refused):
+    """A ``textinput.TextRefused`` as the paste site's ``Refused``."""
+    return Refused(refused.message, status=refused.status, code=refused.code)
+
+
+def decode_upload(data, what="the upload"):
+    """Bytes of an uploaded file (or a plain body) as text, or Refused (``textinput.decode``)."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise Refused(
-            f"The upload is not UTF-8 text (invalid byte at offset {error.start}); "
-            "only text can be shared.",
-            code="invalid_utf8",
-        ) from None
+        return textinput.decode(data, what)
+    except textinput.TextRefused as refused:
+        raise refused_text(refused) from None
 
 
 def check_text(name, value):
-    """A short text field (title, file name, language) or content: encodable, no NUL."""
-    if "\x00" in value:
-        raise Refused(f"The {name} contains NUL bytes; only text can be shared.", code="nul_byte")
+    """A short text field (title, file name, language) or content: Unicode text without NUL."""
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise Refused(
-            f"The {name} contains a lone surrogate (\\u{ord(value[error.start]):04x}) "
-            "that is not valid Unicode text.",
-            code="invalid_unicode",
-        ) from None
-    return value
+        return textinput.check(value, f"the {name}")
+    except textinput.TextRefused as refused:
+        raise refused_text(refused) from None
 
 
 def check_content(content):
@@ -78,7 +71,7 @@ def check_content(content):
 def check_expiry(choice):
     choice = (choice or DEFAULT_EXPIRY).strip().lower()
     if choice not in EXPIRY:
-        raise Refused(f"Unknown expiry {choice[:20]!r}; use one of {', '.join(EXPIRY)}.", code="bad_expiry")
+        raise Refused(f"Unknown expiry {choice[:20]!r}; use one of {', '.join(EXPIRY)}.", code="invalid_option")
     return choice
 
 

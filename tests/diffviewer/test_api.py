@@ -65,12 +65,11 @@ def test_the_patch_file_name_is_safe_whatever_the_names(client):
     assert response.headers["Content-Disposition"] == 'attachment; filename="diff.patch"'
 
 
-def test_binary_input_is_reported_not_a_crash(client):
-    response = client.post("/diff/api/diff", json={"left": "a\0", "right": "b\0"})
-    assert response.status_code == 200
-    assert response.json["binary"] is True and response.json["hunks"] == []
-    patch = client.post("/diff/api/diff.patch", json={"left": "a\0", "right": "b\0"})
-    assert patch.get_data(as_text=True) == "Binary files a and b differ\n"
+def test_binary_input_is_refused_naming_the_side(client):
+    """NUL is not text (``apps.textinput``): the sender is told which side holds it."""
+    for path in ("/diff/api/diff", "/diff/api/diff.patch"):
+        response = client.post(path, json={"left": "a", "right": "b\0"})
+        assert error_of(response, 400, "nul_byte") == "Field 'right' contains a NUL byte (at character 1); only text is accepted."
 
 
 def error_of(response, status, code):
@@ -86,15 +85,8 @@ def error_of(response, status, code):
     [
         ({"left": 1, "right": "b"}, "left must be a string"),
         ({"left": "a", "right": ["b"]}, "right must be a string"),
-        ({"left": "a", "right": "b", "context": -1}, "context must be"),
-        ({"left": "a", "right": "b", "context": 2.5}, "context must be"),
-        ({"left": "a", "right": "b", "context": True}, "context must be"),
-        ({"left": "a", "right": "b", "whitespace": "tabs"}, "whitespace must be"),
-        ({"left": "a", "right": "b", "ignore_blank_lines": "sometimes"}, "ignore_blank_lines must be"),
-        ({"left": "a", "right": "b", "word_diff": 1}, "word_diff must be"),
         ({"left": "a", "right": "b", "left_name": 3}, "left_name must be a string"),
         ({"left": "a", "right": "b", "right_name": "x\n+++ evil"}, "without line breaks"),
-        ({"left": "a", "right": "b", "format": "html"}, "format must be json or patch"),
         ({"left": "a", "right": "b", "colour": "red"}, "Unknown field 'colour'"),
         (["left", "right"], "must be a JSON object"),
     ],
@@ -103,10 +95,32 @@ def test_wrong_types_and_values_are_400_bad_request(client, body, message):
     assert message in error_of(client.post("/diff/api/diff", json=body), 400, "bad_request")
 
 
-@pytest.mark.parametrize("body", [b"{", b'{"left": "a",}', b"\xff\xfe", b""])
+@pytest.mark.parametrize(
+    "body, code, message",
+    [
+        ({"context": -1}, "invalid_option", "context must be"),
+        ({"context": 2.5}, "invalid_option", "context must be"),
+        ({"context": True}, "invalid_option", "context must be"),
+        ({"whitespace": "tabs"}, "invalid_option", "whitespace must be"),
+        ({"ignore_blank_lines": "sometimes"}, "invalid_option", "ignore_blank_lines must be"),
+        ({"word_diff": 1}, "invalid_option", "word_diff must be"),
+        ({"format": "html"}, "unknown_format", "format must be json or patch"),
+    ],
+)
+def test_an_option_out_of_its_values_is_400_named_as_the_highlighter_names_it(client, body, code, message):
+    response = client.post("/diff/api/diff", json={"left": "a", "right": "b", **body})
+    assert message in error_of(response, 400, code)
+
+
+@pytest.mark.parametrize("body", [b"{", b'{"left": "a",}', b""])
 def test_invalid_json_is_400_bad_request(client, body):
     response = client.post("/diff/api/diff", data=body, content_type="application/json")
     assert "not valid JSON" in error_of(response, 400, "bad_request")
+
+
+def test_a_json_body_that_is_not_utf8_is_400_invalid_utf8(client):
+    response = client.post("/diff/api/diff", data=b"\xff\xfe", content_type="application/json")
+    assert error_of(response, 400, "invalid_utf8").startswith("The body is not valid UTF-8 text")
 
 
 def test_a_side_over_the_limit_is_413_too_large(make_app):
@@ -139,7 +153,7 @@ def test_an_unexpected_failure_is_a_json_500_without_a_traceback(make_app, monke
 
     monkeypatch.setattr(work, "diff_json", broken)
     response = Client(make_app()).post("/api/diff", json={"left": "a", "right": "b"})
-    message = error_of(response, 500, "internal")
+    message = error_of(response, 500, "internal_error")
     assert "secret" not in message and "Traceback" not in response.get_data(as_text=True)
 
 
@@ -172,7 +186,7 @@ def test_a_lone_surrogate_in_any_json_text_field_is_400_naming_it(client, field)
     body = json.dumps({"left": "a\n", "right": "b\n", field: "PLACEHOLDER"}).replace("PLACEHOLDER", "a\\ud800b")
     for path in ("/diff/api/diff", "/diff/api/diff.patch"):
         response = client.post(path, data=body.encode(), content_type="application/json")
-        assert error_of(response, 400, "bad_request") == f"{field} contains a lone surrogate (\\ud800); send valid Unicode."
+        assert error_of(response, 400, "invalid_unicode").startswith(f"Field {field!r} contains a lone surrogate (\\ud800 at character 1)")
 
 
 def test_surrogate_pairs_are_ordinary_text(client):
@@ -215,8 +229,8 @@ def send_form(client, path, kind, **fields):
 def test_invalid_utf8_in_any_form_text_field_is_400_naming_it(client, path, kind, field):
     """Not diffed with U+FFFD in place of the bytes: the sender is told which field is wrong."""
     fields = {"left": b"a\n", "right": b"b\n", field: b"caf\xe9 \xff\xfe\n"}
-    message = error_of(send_form(client, path, kind, **fields), 400, "bad_request")
-    assert message.startswith(f"{field} is not valid UTF-8 text (byte 3)")
+    message = error_of(send_form(client, path, kind, **fields), 400, "invalid_utf8")
+    assert message.startswith(f"Field {field!r} is not valid UTF-8 text (byte 0xe9 at offset 3)")
 
 
 @pytest.mark.parametrize("kind", ["urlencoded", "multipart"])
@@ -229,20 +243,21 @@ def test_valid_utf8_in_forms_is_kept_exactly(client, kind):
 
 def test_raw_bytes_that_are_not_utf8_in_a_urlencoded_body_are_refused(client):
     response = client.post("/diff/api/diff", data=b"left=caf\xe9&right=x", content_type="application/x-www-form-urlencoded")
-    assert error_of(response, 400, "bad_request").startswith("left is not valid UTF-8 text")
+    assert error_of(response, 400, "invalid_utf8").startswith("Field 'left' is not valid UTF-8 text")
 
 
-def test_a_declared_part_charset_is_honoured_strictly(client):
+def test_a_declared_part_charset_does_not_change_that_text_is_utf8(client):
+    """Every app reads text as UTF-8 (``apps.textinput``); a part's ``charset`` is not a way around it."""
     body = (b'--b\r\nContent-Disposition: form-data; name="left"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n'
             b"caf\xe9\n\r\n--b\r\nContent-Disposition: form-data; name=\"right\"\r\n\r\ncafe\n\r\n--b--\r\n")
     response = client.post("/diff/api/diff.patch", data=body, content_type="multipart/form-data; boundary=b")
-    assert response.get_data(as_text=True) == "--- a\n+++ b\n@@ -1 +1 @@\n-café\n+cafe\n"
+    assert error_of(response, 400, "invalid_utf8").startswith("Field 'left' is not valid UTF-8 text")
 
 
 def test_an_uploaded_file_that_is_not_utf8_is_400_too(client):
     body, content_type = multipart(left=("old.txt", b"\xff\xfe\n"), right=b"x\n")
     response = client.post("/diff/api/diff.patch", data=body, content_type=content_type)
-    assert error_of(response, 400, "bad_request").startswith("The left file is not valid UTF-8 text")
+    assert error_of(response, 400, "invalid_utf8").startswith("The file sent as 'left' is not valid UTF-8 text")
 
 
 @pytest.mark.parametrize("body, content_type", [
@@ -270,7 +285,7 @@ def test_an_unexpected_failure_is_logged_with_its_traceback(make_app, monkeypatc
 
     monkeypatch.setattr(work, "patch", broken)
     response = Client(make_app()).post("/api/diff.patch", json={"left": "a", "right": "b"})
-    error_of(response, 500, "internal")
+    error_of(response, 500, "internal_error")
     assert "secret" not in response.get_data(as_text=True)
     [record] = [r for r in caplog.records if r.exc_info]
     assert record.exc_info[0] is RuntimeError and "POST /api/diff.patch" in record.getMessage()

@@ -104,10 +104,26 @@ def test_identical_texts_say_so(client):
     assert "The two texts are identical." in page_of(post(client, left="same\n", right="same\n"))
 
 
-def test_binary_input_is_shown_as_binary_files_differ(client):
-    page = page_of(post(client, left="a\0b", right="a\0c"))
-    assert "Binary files differ." in page
-    assert "<table" not in page
+def test_binary_input_is_a_clear_400_naming_the_side(client):
+    """NUL is not text (``apps.textinput``), in the form as in the API."""
+    response = post(client, left="a\0b", right="a\0c")
+    assert response.status_code == 400
+    assert "Field 'left' contains a NUL byte (at character 1)" in response.get_data(as_text=True)
+
+
+def test_the_text_boxes_line_breaks_are_the_texts_not_the_browsers(client):
+    """A browser sends a text box's lines with CRLF; pasted text compares equal to its LF file."""
+    response = client.post("/diff/", data={
+        "left": "one\r\ntwo\r\n", "right_file": (__import__("io").BytesIO(b"one\ntwo\n"), "two.txt"),
+    }, content_type="multipart/form-data")
+    assert "The two texts are identical." in page_of(response)
+
+
+def test_an_uploads_byte_order_mark_is_not_part_of_its_text(client):
+    response = client.post("/diff/", data={
+        "left": "same\n", "right_file": (__import__("io").BytesIO(b"\xef\xbb\xbfsame\n"), "notepad.txt"),
+    }, content_type="multipart/form-data")
+    assert "The two texts are identical." in page_of(response)
 
 
 def test_uploaded_files_win_over_the_text_boxes_and_name_the_sides(client):
@@ -127,7 +143,7 @@ def test_an_upload_that_is_not_utf8_is_a_clear_400(client):
         "left_file": (__import__("io").BytesIO(b"caf\xe9\n"), "latin1.txt"), "right": "x\n",
     }, content_type="multipart/form-data")
     assert response.status_code == 400
-    assert "The left file is not valid UTF-8 text" in response.get_data(as_text=True)
+    assert "The file sent as 'left_file' is not valid UTF-8 text" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -273,7 +289,7 @@ def test_a_text_box_that_is_not_utf8_is_a_clear_400_page(client, content_type):
     response = client.post("/diff/", data=body, content_type=content_type)
     assert response.status_code == 400
     assert response.mimetype == "text/html"
-    assert "left is not valid UTF-8 text (byte 3)" in response.get_data(as_text=True)
+    assert "Field 'left' is not valid UTF-8 text (byte 0xe9 at offset 3)" in response.get_data(as_text=True)
 
 
 def test_a_failure_before_the_page_starts_is_a_500_page_and_logged(make_app, monkeypatch, caplog):

@@ -21,7 +21,6 @@ def assert_error(response, status, code, *words):
     (b'{"code": "x", "guess": "yes"}', ["guess"]),
     (b'{"code": "x", "lexer": 3}', ["lexer"]),
     (b'{"code": "x", "colour": "red"}', ["colour", "Fields"]),
-    (b"\xff\xfe{}", ["UTF-8"]),
     (b"[" * 100000, []),
 ])
 def test_bad_json_bodies_are_bad_request(api, body, words):
@@ -32,20 +31,27 @@ def test_a_wrong_content_type_is_bad_request(api):
     assert_error(api.post("/api/highlight", data="code=x", content_type="text/plain"), 400, "bad_request", "text/plain", "application/json")
 
 
+def test_a_json_body_that_is_not_utf8_is_invalid_utf8(api):
+    response = api.post("/api/highlight", data=b"\xff\xfe{}", content_type="application/json")
+    assert_error(response, 400, "invalid_utf8", "The body", "UTF-8")
+
+
 def test_lone_surrogates_in_json_strings_are_refused(api):
-    for body in ['{"code": "a\\ud800b"}', '{"code": "x", "lexer": "\\udfff"}', '{"code": "x", "options": {"title": "\\ud83d"}}']:
-        assert_error(api.post("/api/highlight", data=body, content_type="application/json"), 400, "bad_request", "lone surrogate")
+    for body, field in [('{"code": "a\\ud800b"}', "'code'"), ('{"code": "x", "lexer": "\\udfff"}', "'lexer'"),
+                        ('{"code": "x", "options": {"title": "\\ud83d"}}', "'options.title'")]:
+        assert_error(api.post("/api/highlight", data=body, content_type="application/json"), 400, "invalid_unicode",
+                     "lone surrogate", field)
     paired = api.post("/api/highlight", data='{"code": "\\ud83d\\ude80"}', content_type="application/json")
     assert paired.status_code == 200
 
 
 def test_invalid_utf8_in_a_form_or_an_upload_is_refused(api):
     form = api.post("/api/highlight", data=b"code=%C3%28&lexer=python", content_type="application/x-www-form-urlencoded")
-    assert_error(form, 400, "bad_request", "'code'", "UTF-8")
+    assert_error(form, 400, "invalid_utf8", "'code'", "UTF-8")
     raw = api.post("/api/highlight", data=b"code=\xff", content_type="application/x-www-form-urlencoded")
-    assert_error(raw, 400, "bad_request", "UTF-8")
+    assert_error(raw, 400, "invalid_utf8", "UTF-8")
     upload = api.post("/api/highlight", data={"code": (__import__("io").BytesIO(b"ok \xe9 latin-1"), "a.py")})
-    assert_error(upload, 400, "bad_request", "'code'", "UTF-8", "0xe9")
+    assert_error(upload, 400, "invalid_utf8", "'code'", "UTF-8", "0xe9")
 
 
 def test_a_field_sent_twice_is_refused(api):

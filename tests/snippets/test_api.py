@@ -126,7 +126,7 @@ def test_the_api_needs_no_csrf_token_and_sets_no_cookie(client):
         ({"json": ["content"]}, 400, "bad_request"),
         ({"json": {"content": 5}}, 400, "bad_request"),
         ({"json": {"content": "x", "burn": "maybe"}}, 400, "bad_request"),
-        ({"json": {"content": "x", "expires": "1y"}}, 400, "bad_expiry"),
+        ({"json": {"content": "x", "expires": "1y"}}, 400, "invalid_option"),
         ({"data": {"content": (io.BytesIO(b"\xc3\x28"), "bad.txt")}}, 400, "invalid_utf8"),
         ({"data": b"content=%C3%28", "content_type": "application/x-www-form-urlencoded"}, 400, "invalid_utf8"),
     ],

@@ -58,7 +58,7 @@ def test_an_upload_that_is_not_utf8_is_refused_with_a_form_error(client):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
     response = client.post("/", data={"csrfmiddlewaretoken": token, "upload": (io.BytesIO(b"\xff\xfe\x00a"), "x.bin")})
     assert response.status_code == 400
-    assert "not UTF-8 text" in response.get_data(as_text=True)
+    assert "The upload is not valid UTF-8 text" in response.get_data(as_text=True)
     assert not Snippet.objects.exists()
 
 
@@ -172,7 +172,7 @@ def test_text_that_is_not_utf8_is_refused_by_the_form_as_by_the_api(client, enco
     response = client.post("/", data=body, content_type=content_type)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert f"The {label} is not valid UTF-8 text (invalid byte at offset 3)" in page
+    assert f"The {label} is not valid UTF-8 text (byte 0xff at offset 3)" in page
     assert not Snippet.objects.exists()
 
 
