@@ -141,6 +141,20 @@ def descendants(pid):
     return found
 
 
+def descendants_running(pid, marker):
+    """Process ids of ``pid``'s descendants whose command line holds ``marker`` (e.g. the
+    job module of a pool's children: ``"apps.highlighter.core.worker"``)."""
+    found = []
+    for child in descendants(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except FileNotFoundError:
+            continue
+        if marker in command:
+            found.append(child)
+    return found
+
+
 def established_connections(port):
     """How many TCP connections to 127.0.0.1:``port`` are established, as the server sees them."""
     count = 0

@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from tests.highlighter.conftest import SLOW_SCALA
+from tests.payloads import SLOW_SCALA
 
 
 @pytest.fixture
