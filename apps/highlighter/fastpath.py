@@ -14,11 +14,15 @@ no-store``, a body without Content-Length or over ``MAX_BODY``) goes to Flask un
 with the body it read put back. Tests check both paths answer byte for byte alike.
 
 Memory: at most ``MAX_ENTRIES`` digests (about 200 bytes each with the key they map to,
-some 2 MB), forgotten all at once when full.
+some 2 MB), the least recently used forgotten first (cachetools' ``LRUCache``, behind a
+lock: gthread workers share it).
 """
 
 import hashlib
 import io
+import threading
+
+from cachetools import LRUCache
 
 from apps.highlighter import http
 
@@ -49,7 +53,8 @@ class FastPath:
     def __init__(self, wsgi_app, cache, cors, cache_status_header=False):
         self.wsgi_app = wsgi_app
         self.cache = cache
-        self.keys = {}
+        self.keys = LRUCache(maxsize=MAX_ENTRIES)  # request digest -> result cache key
+        self.keys_lock = threading.Lock()
         self.any_origin = cors == "*"
         self.headers = [("Content-Type", "application/json"), ("X-Highlighter-Version", http.VERSION),
                         ("X-Content-Type-Options", "nosniff")]
@@ -73,7 +78,8 @@ class FastPath:
             return self.wsgi_app(environ, start_response)
         body = environ["wsgi.input"].read(length)
         digest = request_digest(environ, body)
-        key = self.keys.get(digest)
+        with self.keys_lock:
+            key = self.keys.get(digest)
         cached = self.cache.get(key) if key is not None else None
         if cached is not None:
             start_response("200 OK", [*self.headers, ("Content-Length", str(len(cached))),
@@ -84,7 +90,6 @@ class FastPath:
         response = self.wsgi_app(environ, start_response)
         key = environ.get(ENVIRON_KEY)
         if key is not None:
-            if len(self.keys) >= MAX_ENTRIES:
-                self.keys.clear()
-            self.keys[digest] = key
+            with self.keys_lock:
+                self.keys[digest] = key
         return response

@@ -18,43 +18,19 @@ failures never reach ``put``), and never those of a ``Cache-Control: no-store`` 
 """
 
 import logging
-import threading
 import time
-from collections import OrderedDict
+
+from apps.byteslru import BytesLRU
 
 log = logging.getLogger(__name__)
 
 
-class Memory:
-    """A thread-safe LRU of bytes values, bounded by their total size."""
+class Memory(BytesLRU):
+    """The per-process level: a thread-safe LRU of the JSON bytes, bounded by their total
+    size; no entry over an eighth of the budget (nor over ``max_item``)."""
 
     def __init__(self, max_bytes: int, max_item: int | None = None):
-        self.max_bytes = max_bytes
-        self.max_entry = min(max_bytes // 8, max_item if max_item is not None else max_bytes)
-        self.size = 0
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.entries.get(key)
-            if value is not None:
-                self.entries.move_to_end(key)
-            return value
-
-    def put(self, key, value: bytes) -> bool:
-        if len(value) > self.max_entry:
-            return False
-        with self.lock:
-            old = self.entries.pop(key, None)
-            if old is not None:
-                self.size -= len(old)
-            self.entries[key] = value
-            self.size += len(value)
-            while self.size > self.max_bytes:
-                _, evicted = self.entries.popitem(last=False)
-                self.size -= len(evicted)
-        return True
+        super().__init__(max_bytes, min(max_bytes // 8, max_item if max_item is not None else max_bytes))
 
 
 class Nothing:
