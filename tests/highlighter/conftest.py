@@ -9,8 +9,6 @@ from werkzeug.test import Client
 
 from apps.highlighter import core, create_app
 
-SLOW_SCALA = '"' + "\\" * 40  # backtracks for minutes in Pygments 2.21 (see test_core_pool)
-
 
 class Api:
     """A test client that prefixes every path with the app's mount."""

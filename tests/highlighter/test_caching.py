@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -10,6 +9,8 @@ import pytest
 import redis
 
 from apps.highlighter import core, pools, results
+from tests.payloads import SLOW_SCALA_FIELDS
+from tests.waiting import process_gone, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS = {"code": "def f():\n    return 1\n", "lexer": "python", "options": {"linenos": "table"}}
@@ -143,10 +144,7 @@ def test_pool_children_end_when_the_server_process_exits(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     (pid,) = map(int, done.stdout.split())
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
-        time.sleep(0.05)
-    assert not Path(f"/proc/{pid}").exists()
+    wait_until(lambda: process_gone(pid), "the pool's child ended with its server process")
 
 
 def test_a_repeat_is_answered_by_the_fast_path_exactly_as_flask_answers(app_with, monkeypatch):
@@ -182,5 +180,5 @@ def test_failures_are_not_remembered_by_the_fast_path(app_with):
     api = app_with(HIGHLIGHT_TIMEOUT=0.5)
     for _ in range(2):
         assert api.post("/api/highlight", json={"code": "x", "lexer": "nope"}).status_code == 400
-    assert api.post("/api/highlight", json={"code": '"' + "\\" * 40, "lexer": "scala"}).status_code == 422
+    assert api.post("/api/highlight", json=SLOW_SCALA_FIELDS).status_code == 422
     assert api.client.application.extensions["highlighter.fastpath"].keys == {}
