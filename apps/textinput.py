@@ -8,9 +8,11 @@ requests"):
 
 - Bytes are UTF-8, decoded strictly: a byte that is not UTF-8 is refused (``invalid_utf8``),
   never replaced.
-- A UTF-8 byte-order mark at the very start of a value sent as bytes (an uploaded file, a
-  form field, a plain body) is not part of the text and is dropped: Windows Notepad writes
-  one. Anywhere else U+FEFF is a character like any other.
+- A byte-order mark at the very start of a text is not part of it and is dropped: Windows
+  Notepad writes one. ``decode`` drops it from any value sent as bytes (an uploaded file, a
+  form field, a plain body); ``without_bom`` from the text an API takes as a JSON string
+  (a snippet's content, code to highlight, a side of a diff), as a client that read the file
+  with its mark would send it. Anywhere else U+FEFF is a character like any other.
 - A lone surrogate (JSON can spell ``"\\ud800"``; no UTF-8 encodes it) is refused
   (``invalid_unicode``).
 - NUL is refused (``nul_byte``): it is not text, and PostgreSQL cannot store it.
@@ -49,6 +51,11 @@ def decode(data: bytes, what: str) -> str:
             f"{error.start}); send text as UTF-8.",
         ) from None
     return check_nul(text, what)
+
+
+def without_bom(text: str) -> str:
+    """A JSON text field (content, code, a side) without the byte-order mark it may start with."""
+    return text.removeprefix("\ufeff")
 
 
 def check(text: str, what: str) -> str:

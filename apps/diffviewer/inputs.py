@@ -83,6 +83,7 @@ def from_fields(fields, max_bytes):
             text = ""
         if not isinstance(text, str):
             raise InputError("bad_request", f"{side} must be a string.")
+        text = textinput.without_bom(text)
         check_size(side, encode(side, text), max_bytes)
         texts[side] = text
     options, view, lexer = options_from_fields(fields)

@@ -92,6 +92,8 @@ def json_fields(body: bytes) -> dict:
         raise bad_request('The body must be a JSON object of fields, e.g. {"code": "x = 1", "lexer": "python"}.')
     if NOT_TEXT_ESCAPE.search(text):
         check_strings(fields)
+    if isinstance(fields.get("code"), str):
+        fields["code"] = textinput.without_bom(fields["code"])
     return fields
 
 

@@ -55,7 +55,7 @@ def check_text(name, value):
 
 
 def check_content(content):
-    check_text("snippet", content)
+    content = textinput.without_bom(check_text("snippet", content))
     if not content.strip():
         raise Refused("The snippet is empty.", code="empty")
     size = len(content.encode("utf-8"))

@@ -1,0 +1,199 @@
+"""One table of text, sent to every app's forms and APIs in every way they take it.
+
+The rule is ``apps/textinput.py`` (``docs/api.md``, "Text in requests"): the same bytes are
+the same text, or the same refusal naming the field, whichever app reads them and however
+they are carried: a JSON string, a urlencoded or multipart field, an uploaded file, a page's
+form. Each row says what every carrier must answer; the apps run composed, in-process.
+"""
+
+import html
+import json
+from dataclasses import dataclass
+from urllib.parse import quote_from_bytes, urlsplit
+
+import pytest
+
+from apps import errorcodes
+from tests.hostile.conftest import csrf_token
+
+pytestmark = pytest.mark.django_db
+
+BOM = "\ufeff"
+BOUNDARY = b"text-table-boundary"
+
+
+@dataclass(frozen=True)
+class Row:
+    """``sent`` as text, or bytes where no text spells it; what a carrier of bytes reads, and
+    what JSON reads where it differs (a lone surrogate is sent as its UTF-8 bytes elsewhere)."""
+
+    name: str
+    sent: object
+    read: object  # the text taken, or the refusal's code
+    read_from_json: object = None  # when JSON differs
+
+    def expected(self, carrier):
+        return self.read_from_json if carrier.json and self.read_from_json is not None else self.read
+
+
+class Refused(str):
+    """A refusal's code as an expected outcome."""
+
+
+ROWS = [
+    Row("utf-8 text", "h\u00e9llo w\u00f6rld \U0001f600\n", "h\u00e9llo w\u00f6rld \U0001f600\n"),
+    Row("a byte-order mark at the start", BOM + "h\u00e9llo\n", "h\u00e9llo\n"),
+    Row("a byte-order mark inside", "a" + BOM + "b\n", "a" + BOM + "b\n"),
+    Row("bytes that are not utf-8", b"caf\xe9\n", Refused("invalid_utf8")),
+    Row("a surrogate encoded in bytes", b"a\xed\xa0\x80\n", Refused("invalid_utf8"),
+        read_from_json=Refused("invalid_utf8")),
+    Row("a lone surrogate in json", "a\ud800\n", Refused("invalid_utf8"), read_from_json=Refused("invalid_unicode")),
+    Row("a nul byte", "a\x00b\n", Refused("nul_byte")),
+]
+WORDS = {"invalid_utf8": "is not valid UTF-8 text", "invalid_unicode": "lone surrogate", "nul_byte": "contains a NUL byte"}
+
+
+@dataclass(frozen=True)
+class Carrier:
+    """One way one app takes text: ``send(client, value)`` posts it; ``taken(client,
+    response)`` is the text the app took; ``named`` is how a refusal names the field."""
+
+    name: str
+    path: str
+    field: str
+    kind: str  # json | urlencoded | multipart | upload | page | page-upload
+    named: str
+    base: tuple = ()
+    app: str = ""
+
+    @property
+    def json(self):
+        return self.kind == "json"
+
+    @property
+    def api(self):
+        return not self.kind.startswith("page")
+
+    def __str__(self):
+        return self.name
+
+
+CARRIERS = [
+    *(Carrier(f"snippets-api-{kind}", "/api/snippets", "content", kind, named, (("lexer", "text"),), "snippets")
+      for kind, named in (("json", "The snippet"), ("urlencoded", "The snippet"), ("multipart", "The snippet"),
+                          ("upload", "The file sent as 'content'"), ("body", "The body"))),
+    Carrier("snippets-page", "/", "content", "page", "The snippet", (("lexer", "text"), ("expires", "1d")), "snippets"),
+    Carrier("snippets-page-upload", "/", "upload", "page-upload", "The upload", (("lexer", "text"), ("expires", "1d")),
+            "snippets"),
+    *(Carrier(f"highlight-api-{kind}", "/highlight/api/highlight", "code", kind, named,
+              (("lexer", "text"), ("format", "tokens")), "highlighter")
+      for kind, named in (("json", "Field 'code'"), ("urlencoded", "Field 'code'"), ("multipart", "Field 'code'"),
+                          ("upload", "The file sent as 'code'"))),
+    *(Carrier(f"diff-api-{kind}", "/diff/api/diff", field, kind, named, (), "diffviewer")
+      for kind, field, named in (("json", "left", "Field 'left'"), ("urlencoded", "left", "Field 'left'"),
+                                 ("multipart", "left", "Field 'left'"), ("upload", "left_file", "The file sent as 'left_file'"))),
+    Carrier("diff-page", "/diff/", "left", "page", "Field 'left'", (), "diffviewer"),
+    Carrier("diff-page-upload", "/diff/", "left_file", "page-upload", "The file sent as 'left_file'", (), "diffviewer"),
+]
+
+
+def as_bytes(sent):
+    return sent if isinstance(sent, bytes) else sent.encode("utf-8", "surrogatepass")
+
+
+def body_of(carrier, sent, extra):
+    """(body, content type) carrying ``sent`` in the carrier's field, beside ``extra`` text fields."""
+    fields = [*carrier.base, *extra.items()]
+    if carrier.json:
+        if isinstance(sent, bytes):  # no JSON string spells it: the bytes go in the body as they are
+            body = json.dumps({**dict(fields), carrier.field: "PLACEHOLDER"}).encode().replace(b"PLACEHOLDER", sent)
+        else:
+            body = json.dumps({**dict(fields), carrier.field: sent}).encode()
+        return body, "application/json"
+    if carrier.kind == "body":
+        return as_bytes(sent), "text/plain"
+    pairs = [(name, value.encode()) for name, value in fields]
+    if carrier.kind in ("urlencoded", "page"):
+        pairs.append((carrier.field, as_bytes(sent)))
+        body = "&".join(f"{quote_from_bytes(n.encode())}={quote_from_bytes(v)}" for n, v in pairs)
+        return body.encode("ascii"), "application/x-www-form-urlencoded"
+    parts = [b'Content-Disposition: form-data; name="' + n.encode() + b'"\r\n\r\n' + v for n, v in pairs]
+    filename = b'; filename="sent.txt"' if carrier.kind in ("upload", "page-upload") else b""
+    parts.append(b'Content-Disposition: form-data; name="' + carrier.field.encode() + b'"' + filename
+                 + b"\r\nContent-Type: text/plain\r\n\r\n" + as_bytes(sent))
+    body = b"".join(b"--" + BOUNDARY + b"\r\n" + part + b"\r\n" for part in parts) + b"--" + BOUNDARY + b"--\r\n"
+    return body, "multipart/form-data; boundary=" + BOUNDARY.decode()
+
+
+def send(client, carrier, sent, compared_to=""):
+    extra = {}
+    if carrier.app == "diffviewer":
+        extra["right"] = compared_to
+    if carrier.kind.startswith("page") and carrier.app == "snippets":
+        extra["csrfmiddlewaretoken"] = csrf_token(client)
+    body, content_type = body_of(carrier, sent, extra)
+    return client.post(carrier.path, data=body, content_type=content_type)
+
+
+def taken(client, carrier, sent, expected):
+    """Whether the app took ``sent`` as the text ``expected``."""
+    response = send(client, carrier, sent, compared_to=expected)
+    if carrier.app == "snippets":
+        if carrier.api:
+            assert response.status_code == 201, response.get_data(as_text=True)
+            raw = urlsplit(response.get_json()["raw_url"]).path
+        else:
+            assert response.status_code == 302, response.get_data(as_text=True)[-600:]
+            raw = urlsplit(response.headers["Location"]).path.rstrip("/") + "/raw"
+        return client.get(raw).get_data(as_text=True) == expected
+    if carrier.app == "highlighter":
+        assert response.status_code == 200, response.get_data(as_text=True)
+        lines = response.get_json()["output"]
+        return "\n".join("".join(text for _, text in line) for line in lines) + "\n" == expected
+    if carrier.api:  # the diff viewer, compared with the expected text as the right side
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()["stats"]["identical"]
+    assert response.status_code == 200, response.get_data(as_text=True)[-600:]
+    return "The two texts are identical." in response.get_data(as_text=True)
+
+
+def refusal(client, carrier, sent):
+    response = send(client, carrier, sent)
+    assert response.status_code == 400, response.get_data(as_text=True)[-600:]
+    if carrier.api:
+        assert response.mimetype == "application/json"
+        error = response.get_json()["error"]
+        return error["code"], error["message"]
+    return None, response.get_data(as_text=True)
+
+
+CELLS = [pytest.param(carrier, row, id=f"{carrier}-{row.name}") for carrier in CARRIERS for row in ROWS]
+
+
+@pytest.mark.parametrize(("carrier", "row"), CELLS)
+def test_every_app_reads_the_same_bytes_as_the_same_text_or_the_same_refusal(client, carrier, row):
+    expected = row.expected(carrier)
+    if not isinstance(expected, Refused):
+        assert taken(client, carrier, row.sent, expected)
+        return
+    code, message = refusal(client, carrier, row.sent)
+    named = "The body" if carrier.json and isinstance(row.sent, bytes) else carrier.named
+    if carrier.api:
+        assert code == expected and code in errorcodes.CODES
+        assert message.startswith(named) and WORDS[expected] in message, message
+    else:  # a page shows the message beside the form
+        page = html.unescape(message)
+        assert WORDS[expected] in page and named in page, page[-600:]
+
+
+def test_a_page_forms_text_box_has_the_browsers_crlf_undone_in_every_app(client):
+    """A browser sends a ``<textarea>``'s lines with CRLF; the page forms take the text as typed."""
+    for carrier in CARRIERS:
+        if carrier.kind == "page":
+            assert taken(client, carrier, "one\r\ntwo\r\n", "one\ntwo\n"), carrier
+
+
+def test_an_api_keeps_crlf_as_sent_in_every_app(client):
+    for carrier in CARRIERS:
+        if carrier.api and carrier.app != "highlighter":  # Pygments reads \r\n as \n whatever we do
+            assert taken(client, carrier, "one\r\ntwo\r\n", "one\r\ntwo\r\n"), carrier
