@@ -14,7 +14,7 @@
 """
 
 from flask import current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, PreconditionFailed
 
 from apps import sitewide
 from apps.highlighter import core
@@ -112,11 +112,17 @@ def common_headers(response):
 
 
 def conditional_response(body, etag, mimetype, cache_control):
-    """``body`` with its ETag and caching headers, or 304 when the client has it already."""
-    if request.if_none_match.contains_weak(etag):
-        response = current_app.response_class(status=304)
-    else:
-        response = current_app.response_class(body, mimetype=mimetype)
+    """``body`` with its ETag and caching headers, or 304 when the client has it already.
+
+    Werkzeug's ``make_conditional`` decides, for GET and HEAD: If-None-Match compared weakly,
+    lists and ``*``; a failed If-Match is 412, answered as JSON like every other error. The
+    Date header it adds is dropped: the server (gunicorn) sends its own, and two would go out.
+    """
+    response = current_app.response_class(body, mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = cache_control
+    response.make_conditional(request)
+    response.headers.pop("Date", None)
+    if response.status_code == 412:
+        raise PreconditionFailed()
     return response

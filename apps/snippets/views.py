@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -270,9 +271,9 @@ def text_response(request, snippet):
     """The text, revalidated on every use (``private, no-cache`` and an ETag): a deleted
     snippet is gone at once from every cache that honours HTTP, and no shared cache keeps it."""
     etag = f'"{snippet.sha256}"'
-    if not snippet.burn_after_reading and etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
-    else:
+    # Django's conditional GET: If-None-Match compared weakly, lists and "*" (304); a failed If-Match (412)
+    response = None if snippet.burn_after_reading else get_conditional_response(request, etag=etag)
+    if response is None:
         response = HttpResponse(snippet.content, content_type="text/plain; charset=utf-8")
     response["ETag"] = etag
     response["X-Content-Type-Options"] = "nosniff"
