@@ -8,6 +8,8 @@ from werkzeug.test import Client
 from composite.settings import CompositeSettings
 from composite.site import create_site
 
+pytest_plugins = ["tests.fakehighlighter"]  # the one fake highlighter, for every test that needs one
+
 
 @pytest.fixture(scope="session", autouse=True)
 def requests_keep_the_test_transaction():

@@ -56,8 +56,8 @@ HIGHLIGHT_REQUEST = {
         "guess": {"type": "boolean", "default": False,
                   "description": "Guess from the content when nothing else decides."},
         "format": {"type": "string", "default": "html",
-                   "description": "html, tokens, ansi, terminal, truecolor, latex, rtf, svg, bbcode "
-                                  "or an alias (GET /api/formatters)."},
+                   "description": "html, tokens, classes, ansi, terminal, truecolor, latex, rtf, svg, "
+                                  "bbcode or an alias (GET /api/formatters)."},
         "style": {"type": "string", "default": "default", "description": "GET /api/styles"},
         "options": {"$ref": "#/components/schemas/Options"},
     },
@@ -65,6 +65,11 @@ HIGHLIGHT_REQUEST = {
 
 TOKEN_LINES = {
     "type": "array",
+    "description": "One list per line of the lexed code (a final newline ensured, \\r\\n read as "
+                   "\\n): its [name, text] pairs, whose texts spell the line; an empty line is []. "
+                   "The name is the token type (format tokens: \"Token.Keyword\") or the CSS "
+                   "classes the html format gives the token (format classes: \"k\", \"k k-Custom\", "
+                   "\"\" for plain text), coloured by GET /styles/{style}.css.",
     "items": {"type": "array", "items": {
         "type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}],
         "minItems": 2, "maxItems": 2}},
@@ -82,8 +87,8 @@ HIGHLIGHT_RESULT = {
     "required": ["output", "format", "lexer", "style", "guessed"],
     "additionalProperties": False,
     "properties": {
-        "output": {"oneOf": [{"type": "string"}, TOKEN_LINES],
-                   "description": "A string; for format tokens, lines of [token type, text] pairs."},
+        "output": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/TokenLines"}],
+                   "description": "A string; for formats tokens and classes, lines of [name, text] pairs."},
         "format": {"type": "string"},
         "lexer": {"$ref": "#/components/schemas/LexerRef"},
         "style": {"type": "string"},
@@ -168,13 +173,18 @@ POOL_ERRORS = {
     "503": error("busy: every highlighting process stayed busy; retry (Retry-After)"),
 }
 ETAG = {"ETag": {"schema": {"type": "string"}, "description": "From the request and the Pygments version."}}
+VERSION = {"X-Highlighter-Version": {
+    "required": True, "schema": {"type": "string", "minLength": 1},
+    "description": "Changes whenever the answer to the same request may change (another Pygments, "
+                   "another output version of this service): clients key what they keep on it."}}
 
 
 def catalog(summary, schema_name):
     return {"get": {
         "summary": summary,
         "responses": {
-            "200": {"description": "The list", "headers": ETAG, "content": json_body(f"#/components/schemas/{schema_name}")},
+            "200": {"description": "The list", "headers": {**ETAG, **VERSION},
+                    "content": json_body(f"#/components/schemas/{schema_name}")},
             "304": {"description": "Not modified (If-None-Match)"},
             "default": ERRORS["default"],
         },
@@ -197,10 +207,16 @@ def spec(script_root: str = "") -> dict:
                 "description": "The lexer is chosen by lexer, then mimetype, then filename (with the content), "
                                "then the content if guess is true, else plain text. If-None-Match with a "
                                "previous ETag gives 304 (for this POST too). " + FORM_NOTE,
-                "parameters": [{"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
+                "parameters": [{"name": "If-None-Match", "in": "header", "schema": {"type": "string"}},
+                               {"name": "Cache-Control", "in": "header", "schema": {"enum": ["no-store"]},
+                                "description": "no-store: keep this code and its answer in no cache "
+                                               "(the answer says no-store too)."},
+                               {"name": "X-Request-ID", "in": "header", "schema": {"type": "string"},
+                                "description": "Logged with the request, to follow one page view "
+                                               "across the apps."}],
                 "requestBody": {"required": True, "content": form_bodies("#/components/schemas/HighlightRequest")},
                 "responses": {
-                    "200": {"description": "Highlighted", "headers": ETAG,
+                    "200": {"description": "Highlighted", "headers": {**ETAG, **VERSION},
                             "content": json_body("#/components/schemas/HighlightResult")},
                     "304": {"description": "Not modified: the ETag sent in If-None-Match still holds"},
                     **ERRORS, **POOL_ERRORS,
@@ -252,6 +268,7 @@ def spec(script_root: str = "") -> dict:
             "HighlightRequest": HIGHLIGHT_REQUEST,
             "Options": OPTIONS,
             "HighlightResult": HIGHLIGHT_RESULT,
+            "TokenLines": TOKEN_LINES,
             "LexerRef": LEXER_REF,
             "GuessRequest": GUESS_REQUEST,
             "GuessResult": GUESS_RESULT,

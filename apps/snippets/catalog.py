@@ -1,7 +1,8 @@
 """What the highlighter offers (lexers, styles) and which version it is, asked rarely.
 
-The lists are fetched from the highlighter's ``/api/lexers`` and ``/api/styles`` at most
-once per ``catalog_ttl`` per process and kept in memory: the create page and every
+The lists are fetched from the highlighter's ``/api/lexers`` and ``/api/styles``
+(``apps.highlightclient.catalog``; the version is the ``X-Highlighter-Version`` its lexer
+list is sent with) at most once per ``catalog_ttl`` per process and kept in memory: the create page and every
 snippet page need them, and asking each time would cost a request to another app.
 When the highlighter does not answer, the last lists are kept (or none) and it is
 asked again after ``catalog_retry`` seconds; callers then accept what they cannot check.
@@ -15,7 +16,7 @@ from functools import cached_property
 import httpx
 from django.apps import apps
 
-from apps import sitewide
+from apps import highlightclient, sitewide
 
 
 @dataclass(frozen=True)
@@ -80,26 +81,21 @@ def forget():
 
 
 def fetch(environ, timeout):
+    """The highlighter's catalog, asked now (None when it is nowhere or does not answer)."""
     client = sitewide.service_client("highlighter", environ, timeout=httpx.Timeout(timeout, connect=1.0))
     if client is None:
         return None
     try:
         with client:
-            lexers = client.get("/api/lexers")
-            styles = client.get("/api/styles")
-            health = client.get("/_health")
-        lexer_list = lexers.json() if lexers.status_code == 200 else None
-        style_list = styles.json() if styles.status_code == 200 else []
-        health_data = health.json() if health.status_code == 200 else {}
-    except (httpx.HTTPError, ValueError):
+            offered = highlightclient.catalog(client)
+    except (highlightclient.Unavailable, highlightclient.Refused):
         return None
-    if not isinstance(lexer_list, list):
-        return None
-    return build(lexer_list, style_list, health_data, lexers.headers.get("X-Highlighter-Version"))
+    return build(offered.lexers, offered.styles, offered.version)
 
 
-def build(lexer_list, style_list, health, version_header=None):
-    lexers = tuple(entry for entry in lexer_list if isinstance(entry, dict) and entry.get("name"))
+def build(lexer_list, style_names, version):
+    """A Catalog of the highlighter's lexers and styles, with the lookup of every alias and name."""
+    lexers = tuple(lexer_list)
     names = {}
     for entry in lexers:
         alias = (entry.get("aliases") or [entry["name"]])[0]
@@ -107,8 +103,4 @@ def build(lexer_list, style_list, health, version_header=None):
             names.setdefault(name.lower(), alias)
     for entry in lexers:
         names.setdefault(entry["name"].lower(), (entry.get("aliases") or [entry["name"]])[0])
-    styles = tuple(
-        (item.get("name") if isinstance(item, dict) else item) for item in (style_list if isinstance(style_list, list) else [])
-    )
-    version = version_header or (health.get("pygments") if isinstance(health, dict) else None) or "unknown"
-    return Catalog(lexers=lexers, styles=tuple(s for s in styles if isinstance(s, str)), version=str(version), names=names)
+    return Catalog(lexers=lexers, styles=tuple(style_names), version=version, names=names)

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from apps import sitewide
+from apps import highlightclient, sitewide
 from apps.snippets import catalog, codeblock
 
 # Each line in <span id="L-n">; leading and trailing blank lines kept so numbers match.
@@ -121,18 +121,6 @@ def declined_key(snippet, version):
     return cache_key(snippet, version, kind="declined")
 
 
-def highlight_fields(snippet):
-    """The highlight request: HTML with CSS classes, the same for every style."""
-    fields = {"code": snippet.content, "options": OPTIONS}
-    if snippet.lexer:
-        fields["lexer"] = snippet.lexer
-    else:  # auto: the file name decides, then the content, then plain text
-        if snippet.filename:
-            fields["filename"] = snippet.filename
-        fields["guess"] = True
-    return fields
-
-
 def ask_highlighter(snippet, environ, *, no_store=False):
     """Ask the highlighter; ``no_store``: it must keep this text in no cache (a burn snippet)."""
     timeout = apps.get_app_config("snippets").highlight_timeout
@@ -141,30 +129,23 @@ def ask_highlighter(snippet, environ, *, no_store=False):
         return plain(snippet, "Syntax highlighting is not configured (HIGHLIGHTER_URL); showing plain text.")
     try:
         with client:
-            headers = {"Cache-Control": "no-store"} if no_store else {}
-            response = client.post("/api/highlight", json=highlight_fields(snippet), headers=headers)
-        status, data = response.status_code, response.json()
-        del response  # its JSON text (as big as the output): only the parsed output is needed now
-    except httpx.TimeoutException:
-        return plain(snippet, "The highlighter did not answer in time; showing plain text.")
-    except (httpx.HTTPError, ValueError):
+            # HTML with CSS classes, the same for every style; auto: the file name decides,
+            # then the content, then plain text.
+            result = highlightclient.highlight_html(
+                client, snippet.content, lexer=snippet.lexer, filename=snippet.filename,
+                guess=not snippet.lexer, options=OPTIONS, no_store=no_store)
+    except highlightclient.Unavailable as error:
+        if error.timed_out:
+            return plain(snippet, "The highlighter did not answer in time; showing plain text.")
         return plain(snippet, "The highlighter could not be reached; showing plain text.")
-    if status != 200 or not isinstance(data, dict) or not isinstance(data.get("output"), str):
-        error = data.get("error") if isinstance(data, dict) else None
-        code = error.get("code") if isinstance(error, dict) else None
-        reason = DECLINED.get((status, code))
+    except highlightclient.Refused as refusal:
+        reason = DECLINED.get((refusal.status, refusal.code))
         declined = reason is not None
         if not declined:
-            reason = (error.get("message") if isinstance(error, dict) else None) or f"HTTP {status}"
+            reason = refusal.message or f"HTTP {refusal.status}"
         return plain(snippet, f"The highlighter declined this snippet ({reason}); showing plain text.", declined=declined)
-    lexer = data.get("lexer") or {}
-    packed, size = codeblock.highlighted(snippet.content, data.pop("output"))
-    return Rendering(
-        packed=packed,
-        size=size,
-        lexer_name=str(lexer.get("name") or "Text only"),
-        lexer_alias=str(lexer.get("alias") or lexer.get("name") or ""),
-    )
+    packed, size = codeblock.highlighted(snippet.content, result.html)
+    return Rendering(packed=packed, size=size, lexer_name=result.lexer_name, lexer_alias=result.lexer_alias)
 
 
 def plain(snippet, notice, declined=False):

@@ -1,10 +1,5 @@
 """Token colours from the highlighter service inside diff lines, and plain text whenever it fails."""
 
-import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from werkzeug.test import Client
 
@@ -24,13 +19,13 @@ def diff_page(client, prefix="/diff", **fields):
 def test_a_file_name_brings_token_colours_from_the_co_mounted_highlighter(client):
     page = diff_page(client, left_name="f.py", right_name="f.py")
     assert 'class="diff unified highlighted"' in page
-    assert '<span class="t-k">def</span> <span class="t-nf">f</span>' in page
+    assert '<span class="t-k">def</span><span class="t-w"> </span><span class="t-nf">f</span>' in page
 
 
 def test_token_colours_and_word_marks_nest_at_token_boundaries(client):
     page = diff_page(client, lexer="python")
-    assert "<span class=\"t-s\">'</span><del><span class=\"t-s\">old</span></del><span class=\"t-s\">'</span>" in page
-    assert '<ins>  <span class="t-c"># note</span></ins>' in page
+    assert "<span class=\"t-s1\">'</span><del><span class=\"t-s1\">old</span></del><span class=\"t-s1\">'</span>" in page
+    assert '<ins>  <span class="t-c1"># note</span></ins>' in page
 
 
 def test_side_by_side_is_coloured_too(client):
@@ -61,96 +56,69 @@ def test_no_highlighter_at_all_renders_plain(standalone, monkeypatch):
     assert "<del>old</del>" in diff_page(standalone, prefix="", lexer="python")
 
 
-@pytest.fixture
-def fake_highlighter(monkeypatch):
-    """A highlighter on loopback whose answer each test chooses: (delay, status, body)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        answer = (0, 200, b"{}")
-        calls = []
-
-        def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            Handler.calls.append((self.path, body))
-            delay, status, payload = Handler.answer
-            time.sleep(delay)
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-            except OSError:
-                pass
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    monkeypatch.setenv("HIGHLIGHTER_URL", f"http://127.0.0.1:{server.server_address[1]}")
-    yield Handler
-    server.shutdown()
-    server.server_close()
-
-
-def tokens_answer(*lines):
-    return json.dumps({"output": [[list(pair) for pair in line] for line in lines], "format": "tokens"}).encode()
-
-
-def test_the_tokens_request_follows_the_highlighter_contract(make_app, fake_highlighter):
-    fake_highlighter.answer = (0, 200, tokens_answer([("Token.Keyword", "def")]))
+def test_the_classes_request_follows_the_highlighter_contract(make_app, fake_highlighter):
     Client(make_app()).post("/", data={"left": OLD, "right": NEW, "left_name": "f.py"})
-    assert [path for path, _ in fake_highlighter.calls] == ["/api/highlight", "/api/highlight"]
-    assert fake_highlighter.calls[0][1] == {"code": OLD, "format": "tokens", "filename": "f.py"}
-    assert fake_highlighter.calls[1][1] == {"code": NEW, "format": "tokens", "filename": "f.py"}
+    assert fake_highlighter.fields == [{"code": OLD, "format": "classes", "filename": "f.py"},
+                                       {"code": NEW, "format": "classes", "filename": "f.py"}]
+
+
+def test_colours_come_from_the_classes_the_highlighter_names(make_app, fake_highlighter):
+    """The fake highlighter has no Pygments: the classes on the page are the ones it sent."""
+    page = diff_page(Client(make_app()), prefix="", left_name="f.py")
+    assert '<span class="t-k">def</span><span class="t-w"> </span><span class="t-nf">f</span>' in page
+    assert '<ins><span class="t-w">  </span><span class="t-c1"># note</span></ins>' in page
+
+
+def test_a_lexer_s_own_token_keeps_its_parent_s_colour():
+    assert tokens.prefixed("k k-Custom") == "t-k t-k-Custom"
+    assert tokens.prefixed("") == ""
 
 
 def test_a_slow_highlighter_is_given_up_on_quickly(make_app, fake_highlighter):
-    fake_highlighter.answer = (3, 200, tokens_answer())
-    client = Client(make_app(DIFF_HIGHLIGHT_TIMEOUT=0.3))
-    started = time.monotonic()
-    page = diff_page(client, prefix="", lexer="python")
-    assert time.monotonic() - started < 1.5, "one timeout, not one per side"
+    fake_highlighter.delay = 30  # held until the test ends
+    page = diff_page(Client(make_app(DIFF_HIGHLIGHT_TIMEOUT=0.3)), prefix="", lexer="python")
     assert "<del>old</del>" in page and "highlighted" not in page
-    assert len(fake_highlighter.calls) == 1
+    assert fake_highlighter.highlights == 1, "one timeout, not one per side"
 
 
 @pytest.mark.parametrize(
     "answer",
     [
-        (0, 500, b'{"error": {"code": "internal"}}'),
-        (0, 200, b"not json"),
-        (0, 200, b"[1, 2]"),
-        (0, 200, b'{"output": "a string"}'),
-        (0, 200, b'{"output": [[["Token.Keyword"]]]}'),
-        (0, 200, b'{"output": [[["Token.Text", "wrong text"]], []]}'),
-        (0, 200, b'{"output": [[[1, 2]], []]}'),
+        (500, {"error": {"code": "internal_error", "message": "oops"}}),
+        (400, {"error": {"code": "unknown_lexer", "message": "no"}}),
+        (200, {"output": "a string", "format": "html", "lexer": {"name": "Python", "alias": "python"},
+               "style": "default", "guessed": False}),
+        (200, {"output": [[["k", "wrong text"]], []], "format": "classes",
+               "lexer": {"name": "Python", "alias": "python"}, "style": "default", "guessed": False}),
     ],
 )
-def test_a_bad_answer_renders_plain(make_app, fake_highlighter, answer):
+def test_an_answer_without_usable_colours_renders_plain(make_app, fake_highlighter, answer):
     fake_highlighter.answer = answer
     page = diff_page(Client(make_app()), prefix="", lexer="python")
     assert "<del>old</del>" in page and "<ins>new</ins>" in page
     assert "wrong text" not in page
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        (200, b"not json"),
+        (200, b"[1, 2]"),
+        (200, b'{"output": [[["k"]]]}'),
+        (200, b'{"output": [[[1, 2]], []]}'),
+        (200, b'{"output": [[["\\"><script>", "def f(x):"]], [["", "    return \'old\'"]]]}'),
+    ],
+)
+def test_an_answer_off_the_contract_renders_plain(make_app, fake_highlighter, raw):
+    fake_highlighter.raw = raw
+    page = diff_page(Client(make_app()), prefix="", lexer="python")
+    assert "<del>old</del>" in page and "<ins>new</ins>" in page
+    assert "<script>" not in page
+
+
 def test_texts_over_the_highlight_limit_are_not_sent(make_app, fake_highlighter):
     diff_page(Client(make_app(DIFF_HIGHLIGHT_MAX_BYTES=10)), prefix="", lexer="python")
-    assert fake_highlighter.calls == []
-
-
-def test_a_line_whose_tokens_do_not_spell_it_alone_is_plain():
-    checked = tokens.lines_of([[["Token.Keyword", "def"]], [["Token.Text", "x"]]], "def\ny\n")
-    assert checked == [[("t-k", "def")], None]
-
-
-def test_token_types_map_to_the_nearest_known_class():
-    assert tokens.css_class("Token.Keyword.Constant") == "t-kc"
-    assert tokens.css_class("Token.Keyword.Reserved") == "t-k"
-    assert tokens.css_class("Token.Literal.String.Double") == "t-s"
-    assert tokens.css_class("Token.Name") == "" and tokens.css_class("Token.Text.Whitespace") == ""
-    assert tokens.css_class('"><script>') == ""
+    assert fake_highlighter.requests == []
 
 
 def test_segments_are_split_at_token_boundaries():

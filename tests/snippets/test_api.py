@@ -159,14 +159,14 @@ def test_a_body_far_over_the_limit_is_413_before_it_is_read(client, settings):
     assert response.get_json()["error"]["code"] == "too_large"
 
 
-def test_an_unknown_lexer_is_refused_saying_where_the_list_is(client, stub_highlighter):
+def test_an_unknown_lexer_is_refused_saying_where_the_list_is(client, fake_highlighter):
     response = client.post("/api/snippets", json={"content": "x", "lexer": "klingon"})
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["code"] == "unknown_lexer" and "/api/lexers" in error["message"]
 
 
-def test_lexer_names_are_stored_as_the_highlighters_alias(client, stub_highlighter):
+def test_lexer_names_are_stored_as_the_highlighters_alias(client, fake_highlighter):
     client.post("/api/snippets", json={"content": "x", "lexer": "PYTHON"})
     assert Snippet.objects.get().lexer == "python"
 

@@ -83,10 +83,10 @@ def test_its_pages_do_not_show_its_names_to_anyone_but_its_creator(client, burn,
     assert "launch codes" not in page and "codes.txt" not in page
 
 
-def test_its_text_is_kept_in_no_cache_here_or_in_the_highlighter(client, stub_highlighter, paste):
+def test_its_text_is_kept_in_no_cache_here_or_in_the_highlighter(client, fake_highlighter, paste):
     snippet = paste(SECRET, burn="true")
-    assert stub_highlighter.highlights == 0  # not rendered ahead at creation
+    assert fake_highlighter.highlights == 0  # not rendered ahead at creation
     assert SECRET in client.get(f"/s/{snippet['id']}").get_data(as_text=True)
-    assert stub_highlighter.cache_controls == ["no-store"]
+    assert fake_highlighter.cache_controls == ["no-store"]
     assert cache.bytes_held == 0
     assert apps.get_app_config("snippets").pages.size == 0

@@ -72,17 +72,17 @@ def test_a_code_block_is_given_back_exactly_in_bounded_pieces():
 
 
 @pytest.mark.django_db
-def test_a_rendering_over_the_per_item_cap_is_not_cached(client, paste, stub_highlighter, settings):
+def test_a_rendering_over_the_per_item_cap_is_not_cached(client, paste, fake_highlighter, settings):
     settings.SNIPPETS_CACHE_ITEM_BYTES = 10
     snippet = paste("x = 1\n")
-    calls = stub_highlighter.highlights
+    calls = fake_highlighter.highlights
     client.get(f"/s/{snippet['id']}")
-    assert stub_highlighter.highlights == calls + 1  # asked again: nothing was kept
+    assert fake_highlighter.highlights == calls + 1  # asked again: nothing was kept
     assert cache.bytes_held == 0
 
 
 @pytest.mark.django_db
-def test_a_page_too_big_to_keep_is_streamed_whole_and_not_kept(client, paste, stub_highlighter, monkeypatch):
+def test_a_page_too_big_to_keep_is_streamed_whole_and_not_kept(client, paste, fake_highlighter, monkeypatch):
     pages = apps.get_app_config("snippets").pages
     monkeypatch.setattr(pages, "max_item_bytes", 2 * KB)
     snippet = paste("print(1)\n" * 500)

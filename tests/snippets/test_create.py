@@ -22,7 +22,7 @@ def test_the_form_offers_content_upload_title_file_name_language_expiry_and_burn
     assert 'enctype="multipart/form-data"' in page
 
 
-def test_the_language_menu_lists_the_highlighters_lexers(client, stub_highlighter):
+def test_the_language_menu_lists_the_highlighters_lexers(client, fake_highlighter):
     page = client.get("/").get_data(as_text=True)
     assert '<option value="python">Python</option>' in page
 
@@ -97,7 +97,7 @@ def test_a_filled_honeypot_is_refused(post_form):
     assert not Snippet.objects.exists()
 
 
-def test_an_unknown_language_is_refused_with_where_to_find_valid_ones(post_form, stub_highlighter):
+def test_an_unknown_language_is_refused_with_where_to_find_valid_ones(post_form, fake_highlighter):
     response = post_form(content="x\n", lexer="klingon")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -221,9 +221,9 @@ def test_a_fork_form_has_the_parents_language_selected(client, paste):
     assert '<option value="auto">Auto-detect</option>' in page
 
 
-def test_lexer_names_from_the_highlighter_are_escaped_in_the_menu(client, stub_highlighter, monkeypatch):
+def test_lexer_names_from_the_highlighter_are_escaped_in_the_menu(client, fake_highlighter, monkeypatch):
     hostile = {"name": '<script>x("1")</script>', "aliases": ['"><b>'], "filenames": [], "mimetypes": []}
-    monkeypatch.setattr(type(stub_highlighter), "LEXERS", [*stub_highlighter.LEXERS, hostile])
+    monkeypatch.setattr(type(fake_highlighter), "LEXERS", [*fake_highlighter.LEXERS, hostile])
     page = client.get("/").get_data(as_text=True)
     assert '<option value="&quot;&gt;&lt;b&gt;">&lt;script&gt;x(&quot;1&quot;)&lt;/script&gt;</option>' in page
     assert "<script>x(" not in page

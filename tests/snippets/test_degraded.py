@@ -29,8 +29,8 @@ def test_an_unreachable_highlighter_gives_plain_text_and_a_notice(client, paste,
     assert '<a id="L2" href="#L2">2</a>' in page and '<span id="L-2">' in page
 
 
-def test_a_slow_highlighter_is_given_up_on(client, paste, stub_highlighter, short_timeout):
-    stub_highlighter.delay = 1.0
+def test_a_slow_highlighter_is_given_up_on(client, paste, fake_highlighter, short_timeout):
+    fake_highlighter.delay = 1.0
     snippet = paste("x = 1\n")
     response = client.get(f"/s/{snippet['id']}")
     assert response.status_code == 200
@@ -45,46 +45,46 @@ def test_a_slow_highlighter_is_given_up_on(client, paste, stub_highlighter, shor
         (422, "output_too_large", "its highlighted form would be too large"),
     ],
 )
-def test_a_highlighter_that_declines_gives_plain_text_with_the_reason(client, paste, stub_highlighter, status, code, reason):
-    stub_highlighter.answer = (status, {"error": {"code": code, "message": "no"}})
+def test_a_highlighter_that_declines_gives_plain_text_with_the_reason(client, paste, fake_highlighter, status, code, reason):
+    fake_highlighter.answer = (status, {"error": {"code": code, "message": "no"}})
     snippet = paste("x = 1\n")
     response = client.get(f"/s/{snippet['id']}")
     assert response.status_code == 200
     assert reason in response.get_data(as_text=True)
 
 
-def test_a_failure_that_may_pass_is_not_remembered(client, paste, stub_highlighter):
+def test_a_failure_that_may_pass_is_not_remembered(client, paste, fake_highlighter):
     """A highlighter error or outage may be over at the next view: it is asked again."""
-    stub_highlighter.answer = (500, {"error": {"code": "internal", "message": "oops"}})
+    fake_highlighter.answer = (500, {"error": {"code": "internal_error", "message": "oops"}})
     snippet = paste("x = 1\n")
     assert "showing plain text" in client.get(f"/s/{snippet['id']}").get_data(as_text=True)
-    stub_highlighter.answer = None
+    fake_highlighter.answer = None
     page = client.get(f"/s/{snippet['id']}").get_data(as_text=True)
     assert "showing plain text" not in page
 
 
 @pytest.mark.parametrize(("status", "code"), [(422, "timeout"), (413, "too_large"), (422, "output_too_large")])
 def test_a_snippet_the_highlighter_declined_is_shown_plain_at_once_for_a_while(
-    client, paste, stub_highlighter, status, code
+    client, paste, fake_highlighter, status, code
 ):
     """Asking again would be declined again (and a timeout would make each view wait for it)."""
-    stub_highlighter.answer = (status, {"error": {"code": code, "message": "no"}})
+    fake_highlighter.answer = (status, {"error": {"code": code, "message": "no"}})
     snippet = paste("x = 1\n")  # declined at creation, for the default style
-    calls = stub_highlighter.highlights
+    calls = fake_highlighter.highlights
     for _ in range(2):
         page = client.get(f"/s/{snippet['id']}").get_data(as_text=True)
         assert "The highlighter declined this snippet" in page and "x = 1" in page
-    assert stub_highlighter.highlights == calls
+    assert fake_highlighter.highlights == calls
     client.get(f"/s/{snippet['id']}?style=monokai")  # the same rendering, declined the same
-    assert stub_highlighter.highlights == calls
+    assert fake_highlighter.highlights == calls
 
 
-def test_the_plain_rendering_of_a_declined_snippet_is_made_once_for_the_while(client, paste, stub_highlighter,
+def test_the_plain_rendering_of_a_declined_snippet_is_made_once_for_the_while(client, paste, fake_highlighter,
                                                                                monkeypatch):
     """A maximal snippet's plain rendering costs about 0.3 s of CPU: it is kept with the decline."""
     from apps.snippets import codeblock
 
-    stub_highlighter.answer = (422, {"error": {"code": "output_too_large", "message": "too big"}})
+    fake_highlighter.answer = (422, {"error": {"code": "output_too_large", "message": "too big"}})
     snippet = paste("x = 1\n")
     made = []
     monkeypatch.setattr(codeblock, "plain", lambda text, made_plain=codeblock.plain: made.append(1) or made_plain(text))
@@ -94,26 +94,26 @@ def test_the_plain_rendering_of_a_declined_snippet_is_made_once_for_the_while(cl
     assert len(made) == 1
 
 
-def test_a_declined_snippet_is_asked_again_once_the_while_is_over(client, paste, stub_highlighter, monkeypatch):
+def test_a_declined_snippet_is_asked_again_once_the_while_is_over(client, paste, fake_highlighter, monkeypatch):
     """The plain page itself is never kept: once the decline is forgotten, a highlighter
     that now answers (a new version, a longer budget) colours the page."""
     monkeypatch.setattr(apps.get_app_config("snippets"), "declined_ttl", 0)
-    stub_highlighter.answer = (422, {"error": {"code": "timeout", "message": "slow"}})
+    fake_highlighter.answer = (422, {"error": {"code": "timeout", "message": "slow"}})
     snippet = paste("x = 1\n")
     assert "showing plain text" in client.get(f"/s/{snippet['id']}").get_data(as_text=True)
-    stub_highlighter.answer = None
+    fake_highlighter.answer = None
     assert "showing plain text" not in client.get(f"/s/{snippet['id']}").get_data(as_text=True)
 
 
-def test_a_decline_at_creation_is_known_to_every_process(client, paste, stub_highlighter):
+def test_a_decline_at_creation_is_known_to_every_process(client, paste, fake_highlighter):
     """Kept on the snippet's row too, not only in this process's cache (gunicorn runs several)."""
-    stub_highlighter.answer = (422, {"error": {"code": "timeout", "message": "slow"}})
+    fake_highlighter.answer = (422, {"error": {"code": "timeout", "message": "slow"}})
     snippet = paste("x = 1\n")
     assert "took too long" in Snippet.objects.get(pk=snippet["id"]).declined_notice
     cache.clear()  # as another process sees it: nothing in its memory
-    calls = stub_highlighter.highlights
+    calls = fake_highlighter.highlights
     assert "took too long" in client.get(f"/s/{snippet['id']}").get_data(as_text=True)
-    assert stub_highlighter.highlights == calls
+    assert fake_highlighter.highlights == calls
 
 
 def test_content_that_stalls_the_lexer_pays_the_budget_once_then_renders_at_once(client, monkeypatch):
@@ -138,19 +138,19 @@ def test_content_that_stalls_the_lexer_pays_the_budget_once_then_renders_at_once
     assert first_seconds + second_seconds < seconds / 4  # neither waited for anything like the budget
 
 
-def test_one_rendering_serves_every_style(client, paste, stub_highlighter):
+def test_one_rendering_serves_every_style(client, paste, fake_highlighter):
     """Renderings are HTML with CSS classes: a style is only the stylesheet the page links,
     so picking one neither asks the highlighter again nor adds to any cache."""
     snippet = paste("x = 1\n")
-    calls = stub_highlighter.highlights  # one at creation, cached
+    calls = fake_highlighter.highlights  # one at creation, cached
     client.get(f"/s/{snippet['id']}")
     page = client.get(f"/s/{snippet['id']}?style=monokai").get_data(as_text=True)
     assert "/styles/monokai.css" in page
-    assert stub_highlighter.highlights == calls
-    assert all("style" not in fields for fields in stub_highlighter.fields)
+    assert fake_highlighter.highlights == calls
+    assert all("style" not in fields for fields in fake_highlighter.fields)
 
 
-def test_a_style_the_highlighter_does_not_offer_is_the_default(client, paste, stub_highlighter):
+def test_a_style_the_highlighter_does_not_offer_is_the_default(client, paste, fake_highlighter):
     """Made-up style names cannot multiply anything: they are taken as the default."""
     snippet = paste("x = 1\n")
     response = client.get(f"/s/{snippet['id']}?style=made-up-1")
@@ -159,15 +159,15 @@ def test_a_style_the_highlighter_does_not_offer_is_the_default(client, paste, st
     assert "snippets_style" not in response.headers.get("Set-Cookie", "")
 
 
-def test_a_new_highlighter_version_renders_again(client, paste, stub_highlighter):
+def test_a_new_highlighter_version_renders_again(client, paste, fake_highlighter):
     from apps.snippets import catalog
 
     snippet = paste("x = 1\n")
-    calls = stub_highlighter.highlights
-    stub_highlighter.version = "stub-2"
+    calls = fake_highlighter.highlights
+    fake_highlighter.version = "fake-2"
     catalog.forget()
     client.get(f"/s/{snippet['id']}")
-    assert stub_highlighter.highlights == calls + 1
+    assert fake_highlighter.highlights == calls + 1
 
 
 def test_creating_works_while_the_highlighter_is_down(client, monkeypatch):

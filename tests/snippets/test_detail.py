@@ -75,25 +75,25 @@ def test_compare_passes_the_snippets_language_and_file_names_to_the_diff_viewer(
     assert "<del" in diff and "<ins" in diff
 
 
-def test_a_picked_style_is_used_and_remembered_in_a_cookie(client, paste, stub_highlighter):
+def test_a_picked_style_is_used_and_remembered_in_a_cookie(client, paste, fake_highlighter):
     snippet = paste("x = 1\n")
     response = client.get(f"/s/{snippet['id']}?style=monokai")
     assert response.status_code == 200
     assert "snippets_style=monokai" in response.headers["Set-Cookie"]
     page = response.get_data(as_text=True)
-    assert f'href="{stub_highlighter_url()}/styles/monokai.css?selector=.highlight"' in page
+    assert f'href="{fake_highlighter_url()}/styles/monokai.css?selector=.highlight"' in page
     assert "<option selected>monokai</option>" in page
     later = client.get(f"/s/{snippet['id']}").get_data(as_text=True)
     assert "/styles/monokai.css" in later
 
 
-def stub_highlighter_url():
+def fake_highlighter_url():
     import os
 
     return os.environ["HIGHLIGHTER_URL"]
 
 
-def test_an_unknown_style_falls_back_to_the_default(client, paste, stub_highlighter):
+def test_an_unknown_style_falls_back_to_the_default(client, paste, fake_highlighter):
     snippet = paste("x = 1\n")
     response = client.get(f"/s/{snippet['id']}?style=nope")
     assert "Set-Cookie" not in response.headers or "snippets_style" not in response.headers["Set-Cookie"]
@@ -152,14 +152,14 @@ def test_a_500_kb_single_line_is_stored_and_shown(client, paste):
     assert client.get(f"/s/{snippet['id']}/raw").get_data(as_text=True) == line
 
 
-def test_a_cached_page_costs_one_query_and_no_highlighter_call(client, paste, stub_highlighter):
+def test_a_cached_page_costs_one_query_and_no_highlighter_call(client, paste, fake_highlighter):
     snippet = paste("x = 1\n", lexer="python")
     client.get(f"/s/{snippet['id']}")
-    calls = stub_highlighter.highlights
+    calls = fake_highlighter.highlights
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"/s/{snippet['id']}")
     assert response.status_code == 200
-    assert stub_highlighter.highlights == calls
+    assert fake_highlighter.highlights == calls
     assert len(queries) == 1
     assert "Set-Cookie" not in response.headers  # no session, no CSRF cookie for readers
 

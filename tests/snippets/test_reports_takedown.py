@@ -215,7 +215,7 @@ def test_it_is_listed_nowhere(client, removed):
 # Caches
 
 
-def test_no_cache_serves_it_again_in_this_process_or_another(client, paste, admin_user, stub_highlighter):
+def test_no_cache_serves_it_again_in_this_process_or_another(client, paste, admin_user, fake_highlighter):
     """Its page and rendering are dropped here; and a page or rendering another process still
     holds is never used, because every view asks the database first."""
     snippet = paste("print('do not keep me')\n")
@@ -235,10 +235,10 @@ def test_no_cache_serves_it_again_in_this_process_or_another(client, paste, admi
     # As if another process (or a Redis shared by it) still held them.
     pages.put(kept_key, kept_page)
     cache.set(key, kept_rendering)
-    asked = stub_highlighter.highlights
+    asked = fake_highlighter.highlights
     response = client.get(f"/s/{snippet['id']}")
     assert response.status_code == 410 and "do not keep me" not in response.get_data(as_text=True)
-    assert stub_highlighter.highlights == asked
+    assert fake_highlighter.highlights == asked
 
 
 def test_removing_twice_is_harmless(admin_user, removed):
@@ -262,7 +262,7 @@ def redis_cache(settings):
     cache.clear()  # this test's database only
 
 
-def test_with_redis_its_rendering_is_dropped_for_every_process(client, paste, admin_user, stub_highlighter,
+def test_with_redis_its_rendering_is_dropped_for_every_process(client, paste, admin_user, fake_highlighter,
                                                                redis_cache):
     snippet = paste("print('shared')\n")  # rendered at creation, into Redis
     row = Snippet.objects.get(pk=snippet["id"])

@@ -29,14 +29,14 @@ def test_every_page_works_without_the_other_apps(alone):
     assert alone.get("/mine").status_code == 200
 
 
-def test_with_a_highlighter_url_it_highlights_over_the_network(alone, stub_highlighter):
+def test_with_a_highlighter_url_it_highlights_over_the_network(alone, fake_highlighter):
     created = alone.post("/api/snippets", {"content": "x = 1\n", "lexer": "python"}).json()
     page = alone.get(f"/s/{created['id']}").content.decode()
     assert "showing plain text" not in page
-    assert f'{stub_highlighter_base()}/styles/default.css' in page
+    assert f'{fake_highlighter_base()}/styles/default.css' in page
 
 
-def stub_highlighter_base():
+def fake_highlighter_base():
     import os
 
     return os.environ["HIGHLIGHTER_URL"]

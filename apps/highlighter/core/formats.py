@@ -1,8 +1,9 @@
 """The output formats the service offers: Pygments' text formatters, plus ``tokens``.
 
 Only text formats are offered (no image formatters: they need fonts from the server
-and produce bytes). ``tokens`` is ours: the token stream as JSON-ready lists, see
-``render.token_lines``. Names and aliases are matched case-insensitively.
+and produce bytes). ``tokens`` and ``classes`` are ours: the token stream as JSON-ready lists, see
+``render.token_lines`` (``classes`` names each token by its CSS classes, so a client can
+colour tokens without knowing Pygments' token types). Names and aliases are matched case-insensitively.
 """
 
 from dataclasses import dataclass
@@ -20,10 +21,10 @@ class Format:
     aliases: tuple[str, ...]
     description: str
     media_type: str
-    formatter: str | None  # class name in pygments.formatters; None for "tokens"
+    formatter: str | None  # class name in pygments.formatters; None for "tokens" and "classes"
 
     def create_formatter(self, style: str, options: dict):
-        """A fresh Pygments formatter for this format (not for ``tokens``)."""
+        """A fresh Pygments formatter for this format (not for ``tokens`` or ``classes``)."""
         return getattr(pygments.formatters, self.formatter)(style=style, **options)
 
 
@@ -33,6 +34,10 @@ FORMATS = (
            "text/html", "HtmlFormatter"),
     Format("tokens", (), "The token stream as JSON: one list per line of the input, "
            "each a list of [token type, text] pairs.", "application/json", None),
+    Format("classes", (), "The token stream as JSON, as tokens, with the CSS classes the html "
+           "format gives each token instead of its type: [classes, text] pairs (\"k\", "
+           "\"kc\", \"\" for plain text); style them with /styles/{style}.css.",
+           "application/json", None),
     Format("ansi", ("terminal256", "console256", "256"),
            "ANSI escape codes for terminals with 256 colours, in the chosen style.",
            "text/plain", "Terminal256Formatter"),

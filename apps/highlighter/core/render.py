@@ -12,8 +12,10 @@ the ``title`` option is HTML-escaped first, because Pygments 2.21 inserts it raw
 """
 
 import html
+from functools import lru_cache
 
 import pygments
+from pygments.token import STANDARD_TYPES
 
 from .budget import BoundedWriter, check_sent_size, too_large
 from .formats import find_format
@@ -30,7 +32,8 @@ def highlight(request) -> dict:
     """
     output_format = find_format(request.format)
     formatter_options, lexer_options = split_options(request.options)
-    if output_format.name == "tokens":
+    streamed = output_format.name in TOKEN_NAMES
+    if streamed:
         # Keep leading and trailing blank lines so line i of the output is line i of
         # the input; Pygments' default (stripnl=True) would drop them.
         lexer_options = {"stripnl": False, **lexer_options}
@@ -45,8 +48,8 @@ def highlight(request) -> dict:
         options=lexer_options,
     )
     limit = request.output_limit
-    if output_format.name == "tokens":
-        output = token_lines(lexer.get_tokens(request.code), limit)
+    if streamed:
+        output = token_lines(lexer.get_tokens(request.code), limit, TOKEN_NAMES[output_format.name])
     else:
         formatter = output_format.create_formatter(request.style, formatter_options)
         writer = BoundedWriter(limit)
@@ -63,8 +66,34 @@ def highlight(request) -> dict:
     }
 
 
-def token_lines(tokens, limit: int | None = None) -> list:
-    """Pygments' ``(token type, text)`` stream as a list of lines of ``[type, text]``.
+@lru_cache(maxsize=4096)
+def css_classes(token_type) -> str:
+    """The CSS classes the html format gives a token type, as ``HtmlFormatter`` writes them.
+
+    Pygments' short name for a standard type (``Token.Keyword.Constant`` is ``"kc"``, plain
+    text ``""``); a lexer's own type below a standard one gets the names of it and of each
+    ancestor up to that one (``Token.Keyword.Custom`` is ``"k k-Custom"``). A type right
+    under ``Token`` that Pygments does not know gets none (``HtmlFormatter`` writes ``-Name``).
+    """
+    def name(ttype):
+        suffix = ""
+        while ttype not in STANDARD_TYPES:
+            suffix, ttype = f"-{ttype[-1]}{suffix}", ttype.parent
+        return STANDARD_TYPES[ttype] + suffix if STANDARD_TYPES[ttype] else ""
+
+    classes = [name(token_type)]
+    while token_type not in STANDARD_TYPES:
+        token_type = token_type.parent
+        classes.insert(0, name(token_type))
+    return " ".join(c for c in classes if c)
+
+
+# How each token-stream format names a token: by its type, or by its CSS classes.
+TOKEN_NAMES = {"tokens": str, "classes": css_classes}
+
+
+def token_lines(tokens, limit: int | None = None, naming=str) -> list:
+    """Pygments' ``(token type, text)`` stream as a list of lines of ``[name, text]``.
 
     The contract: the lexed text (the code after Pygments' preprocessing: ``\\r\\n``
     and ``\\r`` become ``\\n``, a leading BOM goes, ``stripall``/``stripnl``/``tabsize``
@@ -72,7 +101,8 @@ def token_lines(tokens, limit: int | None = None) -> list:
     where a line's text is the concatenation of its pairs' texts. So there is one line
     per ``\\n``, line i is line i of the lexed text, no text holds a ``\\n`` or is empty,
     and an empty line is ``[]``. Token types read as Pygments writes them
-    (``str(Token.Keyword)`` is ``"Token.Keyword"``).
+    (``str(Token.Keyword)`` is ``"Token.Keyword"``), or with ``naming=css_classes`` as the
+    CSS classes the html format gives them (``"k"``).
 
     With ``limit``, stops with ``output_too_large`` once the JSON would pass that many
     bytes (counted from below: a pair is ``["type","text"],``, a line at least ``[],``).
@@ -80,7 +110,7 @@ def token_lines(tokens, limit: int | None = None) -> list:
     lines, line = [], []
     size = 0
     for token_type, text in tokens:
-        name = str(token_type)
+        name = naming(token_type)
         first, *rest = text.split("\n")
         if first:
             line.append([name, first])

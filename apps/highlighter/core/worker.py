@@ -35,6 +35,6 @@ JOBS = {"highlight": highlight_job, "guess": guess_job}
 
 def warm_up() -> None:
     """Import and compile what most jobs need before saying ready, not during a job."""
-    for output_format in ("html", "tokens"):
+    for output_format in ("html", "tokens", "classes"):
         highlight(HighlightRequest.from_fields(
             {"code": "def f(x):\n    return x\n", "lexer": "python", "format": output_format}))

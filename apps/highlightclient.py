@@ -1,0 +1,206 @@
+"""The highlighter's HTTP contract as its consumers use it: one small client, shared.
+
+The paste site and the diff viewer both ask the highlighter for things; this module is the
+only place that knows how, and it knows only what ``GET /api/openapi.json`` publishes
+(``apps/highlighter/openapi.py``): ``POST /api/highlight``, ``GET /api/lexers``,
+``GET /api/styles``, their JSON shapes, error codes and the ``X-Highlighter-Version`` header.
+Any server that honours that document will do; none of its internals (``/_health``,
+Pygments' token types) are read here.
+
+Callers hand it an httpx client whose relative URLs reach the highlighter
+(``sitewide.service_client``, which carries the request id and the caller's timeout), so
+where the highlighter lives and how long to wait stay the caller's business. Every answer is
+read in chunks and abandoned past a byte limit, so a broken or hostile highlighter cannot
+make a consumer hold an unbounded answer. What can go wrong is said with two exceptions:
+
+- ``Unavailable``: no usable answer (unreachable, too slow, not JSON, cut off); asking again
+  later may work. ``timed_out`` says whether it was the time limit.
+- ``Refused``: the highlighter answered, but not with what was asked: its error ``code``
+  and ``message`` (both None when the answer was not a documented error) and the ``status``.
+
+Imports no web framework and no app.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+
+import httpx
+
+MAX_ANSWER_BYTES = 64 * 1024 * 1024  # a highlight answer (the service's own cap is 16 MiB by default)
+MAX_CATALOG_BYTES = 4 * 1024 * 1024  # the lexer or style list (about 100 kB with Pygments 2.21)
+NO_STORE = {"Cache-Control": "no-store"}  # this code must be kept in no cache (burn-after-reading)
+# The CSS classes of one token as format "classes" gives them: names a page may put in class="…".
+CLASSES = re.compile(r"[A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*|")
+
+
+class Unavailable(Exception):
+    """No usable answer from the highlighter; asking again later may work."""
+
+    def __init__(self, reason, timed_out=False):
+        super().__init__(reason)
+        self.timed_out = timed_out
+
+
+class Refused(Exception):
+    """The highlighter answered, but not with a result: a documented error, or something else."""
+
+    def __init__(self, status, code=None, message=None):
+        super().__init__(f"{status} {code or ''}: {message or ''}".strip())
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass(frozen=True)
+class Highlighted:
+    """A ``format: html`` result: the HTML, and the lexer that made it."""
+
+    html: str
+    lexer_name: str
+    lexer_alias: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the highlighter offers: lexers (``{"name", "aliases", ...}``), style names, its version."""
+
+    lexers: list
+    styles: list
+    version: str
+
+
+def highlight_html(client, code, *, lexer=None, filename=None, guess=False, options=None, no_store=False,
+                   max_bytes=MAX_ANSWER_BYTES):
+    """``code`` as HTML with CSS classes (``Highlighted``); raises ``Unavailable`` or ``Refused``.
+
+    The lexer is ``lexer`` when given, else chosen from ``filename`` and, with ``guess``, the
+    content. ``no_store``: the highlighter must keep this code in no cache.
+    """
+    body = request_fields(code, lexer=lexer, filename=filename, guess=guess, options=options)
+    status, data, _ = post(client, body, NO_STORE if no_store else {}, max_bytes)
+    if status != 200 or not isinstance(data, dict) or not isinstance(data.get("output"), str):
+        raise refusal(status, data)
+    chosen = data.get("lexer") if isinstance(data.get("lexer"), dict) else {}
+    return Highlighted(html=data["output"], lexer_name=str(chosen.get("name") or "Text only"),
+                       lexer_alias=str(chosen.get("alias") or chosen.get("name") or ""))
+
+
+def token_classes(client, code, *, lexer=None, filename=None, max_bytes=MAX_ANSWER_BYTES):
+    """``code``'s lines as ``[(css classes, text), ...]`` (``format: classes``).
+
+    One item per line of ``code`` (a final newline ends the last line, it does not start one);
+    a line whose tokens do not spell it, or whose classes are not plain class names, is None.
+    Raises ``Unavailable`` or ``Refused`` (a malformed answer is refused too).
+    """
+    body = request_fields(code, lexer=lexer, filename=filename, format="classes")
+    status, data, _ = post(client, body, {}, max_bytes)
+    output = data.get("output") if isinstance(data, dict) else None
+    if status != 200 or not isinstance(output, list):
+        raise refusal(status, data)
+    expected = code.split("\n")
+    if code.endswith("\n"):
+        expected.pop()
+    if len(output) != len(expected):
+        raise Refused(status, message=f"{len(output)} token lines for {len(expected)} lines")
+    return [checked_line(pairs, text.removesuffix("\r")) for pairs, text in zip(output, expected)]
+
+
+def catalog(client, max_bytes=MAX_CATALOG_BYTES):
+    """The lexers, styles and version the highlighter offers; raises ``Unavailable`` or ``Refused``.
+
+    The version is the lexer list's ``X-Highlighter-Version`` ("unknown" if it sends none).
+    A style list that cannot be had is empty: the lexers are what matters.
+    """
+    status, lexers, headers = get(client, "/api/lexers", max_bytes)
+    if status != 200 or not isinstance(lexers, list):
+        raise refusal(status, lexers)
+    status, styles, _ = get(client, "/api/styles", max_bytes)
+    styles = styles if status == 200 and isinstance(styles, list) else []
+    return Catalog(
+        lexers=[entry for entry in lexers if isinstance(entry, dict) and isinstance(entry.get("name"), str)
+                and entry["name"]],
+        styles=[name for name in ((item.get("name") if isinstance(item, dict) else item) for item in styles)
+                if isinstance(name, str)],
+        version=headers.get("X-Highlighter-Version") or "unknown",
+    )
+
+
+def request_fields(code, *, lexer=None, filename=None, guess=False, options=None, format=None):
+    """The body of a highlight request: only the fields that say something."""
+    fields = {"code": code}
+    if format:
+        fields["format"] = format
+    if lexer:
+        fields["lexer"] = lexer
+    elif filename:
+        fields["filename"] = filename
+    if guess and not lexer:
+        fields["guess"] = True
+    if options:
+        fields["options"] = options
+    return fields
+
+
+def checked_line(pairs, text):
+    """A line's ``[(classes, text), ...]``, or None unless it is well formed and spells ``text``."""
+    if not isinstance(pairs, list):
+        return None
+    line = []
+    for pair in pairs:
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and isinstance(pair[1], str)
+                and CLASSES.fullmatch(pair[0])):
+            return None
+        line.append((pair[0], pair[1]))
+    return line if "".join(piece for _, piece in line) == text else None
+
+
+def refusal(status, data):
+    """``Refused`` for an answer that is not the result asked for, with its documented error if any."""
+    error = data.get("error") if isinstance(data, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    message = error.get("message") if isinstance(error, dict) else None
+    return Refused(status, code if isinstance(code, str) else None, message if isinstance(message, str) else None)
+
+
+def post(client, body, headers, max_bytes):
+    return exchange(client, "POST", "/api/highlight", max_bytes, json=body, headers=headers)
+
+
+def get(client, path, max_bytes):
+    return exchange(client, "GET", path, max_bytes)
+
+
+def exchange(client, method, path, max_bytes, **request):
+    """``(status, parsed JSON, headers)`` of one request, its body read up to ``max_bytes``.
+
+    Anything that keeps a JSON answer from arriving whole raises ``Unavailable``. In the
+    composite the highlighter runs in this process, so its own failures surface here as any
+    exception: they mean the same.
+    """
+    try:
+        with client.stream(method, path, **request) as response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise too_large(max_bytes)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise too_large(max_bytes)
+                chunks.append(chunk)
+            status, headers = response.status_code, response.headers
+    except httpx.TimeoutException as error:
+        raise Unavailable(f"no answer in time ({type(error).__name__})", timed_out=True) from None
+    except (Unavailable, Refused):
+        raise
+    except Exception as error:  # httpx.HTTPError, or the in-process highlighter's own failure
+        raise Unavailable(f"not reached ({type(error).__name__})") from None
+    body = b"".join(chunks)
+    del chunks
+    try:
+        return status, json.loads(body), headers
+    except ValueError:
+        raise Unavailable(f"answered {status} with something that is not JSON") from None
+
+
+def too_large(max_bytes):
+    return Refused(422, "output_too_large", f"the answer is larger than {max_bytes:,} bytes")
