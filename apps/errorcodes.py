@@ -31,12 +31,12 @@ CODES = {
     "not_found": (404, "nothing is at this URL, or no such snippet"),
     "method_not_allowed": (405, "this URL does not take this method (see Allow)"),
     "burn_after_reading": (409, "a burn-after-reading snippet was not opened for another app; it stays unread"),
-    "gone": (410, "the snippet has expired"),
+    "gone": (410, "the snippet has expired (for the diff viewer: or was taken down)"),
     "removed": (410, "the snippet was taken down for breaking the rules (reason says which)"),
     "length_required": (411, "a chunked body needs a Content-Length on this server"),
     "too_large": (413, "the body, a text or an upload is over its size limit"),
     "output_too_large": (422, "the answer would pass the output budget (413 from the diff viewer)"),
-    "timeout": (422, "the work took longer than its time budget and was stopped"),
+    "timeout": (422, "the work took longer than its time budget and was stopped (408: the request did not arrive in time)"),
     "removed_content": (422, "the text is exactly one that was taken down"),
     "rate_limited": (429, "too many requests from this client; retry after retry_after seconds"),
     "internal_error": (500, "a bug on our side; logged with its traceback"),
@@ -49,7 +49,7 @@ CODES = {
 # Codes renamed when the apps' lists were joined: old -> new (docs/api.md says so too).
 RENAMED = {
     "internal": "internal_error",  # the diff viewer's
-    "error": "internal_error",  # the diff viewer's fallback for an HTTP error of status 500 and up
+    "error": "internal_error",  # the diff viewer's fallback for other HTTP errors; now ``for_status``
     "bad_expiry": "invalid_option",  # the paste site's
 }
 

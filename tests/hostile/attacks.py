@@ -170,7 +170,7 @@ ATTACKS = [
     Attack("oversize", lambda e: request(e, e.fields("a" * (e.limit + 1))), REFUSED),
     Attack("1mb-single-line", with_text("x" * 1_000_000 + "\n"), SERVED),
     Attack("100k-short-lines", with_text("x\n" * 100_000), SERVED),
-    Attack("nul-bytes", with_text("a = 1\x00\x00\nb\x00\n"), EITHER),
+    Attack("nul-bytes", with_text("a = 1\x00\x00\nb\x00\n"), REFUSED),  # not text (apps/textinput.py)
     Attack("invalid-utf8", invalid_utf8, REFUSED),
     Attack("wrong-content-type", wrong_content_type, EITHER),
     Attack("malformed-json", json_only(lambda e: request(e, body=b'{"' + e.text.encode() + b'": "x",',
@@ -236,14 +236,6 @@ EXCEPTIONS = {
     # Guessing runs every lexer's analyser over the text: answered, or refused as a timeout.
     ("highlight-guess", "1mb-single-line"): EITHER,
     ("highlight-guess", "100k-short-lines"): EITHER,
-    # The paste site refuses NUL (PostgreSQL text cannot hold it); the diff viewer says
-    # "binary files differ"; the highlighter highlights it.
-    ("snippets-api-json", "nul-bytes"): REFUSED,
-    ("snippets-api-multipart", "nul-bytes"): REFUSED,
-    ("snippets-form", "nul-bytes"): REFUSED,
-    ("diff-form", "nul-bytes"): SERVED,
-    ("diff-api-json", "nul-bytes"): SERVED,
-    ("diff-api-patch", "nul-bytes"): SERVED,
     # An unknown mimetype only fails to decide the lexer: the next rule (plain text) does.
     ("highlight-api-json", "unknown-mimetype"): EITHER,
     # Guessing takes an optional code and a file name that may match nothing.
