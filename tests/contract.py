@@ -97,7 +97,7 @@ class Checked:
     def __init__(self, app):
         self.app = app
         self.violations = []
-        self.exchanges = 0
+        self.exchanges = []  # (method, path, request headers, status, answer headers)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -113,9 +113,9 @@ class Checked:
             return start_response(status, headers, exc_info)
 
         chunks = list(self.app(environ, remember))
-        self.exchanges += 1
+        headers = Headers(answer["headers"])
+        self.exchanges.append((method, path, request.headers, answer["status"], headers))
         if not environ.get("contract.off"):
-            headers = Headers(answer["headers"])
             self.violations += [(method, path, p) for p in check_answer(method, path, answer["status"], headers,
                                                                         b"".join(chunks))]
         return chunks

@@ -22,6 +22,7 @@ import re
 import threading
 
 import pytest
+from werkzeug.datastructures import Headers
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -74,7 +75,7 @@ class FakeHighlighter:
             fields = json.loads(body) if body else None
         except ValueError:
             fields = None
-        self.requests.append((request.path, fields, dict(request.headers)))
+        self.requests.append((request.path, fields, Headers(list(request.headers.items()))))
         if request.path == "/api/highlight" and self.delay:
             self.released.wait(self.delay)
         if self.raw is not None:

@@ -61,6 +61,7 @@ def test_it_names_exactly_the_apps_routes(standalone_app):
 REQUESTS = [
     {"code": "x = 1\n", "lexer": "python", "options": {"linenos": "table", "hl_lines": [1]}},
     {"code": "x = 1\n", "format": "tokens", "filename": "a.py"},
+    {"code": "x = 1\n", "format": "classes", "lexer": "python", "options": {"stripnl": True}},
     {"code": "x = 1\n", "format": "ansi", "style": "monokai", "guess": True},
     {"code": "x", "mimetype": "text/x-ruby", "options": {"noclasses": True, "full": True, "title": "t"}},
     {"code": "x", "lexer": "nope"},

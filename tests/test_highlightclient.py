@@ -1,0 +1,191 @@
+"""The highlighter's consumers, held to its published contract (``GET /api/openapi.json``).
+
+``apps.highlightclient`` is run against the real highlighter and against the fake one (no
+Pygments), each wrapped in ``tests.contract.Checked``: every request the client makes and
+every answer it reads is checked against the document, and the client must get the same
+kind of result from both. Then what the client does when the highlighter fails it: no
+answer, a slow one, an endless one, one off the contract.
+"""
+
+import ast
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from apps import highlightclient
+from apps.highlighter.http import VERSION
+from tests.contract import Checked, check_answer, check_request
+from tests.fakehighlighter import FakeHighlighter
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = "def f(x):\n    return 'x'  # note\n\n"
+
+
+@pytest.fixture(scope="module")
+def real_highlighter():
+    from apps.highlighter import create_app
+
+    return create_app({"ALLOWED_HOSTS": ["highlighter.test"]})
+
+
+@pytest.fixture(params=["real", "fake"])
+def highlighter(request):
+    """(client, checked): the client onto one highlighter, every exchange checked."""
+    app = request.getfixturevalue("real_highlighter") if request.param == "real" else FakeHighlighter()
+    checked = Checked(app)
+    with httpx.Client(transport=httpx.WSGITransport(app=checked), base_url="http://highlighter.test") as client:
+        yield client, checked
+    assert checked.violations == []
+    assert checked.exchanges, "nothing was asked"
+
+
+def test_html_with_css_classes_and_the_lexer_that_made_it(highlighter):
+    client, _ = highlighter
+    result = highlightclient.highlight_html(client, CODE, lexer="python", options={"linespans": "L"})
+    assert (result.lexer_name, result.lexer_alias) == ("Python", "python")
+    assert '<span id="L-1">' in result.html and '<span class="k">def</span>' in result.html
+
+
+def test_a_file_name_chooses_the_lexer_and_guessing_is_asked_for(highlighter):
+    client, checked = highlighter
+    assert highlightclient.highlight_html(client, CODE, filename="f.py", guess=True).lexer_name == "Python"
+    assert highlightclient.highlight_html(client, "plain words\n", guess=True).lexer_alias
+
+
+def test_no_store_is_asked_for_and_answered(highlighter):
+    client, checked = highlighter
+    highlightclient.highlight_html(client, CODE, lexer="python", no_store=True)
+    _, _, sent, status, answer = checked.exchanges[-1]
+    assert sent["Cache-Control"] == "no-store" and (status, answer["Cache-Control"]) == (200, "no-store")
+
+
+def test_token_classes_spell_each_line_and_name_css_classes(highlighter):
+    client, _ = highlighter
+    lines = highlightclient.token_classes(client, CODE, lexer="python")
+    assert len(lines) == 3 and lines[2] == []
+    assert ["".join(text for _, text in line) for line in lines] == CODE.split("\n")[:3]
+    assert lines[0][0] == ("k", "def")
+    assert ("c1", "# note") in lines[1]
+
+
+def test_a_crlf_text_is_spelled_without_its_cr(highlighter):
+    client, _ = highlighter
+    lines = highlightclient.token_classes(client, "a = 1\r\nb\r\n", lexer="python")
+    assert ["".join(text for _, text in line) for line in lines] == ["a = 1", "b"]
+
+
+def test_the_catalog_and_its_version(highlighter, request):
+    client, _ = highlighter
+    offered = highlightclient.catalog(client)
+    assert "Python" in {entry["name"] for entry in offered.lexers}
+    assert {"default", "monokai"} <= set(offered.styles)
+    assert offered.version == (VERSION if "real" in request.node.callspec.id else "fake-1")
+
+
+def test_a_documented_refusal_is_told_with_its_code(highlighter):
+    client, _ = highlighter
+    with pytest.raises(highlightclient.Refused) as refused:
+        highlightclient.highlight_html(client, "x", lexer="no-such-language")
+    assert (refused.value.status, refused.value.code) == (400, "unknown_lexer")
+    assert refused.value.message
+
+
+def test_a_closed_port_is_unavailable():
+    with httpx.Client(base_url="http://127.0.0.1:9", timeout=2) as client, \
+            pytest.raises(highlightclient.Unavailable) as unavailable:
+        highlightclient.catalog(client)
+    assert not unavailable.value.timed_out
+
+
+def test_a_slow_answer_is_unavailable_and_timed_out(fake_highlighter):
+    fake_highlighter.delay = 30  # held until the test ends
+    with httpx.Client(base_url=_url(), timeout=0.2) as client, \
+            pytest.raises(highlightclient.Unavailable) as unavailable:
+        highlightclient.highlight_html(client, CODE, lexer="python")
+    assert unavailable.value.timed_out
+
+
+def test_an_answer_that_is_not_json_is_unavailable(fake_highlighter):
+    fake_highlighter.raw = (200, b"<html>proxy error</html>")
+    with httpx.Client(base_url=_url()) as client, pytest.raises(highlightclient.Unavailable):
+        highlightclient.highlight_html(client, CODE, lexer="python")
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_an_answer_over_the_limit_is_abandoned_while_it_is_read(declared):
+    """An endless answer: reading stops a chunk past the limit (a declared length at once)."""
+    sent = []
+
+    def endless(environ, start_response):
+        headers = [("Content-Type", "application/json")] + ([("Content-Length", str(1 << 40))] if declared else [])
+        start_response("200 OK", headers)
+        while True:
+            sent.append(1)
+            yield b"[" * 65536
+
+    with httpx.Client(transport=httpx.WSGITransport(app=endless), base_url="http://h") as client, \
+            pytest.raises(highlightclient.Refused) as refused:
+        highlightclient.highlight_html(client, CODE, max_bytes=1 << 20)
+    assert refused.value.code == "output_too_large"
+    assert len(sent) <= (1 if declared else 17)
+
+
+@pytest.mark.parametrize("pairs", [
+    [["k", "def"], ["w", " f(x):"]],
+    [["k", "def f(x):"]],
+])
+def test_a_line_is_kept_only_when_its_tokens_spell_it(pairs):
+    assert highlightclient.checked_line(pairs, "def f(x):") == [tuple(p) for p in pairs]
+    assert highlightclient.checked_line(pairs, "def g(x):") is None
+
+
+@pytest.mark.parametrize("classes", ['"><script>', "k\tx", "k  kc", " k", "a.b"])
+def test_classes_that_are_not_plain_class_names_are_refused(classes):
+    assert highlightclient.checked_line([[classes, "x"]], "x") is None
+
+
+@pytest.mark.django_db
+def test_every_request_the_paste_site_makes_carries_the_page_s_request_id(client, fake_highlighter):
+    client.post("/api/snippets", json={"content": "x = 1\n", "lexer": "python"},
+                headers={"X-Request-ID": "contract-1234"})  # checks the lexer, renders ahead
+    sent = {path: headers.get("X-Request-ID") for path, _, headers in fake_highlighter.requests}
+    assert sent == {"/api/lexers": "contract-1234", "/api/styles": "contract-1234", "/api/highlight": "contract-1234"}
+
+
+def test_the_checker_would_catch_a_request_or_an_answer_off_the_document():
+    """Guard against a contract check that cannot fail."""
+    assert check_request("POST", "/api/highlight", {"Content-Type": "application/json"}, b'{"code": 1}')
+    assert check_request("POST", "/api/highlight", {"Content-Type": "application/json"}, b'{"code": "x", "lang": "c"}')
+    assert check_request("GET", "/_health", {}, b"")
+    lexers = json.dumps([{"name": "Python", "aliases": [], "filenames": [], "mimetypes": []}]).encode()
+    assert check_answer("GET", "/api/lexers", 200, {"Content-Type": "application/json"}, lexers)  # no version
+    assert not check_answer("GET", "/api/lexers", 200, {"Content-Type": "application/json",
+                                                        "X-Highlighter-Version": "1"}, lexers)
+    assert check_answer("POST", "/api/highlight", 500, {"Content-Type": "application/json"},
+                        b'{"error": {"code": "internal", "message": "x"}}')
+
+
+def imports(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_the_client_imports_no_framework_and_no_app():
+    found = set(imports(ROOT / "apps" / "highlightclient.py"))
+    assert found == {"json", "re", "dataclasses", "httpx"}
+
+
+def test_the_fake_highlighter_is_written_without_pygments_or_the_highlighter_s_code():
+    found = set(imports(ROOT / "tests" / "fakehighlighter.py"))
+    assert not {name for name in found if name.startswith(("pygments", "apps.highlighter"))}, found
+
+
+def _url():
+    import os
+
+    return os.environ["HIGHLIGHTER_URL"]
