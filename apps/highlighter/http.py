@@ -16,11 +16,10 @@
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, PreconditionFailed
 
-from apps import sitewide
+from apps import errorcodes, sitewide
 from apps.highlighter import core
 
 VERSION = f"{core.PYGMENTS_VERSION}+{core.OUTPUT_VERSION}"
-ERROR_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 ALLOW_METHODS = "GET, POST, OPTIONS"
 ALLOW_HEADERS = "Content-Type, If-None-Match"
 EXPOSE_HEADERS = "ETag, X-Cache, X-Highlighter-Version, Retry-After"
@@ -39,7 +38,7 @@ def init_app(app):
 
 
 def error_response(code, message, status, headers=None):
-    response = jsonify(error={"code": code, "message": message})
+    response = jsonify(errorcodes.error_body(code, message))
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     if headers:
@@ -64,7 +63,7 @@ def http_error(error):
     else:
         message = error.description
     headers = {"Allow": ", ".join(error.valid_methods)} if error.code == 405 and error.valid_methods else None
-    return error_response(ERROR_CODES.get(error.code, "bad_request" if error.code < 500 else "internal_error"),
+    return error_response(errorcodes.for_status(error.code),
                           message, error.code, headers)
 
 
