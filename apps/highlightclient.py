@@ -181,12 +181,11 @@ def exchange(client, method, path, max_bytes, **request):
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise too_large(max_bytes)
-            chunks, size = [], 0
+            body = bytearray()  # grown in place: never the chunks and their join at once
             for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
+                if len(body) + len(chunk) > max_bytes:
                     raise too_large(max_bytes)
-                chunks.append(chunk)
+                body += chunk
             status, headers = response.status_code, response.headers
     except httpx.TimeoutException as error:
         raise Unavailable(f"no answer in time ({type(error).__name__})", timed_out=True) from None
@@ -194,8 +193,6 @@ def exchange(client, method, path, max_bytes, **request):
         raise
     except Exception as error:  # httpx.HTTPError, or the in-process highlighter's own failure
         raise Unavailable(f"not reached ({type(error).__name__})") from None
-    body = b"".join(chunks)
-    del chunks
     try:
         return status, json.loads(body), headers
     except ValueError:

@@ -189,3 +189,15 @@ def _url():
     import os
 
     return os.environ["HIGHLIGHTER_URL"]
+
+
+@pytest.mark.django_db
+def test_the_site_works_against_a_highlighter_written_without_pygments(client, fake_highlighter):
+    """The paste site's page and the diff viewer's colours, from the fake: the document is enough."""
+    created = client.post("/api/snippets", json={"content": CODE, "filename": "f.py"}).get_json()
+    page = client.get(f"/s/{created['id']}").get_data(as_text=True)
+    assert '<span class="k">def</span>' in page and "showing plain text" not in page
+    assert "Python" in page
+    diff = client.post("/diff/", data={"left": CODE, "right": CODE.replace("'x'", "'y'"), "left_name": "f.py"})
+    assert '<span class="t-k">return</span>' in diff.get_data(as_text=True)
+    assert {path for path, _, _ in fake_highlighter.requests} == {"/api/lexers", "/api/styles", "/api/highlight"}
