@@ -2,7 +2,10 @@
 
 Not an app: the small contract the three apps share instead of importing each other.
 
-- ``SITE_NAV``: JSON list of ``[label, url]`` for the common header (set by the composite).
+The composite hands its values over per request (``hand_over()``, ``HANDED``), never through
+``os.environ``; an app alone reads the environment. The contract's variables:
+
+- ``SITE_NAV``: JSON list of ``[label, url]`` for the common header (from the composite).
 - ``SITE_STYLESHEET``: URL of the site-wide stylesheet, if any.
 - ``SITE_ICON``: URL of the site's icon, if any.
 - ``SITE_HOME``: where the site's name in the header leads (else each app's own root).
@@ -27,19 +30,49 @@ Not an app: the small contract the three apps share instead of importing each ot
 Imports no web framework and no app.
 """
 
-import json
-import os
+import contextvars
 
 import httpx
+
+from apps import environment as env
 
 IN_PROCESS_CLIENT = "composite.http_client"  # the WSGI environ key the composite fills
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=1.0)
 APP_FETCH_HEADER = "X-Composite-Fetch"  # value: the fetching app's name, e.g. "diffviewer"
 DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+APPS = ("snippets", "highlighter", "diffviewer")
+
+
+def links(value):
+    return tuple((str(label), str(url)) for label, url in value)
+
+
+DEBUG = env.Boolean("DEBUG", False)
+ALLOWED_HOSTS = env.Words("ALLOWED_HOSTS", expected="host names, comma-separated")
+SITE_NAV = env.Json("SITE_NAV", (), check=links, expected="a JSON list of [label, url] pairs")
+SITE_STYLESHEET = env.Text("SITE_STYLESHEET", None)
+SITE_ICON = env.Text("SITE_ICON", None)
+SITE_HOME = env.Text("SITE_HOME", None)
+SERVICE_URLS = {app: env.Text(f"{app.upper()}_URL", None) for app in APPS}  # where each app lives
+HANDED_OVER = (SITE_NAV, SITE_STYLESHEET, SITE_ICON, SITE_HOME, *SERVICE_URLS.values())
+HANDED = contextvars.ContextVar("sitewide.handed", default={})  # set by the composite per request
+
+
+def hand_over(values):
+    """The composite's values for the contract's variables, by name (``SITE_NAV``,
+    ``HIGHLIGHTER_URL``…), checked; the composite puts them in ``HANDED`` for each request it
+    serves (its apps see them, an app alone does not). A variable set in the environment wins."""
+    settings = {setting.name: setting for setting in HANDED_OVER}
+    return {name: settings[name].coerce(value) for name, value in values.items()}
+
+
+def contract(setting):
+    """A contract variable's value: the environment's, else the composite's, else the default."""
+    return setting.read() if setting.is_set() else HANDED.get().get(setting.name, setting.default)
 
 
 def debug():
-    return os.environ.get("DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+    return DEBUG.read()
 
 
 def allowed_hosts():
@@ -49,10 +82,10 @@ def allowed_hosts():
     subdomains), ``*`` (any; only for a site behind a proxy that checks Host itself).
     Empty when nothing is configured outside DEBUG: such a site answers no Host at all.
     """
-    raw = os.environ.get("ALLOWED_HOSTS")
-    if raw is None or not raw.strip():
+    hosts = ALLOWED_HOSTS.read()
+    if not hosts:
         return list(DEVELOPMENT_HOSTS) if debug() else []
-    return [item.strip() for item in raw.split(",") if item.strip()]
+    return list(hosts)
 
 
 def allowed_host_names():
@@ -89,7 +122,7 @@ def content_security_policy(framable=False, form_targets=()):
 def form_origins():
     """Origins of the other apps when deployed apart (for ``form-action``)."""
     origins = []
-    for name in ("SNIPPETS", "HIGHLIGHTER", "DIFFVIEWER"):
+    for name in APPS:
         url = service_url(name) or ""
         if url.startswith(("http://", "https://")):
             scheme, _, rest = url.partition("://")
@@ -98,23 +131,19 @@ def form_origins():
 
 
 def nav_links():
-    try:
-        links = json.loads(os.environ.get("SITE_NAV", "[]"))
-    except ValueError:
-        return []
-    return [(str(label), str(url)) for label, url in links]
+    return list(contract(SITE_NAV))
 
 
 def stylesheet():
-    return os.environ.get("SITE_STYLESHEET") or None
+    return contract(SITE_STYLESHEET) or None
 
 
 def icon():
-    return os.environ.get("SITE_ICON") or None
+    return contract(SITE_ICON) or None
 
 
 def home_url():
-    return os.environ.get("SITE_HOME") or None
+    return contract(SITE_HOME) or None
 
 
 def page_context():
@@ -129,7 +158,7 @@ def page_context():
 
 def service_url(name):
     """The configured base URL of another app, without a trailing slash (None if unset)."""
-    url = os.environ.get(f"{name.upper()}_URL", "").strip()
+    url = contract(SERVICE_URLS[name.lower()])
     if not url:
         return None
     return url.rstrip("/") or ""

@@ -9,13 +9,17 @@ import argparse
 import os
 import sys
 
+from apps import environment as env
+
+HOST = env.Text("HOST", "127.0.0.1")  # the address `composite serve` binds (gunicorn's is in config/web.py)
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="composite", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the whole site for development")
-    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--host", help="default: $HOST, else 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default: $PORT, else 8000")
     serve.add_argument("--no-reload", dest="reload", action="store_false", help="no reloader/debugger")
     commands.add_parser("prepare", help="apply migrations and collect static files")
     commands.add_parser("check", help="load the configuration and every app")
@@ -30,7 +34,7 @@ def main(argv=None):
             return 0
         if args.command == "check":
             return check()
-    except ConfigurationProblem as problem:
+    except (ConfigurationProblem, env.ConfigError) as problem:
         print(f"composite: configuration problem: {problem}", file=sys.stderr)
         return 2
     return 0
@@ -40,22 +44,22 @@ class ConfigurationProblem(Exception):
     pass
 
 
-def load_site():
-    """The whole site, or a ConfigurationProblem naming what is wrong."""
+def load_site(**overrides):
+    """The whole site (``overrides``: composite settings from the command line), or a
+    ConfigurationProblem naming what is wrong."""
     from django.core.exceptions import ImproperlyConfigured
 
-    from config.env import ConfigError
-
     try:
+        from composite.settings import CompositeSettings
         from composite.site import create_site
 
-        return create_site()
-    except (ImproperlyConfigured, ConfigError) as error:
+        return create_site(CompositeSettings.from_env(**overrides))
+    except (ImproperlyConfigured, env.ConfigError) as error:
         raise ConfigurationProblem(str(error)) from None
 
 
-def prepare(verbosity=1):
-    load_site()
+def prepare(verbosity=1, **overrides):
+    load_site(**overrides)
     from django.core.management import call_command
 
     from composite import static
@@ -83,14 +87,17 @@ def serve_site(args):
     logging.getLogger("werkzeug").addFilter(logs.WithoutTerminalStyles())
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DEBUG_ERROR_PAGES", "false")  # the site's own 404/410 pages, as production
-    os.environ["PORT"] = str(args.port)  # a Host naming the port we bind is allowed
+    from apps import sitewide
+    from composite.settings import PORT
+
+    host, port = args.host or HOST.read(), args.port or PORT.read()
     if not is_running_from_reloader():
-        prepare(verbosity=0)
-    app = load_site()
-    debug = args.reload and os.environ.get("DEBUG", "").lower() in ("1", "true", "yes", "on")
+        prepare(verbosity=0, port=str(port))  # a Host naming the port we bind is allowed
+    app = load_site(port=str(port))
+    debug = args.reload and sitewide.DEBUG.read()
     run_simple(
-        args.host,
-        args.port,
+        host,
+        port,
         app,
         use_reloader=args.reload,
         use_debugger=debug,

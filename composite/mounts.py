@@ -1,13 +1,15 @@
 """Which app answers which URL. This is the whole site's map.
 
     /healthz             composite  every app's health, as JSON
-    {SITE_PREFIX}/       snippets   the Django paste site (default: the root)
+    {SNIPPETS_PREFIX}/   snippets   the Django paste site (default: the root)
     {HIGHLIGHT_PREFIX}/  highlighter  the Flask Pygments service (default: /highlight)
     {DIFF_PREFIX}/       diffviewer   the Werkzeug + Genshi diff viewer (default: /diff)
 
-The apps know nothing of each other: each learns the others' public URLs from environment
-variables that the composition sets here (``HIGHLIGHTER_URL``, ``DIFFVIEWER_URL``,
-``SNIPPETS_URL``, plain paths when co-mounted), and calls them over HTTP.
+The apps know nothing of each other. Each app's factory is handed its own configuration here
+(its mount prefix); the shared contract (``apps.sitewide``: the others' public URLs,
+``HIGHLIGHTER_URL``, ``DIFFVIEWER_URL``, ``SNIPPETS_URL``, plain paths when co-mounted, and the
+common header) is handed to ``sitewide.hand_over()``. Nothing is written to ``os.environ``;
+each app alone reads the environment instead.
 
 ``MOUNT_APPS`` (default: all three) picks which apps this process serves, for a deployment
 that runs some apart: ``MOUNT_APPS=snippets,diffviewer`` with ``HIGHLIGHTER_URL=http://…``
@@ -15,42 +17,39 @@ serves the paste site and the diff viewer here and reaches the highlighter's own
 (see docs/deployment.md). An app left out is not mounted at all: its prefix answers 404.
 """
 
-import json
-import os
-
 from werkzeug.exceptions import NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.utils import redirect
 
+from apps import sitewide
 from composite import static
 from composite.settings import url_variable
 
 NAV_LABELS = {"snippets": "Paste", "highlighter": "Highlight", "diffviewer": "Diff"}
 
 
-def announce_site(settings):
-    """Tell every app, through the environment, where the others live and how the site looks.
-
-    Must run before the apps are imported: Django reads its mount prefix at settings time.
-    """
+def describe_site(settings):
+    """What every app must know of the whole site, as the contract's variables (``apps.sitewide``):
+    where the others live, the common header's links, stylesheet and icon."""
     urls = {app: prefix or "/" for app, prefix in settings.prefixes().items()}
     urls.update(settings.service_urls)  # the apps served elsewhere, at their own URLs
-    os.environ.update({url_variable(app): url for app, url in urls.items()})
-    os.environ["SNIPPETS_PREFIX"] = settings.site_prefix
-    nav = [[label, urls[app].rstrip("/") + "/"] for app, label in NAV_LABELS.items() if app in urls]
+    nav = [(label, urls[app].rstrip("/") + "/") for app, label in NAV_LABELS.items() if app in urls]
+    values = {url_variable(app): url for app, url in urls.items()}
     if "snippets" in urls:
-        nav.append(["My snippets", urls["snippets"].rstrip("/") + "/mine"])
-        os.environ["SITE_HOME"] = urls["snippets"].rstrip("/") + "/"
-    os.environ["SITE_NAV"] = json.dumps(nav)
-    os.environ["SITE_STYLESHEET"] = static.SITE_STYLESHEET
-    os.environ["SITE_ICON"] = static.SITE_ICON
+        nav.append(("My snippets", urls["snippets"].rstrip("/") + "/mine"))
+        values["SITE_HOME"] = urls["snippets"].rstrip("/") + "/"
+    values.update(SITE_NAV=tuple(nav), SITE_STYLESHEET=static.SITE_STYLESHEET, SITE_ICON=static.SITE_ICON)
+    return values
 
 
 def mount_apps(settings):
-    """The dispatcher: each prefix to the app that answers it."""
+    """The dispatcher: each prefix to the app that answers it, each app given its configuration."""
+    return HandOver(dispatcher(settings), sitewide.hand_over(describe_site(settings)))
+
+
+def dispatcher(settings):
     prefixes = settings.prefixes()
     mounts = {}
-    # Imported here, after announce_site(): Django reads its prefix when it is set up.
     if "highlighter" in prefixes:
         from apps.highlighter import create_app as create_highlighter
 
@@ -61,14 +60,54 @@ def mount_apps(settings):
         mounts[settings.diff_prefix] = create_diffviewer()
     root = NotFound()  # only when the paste site is served elsewhere
     if "snippets" in prefixes:
-        from apps.snippets.wsgi import application as snippets
+        from apps.snippets.wsgi import create_app as create_snippets
 
-        if settings.site_prefix:
-            mounts[settings.site_prefix] = snippets
-            root = redirect_to(settings.site_prefix + "/")
+        snippets = create_snippets(settings.snippets_prefix)
+        if settings.snippets_prefix:
+            mounts[settings.snippets_prefix] = snippets
+            root = redirect_to(settings.snippets_prefix + "/")
         else:
             root = snippets
     return DispatcherMiddleware(root, {prefix: with_slash(app) for prefix, app in mounts.items()})
+
+
+class HandOver:
+    """WSGI middleware: whenever an app runs for a request (its call, and each piece of a
+    streamed body), it finds ``values``, the composite's part of the sitewide contract, in
+    ``sitewide.HANDED``. Other sites in the same process (tests) keep theirs."""
+
+    def __init__(self, app, values):
+        self.app, self.values = app, values
+
+    def __call__(self, environ, start_response):
+        return HandedBody(self.values, lambda: self.app(environ, start_response))
+
+
+class HandedBody:
+    """A response body produced, piece by piece, with the handed-over values in place."""
+
+    def __init__(self, values, call):
+        self.values = values
+        self.body = self.within(call)
+
+    def within(self, step):
+        token = sitewide.HANDED.set(self.values)
+        try:
+            return step()
+        finally:
+            sitewide.HANDED.reset(token)
+
+    def __iter__(self):
+        pieces = iter(self.body)
+        while True:
+            try:
+                yield self.within(lambda: next(pieces))
+            except StopIteration:
+                return
+
+    def close(self):
+        if hasattr(self.body, "close"):
+            self.within(self.body.close)
 
 
 def with_slash(app):

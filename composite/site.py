@@ -12,7 +12,7 @@ from composite import logs, static
 from composite.forwarded import ForwardedHeaders
 from composite.health import HealthCheck
 from composite.hosts import HostCheck, HostPolicy
-from composite.mounts import announce_site, mount_apps
+from composite.mounts import mount_apps
 from composite.ratelimit import RateLimit
 from composite.requestid import RequestId
 from composite.services import InProcessHTTP
@@ -22,7 +22,6 @@ from composite.settings import CompositeSettings
 def create_site(settings=None):
     settings = settings or CompositeSettings.from_env()
     logs.install()
-    announce_site(settings)
     hosts = HostPolicy.from_names(settings.allowed_hosts, settings.port)
     app = mount_apps(settings)
     app = HealthCheck(app, settings.prefixes())

@@ -18,7 +18,7 @@ from pathlib import Path
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
-from config import env
+from apps import environment as env
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = {
@@ -29,6 +29,7 @@ SOURCES = {
 SITE_URL = "/_site/"  # where composite/static is served
 SITE_STYLESHEET = SITE_URL + "site.css"
 SITE_ICON = SITE_URL + "favicon.svg"
+STATIC_ROOT = env.Text("STATIC_ROOT", str(REPO / "staticfiles"))  # where collected files go (Django's too)
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")  # Django's manifest storage names
 
 
@@ -38,7 +39,7 @@ def is_immutable(path, url):
 
 
 def static_root():
-    return Path(env.string("STATIC_ROOT", str(REPO / "staticfiles")))
+    return Path(STATIC_ROOT.read())
 
 
 def collect(verbosity=0, django=True):

@@ -61,7 +61,7 @@ from gunicorn.workers.gthread import _DEFER, ThreadWorker
 
 from composite.answer import ANSWER_BYTES_PER_SECOND, HandedAnswer, ResponseBudget
 from composite.arrival import INCOMPLETE, REFUSED, WHOLE, Arrival, Limits, Refusal
-from config import env
+from apps import environment as env
 
 WRITTEN_FOR = (27, 0)  # the gunicorn minor version whose gthread this worker was written against
 if tuple(int(part) for part in gunicorn.__version__.split(".")[:2]) != WRITTEN_FOR:
@@ -95,14 +95,23 @@ class BufferSettings:
 
     @classmethod
     def from_env(cls, timeout):
+        """``timeout``: BUFFER_TIMEOUT's default, the server's WEB_TIMEOUT."""
         return cls(
-            budget_bytes=env.integer("BUFFER_BUDGET_BYTES", cls.budget_bytes, minimum=FREE_BYTES),
-            max_bytes=env.integer("BUFFER_MAX_BYTES", cls.max_bytes, minimum=1024),
-            max_chunks=env.integer("BUFFER_MAX_CHUNKS", cls.max_chunks, minimum=1),
-            timeout=env.number("BUFFER_TIMEOUT", timeout, minimum=1),
-            response_bytes=env.integer("BUFFER_RESPONSE_BYTES", cls.response_bytes, minimum=0),
-            response_disk_bytes=env.integer("BUFFER_RESPONSE_DISK_BYTES", cls.response_disk_bytes, minimum=0),
+            budget_bytes=BUFFER_BUDGET_BYTES.read(),
+            max_bytes=BUFFER_MAX_BYTES.read(),
+            max_chunks=BUFFER_MAX_CHUNKS.read(),
+            timeout=BUFFER_TIMEOUT.read() or float(timeout),
+            response_bytes=BUFFER_RESPONSE_BYTES.read(),
+            response_disk_bytes=BUFFER_RESPONSE_DISK_BYTES.read(),
         )
+
+
+BUFFER_BUDGET_BYTES = env.Size("BUFFER_BUDGET_BYTES", BufferSettings.budget_bytes, minimum=FREE_BYTES)
+BUFFER_MAX_BYTES = env.Size("BUFFER_MAX_BYTES", BufferSettings.max_bytes, minimum=1024)
+BUFFER_MAX_CHUNKS = env.Integer("BUFFER_MAX_CHUNKS", BufferSettings.max_chunks, minimum=1)
+BUFFER_TIMEOUT = env.Number("BUFFER_TIMEOUT", None, minimum=1)  # unset: the server's WEB_TIMEOUT
+BUFFER_RESPONSE_BYTES = env.Size("BUFFER_RESPONSE_BYTES", BufferSettings.response_bytes, minimum=0)
+BUFFER_RESPONSE_DISK_BYTES = env.Size("BUFFER_RESPONSE_DISK_BYTES", BufferSettings.response_disk_bytes, minimum=0)
 
 
 class ArrivedUnreader(Unreader):

@@ -5,12 +5,11 @@ timeout under the PaaS router's 30 s; access log to stdout. A malformed variable
 server before it starts, with one line naming it (not a traceback).
 """
 
-import os
-
 from config.web import settings_or_exit
 
-# PORT, WEB_CONCURRENCY, WEB_THREADS, WEB_TIMEOUT and the buffering worker's limits
-# (BUFFER_*), read once and typed: a bad value stops the server before it starts.
+# PORT, WEB_CONCURRENCY, WEB_THREADS, WEB_TIMEOUT, LOG_LEVEL, FORWARDED_ALLOW_IPS and the
+# buffering worker's limits (BUFFER_*), read once and typed: a bad value stops the server
+# before it starts.
 web = settings_or_exit()
 bind = web.bind
 workers = web.workers
@@ -27,14 +26,14 @@ accesslog = "-"
 # every app-to-app call: one page view's calls are found in every process's log by one id.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" rid=%({x-request-id}o)s'
 errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info")
+loglevel = web.log_level
 # Requests whose request line or headers are absurdly large are refused by gunicorn itself.
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
 # The site's own proxy handling (composite/forwarded.py: PROXY_HOPS, PROXY_PEERS) decides what
 # to trust, alone: gunicorn takes neither the scheme nor SCRIPT_NAME/PATH_INFO from a header.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+forwarded_allow_ips = web.forwarded_allow_ips
 secure_scheme_headers = {}
 forwarder_headers = ""
 control_socket_disable = True
@@ -42,14 +41,15 @@ preload_app = False
 
 
 def on_starting(server):
-    """Collect static files once, in the master, so a fresh deploy serves them."""
+    """Collect static files once, in the master, so a fresh deploy serves them. Django is set
+    up here as the workers (forked from this process) will serve it: under its prefix."""
     from composite import static
     from composite.settings import CompositeSettings
 
-    serves_django = "snippets" in CompositeSettings.from_env().apps
+    settings = CompositeSettings.from_env()
+    serves_django = "snippets" in settings.apps
     if serves_django:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
+        from apps.snippets.wsgi import create_app
 
-        django.setup()
+        create_app(settings.snippets_prefix)
     static.collect(django=serves_django)

@@ -1,24 +1,23 @@
 """Django settings for the paste site, every value from the environment (12-factor).
 
-Development defaults need nothing: DEBUG on, SQLite under ./data. With DEBUG off the site
+With DEBUG=true development needs nothing else (SQLite under ./data). With DEBUG off the site
 refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
-import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from apps import environment as env
 from apps import sitewide
-from config import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(env.string("DATA_DIR", str(BASE_DIR / "data")))
+DATA_DIR = Path(env.Text("DATA_DIR", str(BASE_DIR / "data")).read())
 
 try:
-    DEBUG = env.boolean("DEBUG", False)
-    SECRET_KEY = env.string("SECRET_KEY")
+    DEBUG = sitewide.DEBUG.read()
+    SECRET_KEY = env.Text("SECRET_KEY", "").read()
     if not SECRET_KEY:
         if not DEBUG:
             raise ImproperlyConfigured(
@@ -29,18 +28,22 @@ try:
         SECRET_KEY = "insecure-development-key-do-not-deploy"
     ALLOWED_HOSTS = sitewide.allowed_host_names()  # the list every app checks Host against
     if not DEBUG and not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("ALLOWED_HOSTS is empty; list the site's host names (comma-separated).")
-    CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS")
-    MOUNT_PREFIX = env.prefix("SNIPPETS_PREFIX")
-    SNIPPET_MAX_BYTES = env.integer("SNIPPET_MAX_BYTES", 512 * 1024, minimum=1)
-    DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{DATA_DIR / 'composite.sqlite3'}")
-    ALLOW_FILE_DATABASE = env.boolean("ALLOW_FILE_DATABASE", False)
-    REDIS_URL = env.string("REDIS_URL")
+        sitewide.ALLOWED_HOSTS.fail("", "the site's host names, comma-separated")
+    CSRF_TRUSTED_ORIGINS = list(env.Words("CSRF_TRUSTED_ORIGINS", expected="origins, comma-separated").read())
+    SNIPPET_MAX_BYTES = env.Size("SNIPPET_MAX_BYTES", 512 * 1024, minimum=1).read()
+    database_url = env.Text("DATABASE_URL", f"sqlite:///{DATA_DIR / 'composite.sqlite3'}")
+    DATABASE_URL = database_url.read()
+    ALLOW_FILE_DATABASE = env.Boolean("ALLOW_FILE_DATABASE", False).read()
+    REDIS_URL = env.Url("REDIS_URL", schemes=("redis", "rediss", "unix")).read()
     # Every cache is bounded in bytes: the process's own memory for cached renderings (when
     # there is no Redis), and the largest entry any cache keeps (renderings are compressed).
-    SNIPPETS_CACHE_BYTES = env.integer("SNIPPETS_CACHE_BYTES", 32 * 1024 * 1024, minimum=0)
-    SNIPPETS_CACHE_ITEM_BYTES = env.integer("SNIPPETS_CACHE_ITEM_BYTES", 4 * 1024 * 1024, minimum=0)
-    STATIC_ROOT = Path(env.string("STATIC_ROOT", str(BASE_DIR / "staticfiles"))) / "site"
+    SNIPPETS_CACHE_BYTES = env.Size("SNIPPETS_CACHE_BYTES", 32 * 1024 * 1024, minimum=0).read()
+    SNIPPETS_CACHE_ITEM_BYTES = env.Size("SNIPPETS_CACHE_ITEM_BYTES", 4 * 1024 * 1024, minimum=0).read()
+    STATIC_ROOT = Path(env.Text("STATIC_ROOT", str(BASE_DIR / "staticfiles")).read()) / "site"
+    SECURE_COOKIES = env.Boolean("SECURE_COOKIES", True).read()
+    SECURE_SSL_REDIRECT = env.Boolean("SECURE_SSL_REDIRECT", False).read()
+    SECURE_HSTS_SECONDS = env.Integer("SECURE_HSTS_SECONDS", 0, minimum=0).read()
+    DEBUG_ERROR_PAGES = env.Boolean("DEBUG_ERROR_PAGES", True).read()
 except env.ConfigError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -119,7 +122,7 @@ PAAS_MARKERS = ("DYNO", "RENDER", "DOKKU_", "FLY_APP_NAME", "RAILWAY_ENVIRONMENT
 
 def paas_marker():
     """The variable that shows we run on such a PaaS, or None."""
-    for name in sorted(os.environ):
+    for name in env.names():
         if any(name == marker or (marker.endswith("_") and name.startswith(marker)) for marker in PAAS_MARKERS):
             return name
     return None
@@ -130,7 +133,7 @@ def refuse_a_file_database_on_a_paas(url):
     marker = paas_marker()
     if marker is None or ALLOW_FILE_DATABASE or not url.startswith("sqlite"):
         return
-    cause = "DATABASE_URL is not set" if "DATABASE_URL" not in os.environ else f"DATABASE_URL is a SQLite file ({url})"
+    cause = f"DATABASE_URL is a SQLite file ({url})" if database_url.is_set() else "DATABASE_URL is not set"
     raise ImproperlyConfigured(
         f"{cause}, and this runs on a PaaS ({marker} is set) whose filesystem is wiped at every "
         "restart: every paste would be lost. Attach a PostgreSQL database (it sets DATABASE_URL), "
@@ -155,17 +158,15 @@ else:
         }
     }
 
-# Under a mount prefix (given by the composite, unset when standalone) URLs and cookies
-# must carry it: reverse() through FORCE_SCRIPT_NAME, {% static %} through an absolute
-# STATIC_URL (a relative one is prefixed once, with whatever prefix was current when it
-# was first read), cookies through their paths, so they never leak to the sibling apps.
-FORCE_SCRIPT_NAME = MOUNT_PREFIX or None
-STATIC_URL = MOUNT_PREFIX + "/static/"
+# At the root when the site runs alone. The composite mounts it under any prefix through
+# apps.snippets.wsgi.create_app(prefix), which sets these five from apps.snippets.wsgi.mounted_at().
+FORCE_SCRIPT_NAME = None
+STATIC_URL = "/static/"
 SESSION_COOKIE_NAME = "snippets_session"
-SESSION_COOKIE_PATH = MOUNT_PREFIX + "/"
+SESSION_COOKIE_PATH = "/"
 CSRF_COOKIE_NAME = "snippets_csrftoken"
-CSRF_COOKIE_PATH = MOUNT_PREFIX + "/"
-LANGUAGE_COOKIE_PATH = MOUNT_PREFIX + "/"
+CSRF_COOKIE_PATH = "/"
+LANGUAGE_COOKIE_PATH = "/"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -182,10 +183,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and env.boolean("SECURE_COOKIES", True)
+SESSION_COOKIE_SECURE = not DEBUG and SECURE_COOKIES
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SNIPPET_MAX_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = SNIPPET_MAX_BYTES + 64 * 1024
 
@@ -197,7 +196,7 @@ USE_TZ = True
 # In DEBUG, Django shows its technical pages for errors. `composite serve` (make run) sets
 # DEBUG_ERROR_PAGES=false: the site's own 404 and 410 pages, as production shows them, and
 # exceptions handed on to Werkzeug's debugger, which serves all three apps alike.
-if DEBUG and not env.boolean("DEBUG_ERROR_PAGES", True):
+if DEBUG and not DEBUG_ERROR_PAGES:
     DEBUG = False
     DEBUG_PROPAGATE_EXCEPTIONS = True
 

@@ -2,8 +2,8 @@
 
 gunicorn reads ``WEB_CONCURRENCY`` itself, with a bare ``int()``, as it is imported: a
 malformed value stopped it with a traceback before ``config/gunicorn.conf.py`` was read. This
-reads every variable the server's configuration uses, typed (``config.env``), stops with one
-line naming a bad one, and only then runs gunicorn with the same arguments::
+reads every variable the server's configuration uses, typed (``apps.environment``), stops with
+one line naming a bad one, and only then runs gunicorn with the same arguments::
 
     python -m config.web --config config/gunicorn.conf.py composite.wsgi:application
 """
@@ -11,26 +11,39 @@ line naming a bad one, and only then runs gunicorn with the same arguments::
 import sys
 from dataclasses import dataclass
 
-from config import env
+from apps import environment as env
+
+HOST = env.Text("HOST", "0.0.0.0")
+PORT = env.Integer("PORT", 8000, minimum=1, maximum=65535)
+WEB_CONCURRENCY = env.Integer("WEB_CONCURRENCY", 2, minimum=1, maximum=256)
+WEB_THREADS = env.Integer("WEB_THREADS", 4, minimum=1, maximum=1024)
+WEB_TIMEOUT = env.Integer("WEB_TIMEOUT", 25, minimum=1, maximum=3600)  # seconds; under the PaaS router's 30
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+def log_level(word):
+    if word.lower() not in LOG_LEVELS:
+        raise ValueError(word)
+
+
+LOG_LEVEL = env.Checked("LOG_LEVEL", "info", check=log_level, expected=", ".join(LOG_LEVELS[:-1]) + " or critical")
+FORWARDED_ALLOW_IPS = env.Text("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 
 @dataclass(frozen=True)
 class WebSettings:
-    host: str = "0.0.0.0"
-    port: int = 8000
-    workers: int = 2
-    threads: int = 4
-    timeout: int = 25  # seconds; under the PaaS router's 30
+    host: str = HOST.default
+    port: int = PORT.default
+    workers: int = WEB_CONCURRENCY.default
+    threads: int = WEB_THREADS.default
+    timeout: int = WEB_TIMEOUT.default
+    log_level: str = LOG_LEVEL.default
+    forwarded_allow_ips: str = FORWARDED_ALLOW_IPS.default
 
     @classmethod
     def from_env(cls):
-        return cls(
-            host=env.string("HOST", cls.host),
-            port=env.integer("PORT", cls.port, minimum=1, maximum=65535),
-            workers=env.integer("WEB_CONCURRENCY", cls.workers, minimum=1, maximum=256),
-            threads=env.integer("WEB_THREADS", cls.threads, minimum=1, maximum=1024),
-            timeout=env.integer("WEB_TIMEOUT", cls.timeout, minimum=1, maximum=3600),
-        )
+        return cls(HOST.read(), PORT.read(), WEB_CONCURRENCY.read(), WEB_THREADS.read(), WEB_TIMEOUT.read(),
+                   LOG_LEVEL.read().lower(), FORWARDED_ALLOW_IPS.read())
 
     @property
     def bind(self):

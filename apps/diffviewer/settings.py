@@ -1,31 +1,57 @@
-"""The diff viewer's settings: code defaults, overridden by the environment, checked at start-up.
+"""The diff viewer's settings: code defaults, overridden by the environment, then by the
+factory's ``config``; all checked at start-up (``apps.environment``).
 
-``load(config)`` gives a ``Settings``; a bad value raises ``SettingsError`` naming the variable,
+``load(config)`` gives a ``Settings``; a bad value raises ``ConfigError`` naming the variable,
 so the app refuses to start rather than failing at the first request.
 """
 
-import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from apps import environment as env
+from apps.environment import ConfigError
 
-class SettingsError(Exception):
-    """A diff viewer setting is malformed."""
+MIB = 1024 * 1024
+ORIGINS = "comma-separated origins scheme://host[:port], e.g. https://paste.example.com"
+
+
+def origin(item):
+    """One origin of ``DIFF_ALLOWED_ORIGINS``, normalised; ValueError if it is not one."""
+    normalized = normalize_origin(item)
+    if normalized is None:
+        raise ValueError(item)
+    return normalized
+
+
+SETTINGS = (
+    env.Size("DIFF_MAX_BYTES", 2 * MIB, minimum=1),  # largest text per side, in UTF-8 bytes (413 above)
+    env.Integer("DIFF_MAX_RENDER_LINES", 20_000, minimum=1),  # diff lines put in one page; the rest is in the .patch
+    env.Words("DIFF_ALLOWED_ORIGINS", item=origin, expected=ORIGINS),  # /compare may fetch from, besides site paths
+    env.Number("DIFF_FETCH_TIMEOUT", 5.0, above=0),  # seconds for one /compare fetch
+    env.Number("DIFF_HIGHLIGHT_TIMEOUT", 1.5, above=0),  # seconds for one token request to the highlighter
+    env.Size("DIFF_HIGHLIGHT_MAX_BYTES", 512 * 1024, minimum=1),  # larger texts are shown without token colours
+    env.Number("DIFF_TIMEOUT", 5.0, above=0),  # seconds one diff's work may take; its process is killed after (422)
+    env.Integer("DIFF_WORKERS", 2, minimum=1),  # diff processes per server process (more requests wait, then 503)
+    env.Integer("DIFF_MAX_WAITING", 1, minimum=1),  # requests that may wait for a busy diff process (503 beyond)
+    env.Size("DIFF_MAX_OUTPUT_BYTES", 32 * MIB, minimum=1),  # largest JSON or patch answer (413 above)
+    env.Boolean("DEBUG", False),  # reload templates when they change
+)
+DECLARED = {setting.name: setting for setting in SETTINGS}
 
 
 @dataclass(frozen=True)
 class Settings:
-    DIFF_MAX_BYTES: int = 2 * 1024 * 1024  # largest text per side, in UTF-8 bytes (413 above)
-    DIFF_MAX_RENDER_LINES: int = 20_000  # diff lines put in one page; the rest is in the .patch
-    DIFF_ALLOWED_ORIGINS: tuple = ()  # origins /compare may fetch from, besides co-mounted site paths
-    DIFF_FETCH_TIMEOUT: float = 5.0  # seconds for one /compare fetch
-    DIFF_HIGHLIGHT_TIMEOUT: float = 1.5  # seconds for one token request to the highlighter
-    DIFF_HIGHLIGHT_MAX_BYTES: int = 512 * 1024  # larger texts are shown without token colours
-    DIFF_TIMEOUT: float = 5.0  # seconds one diff's work may take; its process is killed after (422)
-    DIFF_WORKERS: int = 2  # diff processes per server process (more requests wait, then 503)
-    DIFF_MAX_WAITING: int = 1  # requests that may wait for a busy diff process at once (503 beyond)
-    DIFF_MAX_OUTPUT_BYTES: int = 32 * 1024 * 1024  # largest JSON or patch answer (413 above)
-    DEBUG: bool = False  # reload templates when they change
+    DIFF_MAX_BYTES: int
+    DIFF_MAX_RENDER_LINES: int
+    DIFF_ALLOWED_ORIGINS: tuple
+    DIFF_FETCH_TIMEOUT: float
+    DIFF_HIGHLIGHT_TIMEOUT: float
+    DIFF_HIGHLIGHT_MAX_BYTES: int
+    DIFF_TIMEOUT: float
+    DIFF_WORKERS: int
+    DIFF_MAX_WAITING: int
+    DIFF_MAX_OUTPUT_BYTES: int
+    DEBUG: bool
 
     @property
     def max_body_bytes(self):
@@ -33,67 +59,13 @@ class Settings:
         return 2 * self.DIFF_MAX_BYTES * 3 + 64 * 1024  # urlencoding can triple non-ASCII text
 
 
-def load(config=None, environ=os.environ):
+def load(config=None, environ=None):
     """Defaults, then ``environ`` (variables of the same name), then ``config``; all checked."""
-    values = {}
-    for field in fields(Settings):
-        if field.name in environ:
-            values[field.name] = _coerce(field.name, field.default, environ[field.name])
-    for name, raw in (config or {}).items():
-        key = "DEBUG" if name == "debug" else name
-        if key not in Settings.__dataclass_fields__:
-            raise SettingsError(f"Unknown diff viewer setting {name!r}.")
-        values[key] = _coerce(key, getattr(Settings, key), raw)
-    return Settings(**values)
-
-
-def _coerce(name, default, raw):
-    if isinstance(default, bool):
-        return _boolean(name, raw)
-    if isinstance(default, int):
-        return _positive(name, raw, int)
-    if isinstance(default, float):
-        return _positive(name, raw, float)
-    return origins(name, raw)
-
-
-def _boolean(name, raw):
-    if isinstance(raw, bool):
-        return raw
-    value = str(raw).strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off", ""):
-        return False
-    raise SettingsError(f"{name}={raw!r} is not a boolean; use true or false.")
-
-
-def _positive(name, raw, kind):
-    try:
-        if isinstance(raw, bool):
-            raise ValueError
-        value = kind(raw)
-    except (TypeError, ValueError):
-        raise SettingsError(f"{name}={raw!r} is not a {'whole number' if kind is int else 'number'}.") from None
-    if value <= 0:
-        raise SettingsError(f"{name}={raw!r} must be greater than 0.")
-    return value
-
-
-def origins(name, raw):
-    """``http://127.0.0.1:8000,https://paste.example.com`` → normalized origins, checked."""
-    items = raw.split(",") if isinstance(raw, str) else list(raw)
-    result = []
-    for item in (str(i).strip() for i in items):
-        if not item:
-            continue
-        origin = normalize_origin(item)
-        if origin is None:
-            raise SettingsError(
-                f"{name}: {item!r} is not an origin; write scheme://host[:port], e.g. https://paste.example.com."
-            )
-        result.append(origin)
-    return tuple(result)
+    config = {"DEBUG" if name == "debug" else name: value for name, value in (config or {}).items()}
+    for name, value in config.items():
+        if name not in DECLARED:
+            raise ConfigError(name, value, f"one of the diff viewer's settings ({', '.join(DECLARED)})")
+    return Settings(**env.load(SETTINGS, config, environ))
 
 
 def normalize_origin(url):

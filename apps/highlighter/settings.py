@@ -1,61 +1,45 @@
 """The highlighter's settings: code defaults, each overridden by the environment variable of
-the same name, checked at start-up. Framework-free, so the app, its tests and its callers can
-read them without importing Flask.
+the same name, then by the factory's ``config``; all checked at start-up (``apps.environment``).
+
+Framework-free, so the app, its tests and its callers can read them without importing Flask.
 """
 
-import os
+from apps import environment as env
 
+MIB = 1024 * 1024
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+SETTINGS = (
+    env.Size("HIGHLIGHT_MAX_BYTES", MIB, minimum=1, maximum=256 * MIB),  # largest code accepted, in UTF-8 bytes
+    env.Number("HIGHLIGHT_TIMEOUT", 2.0, minimum=0.01, maximum=600),  # seconds one highlight may take before it is killed
+    env.Integer("HIGHLIGHT_WORKERS", 2, minimum=1, maximum=64),  # highlighter processes per server process (caps concurrency)
+    # origins whose browser JavaScript may call the API: *, a comma list, or "" for none
+    env.Text("HIGHLIGHT_CORS_ORIGINS", "*", empty_is_value=True),
+    # largest output sent, in bytes as JSON (0: no absolute limit)
+    env.Size("HIGHLIGHT_MAX_OUTPUT_BYTES", 16 * MIB, minimum=0, maximum=1 << 31),
+    # and at most 1 MiB + this many bytes per byte of code (0: no relative limit)
+    env.Integer("HIGHLIGHT_MAX_OUTPUT_RATIO", 64, minimum=0, maximum=1 << 20),
+    env.Size("HIGHLIGHT_CACHE_BYTES", 64 * MIB, minimum=0, maximum=1 << 40),  # in-process result cache (0: none)
+    # larger results are cached nowhere (neither in process nor in Redis)
+    env.Size("HIGHLIGHT_CACHE_MAX_ITEM_BYTES", MIB, minimum=0, maximum=1 << 31),
+    # send X-Cache: hit/miss (for operators; it tells anyone which texts were highlighted)
+    env.Boolean("HIGHLIGHT_CACHE_STATUS_HEADER", False),
+    env.Integer("HIGHLIGHT_CACHE_TTL", 7 * 24 * 3600, minimum=1, maximum=1 << 31),  # seconds a result stays in Redis
+    env.Text("HIGHLIGHT_CACHE_PREFIX", "highlighter:", empty_is_value=True),  # Redis key prefix
+    env.Url("REDIS_URL", schemes=REDIS_SCHEMES),  # when set, results are cached in Redis (shared by workers and instances)
+)
 DEFAULTS = {
-    "HIGHLIGHT_MAX_BYTES": 1024 * 1024,  # largest code accepted, in UTF-8 bytes
-    "HIGHLIGHT_TIMEOUT": 2.0,  # seconds one highlight may take before it is killed
-    "HIGHLIGHT_WORKERS": 2,  # highlighter processes per server process (caps concurrency)
-    "HIGHLIGHT_CORS_ORIGINS": "*",  # origins whose browser JavaScript may call the API: *, a comma list, or "" for none
-    "HIGHLIGHT_MAX_OUTPUT_BYTES": 16 * 1024 * 1024,  # largest output sent, in bytes as JSON (0: no absolute limit)
-    "HIGHLIGHT_MAX_OUTPUT_RATIO": 64,  # and at most 1 MiB + this many bytes per byte of code (0: no relative limit)
-    "HIGHLIGHT_CACHE_BYTES": 64 * 1024 * 1024,  # in-process result cache size (0: no in-process cache)
-    "HIGHLIGHT_CACHE_MAX_ITEM_BYTES": 1024 * 1024,  # larger results are cached nowhere (neither in process nor in Redis)
-    "HIGHLIGHT_CACHE_STATUS_HEADER": False,  # send X-Cache: hit/miss (for operators; it tells anyone which texts were highlighted)
-    "HIGHLIGHT_CACHE_TTL": 7 * 24 * 3600,  # seconds a result stays in Redis
-    "HIGHLIGHT_CACHE_PREFIX": "highlighter:",  # Redis key prefix
-    "REDIS_URL": "",  # when set, results are cached in Redis (shared by workers and instances)
+    **{setting.name: setting.default for setting in SETTINGS},
     "SESSION_COOKIE_NAME": "highlighter_session",  # no session is used; named in case one ever is
 }
 
 
-def settings_from_env(environ=os.environ):
-    """Each default can be overridden by the environment variable of the same name."""
-    settings = {}
-    for name, default in DEFAULTS.items():
-        if name in environ:
-            try:
-                settings[name] = parse_boolean(environ[name]) if type(default) is bool else type(default)(environ[name])
-            except ValueError:
-                raise RuntimeError(f"{name}={environ[name]!r} is not a valid {type(default).__name__}.") from None
-    return settings
-
-
-def parse_boolean(text):
-    word = text.strip().lower()
-    if word in ("1", "true", "yes", "on"):
-        return True
-    if word in ("0", "false", "no", "off", ""):
-        return False
-    raise ValueError(text)
+def settings_from_env(environ=None):
+    """The settings the environment sets, typed (``ConfigError`` naming a bad one)."""
+    return {setting.name: setting.read(environ) for setting in SETTINGS if setting.is_set(environ)}
 
 
 def check_settings(config):
-    """Refuse impossible limits at start-up, naming the variable."""
-    bounds = {
-        "HIGHLIGHT_MAX_BYTES": (1, 256 * 1024 * 1024),
-        "HIGHLIGHT_TIMEOUT": (0.01, 600),
-        "HIGHLIGHT_WORKERS": (1, 64),
-        "HIGHLIGHT_MAX_OUTPUT_BYTES": (0, 1 << 31),
-        "HIGHLIGHT_MAX_OUTPUT_RATIO": (0, 1 << 20),
-        "HIGHLIGHT_CACHE_BYTES": (0, 1 << 40),
-        "HIGHLIGHT_CACHE_MAX_ITEM_BYTES": (0, 1 << 31),
-        "HIGHLIGHT_CACHE_TTL": (1, 1 << 31),
-    }
-    for name, (low, high) in bounds.items():
-        value = config[name]
-        if not low <= value <= high:
-            raise RuntimeError(f"{name}={value!r} is out of range [{low}, {high}].")
+    """Check (and type) every setting in ``config``, values given in code included, so an
+    impossible limit stops the app at start-up with the variable's name."""
+    for setting in SETTINGS:
+        config[setting.name] = setting.coerce(config[setting.name])

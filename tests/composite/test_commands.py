@@ -83,7 +83,7 @@ def test_a_malformed_setting_is_named_at_start_up(tmp_path):
         [str(BIN / "composite"), "check"], cwd=servers.ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2
-    assert "PROXY_HOPS='two' is not a whole number" in result.stderr
+    assert "PROXY_HOPS='two': expected a whole number from 0 to 10" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -1,14 +1,15 @@
 """MOUNT_APPS: a process that serves some apps and reaches the others at their own URLs."""
 
-import json
 import os
 
 import pytest
 from werkzeug.test import Client
 
+from apps import sitewide
+from apps.environment import ConfigError
+from composite.mounts import describe_site
 from composite.settings import CompositeSettings
 from composite.site import create_site
-from config.env import ConfigError
 
 HIGHLIGHTER = "http://highlighter.internal:8001"
 WITHOUT_HIGHLIGHTER = CompositeSettings(apps=("snippets", "diffviewer"), service_urls=(("highlighter", HIGHLIGHTER),))
@@ -16,12 +17,10 @@ WITHOUT_HIGHLIGHTER = CompositeSettings(apps=("snippets", "diffviewer"), service
 
 @pytest.fixture(scope="module")
 def announced():
-    """The site without its highlighter, and the environment it announced to the apps."""
-    saved = dict(os.environ)
+    """The site without its highlighter, and the environment as it was before and after."""
+    before = dict(os.environ)
     app = create_site(WITHOUT_HIGHLIGHTER)
-    yield app, dict(os.environ)
-    os.environ.clear()
-    os.environ.update(saved)
+    return app, before, dict(os.environ)
 
 
 @pytest.fixture
@@ -37,12 +36,21 @@ def test_the_mounted_apps_answer_and_the_left_out_one_is_not_here(client):
     assert client.get("/highlight/static/playground.js").status_code == 404
 
 
-def test_the_apps_are_told_where_the_left_out_one_lives(announced):
-    _, environ = announced
-    assert environ["HIGHLIGHTER_URL"] == HIGHLIGHTER
-    assert (environ["SNIPPETS_URL"], environ["DIFFVIEWER_URL"]) == ("/", "/diff")
-    nav = dict(json.loads(environ["SITE_NAV"]))
+def test_the_apps_are_told_where_the_left_out_one_lives(client, monkeypatch):
+    for name in ("HIGHLIGHTER_URL", "SNIPPETS_URL", "DIFFVIEWER_URL", "SITE_NAV"):
+        monkeypatch.delenv(name, raising=False)  # what the composite hands over, not the environment
+    values = describe_site(WITHOUT_HIGHLIGHTER)
+    assert values["HIGHLIGHTER_URL"] == HIGHLIGHTER
+    assert (values["SNIPPETS_URL"], values["DIFFVIEWER_URL"]) == ("/", "/diff")
+    nav = dict(values["SITE_NAV"])
     assert nav == {"Paste": "/", "Highlight": HIGHLIGHTER + "/", "Diff": "/diff/", "My snippets": "/mine"}
+    assert f'href="{HIGHLIGHTER}/"' in client.get("/diff/").get_data(as_text=True)  # as an app sees them
+    assert sitewide.nav_links() == []  # outside the composite's requests, nothing was handed over
+
+
+def test_the_composite_writes_nothing_into_the_environment(announced):
+    _, before, after = announced
+    assert after == before
 
 
 @pytest.mark.django_db
@@ -81,19 +89,14 @@ def test_unknown_or_no_app_names_fail_at_start_up(monkeypatch, names):
 
 
 def test_a_highlighter_only_process_serves_it_under_its_prefix_and_nothing_at_the_root():
-    saved = dict(os.environ)
-    try:
-        client = Client(
-            create_site(
-                CompositeSettings(
-                    apps=("highlighter",),
-                    service_urls=(("snippets", "https://paste.example"), ("diffviewer", "https://paste.example/diff")),
-                )
+    client = Client(
+        create_site(
+            CompositeSettings(
+                apps=("highlighter",),
+                service_urls=(("snippets", "https://paste.example"), ("diffviewer", "https://paste.example/diff")),
             )
         )
-        assert client.get("/highlight/").status_code == 200
-        assert client.get("/").status_code == 404
-        assert set(client.get("/healthz").json["apps"]) == {"highlighter"}
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    )
+    assert client.get("/highlight/").status_code == 200
+    assert client.get("/").status_code == 404
+    assert set(client.get("/healthz").json["apps"]) == {"highlighter"}

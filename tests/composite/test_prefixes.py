@@ -1,32 +1,31 @@
 """Every app works under any mount prefix: URLs, redirects, static files and cookies."""
 
-import os
 import re
 
 import pytest
 from werkzeug.test import Client
 
+from apps.snippets.wsgi import mounted_at
 from composite.settings import CompositeSettings
 from composite.site import create_site
 
-PREFIXES = CompositeSettings(site_prefix="/paste", highlight_prefix="/tools/hl", diff_prefix="/tools/diff")
+PREFIXES = CompositeSettings(snippets_prefix="/paste", highlight_prefix="/tools/hl", diff_prefix="/tools/diff")
 
 
 @pytest.fixture(scope="module")
 def prefixed_site():
-    saved = dict(os.environ)
-    app = create_site(PREFIXES)
-    yield app
-    os.environ.clear()
-    os.environ.update(saved)
+    """The site under other prefixes; the paste site's prefix reaches Django as its settings
+    (apps.snippets.wsgi.create_app), put back as they were afterwards."""
+    from django.conf import settings
+
+    saved = {name: getattr(settings, name) for name in mounted_at("")}
+    yield create_site(PREFIXES)
+    for name, value in saved.items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture
-def client(prefixed_site, settings):
-    # What the composite gives Django through SNIPPETS_PREFIX at start-up (see config/settings.py).
-    settings.FORCE_SCRIPT_NAME = "/paste"
-    settings.STATIC_URL = "/paste/static/"
-    settings.SESSION_COOKIE_PATH = settings.CSRF_COOKIE_PATH = "/paste/"
+def client(prefixed_site):
     return Client(prefixed_site)
 
 

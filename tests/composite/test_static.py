@@ -12,11 +12,11 @@ from composite.settings import CompositeSettings
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory):
     root = tmp_path_factory.mktemp("static")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STATIC_ROOT", str(root))
-        from django.conf import settings
+    from django.test import override_settings
 
-        patch.setattr(settings, "STATIC_ROOT", str(root / "site"))
+    # override_settings, not setattr: the static files storage made by an earlier page must go.
+    with pytest.MonkeyPatch.context() as patch, override_settings(STATIC_ROOT=str(root / "site")):
+        patch.setenv("STATIC_ROOT", str(root))
         static.collect()
     return root
 

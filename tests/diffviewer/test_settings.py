@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from apps.diffviewer import create_app, settings
+from apps.environment import ConfigError
 from tests.servers import ROOT, free_port, running
 
 
@@ -27,32 +28,37 @@ def test_the_environment_overrides_defaults_and_config_overrides_both():
     assert loaded.DIFF_MAX_RENDER_LINES == 99
 
 
+def test_sizes_may_name_their_unit():
+    loaded = settings.load({}, environ={"DIFF_MAX_BYTES": "3MiB", "DIFF_MAX_OUTPUT_BYTES": "512 KiB"})
+    assert (loaded.DIFF_MAX_BYTES, loaded.DIFF_MAX_OUTPUT_BYTES) == (3 * 1024 * 1024, 512 * 1024)
+
+
 @pytest.mark.parametrize(
     "name, value, message",
     [
-        ("DIFF_MAX_BYTES", "2MB", "DIFF_MAX_BYTES='2MB' is not a whole number"),
-        ("DIFF_MAX_BYTES", "0", "must be greater than 0"),
-        ("DIFF_MAX_RENDER_LINES", "-5", "must be greater than 0"),
-        ("DIFF_HIGHLIGHT_TIMEOUT", "soon", "is not a number"),
-        ("DIFF_ALLOWED_ORIGINS", "paste.example.com", "is not an origin"),
-        ("DIFF_ALLOWED_ORIGINS", "http://user@host", "is not an origin"),
-        ("DIFF_ALLOWED_ORIGINS", "https://host/path", "is not an origin"),
-        ("DIFF_ALLOWED_ORIGINS", "file:///etc", "is not an origin"),
-        ("DEBUG", "perhaps", "is not a boolean"),
-        ("DIFF_TIMEOUT", "0", "must be greater than 0"),
-        ("DIFF_WORKERS", "1.5", "DIFF_WORKERS='1.5' is not a whole number"),
-        ("DIFF_WORKERS", "0", "must be greater than 0"),
-        ("DIFF_MAX_OUTPUT_BYTES", "32M", "is not a whole number"),
+        ("DIFF_MAX_BYTES", "2 megabytes", "DIFF_MAX_BYTES='2 megabytes': expected a number of bytes"),
+        ("DIFF_MAX_BYTES", "0", "DIFF_MAX_BYTES='0': expected a number of bytes of at least 1"),
+        ("DIFF_MAX_RENDER_LINES", "-5", "expected a whole number of at least 1"),
+        ("DIFF_HIGHLIGHT_TIMEOUT", "soon", "DIFF_HIGHLIGHT_TIMEOUT='soon': expected a number above 0"),
+        ("DIFF_ALLOWED_ORIGINS", "paste.example.com", "expected comma-separated origins"),
+        ("DIFF_ALLOWED_ORIGINS", "http://user@host", "expected comma-separated origins"),
+        ("DIFF_ALLOWED_ORIGINS", "https://host/path", "expected comma-separated origins"),
+        ("DIFF_ALLOWED_ORIGINS", "file:///etc", "expected comma-separated origins"),
+        ("DEBUG", "perhaps", "DEBUG='perhaps': expected true or false"),
+        ("DIFF_TIMEOUT", "0", "expected a number above 0"),
+        ("DIFF_WORKERS", "1.5", "DIFF_WORKERS='1.5': expected a whole number"),
+        ("DIFF_WORKERS", "0", "expected a whole number of at least 1"),
+        ("DIFF_MAX_OUTPUT_BYTES", "32 M B", "expected a number of bytes"),
     ],
 )
 def test_a_bad_value_fails_at_start_up_naming_the_variable(monkeypatch, name, value, message):
     monkeypatch.setenv(name, value)
-    with pytest.raises(settings.SettingsError, match=message):
+    with pytest.raises(ConfigError, match=message):
         create_app()
 
 
 def test_an_unknown_config_key_is_an_error():
-    with pytest.raises(settings.SettingsError, match="Unknown diff viewer setting 'MAX_BYTES'"):
+    with pytest.raises(ConfigError, match="MAX_BYTES=1: expected one of the diff viewer's settings"):
         create_app({"MAX_BYTES": 1})
 
 
@@ -73,4 +79,4 @@ def test_a_bad_setting_stops_the_standalone_command_with_a_message():
     result = subprocess.run([sys.executable, "-m", "apps.diffviewer", "--no-reload"], cwd=ROOT, capture_output=True,
                             text=True, env={"PATH": "/usr/bin:/bin", "DIFF_MAX_BYTES": "lots"}, timeout=30)
     assert result.returncode != 0
-    assert "DIFF_MAX_BYTES='lots' is not a whole number" in result.stderr
+    assert "diff viewer: DIFF_MAX_BYTES='lots': expected a number of bytes" in result.stderr

@@ -7,6 +7,7 @@ import uuid
 import pytest
 import redis
 
+from apps.environment import ConfigError
 
 FIELDS = {"code": "secret = 'burn after reading'\n", "lexer": "python"}
 NO_STORE = {"Cache-Control": "no-store"}
@@ -70,7 +71,7 @@ def test_the_x_cache_setting_reads_words_from_the_environment():
 
     assert settings_from_env({"HIGHLIGHT_CACHE_STATUS_HEADER": "false"}) == {"HIGHLIGHT_CACHE_STATUS_HEADER": False}
     assert settings_from_env({"HIGHLIGHT_CACHE_STATUS_HEADER": "on"}) == {"HIGHLIGHT_CACHE_STATUS_HEADER": True}
-    with pytest.raises(RuntimeError, match="HIGHLIGHT_CACHE_STATUS_HEADER"):
+    with pytest.raises(ConfigError, match="HIGHLIGHT_CACHE_STATUS_HEADER"):
         settings_from_env({"HIGHLIGHT_CACHE_STATUS_HEADER": "perhaps"})
 
 

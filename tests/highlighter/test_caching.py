@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from apps.environment import ConfigError
 from apps.highlighter import core, pools, results
 from tests.payloads import SLOW_SCALA_FIELDS
 from tests.waiting import process_gone, wait_until
@@ -119,7 +120,7 @@ def test_redis_down_only_costs_the_cache(app_with, counted, caplog):
 def test_a_malformed_redis_url_fails_at_start_up():
     from apps.highlighter import create_app
 
-    with pytest.raises(RuntimeError, match="REDIS_URL"):
+    with pytest.raises(ConfigError, match="REDIS_URL"):
         create_app({"REDIS_URL": "nonsense://"})
 
 

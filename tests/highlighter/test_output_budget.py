@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from apps.environment import ConfigError
 from apps.highlighter.core import HighlightError, HighlightRequest, OutputBudget, highlight
 from apps.highlighter.core.budget import minimum_output_bytes
 
@@ -151,5 +152,5 @@ def test_the_limits_are_settings(app_with):
     tight = app_with(HIGHLIGHT_MAX_OUTPUT_BYTES=2000, HIGHLIGHT_MAX_OUTPUT_RATIO=0)
     assert tight.post("/api/highlight", json={"code": "x = 1\n" * 400}).status_code == 422
     assert tight.post("/api/highlight", json={"code": "x = 1\n"}).status_code == 200
-    with pytest.raises(RuntimeError, match="HIGHLIGHT_MAX_OUTPUT_BYTES"):
+    with pytest.raises(ConfigError, match="HIGHLIGHT_MAX_OUTPUT_BYTES"):
         app_with(HIGHLIGHT_MAX_OUTPUT_BYTES=-1)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from apps.environment import ConfigError
 from apps.highlighter import create_app, settings_from_env
 
 
@@ -59,7 +60,7 @@ def test_a_session_cookie_if_ever_used_is_named_and_scoped_to_the_mount():
 def test_settings_come_from_the_environment_typed():
     assert settings_from_env({"HIGHLIGHT_TIMEOUT": "1.5", "HIGHLIGHT_WORKERS": "3"}) == {
         "HIGHLIGHT_TIMEOUT": 1.5, "HIGHLIGHT_WORKERS": 3}
-    with pytest.raises(RuntimeError, match="HIGHLIGHT_WORKERS"):
+    with pytest.raises(ConfigError, match="HIGHLIGHT_WORKERS"):
         settings_from_env({"HIGHLIGHT_WORKERS": "many"})
-    with pytest.raises(RuntimeError, match="HIGHLIGHT_TIMEOUT"):
+    with pytest.raises(ConfigError, match="HIGHLIGHT_TIMEOUT"):
         create_app({"HIGHLIGHT_TIMEOUT": 0.0})

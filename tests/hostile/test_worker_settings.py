@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from composite.worker import BufferSettings
-from config.env import ConfigError
+from apps.environment import ConfigError
 from config.web import WebSettings
 from tests import servers
 
@@ -29,9 +29,9 @@ def test_each_limit_is_read_from_the_environment(monkeypatch):
     assert BufferSettings.from_env(timeout=25) == BufferSettings(67108864, 4194304, 1000, 7.5, 0, 1048576)
 
 
-@pytest.mark.parametrize(("name", "value"), [("BUFFER_MAX_BYTES", "16M"), ("BUFFER_MAX_CHUNKS", "0"),
+@pytest.mark.parametrize(("name", "value"), [("BUFFER_MAX_BYTES", "16 megabytes"), ("BUFFER_MAX_CHUNKS", "0"),
                                              ("BUFFER_TIMEOUT", "soon"), ("BUFFER_RESPONSE_BYTES", "-1"),
-                                             ("BUFFER_RESPONSE_DISK_BYTES", "1G")])
+                                             ("BUFFER_RESPONSE_DISK_BYTES", "1.5G")])
 def test_a_bad_value_is_refused_naming_the_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
@@ -44,7 +44,7 @@ def test_gunicorn_does_not_start_with_a_bad_value(tmp_path):
                "composite.wsgi:application"]
     result = subprocess.run(command, check=False, cwd=servers.ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
-    assert "BUFFER_BUDGET_BYTES='lots' is not a whole number." in result.stdout + result.stderr
+    assert "BUFFER_BUDGET_BYTES='lots': expected a number of bytes" in result.stdout + result.stderr
 
 
 def test_the_server_settings_default_and_are_read_from_the_environment(monkeypatch):
@@ -58,11 +58,13 @@ def test_the_server_settings_default_and_are_read_from_the_environment(monkeypat
 
 @pytest.mark.server
 @pytest.mark.parametrize(("name", "value", "message"), [
-    ("WEB_CONCURRENCY", "two", "WEB_CONCURRENCY='two' is not a whole number."),
-    ("WEB_THREADS", "0", "WEB_THREADS=0 is out of range [1, 1024]."),
-    ("WEB_TIMEOUT", "25s", "WEB_TIMEOUT='25s' is not a whole number."),
-    ("PORT", "http", "PORT='http' is not a whole number."),
-    ("BUFFER_RESPONSE_BYTES", "32MiB", "BUFFER_RESPONSE_BYTES='32MiB' is not a whole number."),
+    ("WEB_CONCURRENCY", "two", "WEB_CONCURRENCY='two': expected a whole number from 1 to 256."),
+    ("WEB_THREADS", "0", "WEB_THREADS='0': expected a whole number from 1 to 1024."),
+    ("WEB_TIMEOUT", "25s", "WEB_TIMEOUT='25s': expected a whole number from 1 to 3600."),
+    ("PORT", "http", "PORT='http': expected a whole number from 1 to 65535."),
+    ("BUFFER_RESPONSE_BYTES", "32 MB B", "BUFFER_RESPONSE_BYTES='32 MB B': expected a number of bytes of at least 0 "
+                                         "(e.g. 1048576 or 1MiB)."),
+    ("LOG_LEVEL", "loud", "LOG_LEVEL='loud': expected debug, info, warning, error or critical."),
 ])
 def test_the_procfile_s_server_does_not_start_with_a_bad_value_and_says_which(tmp_path, name, value, message):
     """gunicorn itself would stop on WEB_CONCURRENCY=two with a ValueError traceback as it is
