@@ -149,7 +149,7 @@ def report_fields(request):
     fields = {name: data.get(name) for name in ("reason", "text") if data.get(name) is not None}
     if any(not isinstance(value, str) for value in fields.values()):
         raise intake.Refused("reason and text must be strings.")
-    return fields
+    return {name: intake.check_text(name, value) for name, value in fields.items()}
 
 
 def delete(request, found):

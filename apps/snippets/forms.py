@@ -75,6 +75,7 @@ class SnippetForm(forms.Form):
         cleaned = super().clean()
         if self.undecodable:
             for name, refused in self.undecodable.items():
+                self.errors.pop(name, None)  # Django's own word on the same text ("Null characters…")
                 self.add_error(name if name in self.fields else None, refused.message)
             return cleaned
         upload = cleaned.get("upload")

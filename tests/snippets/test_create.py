@@ -67,7 +67,7 @@ def test_an_upload_that_is_not_utf8_is_refused_with_a_form_error(client):
     [
         ("", "The snippet is empty."),
         (" \n\t", "The snippet is empty."),
-        ("a\x00b", "Null characters are not allowed."),
+        ("a\x00b", "The snippet contains a NUL byte (at character 1); only text is accepted."),
     ],
 )
 def test_bad_content_is_a_form_error_and_nothing_is_stored(post_form, content, message):
