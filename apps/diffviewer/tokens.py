@@ -3,13 +3,16 @@
 The whole old and new texts are sent (so the lexer's state is right at every line) with
 ``"format": "classes"`` (``apps.highlightclient.token_classes``): the answer is one list of
 ``[css classes, text]`` per line, the classes the highlighter's html format gives each token
-(``"k"``, ``"kc"``), which this app's stylesheet colours as ``t-k``, ``t-kc``. Anything
+(``"k"``, ``"kc"``), which this app's stylesheet colours as ``t-k``, ``t-kc``; a token whose
+classes it does not colour gets no span. Anything
 unexpected — no highlighter, a timeout, an error, a malformed answer, a line whose tokens do
 not spell its text — means plain text for that side or line: colours are optional, the diff
 is not.
 """
 
 import logging
+import re
+from pathlib import Path
 
 import httpx
 
@@ -17,6 +20,10 @@ from apps import highlightclient, sitewide
 
 log = logging.getLogger(__name__)
 PREFIX = "t-"  # before each class, so that token classes never meet the page's own
+# The token classes this app's stylesheet colours: a token with none of them is left unwrapped,
+# so a page carries a span only where it shows a colour (names, punctuation, blanks have none).
+STYLESHEET = Path(__file__).resolve().parent / "static" / "diffviewer.css"
+COLOURED = frozenset(re.findall(r"\.t-([A-Za-z0-9_-]+)", STYLESHEET.read_text(encoding="utf-8")))
 
 
 def wanted(lexer, left_name, right_name):
@@ -54,5 +61,6 @@ def fetch(client, text, lexer, filename, settings):
 
 
 def prefixed(classes):
-    """``"k k-Custom"`` as this page's classes, ``"t-k t-k-Custom"`` ("" stays "")."""
-    return " ".join(PREFIX + name for name in classes.split())
+    """A token's classes as this page's, those the stylesheet colours: ``"k k-Custom"`` is ``"t-k"``,
+    ``"n"`` (a name, not coloured) is ``""``."""
+    return " ".join(PREFIX + name for name in classes.split() if name in COLOURED)

@@ -19,7 +19,7 @@ def diff_page(client, prefix="/diff", **fields):
 def test_a_file_name_brings_token_colours_from_the_co_mounted_highlighter(client):
     page = diff_page(client, left_name="f.py", right_name="f.py")
     assert 'class="diff unified highlighted"' in page
-    assert '<span class="t-k">def</span><span class="t-w"> </span><span class="t-nf">f</span>' in page
+    assert '<span class="t-k">def</span> <span class="t-nf">f</span>' in page
 
 
 def test_token_colours_and_word_marks_nest_at_token_boundaries(client):
@@ -65,13 +65,15 @@ def test_the_classes_request_follows_the_highlighter_contract(make_app, fake_hig
 def test_colours_come_from_the_classes_the_highlighter_names(make_app, fake_highlighter):
     """The fake highlighter has no Pygments: the classes on the page are the ones it sent."""
     page = diff_page(Client(make_app()), prefix="", left_name="f.py")
-    assert '<span class="t-k">def</span><span class="t-w"> </span><span class="t-nf">f</span>' in page
-    assert '<ins><span class="t-w">  </span><span class="t-c1"># note</span></ins>' in page
+    assert '<span class="t-k">def</span> <span class="t-nf">f</span>(x):' in page
+    assert '<ins>  <span class="t-c1"># note</span></ins>' in page
 
 
-def test_a_lexer_s_own_token_keeps_its_parent_s_colour():
-    assert tokens.prefixed("k k-Custom") == "t-k t-k-Custom"
-    assert tokens.prefixed("") == ""
+def test_a_token_is_wrapped_only_in_the_classes_the_stylesheet_colours():
+    assert tokens.prefixed("k k-Custom") == "t-k"  # a lexer's own type keeps its parent's colour
+    assert tokens.prefixed("s2") == "t-s2" and tokens.prefixed("kc") == "t-kc"
+    assert tokens.prefixed("n") == tokens.prefixed("w") == tokens.prefixed("") == ""
+    assert {"k", "s", "c", "gd", "gi"} <= tokens.COLOURED
 
 
 def test_a_slow_highlighter_is_given_up_on_quickly(make_app, fake_highlighter):
