@@ -52,10 +52,12 @@ def check_answer(status, content_type, body, outcome, api):
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory):
-    """The Procfile's web: process (2 workers × 4 threads) on SQLite, with its log file."""
+def web(tmp_path_factory, request):
+    """The Procfile's web: process (2 workers × 4 threads) on SQLite, with its log file, and
+    the test module's ``SERVER_SETTINGS`` (environment variables), if it has any."""
     data = tmp_path_factory.mktemp("hostile")
-    env = servers.site_environment(data, WEB_CONCURRENCY="2", WEB_THREADS="4")
+    env = servers.site_environment(data, WEB_CONCURRENCY="2", WEB_THREADS="4",
+                                   **getattr(request.module, "SERVER_SETTINGS", {}))
     if env.get("DATABASE_URL", "sqlite").startswith("postgres"):
         env.pop("DATABASE_URL")
     servers.migrate(env)

@@ -12,13 +12,13 @@ temporary files) and sends it from the event loop (composite/answer.py).
 
 import shutil
 import subprocess
-import threading
-import time
 
 import httpx
 import pytest
 
 from tests.hostile.probe import HealthProbe
+from tests.payloads import operator_lines
+from tests.waiting import established_connections, wait_until
 
 pytestmark = [
     pytest.mark.server,
@@ -27,27 +27,13 @@ pytestmark = [
 
 CONNECTIONS = 64  # 8× the threads of the two workers
 ATTACK_SECONDS = 10
-WORST_ALLOWED = 5.0
+WORST_ALLOWED = 5.0  # on an idle machine; more on a loaded one (tests/hostile/probe.py)
 
 
-def probe(url, seconds):
-    """Worst and median latency of GET ``url``, one request at a time, for ``seconds``."""
-    latencies, failures = [], []
-    deadline = time.monotonic() + seconds
-    with httpx.Client(timeout=WORST_ALLOWED * 3) as http:
-        while time.monotonic() < deadline:
-            start = time.monotonic()
-            try:
-                status = http.get(url, headers={"Connection": "close"}).status_code
-                if status != 200:
-                    failures.append(status)
-            except httpx.HTTPError as error:
-                failures.append(type(error).__name__)
-            latencies.append(time.monotonic() - start)
-            time.sleep(0.1)
-    latencies.sort()
-    return {"requests": len(latencies), "worst": latencies[-1], "median": latencies[len(latencies) // 2],
-            "failures": failures}
+def holding(port, attack):
+    """Wait until the attack holds half its connections open (or has ended)."""
+    wait_until(lambda: established_connections(port) >= CONNECTIONS // 2 or attack.poll() is not None,
+               "the slow clients' connections opened")
 
 
 @pytest.mark.parametrize(
@@ -62,21 +48,20 @@ def test_slow_clients_do_not_stop_the_site_answering_others(web, mode, target, r
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:
-        time.sleep(2)  # let every connection open and start trickling
-        results = {}
-        pages = threading.Thread(target=lambda: results.update(page=probe(web.url + "/", ATTACK_SECONDS - 5)))
-        pages.start()
-        results["health"] = probe(web.url + "/healthz", ATTACK_SECONDS - 5)
-        pages.join()
+        holding(web.port, attack)
+        with HealthProbe(web.url, timeout=15) as health, HealthProbe(web.url, path="/", timeout=15) as page:
+            output = attack.communicate(timeout=ATTACK_SECONDS + 30)[0]  # probing while the attack lasts
     finally:
-        output = attack.communicate(timeout=ATTACK_SECONDS + 30)[0].decode("utf-8", "replace")
+        if attack.poll() is None:
+            attack.kill()
+            attack.communicate()
+    output = output.decode("utf-8", "replace")
     held = open_connections(output)
-    record_property("probe", results)
-    print(f"\n{mode} {target}: {held} slow connections held; probes {results}")
+    record_property("probe", {"health": health.summary(), "page": page.summary()})
+    print(f"\n{mode} {target}: {held} slow connections held; health {health.summary()}; page {page.summary()}")
     assert held >= 32, f"the attack did not hold its connections open:\n{output[-2000:]}"
-    for name, result in results.items():
-        assert result["failures"] == [], (name, result)
-        assert result["worst"] < WORST_ALLOWED, (name, result)
+    health.assert_answered_within(WORST_ALLOWED)
+    page.assert_answered_within(WORST_ALLOWED)
     with httpx.Client(timeout=5) as http:
         assert http.get(web.url + "/healthz").status_code == 200
 
@@ -89,23 +74,25 @@ def open_connections(output):
     return max(counts, default=0)
 
 
-SLOW_READ_SECONDS = 12
+SLOW_READ_SECONDS = 20  # the attack's length; it is ended once the probes are done
+# The big page's highlighting (a few seconds on a loaded machine) is waited for, not given up on.
+SERVER_SETTINGS = {"HIGHLIGHT_TIMEOUT": "60"}
 
 
 @pytest.fixture(scope="module")
 def pages(web):
     """A snippet page of about 6 MB for the slow readers (64 of them keep more than the worker's
     BUFFER_RESPONSE_BYTES: the rest goes to temporary files), and an ordinary one for the probe."""
-    with httpx.Client(base_url=web.url, timeout=30) as http:
+    with httpx.Client(base_url=web.url, timeout=60) as http:
         paths = []
-        for content in (("a+" * 40 + "\n") * 3000, "print('hello')\n" * 20):
+        for content in (operator_lines(3000), "print('hello')\n" * 20):
             created = http.post("/api/snippets", data={"content": content, "lexer": "python"})
             assert created.status_code == 201, created.text
             paths.append(httpx.URL(created.json()["url"]).path)
+        wait_until(lambda: len(http.get(paths[0]).content) > 5_000_000, "the big page highlighted")
         for _ in range(6):  # rendered, cached and highlighted in both workers before the attack
             for path in paths:
                 assert http.get(path, headers={"Connection": "close"}).status_code == 200
-        assert len(http.get(paths[0]).content) > 5_000_000
     return paths
 
 
@@ -122,37 +109,26 @@ def test_slow_readers_hold_no_thread_while_they_read(web, pages, record_property
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:
-        served = wait_for_access_lines(web, big, before + CONNECTIONS, within=SLOW_READ_SECONDS - 6) - before
+        # Every thread is done (its access-log line written) while the readers still read.
+        wait_until(lambda: served_lines(web, big) >= before + CONNECTIONS or attack.poll() is not None,
+                   f"{CONNECTIONS} slow readers' threads finished")
+        served, reading = served_lines(web, big) - before, attack.poll() is None
         with HealthProbe(web.url) as health, HealthProbe(web.url, path=small) as page:
-            time.sleep(4)
+            health.wait_for(40)
+            page.wait_for(40)
+        held_on = established_connections(web.port)  # the readers held on all through the probes
     finally:
-        output = attack.communicate(timeout=SLOW_READ_SECONDS + 30)[0].decode("utf-8", "replace")
+        attack.terminate()
+        output = attack.communicate(timeout=30)[0].decode("utf-8", "replace")
     record_property("probe", {"health": health.summary(), "page": page.summary()})
     print(f"\n-X {big}: {served} threads done; health {health.summary()}; page {page.summary()}")
-    assert served >= CONNECTIONS, f"only {served} of {CONNECTIONS} slow readers' threads finished"
-    assert still_connected(output) >= CONNECTIONS / 2, f"the readers did not hold on:\n{output[-2000:]}"
+    assert served >= CONNECTIONS and reading, f"only {served} of {CONNECTIONS} slow readers' threads finished " \
+                                              "while they read"
+    assert held_on >= CONNECTIONS / 2, f"only {held_on} readers held on:\n{output[-2000:]}"
     health.assert_answered_within(0.5)
     page.assert_answered_within(0.5)
 
 
-def wait_for_access_lines(web, path, count, within):
-    """How many access-log lines for GET ``path`` there are once ``count`` appear (or ``within``
-    seconds pass): a line is written when the thread is done with the request."""
-    deadline = time.monotonic() + within
-    while True:
-        served = served_lines(web, path)
-        if served >= count or time.monotonic() > deadline:
-            return served
-        time.sleep(0.1)
-
-
 def served_lines(web, path):
+    """Access-log lines for GET ``path``: one is written when a thread is done with the request."""
     return web.log_text().count(f'"GET {path} HTTP/1.1" 200')
-
-
-def still_connected(output):
-    """The connections slowhttptest last reported open (``connected``)."""
-    import re
-
-    counts = [int(n) for n in re.findall(r"connected:\s*(?:\x1b\[[0-9;]*m)*\s*(\d+)", output)]
-    return counts[-1] if counts else 0
