@@ -59,3 +59,19 @@ def test_a_snippet_round_trip_through_gunicorn_is_highlighted_in_process(web):
 def test_the_access_log_goes_to_stdout(web):
     _, data = web
     assert '"GET /healthz HTTP/1.1" 200' in (data / "gunicorn.log").read_text()
+
+
+@pytest.mark.parametrize("variable", ["SNIPPETS_PREFIX", "SITE_PREFIX"])
+def test_the_paste_site_under_a_prefix_through_gunicorn(tmp_path, variable):
+    """The prefix reaches Django in gunicorn's master, before it collects the static files and
+    forks the workers (``SITE_PREFIX`` is the deprecated name of ``SNIPPETS_PREFIX``)."""
+    env = servers.site_environment(tmp_path, **{variable: "/paste"})
+    servers.migrate(env)
+    port = servers.free_port()
+    with servers.running(servers.procfile_command("web"), env, port, tmp_path / "gunicorn.log"), \
+            httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+        page = http.get("/paste/")
+        css = re.search(r'href="(/paste/static/snippets/snippets\.[0-9a-f]+\.css)"', page.text).group(1)
+        assert http.get(css).status_code == 200
+        assert "Path=/paste/" in page.headers["Set-Cookie"]
+        assert http.get("/").headers["Location"] == "/paste/"
