@@ -3,8 +3,9 @@
 Keys are content hashes (request + Pygments version), so an entry never goes stale and
 two processes can never disagree about one. Two levels:
 
-- ``Memory``: a per-process LRU bounded in bytes (``HIGHLIGHT_CACHE_BYTES``); hits cost a
-  dict lookup, which is what keeps a repeated request cheaper than a hello-world's share.
+- ``Memory``: a per-process LRU bounded in bytes (``HIGHLIGHT_CACHE_BYTES``, ``apps.byteslru``);
+  a hit costs a lookup under a lock, which is what keeps a repeated request cheaper than a
+  hello-world's share.
 - ``Redis`` (when ``REDIS_URL`` is set): shared by every worker and instance, behind the
   per-process LRU, each entry kept ``HIGHLIGHT_CACHE_TTL`` seconds. Its total size is
   Redis's to bound (``maxmemory`` with an ``allkeys-lru`` policy). Redis being down only
