@@ -94,7 +94,7 @@ def test_a_long_field_name_is_shortened_in_messages():
     assert len(textinput.field("x" * 10_000)) < 80
 
 
-@pytest.mark.parametrize("module", ["textinput.py", "errorcodes.py"])
+@pytest.mark.parametrize("module", ["textinput.py", "errorcodes.py", "urlencoded.py"])
 def test_the_shared_modules_import_no_framework_and_no_app(module):
     offenders = [
         name for _, name in imported_modules(ROOT / "apps" / module)

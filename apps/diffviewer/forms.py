@@ -2,18 +2,13 @@
 
 Werkzeug decodes multipart fields with ``errors="replace"`` and re-quotes bad bytes in
 urlencoded ones, so a text that is not UTF-8 would be compared as U+FFFD or ``%FF``. Here the
-raw body is read within the request's size limits: urlencoded with the standard library,
+raw body is read within the request's size limits: urlencoded with ``apps.urlencoded``,
 multipart with Werkzeug's own ``MultipartDecoder``; every field the diff viewer reads is then
 decoded as every app decodes text (``apps.textinput``), and a field that does not decode is an
 ``InputError`` naming it.
-
-Urlencoded values are unquoted in slices: the standard library's ``unquote`` splits a value
-at every ``%``, and a 2 MB text of short lines (``a%0Ab%0A…``) became a million small
-strings, 120 MB per field, for a moment.
 """
 
 from dataclasses import dataclass
-from urllib.parse import unquote_to_bytes
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import parse_options_header
@@ -21,10 +16,10 @@ from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDeco
 
 from apps import textinput
 from apps.diffviewer.inputs import API_FIELDS, InputError, refused_text
+from apps.urlencoded import pairs as form_pairs
 
 FIELDS = frozenset(API_FIELDS)
 CHUNK = 64 * 1024
-UNQUOTE_SLICE = 64 * 1024  # bytes of a urlencoded value unquoted at a time
 
 
 @dataclass(frozen=True)
@@ -50,33 +45,13 @@ def parse(request, max_parts):
 
 
 def urlencoded(body):
-    """The fields the diff viewer reads, from ``name=value&…`` bytes (``+`` is a space)."""
+    """The fields the diff viewer reads, from ``name=value&…`` bytes (``apps.urlencoded``)."""
     fields = {}
-    for pair in body.split(b"&"):
-        if not pair:
-            continue
-        raw_name, _, raw_value = pair.partition(b"=")
-        name = unquote_plus(raw_name).decode("utf-8", "replace")
+    for raw_name, raw_value in form_pairs(body):
+        name = raw_name.decode("utf-8", "replace")
         if name in FIELDS and name not in fields:
-            fields[name] = strict_text(name, unquote_plus(raw_value))
+            fields[name] = strict_text(name, raw_value)
     return fields
-
-
-def unquote_plus(data: bytes) -> bytes:
-    """``urllib.parse.unquote_plus`` for bytes, a slice at a time (never splitting a ``%XX``)."""
-    if b"%" not in data:
-        return data.replace(b"+", b" ")
-    out = bytearray()
-    start, end = 0, len(data)
-    while start < end:
-        stop = min(start + UNQUOTE_SLICE, end)
-        if stop < end:
-            cut = data.rfind(b"%", stop - 2, stop)  # an escape that would straddle the slice
-            if cut > start:
-                stop = cut
-        out += unquote_to_bytes(data[start:stop].replace(b"+", b" "))
-        start = stop
-    return bytes(out)
 
 
 def multipart(stream, boundary, max_field_bytes, max_parts):

@@ -19,13 +19,12 @@ checked against Content-Length before reading and while reading chunked bodies.
 
 import json
 import re
-from urllib.parse import parse_qsl
 
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
-from apps import textinput
+from apps import textinput, urlencoded
 from apps.highlighter.core import HighlightError
 from apps.highlighter.core.errors import shorten
 
@@ -113,12 +112,10 @@ def decoded(data: bytes, what: str) -> str:
 
 
 def urlencoded_pairs(body: bytes) -> list:
-    # surrogateescape keeps invalid bytes as lone surrogates so form_fields can name the field.
+    """(name, value) bytes for each field (``apps.urlencoded``), decoded by ``form_fields``."""
     try:
-        text = body.decode("utf-8", "surrogateescape")
-        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="surrogateescape",
-                         max_num_fields=MAX_FIELDS)
-    except ValueError:
+        return urlencoded.pairs(body, max_fields=MAX_FIELDS)
+    except urlencoded.TooManyFields:
         raise bad_request(f"Too many form fields (at most {MAX_FIELDS}).") from None
 
 
@@ -163,8 +160,9 @@ def form_fields(pairs) -> dict:
     for pair in pairs:
         name, value = pair[0], pair[1]
         upload_name = pair[2] if len(pair) > 2 else None
-        name = decode(name, "a field name")
-        value = decode(value, textinput.upload(name) if upload_name else textinput.field(name))
+        if isinstance(name, bytes):  # multipart names come as text already
+            name = decoded(name, "a field name")
+        value = decoded(value, textinput.upload(name) if upload_name else textinput.field(name))
         if name in fields or name in single:
             if name != "options.hl_lines":
                 raise bad_request(f"Field {shorten(name, 40)} was sent more than once.")
@@ -194,13 +192,6 @@ def form_fields(pairs) -> dict:
     if options is not None:
         fields["options"] = options
     return fields
-
-
-def decode(value, what):
-    """A form value (bytes, or str with surrogate-escaped bytes from a urlencoded body) as text."""
-    if isinstance(value, str):
-        value = value.encode("utf-8", "surrogateescape")
-    return decoded(value, what)
 
 
 def boolean(text, name):

@@ -2,15 +2,13 @@
 
 Django decodes form fields with ``errors="replace"``: bytes that are not UTF-8 silently
 become U+FFFD and the text would be stored changed. Here a urlencoded body is parsed again
-from its raw bytes, and a multipart one is parsed as ISO-8859-1 (one character per byte, so
+from its raw bytes (``apps.urlencoded``), and a multipart one is parsed as ISO-8859-1 (one character per byte, so
 the bytes can be recovered: call ``keep_bytes`` before anything reads ``request.POST``);
 each field, and each upload's file name, is then decoded as every app decodes text
 (``apps.textinput``: strict UTF-8, no NUL, a leading byte-order mark dropped).
 """
 
-from urllib.parse import parse_qsl
-
-from apps import textinput
+from apps import textinput, urlencoded
 from apps.snippets import intake
 
 BYTES_ENCODING = "iso-8859-1"
@@ -28,7 +26,7 @@ def text_fields(request, names):
     ``Refused`` per field (text or upload) that is not text (``textinput``). A refused field's text
     has U+FFFD for the bad bytes, for showing it back, never for storing."""
     if request.content_type == "application/x-www-form-urlencoded":
-        pairs = parse_qsl(request.body.decode(BYTES_ENCODING), keep_blank_values=True, encoding=BYTES_ENCODING)
+        pairs = [(n.decode(BYTES_ENCODING), v.decode(BYTES_ENCODING)) for n, v in urlencoded.pairs(request.body)]
         raw = {name: value for name, value in pairs if name in names}
     elif request.content_type == "multipart/form-data" and request.encoding == BYTES_ENCODING:
         raw = {name: request.POST[name] for name in names if name in request.POST}
