@@ -9,7 +9,6 @@ import signal
 import socket
 import sqlite3
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,6 +16,7 @@ import httpx
 import pytest
 
 from tests import servers
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.server
 
@@ -105,15 +105,6 @@ class TcpProxy:
             self.sockets.clear()
 
 
-def wait_for(check, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.3)
-    return False
-
-
 # ---- the highlighter unreachable ----
 
 
@@ -128,15 +119,14 @@ def test_with_the_highlighter_unreachable_paste_pages_are_plain_text(tmp_path):
     port = servers.free_port()
     with servers.running(servers.procfile_command("web"), env, port, tmp_path / "gunicorn.log", ready_path="/"):
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=20) as http:
-            start = time.monotonic()
             created = http.post("/api/snippets", json={"content": "import os\nprint('<b>')\n", "lexer": "python"})
             assert created.status_code == 201, created.text
             page = http.get("/s/" + created.json()["id"])
-            seconds = time.monotonic() - start
             assert page.status_code == 200
             assert "showing plain text" in page.text
+            # The refused connection is noticed at once, not waited out ("did not answer in time").
+            assert "could not be reached" in page.text
             assert "print(&#x27;&lt;b&gt;&#x27;)" in page.text or "print('&lt;b&gt;')" in page.text
-            assert seconds < 5, f"create + view took {seconds:.2f} s with the highlighter down"
             assert http.get("/").status_code == 200
             diff = http.post("/diff/api/diff", json={"left": "a\n", "right": "b\n", "lexer": "python"})
             assert diff.status_code == 200
@@ -173,8 +163,8 @@ def test_an_unreachable_database_is_a_clear_503_and_the_site_recovers(tmp_path):
                     assert health.json()["apps"]["snippets"]["database"].startswith("OperationalError: ")  # the cause
 
                     proxy.start()
-                    assert wait_for(lambda: http.get("/healthz").status_code == 200, 20), "no recovery in 20 s"
-                    assert wait_for(lambda: http.get("/s/" + snippet["id"]).status_code == 200, 10)
+                    wait_until(lambda: http.get("/healthz").status_code == 200, "/healthz recovered")
+                    wait_until(lambda: http.get("/s/" + snippet["id"]).status_code == 200, "the snippet page recovered")
                     assert http.get(f"/s/{snippet['id']}/raw").text == "x = 1\n"
         finally:
             proxy.stop() if proxy.listener else None
@@ -190,16 +180,17 @@ def worker_pids(master):
         return [int(pid) for pid in children.read().split()]
 
 
-def burst_with_a_kill(url, master, seconds=6.0, clients=8):
-    """Create snippets from ``clients`` threads for ``seconds``; SIGKILL a worker midway."""
+def burst_with_a_kill(url, master, clients=8, before=10, after=10):
+    """Create snippets from ``clients`` threads; SIGKILL a worker once ``before`` of them are
+    created, and go on until ``after`` more are."""
     created, failures = [], []
-    deadline = time.monotonic() + seconds
+    stop = threading.Event()
 
     def client(n):
         rng = random.Random(n)
-        with httpx.Client(base_url=url, timeout=15) as http:
-            for i in range(400):  # bounded; the deadline ends it first
-                if time.monotonic() > deadline:
+        with httpx.Client(base_url=url, timeout=60) as http:
+            for i in range(400):  # bounded; stopped first
+                if stop.is_set():
                     return
                 content = f"# client {n} snippet {i}\n" + "".join(
                     rng.choice("abcdefgh é€\n") for _ in range(rng.randint(10, 40_000))
@@ -220,9 +211,14 @@ def burst_with_a_kill(url, master, seconds=6.0, clients=8):
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         futures = [pool.submit(client, n) for n in range(clients)]
-        time.sleep(seconds / 3)
-        victim = worker_pids(master)[0]
-        os.kill(victim, signal.SIGKILL)
+        try:
+            wait_until(lambda: len(created) >= before, f"{before} snippets created before the kill")
+            victim = worker_pids(master)[0]
+            os.kill(victim, signal.SIGKILL)
+            killed_at = len(created)
+            wait_until(lambda: len(created) >= killed_at + after, f"{after} snippets created after the kill")
+        finally:
+            stop.set()
         for future in futures:
             future.result()
     return created, failures, victim
@@ -260,7 +256,8 @@ def test_a_worker_killed_mid_burst_leaves_every_201_intact_and_nothing_half_writ
         url = f"http://127.0.0.1:{port}"
         master = stack.enter_context(servers.running(servers.procfile_command("web"), env, port, tmp_path / "gunicorn.log"))
         created, failures, victim = burst_with_a_kill(url, master.pid)
-        assert wait_for(lambda: len(worker_pids(master.pid)) == 2 and victim not in worker_pids(master.pid), 20)
+        wait_until(lambda: len(worker_pids(master.pid)) == 2 and victim not in worker_pids(master.pid),
+                   "the killed worker replaced")
         record_property("burst", {"created": len(created), "failed": len(failures)})
         print(f"\n{database}: {len(created)} created (201), {len(failures)} failed: {sorted(set(map(str, failures)))}")
         assert len(created) >= 20
