@@ -62,7 +62,7 @@ class Classifier:
     """Which budget a request draws on, from its method and path and the mount table alone."""
 
     def __init__(self, prefixes):
-        self.site = prefixes.get("snippets")
+        self.snippets = prefixes.get("snippets")  # the paste site
         self.highlight = prefixes.get("highlighter")
         self.diff = prefixes.get("diffviewer")
 
@@ -76,10 +76,10 @@ class Classifier:
             if not safe or path.rstrip("/") == self.diff + "/compare":
                 return "diff"
             return "reads"
-        if self.site is not None and under(path, self.site):
+        if self.snippets is not None and under(path, self.snippets):
             if safe:
                 return "reads"
-            return "login" if path.startswith(self.site + "/admin/login") else "writes"
+            return "login" if path.startswith(self.snippets + "/admin/login") else "writes"
         return "reads"
 
 

@@ -2,7 +2,7 @@
 
 No app serves its own static files in production. ``collect()`` builds one directory:
 
-    STATIC_ROOT/site/        Django's collectstatic (hashed names, compressed)
+    STATIC_ROOT/snippets/    the paste site's: Django's collectstatic (hashed names, compressed)
     STATIC_ROOT/highlight/   apps/highlighter/static, compressed
     STATIC_ROOT/diff/        apps/diffviewer/static, compressed
     STATIC_ROOT/_site/       composite/static (the site-wide look), compressed
@@ -79,7 +79,7 @@ def serve(app, settings):
     """Wrap ``app`` so that each app's static URL is answered from disk."""
     root = static_root()
     static = WhiteNoise(app, max_age=3600, autorefresh=settings.debug, immutable_file_test=is_immutable)
-    folders = {"snippets": "site", "highlighter": "highlight", "diffviewer": "diff"}
+    folders = {"snippets": "snippets", "highlighter": "highlight", "diffviewer": "diff"}
     mounts = {folders[app]: prefix + "/static/" for app, prefix in settings.prefixes().items()}
     mounts["_site"] = SITE_URL
     for name, url in mounts.items():

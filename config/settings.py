@@ -39,7 +39,7 @@ try:
     # there is no Redis), and the largest entry any cache keeps (renderings are compressed).
     SNIPPETS_CACHE_BYTES = env.Size("SNIPPETS_CACHE_BYTES", 32 * 1024 * 1024, minimum=0).read()
     SNIPPETS_CACHE_ITEM_BYTES = env.Size("SNIPPETS_CACHE_ITEM_BYTES", 4 * 1024 * 1024, minimum=0).read()
-    STATIC_ROOT = Path(env.Text("STATIC_ROOT", str(BASE_DIR / "staticfiles")).read()) / "site"
+    STATIC_ROOT = Path(env.Text("STATIC_ROOT", str(BASE_DIR / "staticfiles")).read()) / "snippets"
     SECURE_COOKIES = env.Boolean("SECURE_COOKIES", True).read()
     SECURE_SSL_REDIRECT = env.Boolean("SECURE_SSL_REDIRECT", False).read()
     SECURE_HSTS_SECONDS = env.Integer("SECURE_HSTS_SECONDS", 0, minimum=0).read()

@@ -33,7 +33,7 @@ def test_each_app_answers_through_gunicorn(web):
 
 def test_static_files_were_collected_at_start_up_and_are_served(web):
     base, data = web
-    assert (data / "static" / "site").is_dir()
+    assert (data / "static" / "snippets").is_dir()
     with httpx.Client(base_url=base, timeout=10) as http:
         page = http.get("/admin/login/").text
         css = re.search(r'href="(/static/admin/css/base\.[0-9a-f]+\.css)"', page).group(1)

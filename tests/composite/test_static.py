@@ -15,14 +15,14 @@ def collected(tmp_path_factory):
     from django.test import override_settings
 
     # override_settings, not setattr: the static files storage made by an earlier page must go.
-    with pytest.MonkeyPatch.context() as patch, override_settings(STATIC_ROOT=str(root / "site")):
+    with pytest.MonkeyPatch.context() as patch, override_settings(STATIC_ROOT=str(root / "snippets")):
         patch.setenv("STATIC_ROOT", str(root))
         static.collect()
     return root
 
 
 def test_collect_gathers_every_app_and_compresses(collected):
-    assert (collected / "site" / "admin" / "css" / "base.css").exists()
+    assert (collected / "snippets" / "admin" / "css" / "base.css").exists()
     assert (collected / "highlight" / "playground.js").exists()
     assert (collected / "diff" / "diffviewer.css.gz").exists()
     assert (collected / "_site" / "site.css.gz").exists()

@@ -71,7 +71,7 @@ def built(tmp_path_factory, database):
 def test_the_build_installs_from_the_lock_file_alone_and_collects_every_apps_static_files(built):
     slug, _ = built
     collected = slug / "staticfiles"
-    assert (collected / "site" / "staticfiles.json").is_file()  # Django's manifest (hashed names)
+    assert (collected / "snippets" / "staticfiles.json").is_file()  # Django's manifest (hashed names)
     assert (collected / "highlight" / "highlighter.css").is_file()
     assert (collected / "diff" / "diffviewer.css.gz").is_file()
     assert (collected / "_site" / "site.css").is_file()
