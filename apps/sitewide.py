@@ -66,6 +66,13 @@ def hand_over(values):
     return {name: settings[name].coerce(value) for name, value in values.items()}
 
 
+def check_environment():
+    """Read every variable of the contract once, so a malformed one stops an app at start-up
+    (``ConfigError``) rather than failing its first page. Each app's factory calls it."""
+    for setting in (DEBUG, ALLOWED_HOSTS, *HANDED_OVER):
+        setting.read()
+
+
 def contract(setting):
     """A contract variable's value: the environment's, else the composite's, else the default."""
     return setting.read() if setting.is_set() else HANDED.get().get(setting.name, setting.default)

@@ -44,7 +44,12 @@ def describe_site(settings):
 
 def mount_apps(settings):
     """The dispatcher: each prefix to the app that answers it, each app given its configuration."""
-    return HandOver(dispatcher(settings), sitewide.hand_over(describe_site(settings)))
+    values = sitewide.hand_over(describe_site(settings))
+    token = sitewide.HANDED.set(values)  # the apps' factories see them too
+    try:
+        return HandOver(dispatcher(settings), values)
+    finally:
+        sitewide.HANDED.reset(token)
 
 
 def dispatcher(settings):

@@ -124,3 +124,10 @@ def test_the_readme_table_lists_exactly_the_variables_the_code_reads():
     documented = readme_variables()
     assert sorted(declared - documented) == [], "read by the code, missing from README's table"
     assert sorted(documented - declared) == [], "in README's table, read by no code"
+
+
+@pytest.mark.parametrize("factory", ["apps.highlighter", "apps.diffviewer"])
+def test_a_malformed_sitewide_variable_stops_an_app_at_start_up_not_at_its_first_page(monkeypatch, factory):
+    monkeypatch.setenv("SITE_NAV", "[[1")
+    with pytest.raises(ConfigError, match=r"SITE_NAV='\[\[1': expected a JSON list"):
+        importlib.import_module(factory).create_app()

@@ -50,6 +50,7 @@ class DiffViewer:
 
     def __init__(self, config=None):
         self.settings = settings.load(config)
+        sitewide.check_environment()
         self.templates = Templates(auto_reload=self.settings.DEBUG)
         self.hosts = hosts.allowed(self.settings.DEBUG)
         self.csp = sitewide.content_security_policy(form_targets=sitewide.form_origins())

@@ -17,6 +17,7 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     check_settings(app.config)
+    sitewide.check_environment()
     # Bodies hold JSON-escaped code: leave room for escaping (see bodies.body_limit).
     from apps.highlighter import bodies
 

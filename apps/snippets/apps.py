@@ -25,6 +25,9 @@ class SnippetsConfig(AppConfig):
     refuse_removed_text = True  # refuse a new snippet whose text is exactly one that was taken down (same SHA-256)
 
     def ready(self):
+        from apps import sitewide
+
+        sitewide.check_environment()  # a malformed SITE_NAV, HIGHLIGHTER_URL… stops start-up
         from apps.snippets.pagecache import PageCache
 
         self.pages = PageCache(self.page_cache_bytes, self.page_item_bytes)
