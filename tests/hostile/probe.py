@@ -11,8 +11,10 @@ fresh connection, each timed, from the moment the attack is under way until it i
 Issue 9 asks for 0.5 s on an idle machine. On a loaded one (CI, other tests, ``stress-ng``)
 every request is slower, attack or not, so the probe first measures its own latencies before
 the attack (the baseline, under the same load), and the allowance grows with them: 20 times
-their median or 4 times their worst, if more than 0.5 s. A probe queued behind the attack
-still waits for the attack's seconds (issue 9 measured 12 to 48 s), and fails.
+their median or 4 times their worst, if more than 0.5 s. The probes' median must be within
+the allowance, and every probe within four times it: a scheduler's hiccup on a loaded
+machine passes, while a probe queued behind the attack still waits for the attack's seconds
+(issue 9 measured 12 to 48 s), and fails.
 """
 
 import statistics
@@ -26,6 +28,7 @@ from tests.waiting import allowance, wait_until
 PROBE_BUDGET = 0.5  # seconds: what issue 9 asks of /healthz during every attack, on an idle machine
 PAUSE = 0.05  # between probes, so the probe itself is no load
 BASELINE_PROBES = 10
+OUTLIER_FACTOR = 4  # the slowest probe may take this many allowances
 
 
 class HealthProbe:
@@ -83,11 +86,14 @@ class HealthProbe:
                 "failures": self.failures}
 
     def assert_answered_within(self, seconds=PROBE_BUDGET, at_least=3):
-        """Every probe answered 200 within ``seconds`` (or, on a loaded machine, within the
-        allowance its baseline gives), and enough of them ran to mean it."""
+        """Every probe answered 200, typically within ``seconds`` (or, on a loaded machine,
+        the allowance its baseline gives) and never past ``OUTLIER_FACTOR`` times that, and
+        enough of them ran to mean it."""
         summary = self.summary()
-        median, worst = self.baseline
-        allowed = max(allowance(median, seconds, factor=20), allowance(worst, seconds, factor=4))
+        baseline_median, baseline_worst = self.baseline
+        allowed = max(allowance(baseline_median, seconds, factor=20), allowance(baseline_worst, seconds, factor=4))
         assert len(self.latencies) >= at_least, f"too few probes ran during the attack: {summary}"
         assert not self.failures, f"/healthz failed during the attack: {summary}"
-        assert self.worst < allowed, f"/healthz was slower than {allowed:.2f} s during the attack: {summary}"
+        assert summary["median"] < allowed, f"/healthz typically took more than {allowed:.2f} s: {summary}"
+        assert self.worst < OUTLIER_FACTOR * allowed, \
+            f"/healthz once took more than {OUTLIER_FACTOR * allowed:.2f} s during the attack: {summary}"
