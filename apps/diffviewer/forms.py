@@ -3,23 +3,22 @@
 Werkzeug decodes multipart fields with ``errors="replace"`` and re-quotes bad bytes in
 urlencoded ones, so a text that is not UTF-8 would be compared as U+FFFD or ``%FF``. Here the
 raw body is read within the request's size limits: urlencoded with ``apps.urlencoded``,
-multipart with Werkzeug's own ``MultipartDecoder``; every field the diff viewer reads is then
+multipart with Werkzeug's own parser reading fields as ISO-8859-1; every field the diff viewer reads is then
 decoded as every app decodes text (``apps.textinput``), and a field that does not decode is an
 ``InputError`` naming it.
 """
 
+import io
 from dataclasses import dataclass
 
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import MultiPartParser
 from werkzeug.http import parse_options_header
-from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from apps import textinput
 from apps.diffviewer.inputs import API_FIELDS, InputError, refused_text
 from apps.urlencoded import pairs as form_pairs
 
 FIELDS = frozenset(API_FIELDS)
-CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -54,44 +53,32 @@ def urlencoded(body):
     return fields
 
 
+class LosslessMultipart(MultiPartParser):
+    """Werkzeug's multipart parser with every text field read as ISO-8859-1 (one character
+    per byte), so that its bytes can be had back and decoded by ``textinput``, not replaced."""
+
+    def get_part_charset(self, headers):
+        return "iso-8859-1"
+
+
+def in_memory(*args, **kwargs):
+    """Where an uploaded file's bytes go while the body is read: memory (the body is bounded)."""
+    return io.BytesIO()
+
+
 def multipart(stream, boundary, max_field_bytes, max_parts):
+    """Werkzeug's parser, with its limits on parts and field size; then the fields strictly decoded."""
+    parser = LosslessMultipart(in_memory, max_form_memory_size=max_field_bytes, max_form_parts=max_parts)
     try:
-        parts = list(multipart_parts(stream, boundary.encode("ascii"), max_field_bytes, max_parts))
+        if not boundary:
+            raise ValueError("no boundary")
+        form, files = parser.parse(stream, boundary.encode("ascii"), None)
     except (ValueError, IndexError, AttributeError, TypeError):
         # Werkzeug would silently see an empty form; a clear answer is kinder.
         raise InputError("bad_request", "The body is not a valid multipart form.") from None
-    fields, uploads = {}, {}
-    for part, data in parts:
-        if isinstance(part, File):
-            uploads.setdefault(part.name, Upload(part.filename, data))
-        elif part.name in FIELDS and part.name not in fields:
-            fields[part.name] = strict_text(part.name, data)
+    uploads = {name: Upload(upload.filename or "", upload.read()) for name, upload in files.items()}
+    fields = {name: strict_text(name, form[name].encode("iso-8859-1")) for name in FIELDS if name in form}
     return fields, uploads
-
-
-def multipart_parts(stream, boundary, max_field_bytes, max_parts):
-    """``(Field or File, bytes)`` for each part, with Werkzeug's limits on parts and field size."""
-    if not boundary:
-        raise ValueError("no boundary")
-    decoder = MultipartDecoder(boundary, max_form_memory_size=max_field_bytes, max_parts=max_parts)
-    part, chunks, size = None, [], 0
-    while True:
-        data = stream.read(CHUNK)
-        decoder.receive_data(data or None)
-        event = decoder.next_event()
-        while not isinstance(event, (Epilogue, NeedData)):
-            if isinstance(event, (Field, File)):
-                part, chunks, size = event, [], 0
-            elif isinstance(event, Data):
-                size += len(event.data)
-                if isinstance(part, Field) and max_field_bytes is not None and size > max_field_bytes:
-                    raise RequestEntityTooLarge()
-                chunks.append(event.data)
-                if not event.more_data:
-                    yield part, b"".join(chunks)
-            event = decoder.next_event()
-        if not data or isinstance(event, Epilogue):
-            return
 
 
 def strict_text(name, data):

@@ -17,12 +17,13 @@ the field; an upload's byte-order mark is dropped. The body size is bounded by F
 checked against Content-Length before reading and while reading chunked bodies.
 """
 
+import io
 import json
 import re
 
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
+from werkzeug.formparser import MultiPartParser
 
 from apps import textinput, urlencoded
 from apps.highlighter.core import HighlightError
@@ -119,39 +120,47 @@ def urlencoded_pairs(body: bytes) -> list:
         raise bad_request(f"Too many form fields (at most {MAX_FIELDS}).") from None
 
 
+class LosslessMultipart(MultiPartParser):
+    """Werkzeug's multipart parser with every text field read as ISO-8859-1 (one character
+    per byte), so that its bytes can be had back and decoded by ``textinput``, not replaced."""
+
+    def get_part_charset(self, headers):
+        return "iso-8859-1"
+
+
+def in_memory(*args, **kwargs):
+    """Where an uploaded file's bytes go while the body is read: memory (the body is bounded)."""
+    return io.BytesIO()
+
+
+class CountedStream:
+    """A stream that counts the bytes read from it (``check_not_cut`` needs the total)."""
+
+    def __init__(self, stream):
+        self.stream, self.size = stream, 0
+
+    def read(self, size=-1):
+        data = self.stream.read(size)
+        self.size += len(data)
+        return data
+
+
 def multipart_pairs() -> list:
-    """(name, value, upload file name or None) for each part, values still undecoded bytes."""
+    """(name, value, upload file name or None) for each part, values still undecoded bytes;
+    the text fields first, then the files."""
     boundary = request.mimetype_params.get("boundary", "").encode("latin-1", "replace")
     if not boundary:
         raise bad_request("multipart/form-data needs a boundary parameter in its Content-Type.")
-    decoder = MultipartDecoder(boundary, max_parts=MAX_FIELDS)
-    stream = request.stream
-    pairs, part, chunks = [], None, []
-    finished, size = False, 0
+    stream = CountedStream(request.stream)
     try:
-        while not finished:
-            data = stream.read(CHUNK)
-            size += len(data)
-            if not data:
-                check_not_cut(size)
-            decoder.receive_data(data or None)
-            event = decoder.next_event()
-            while not isinstance(event, NeedData):
-                if isinstance(event, (Field, File)):
-                    part, chunks = event, []
-                elif isinstance(event, Data):
-                    chunks.append(event.data)
-                    if not event.more_data:
-                        pairs.append((part.name, b"".join(chunks), getattr(part, "filename", None)))
-                elif isinstance(event, Epilogue):
-                    finished = True
-                    break
-                event = decoder.next_event()
-            if not data and not finished:
-                raise ValueError("the body ended before the closing boundary")
+        parser = LosslessMultipart(in_memory, max_form_parts=MAX_FIELDS, buffer_size=CHUNK)
+        form, files = parser.parse(stream, boundary, None)
     except ValueError as error:
+        check_not_cut(stream.size)
         raise bad_request(f"The multipart body cannot be read: {error}.") from None
-    return pairs
+    check_not_cut(stream.size)
+    pairs = [(name, value.encode("iso-8859-1"), None) for name, value in form.items(multi=True)]
+    return pairs + [(name, upload.read(), upload.filename) for name, upload in files.items(multi=True)]
 
 
 def form_fields(pairs) -> dict:
