@@ -13,8 +13,9 @@ import io
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
+
+from tests.waiting import wait_until
 
 PROBE_HOST = "10.0.0.7"  # the instance's address, as a probe sends it; not in ALLOWED_HOSTS
 
@@ -102,14 +103,17 @@ class LoadBalancer:
                 if row["svname"] not in ("FRONTEND", "BACKEND")}
 
     def wait_until_all_up(self, process, timeout, log):
-        deadline = time.monotonic() + timeout
         status = {}
-        while time.monotonic() < deadline:
+
+        def all_up():
+            nonlocal status
             if process.poll() is not None:
                 raise RuntimeError(f"haproxy exited: {log.read_text(errors='replace')[-2000:]}")
             with contextlib.suppress(OSError):
                 status = self.servers()
-                if status and all(value == "UP" for value in status.values()):
-                    return
-            time.sleep(0.1)
-        raise RuntimeError(f"not every server came up behind HAProxy: {status}")
+            return status and all(value == "UP" for value in status.values())
+
+        try:
+            wait_until(all_up, "every server up behind HAProxy", timeout=timeout, interval=0.1)
+        except AssertionError:
+            raise RuntimeError(f"not every server came up behind HAProxy: {status}") from None

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.waiting import wait_until
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -71,16 +73,19 @@ def running(command, env, port, log_path, ready_path="/healthz", timeout=60, cwd
 
 
 def wait_until_ready(url, process, timeout, log_path):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def answers():
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}:\n{Path(log_path).read_text()[-3000:]}")
         try:
             httpx.get(url, timeout=2)
-            return
         except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"server did not answer {url} in {timeout}s:\n{Path(log_path).read_text()[-3000:]}")
+            return False
+        return True
+
+    try:
+        wait_until(answers, f"the server answering {url}", timeout=timeout, interval=0.2)
+    except AssertionError:
+        raise RuntimeError(f"server did not answer {url} in {timeout}s:\n{Path(log_path).read_text()[-3000:]}") from None
 
 
 def stop(process):

@@ -14,7 +14,6 @@ from the shared cache is one the highlighter service never saw.
 import contextlib
 import re
 import secrets
-import time
 
 import httpx
 import psycopg
@@ -22,6 +21,7 @@ import pytest
 import redis
 
 from tests import loadbalancer, servers
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.server
 
@@ -126,11 +126,12 @@ class Deployment:
         return len(HIGHLIGHT_CALL.findall(self.highlighter_log.read_text(errors="replace")))
 
     def assert_highlights_served(self, expected):
-        """The access log line is written just after the response: give it a moment."""
-        deadline = time.monotonic() + 3
-        while self.highlights_served() < expected and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.3)  # and long enough to see one that should not have come
+        """Exactly ``expected`` highlights reached the highlighter service. Its access-log line
+        is written just after each response, so the count is read once a request of ours sent
+        after them (a barrier) is in the log too: a highlight made before it is there by then."""
+        barrier = secrets.token_hex(8)
+        httpx.get(f"{self.highlighter}/highlight/api/lexers", params={"barrier": barrier}, timeout=60)
+        wait_until(lambda: barrier in self.highlighter_log.read_text(errors="replace"), "the barrier request logged")
         assert self.highlights_served() == expected
 
     def create(self, instance, content):
@@ -240,7 +241,6 @@ def test_one_request_id_follows_a_paste_from_the_balancer_to_the_highlighter(dep
                        if tagged in line]
         return tagged in instances, any("POST /highlight/api/" in line for line in highlighter)
 
-    deadline = time.monotonic() + 5
-    while logged() != (True, True) and time.monotonic() < deadline:
-        time.sleep(0.05)  # access log lines are written just after each response
-    assert logged() == (True, True)  # the instance's line, and the highlight it asked for
+    # Access-log lines are written just after each response: the instance's line, and the
+    # highlight it asked for.
+    wait_until(lambda: logged() == (True, True), f"{tagged} in the instance's and the highlighter's logs")
