@@ -17,15 +17,13 @@ the field; an upload's byte-order mark is dropped. The body size is bounded by F
 checked against Content-Length before reading and while reading chunked bodies.
 """
 
-import io
 import json
 import re
 
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.formparser import MultiPartParser
 
-from apps import textinput, urlencoded
+from apps import formparts, textinput, urlencoded
 from apps.highlighter.core import HighlightError
 from apps.highlighter.core.errors import shorten
 
@@ -120,19 +118,6 @@ def urlencoded_pairs(body: bytes) -> list:
         raise bad_request(f"Too many form fields (at most {MAX_FIELDS}).") from None
 
 
-class LosslessMultipart(MultiPartParser):
-    """Werkzeug's multipart parser with every text field read as ISO-8859-1 (one character
-    per byte), so that its bytes can be had back and decoded by ``textinput``, not replaced."""
-
-    def get_part_charset(self, headers):
-        return "iso-8859-1"
-
-
-def in_memory(*args, **kwargs):
-    """Where an uploaded file's bytes go while the body is read: memory (the body is bounded)."""
-    return io.BytesIO()
-
-
 class CountedStream:
     """A stream that counts the bytes read from it (``check_not_cut`` needs the total)."""
 
@@ -153,14 +138,12 @@ def multipart_pairs() -> list:
         raise bad_request("multipart/form-data needs a boundary parameter in its Content-Type.")
     stream = CountedStream(request.stream)
     try:
-        parser = LosslessMultipart(in_memory, max_form_parts=MAX_FIELDS, buffer_size=CHUNK)
-        form, files = parser.parse(stream, boundary, None)
+        fields, files = formparts.parse(stream, boundary, max_parts=MAX_FIELDS, chunk=CHUNK)
     except ValueError as error:
         check_not_cut(stream.size)
         raise bad_request(f"The multipart body cannot be read: {error}.") from None
     check_not_cut(stream.size)
-    pairs = [(name, value.encode("iso-8859-1"), None) for name, value in form.items(multi=True)]
-    return pairs + [(name, upload.read(), upload.filename) for name, upload in files.items(multi=True)]
+    return [(name, value, None) for name, value in fields] + [(name, data, filename) for name, filename, data in files]
 
 
 def form_fields(pairs) -> dict:
