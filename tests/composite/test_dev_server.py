@@ -7,12 +7,12 @@
 """
 
 import subprocess
-import time
 
 import httpx
 import pytest
 
 from tests import servers
+from tests.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +33,9 @@ def served(tmp_path_factory):
             servers.stop(server)
 
 
-def logged(log, text, seconds=10):
-    deadline = time.monotonic() + seconds
-    while text not in log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.1)
+def logged(log, text):
+    """The server's log once ``text`` is in it."""
+    wait_until(lambda: text in log.read_text(), f"{text!r} in the server's log")
     return log.read_text()
 
 
