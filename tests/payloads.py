@@ -31,6 +31,19 @@ PLAIN_PYGMENTS_ON_SLOW_SCALA = (
 the unbudgeted reference a budgeted highlight must end long before."""
 
 
+@contextlib.contextmanager
+def slow_scala_without_a_budget():
+    """Plain Pygments on ``SLOW_SCALA`` in a child process, started now and killed on exit:
+    the reference a budgeted highlight of it must end long before (it runs for minutes).
+    Yields the ``Popen``; ``poll() is None`` while it still runs."""
+    process = subprocess.Popen([sys.executable, "-c", PLAIN_PYGMENTS_ON_SLOW_SCALA], cwd=ROOT)
+    try:
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
 # -- the diff viewer's line pairing (issue 9) -------------------------------------------------
 
 
@@ -59,14 +72,11 @@ def operator_lines(lines):
     return ("a+" * 40 + "\n") * lines
 
 
-@contextlib.contextmanager
-def slow_scala_without_a_budget():
-    """Plain Pygments on ``SLOW_SCALA`` in a child process, started now and killed on exit:
-    the reference a budgeted highlight of it must end long before (it runs for minutes).
-    Yields the ``Popen``; ``poll() is None`` while it still runs."""
-    process = subprocess.Popen([sys.executable, "-c", PLAIN_PYGMENTS_ON_SLOW_SCALA], cwd=ROOT)
-    try:
-        yield process
-    finally:
-        process.kill()
-        process.wait()
+# -- forged log lines -------------------------------------------------------------------------
+
+FORGED = "evil\r\nINFO forged line\x1b[31m red \x1b]0;title\x07"
+"""Text that would start a false log line (CR/LF) and drive a terminal (ANSI escapes), for
+fields that are shown back or logged."""
+
+FORGED_PATH = "/%0d%0aINFO%20forged%20line%1b%5b31m"
+"""The same in a URL path, percent-encoded, to append to a real path."""

@@ -13,14 +13,13 @@ and never, for any pair, a 5xx or a traceback. ``expected(endpoint, attack)`` re
 import json
 from dataclasses import dataclass, field
 
+from tests.payloads import FORGED, FORGED_PATH
+
 REFUSED, SERVED, EITHER = "refused", "served", "either"
 
 SNIPPET_MAX_BYTES = 512 * 1024
 HIGHLIGHT_MAX_BYTES = 1024 * 1024
 DIFF_MAX_BYTES = 2 * 1024 * 1024
-
-FORGED = "evil\r\nINFO forged line\x1b[31m red \x1b]0;title\x07"  # CR/LF and ANSI escapes
-FORGED_PATH = "/%0d%0aINFO%20forged%20line%1b%5b31m"
 
 
 @dataclass(frozen=True)
