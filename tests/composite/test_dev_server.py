@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests import servers
+from tests.payloads import FORGED_PATH
 from tests.waiting import wait_until
 
 
@@ -42,11 +43,11 @@ def logged(log, text):
 def test_the_log_has_no_escaped_colour_codes_and_no_forged_lines(served):
     url, log = served
     httpx.get(f"{url}/no-such-page")
-    httpx.get(f"{url}/forged%0d%0aINFO%20fake%1b[31m")
+    httpx.get(url + FORGED_PATH)
     text = logged(log, "forged")
     assert '"GET /no-such-page HTTP/1.1" 404' in text
     assert "\\x1b" not in text and "\x1b" not in text
-    assert "\nINFO fake" not in text  # the request's CR/LF did not start a line
+    assert "\nINFO forged" not in text  # the request's CR/LF did not start a line
     assert "This is a development server" in text
 
 
