@@ -8,6 +8,7 @@ one line naming a bad one, and only then runs gunicorn with the same arguments::
     python -m config.web --config config/gunicorn.conf.py composite.wsgi:application
 """
 
+import importlib
 import sys
 from dataclasses import dataclass
 
@@ -63,8 +64,33 @@ def settings_or_exit():
     return settings
 
 
+def site_or_exit():
+    """Every other setting of the site this process serves (the composite's, each mounted app's,
+    the Django settings), or exit with the one line naming a bad one: before gunicorn starts,
+    rather than as a traceback from each worker as it boots."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps import sitewide
+    from apps.diffviewer.settings import load as diffviewer_settings
+    from apps.highlighter.settings import settings_from_env as highlighter_settings
+    from composite.settings import CompositeSettings
+
+    try:
+        mounted = CompositeSettings.from_env().apps
+        sitewide.check_environment()
+        if "highlighter" in mounted:
+            highlighter_settings()
+        if "diffviewer" in mounted:
+            diffviewer_settings()
+        if "snippets" in mounted:
+            importlib.import_module("config.settings")
+    except (env.ConfigError, ImproperlyConfigured) as error:
+        sys.exit(f"Error: {error}")
+
+
 def main():
     settings_or_exit()
+    site_or_exit()
     from gunicorn.app.wsgiapp import run
 
     sys.argv[0] = "gunicorn"

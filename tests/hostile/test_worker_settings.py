@@ -1,7 +1,7 @@
-"""The server's settings and the buffering worker's limits come from the environment, typed,
-and a bad value stops the server at start-up with one line naming the variable, never a
-traceback (config/web.py checks them before gunicorn reads WEB_CONCURRENCY with a bare int();
-config/gunicorn.conf.py uses them)."""
+"""The server's settings, the buffering worker's limits and every app's settings come from
+the environment, typed, and a bad value stops the server at start-up with one line naming the
+variable, never a traceback (config/web.py checks them before gunicorn reads WEB_CONCURRENCY
+with a bare int(); config/gunicorn.conf.py uses them)."""
 
 import subprocess
 import sys
@@ -65,6 +65,12 @@ def test_the_server_settings_default_and_are_read_from_the_environment(monkeypat
     ("BUFFER_RESPONSE_BYTES", "32 MB B", "BUFFER_RESPONSE_BYTES='32 MB B': expected a number of bytes of at least 0 "
                                          "(e.g. 1048576 or 1MiB)."),
     ("LOG_LEVEL", "loud", "LOG_LEVEL='loud': expected debug, info, warning, error or critical."),
+    ("HIGHLIGHT_WORKERS", "many", "HIGHLIGHT_WORKERS='many': expected a whole number from 1 to 64."),
+    ("DIFF_TIMEOUT", "0", "DIFF_TIMEOUT='0': expected a number above 0."),
+    ("SNIPPETS_PREFIX", "/a b", "SNIPPETS_PREFIX='/a b': expected a URL path such as /paste (empty for the root)."),
+    ("SNIPPET_MAX_BYTES", "lots", "SNIPPET_MAX_BYTES='lots': expected a number of bytes of at least 1 "
+                                  "(e.g. 1048576 or 1MiB)."),
+    ("SITE_NAV", "{", "SITE_NAV='{': expected a JSON list of [label, url] pairs."),
 ])
 def test_the_procfile_s_server_does_not_start_with_a_bad_value_and_says_which(tmp_path, name, value, message):
     """gunicorn itself would stop on WEB_CONCURRENCY=two with a ValueError traceback as it is
