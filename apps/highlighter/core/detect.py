@@ -1,0 +1,201 @@
+"""Which language a paste is in: the rules, in order, and why each guess was made.
+
+1. `filename`: a file name Pygments knows (`get_lexer_for_filename`, plus a few names it misses).
+2. `shebang`: `#!/usr/bin/env node`, `#!/bin/bash`, ...: the interpreter names the language.
+3. `modeline`: an Emacs `-*- mode: ruby -*-` or a Vim `vim: ft=ruby` / `vim: set filetype=ruby:`.
+4. `model`: Magika's content model (apps/highlighter/core/content_model.py), corrected by two
+   small rules where it is measured to be weak (see `structure.py`): Markdown structure, and C++
+   tokens in what it calls C.
+5. `pygments`: Pygments' own `guess_lexer`, when the model is unsure or names a language that has
+   no lexer here; kept only when it agrees with one of the model's candidates.
+6. `fallback`: plain text, when nothing reaches THRESHOLD (measured on bench/corpus/tune, see
+   docs/performance.md "Language detection").
+
+Only the first MAX_EXAMINED characters are read, whatever the input's size. The first three rules
+are always right when they fire; they never need the model, which is loaded once per process.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from pygments.lexers import find_lexer_class_by_name, get_lexer_for_filename
+from pygments.modeline import get_filetype_from_buffer
+from pygments.util import ClassNotFound
+
+from . import content_model, structure
+
+MAX_EXAMINED = 64 * 1024
+PYGMENTS_EXAMINED = 8 * 1024  # guess_lexer runs every lexer's analyser: keep its input short
+THRESHOLD = 0.7
+CANDIDATES = 5
+PLAIN = "text"
+
+# Magika labels whose Pygments name differs; labels not here are tried as Pygments names as is.
+MODEL_TO_LEXER = {
+    "cs": "csharp",
+    "shell": "bash",
+    "asm": "nasm",
+    "bazel": "python",
+    "dockerfile": "docker",
+    "gemfile": "ruby",
+    "gemspec": "ruby",
+    "gradle": "groovy",
+    "hcl": "terraform",
+    "htaccess": "apacheconf",
+    "ipynb": "json",
+    "jsonl": "json",
+    "lisp": "common-lisp",
+    "makefile": "make",
+    "objectivec": "objective-c",
+    "pascal": "delphi",
+    "po": "pot",
+    "proto": "protobuf",
+    "svg": "xml",
+    "rdf": "xml",
+    "csproj": "xml",
+    "vcxproj": "xml",
+    "aidl": "java",
+    "vba": "vbscript",
+    "autohotkey": "ahk",
+}
+NOT_CODE = {"txt", "randomtxt", "unknown", "empty", "csv", "tsv", "undefined"}
+
+# File names that Pygments' patterns miss.
+FILENAMES = {
+    "Jenkinsfile": "groovy",
+    ".envrc": "bash",
+    "Gemfile.lock": PLAIN,
+    "go.mod": "go",
+}
+
+# Interpreters whose name is not a Pygments name.
+INTERPRETERS = {
+    "node": "javascript",
+    "nodejs": "javascript",
+    "deno": "typescript",
+    "bun": "javascript",
+    "ts-node": "typescript",
+    "tsx": "typescript",
+    "sh": "bash",
+    "dash": "bash",
+    "zsh": "bash",
+    "ksh": "bash",
+    "ash": "bash",
+    "busybox": "bash",
+    "pwsh": "powershell",
+    "runghc": "haskell",
+    "escript": "erlang",
+    "osascript": "applescript",
+}
+
+EMACS_MODE = re.compile(r"-\*-\s*(?:.*?\bmode:\s*)?([\w+#.-]+)\s*(?:;.*?)?-\*-", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Guess:
+    lexer: str  # a Pygments lexer alias; "text" for plain text
+    rule: str  # filename, shebang, modeline, model, pygments or fallback
+    confidence: float
+    candidates: list = field(default_factory=list)  # [(lexer alias, score)], best first
+
+    def as_dict(self):
+        return {
+            "lexer": self.lexer,
+            "rule": self.rule,
+            "confidence": round(self.confidence, 4),
+            "candidates": [{"lexer": alias, "score": round(score, 4)} for alias, score in self.candidates],
+        }
+
+
+def lexer_alias(name):
+    """The canonical alias of the Pygments lexer called `name`, or None."""
+    try:
+        return find_lexer_class_by_name(name.strip().lower()).aliases[0]
+    except (ClassNotFound, AttributeError):
+        return None
+    except IndexError:
+        return None
+
+
+def by_filename(filename):
+    if not filename:
+        return None
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    if base in FILENAMES:
+        return FILENAMES[base]
+    try:
+        return get_lexer_for_filename(base).aliases[0]
+    except ClassNotFound:
+        return None
+
+
+def by_shebang(text):
+    if not text.startswith("#!"):
+        return None
+    words = text[2:].split("\n", 1)[0].split()
+    if words and words[0].rsplit("/", 1)[-1] == "env":
+        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+    if not words:
+        return None
+    program = words[0].rsplit("/", 1)[-1]
+    bare = re.sub(r"[\d.]+$", "", program)  # python3.11 -> python, perl5 -> perl
+    return INTERPRETERS.get(program) or INTERPRETERS.get(bare) or lexer_alias(program) or lexer_alias(bare)
+
+
+def by_modeline(text):
+    head = "\n".join(text.split("\n", 2)[:2])  # Emacs reads its mode from the first two lines
+    match = EMACS_MODE.search(head)
+    if match:
+        alias = lexer_alias(match.group(1)) or lexer_alias(match.group(1).removesuffix("-ts"))
+        if alias:
+            return alias
+    filetype = get_filetype_from_buffer(text)  # Vim: the first and last five lines
+    return lexer_alias(filetype) if filetype else None
+
+
+def model_scores(text):
+    """[(lexer alias, probability)] from the content model, best first, labels without a lexer left out."""
+    ranked = []
+    seen = set()
+    for label, probability in content_model.load().scores(text.encode("utf-8", "replace")):
+        if label in NOT_CODE:
+            alias = PLAIN
+        else:
+            alias = lexer_alias(MODEL_TO_LEXER.get(label, label))
+        if alias and alias not in seen:
+            seen.add(alias)
+            ranked.append((alias, probability))
+    return ranked
+
+
+def pygments_guess(text):
+    from pygments.lexers import guess_lexer
+
+    try:
+        return guess_lexer(text[:PYGMENTS_EXAMINED]).aliases[0]
+    except ClassNotFound:
+        return None
+
+
+def detect(text, filename=None):
+    """The Guess for a text (and optional file name), by the first rule that decides."""
+    alias = by_filename(filename)
+    if alias:
+        return Guess(alias, "filename", 1.0, [(alias, 1.0)])
+    text = text[:MAX_EXAMINED]
+    for rule, find in (("shebang", by_shebang), ("modeline", by_modeline)):
+        alias = find(text)
+        if alias:
+            return Guess(alias, rule, 1.0, [(alias, 1.0)])
+    if not text.strip() or "\x00" in text:
+        return Guess(PLAIN, "fallback", 1.0, [])
+    ranked = structure.adjust(text, model_scores(text))
+    candidates = ranked[:CANDIDATES]
+    top, score = candidates[0] if candidates else (PLAIN, 0.0)
+    if top != PLAIN and score >= THRESHOLD:
+        return Guess(top, "model", score, candidates)
+    guessed = pygments_guess(text)
+    scores = dict(ranked)
+    if guessed and guessed != PLAIN and guessed in scores and scores[guessed] >= THRESHOLD / 10:
+        return Guess(guessed, "pygments", scores[guessed], candidates)
+    return Guess(PLAIN, "fallback", 1.0 - score if top != PLAIN else score, candidates)

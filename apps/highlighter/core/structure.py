@@ -1,0 +1,155 @@
+"""Corrections to the content model where it is measured to be weak: tokens only one language has.
+
+The model confuses neighbours on short excerpts: C# with Java, TypeScript with JavaScript, CSS
+with SCSS, HTML with Handlebars, Kotlin with Scala or Swift, Elixir with Ruby or Erlang, C++ with
+C, Markdown with the code it quotes. Each language below lists a few markers that a reader would
+take as proof (`namespace X {` with `using System;`, a type annotation, `std::`, a `## ` heading);
+some neighbours also list what they cannot do without (Handlebars without `{{` is HTML). The
+correction only reorders the model's own candidates: a candidate's probability is multiplied by
+BOOST for each marker found and by MISSING when it lacks a requirement, then all are normalised.
+Tuned on bench/corpus/tune only.
+"""
+
+import json
+import re
+
+BOOST = 4.0
+MISSING = 0.05
+FLOOR = 0.001  # a candidate below this probability is not raised, whatever its markers
+
+_M = re.MULTILINE
+
+MARKERS = {
+    "csharp": [
+        r"^\s*using\s+System[\w.]*;",
+        r"^\s*namespace\s+[\w.]+\s*(?:\{|;|$)",
+        r"\{\s*get;\s*(?:(?:private|internal|protected)\s+)?set;\s*\}",
+        r"\b(?:public|private|internal|protected)\s+(?:static\s+|override\s+|virtual\s+|async\s+)*(?:string|bool|void|int|object)\b",
+        r"\[(?:Test|TestFixture|Serializable|Fact|DllImport)\b[^\]]*\]",
+        r"\b(?:foreach|internal|readonly|sealed)\b",
+        r"\btypeof\s*\(",
+        r"\bvar\s+\w+\s*=\s*new\b",
+        r"\b(?:uint|ulong|ushort|sbyte|decimal)\b",
+    ],
+    "java": [
+        r"^\s*import\s+(?:static\s+)?(?:java|javax|android|org|com)\.[\w.]+(?:\.\*)?;",
+        r"^\s*package\s+[\w.]+;",
+        r"@Override\b",
+        r"\bthrows\s+\w+",
+        r"\bfinal\s+[A-Z]\w*(?:<[^>]*>)?\s+\w+\s*=",
+        r"\bString\[\]",
+        r"\bboolean\b",
+        r"\b(?:Math|System|Integer|Arrays|Collections)\.\w+\(",
+    ],
+    "typescript": [
+        r"(?:\w|\))\??:\s*(?:string|number|boolean|void|unknown|any|never)\b(?!\s*\w*\()",
+        r"^\s*(?:export\s+)?(?:interface|type|enum|namespace|declare)\s+\w+",
+        r"\b(?:private|public|protected|readonly)\s+\w+\s*[:(]",
+        r"\bas\s+(?:const|unknown|any|string|number)\b",
+        r"<[A-Z]\w*(?:\s+extends\s+[^>]+)?>\s*\(",
+        r"^\s*import\s+type\b",
+    ],
+    "javascript": [
+        r"\brequire\(\s*['\"][^'\"]+['\"]\s*\)",
+        r"\bmodule\.exports\b",
+        r"^\s*['\"]use strict['\"]",
+        r"\.prototype\.",
+        r"@(?:param|returns?)\s+\{",
+    ],
+    "css": [],
+    "scss": [r"^\s*\$[\w-]+\s*:", r"@(?:mixin|include|extend|use|forward|each|if)\b", r"&[:.\-\w]", r"^\s*//"],
+    "html": [r"<(?:div|span|p|a|ul|li|table|tr|td|h[1-6]|br|body|head|meta|link)\b[^>]*>", r"<!DOCTYPE html", r"&\w+;"],
+    "handlebars": [r"\{\{[#/>]"],
+    "twig": [r"\{%-?\s*(?:block|extends|for|if|set|include)\b"],
+    "jinja": [r"\{%-?\s*(?:block|extends|for|if|set|include)\b"],
+    "erb": [r"<%[=-]?"],
+    "kotlin": [r"^\s*(?:(?:private|internal|override|suspend|inline|public)\s+)*fun\s+", r"\bval\s+\w+\s*[:=]", r"!!|\?\.let\b", r"^\s*import\s+[\w.]+$"],
+    "scala": [r"^\s*(?:case\s+class|object|trait)\s+\w+", r"^\s*def\s+\w+", r"^\s*import\s+[\w.]+\._"],
+    "swift": [r"^\s*(?:@\w+\s+)*(?:(?:public|private|fileprivate|internal|open|override|static|class)\s+)*func\s+\w+", r"^\s*(?:guard|if)\s+let\b", r"^\s*import\s+(?:Foundation|UIKit|SwiftUI|ExpoModulesCore|Capacitor)\b", r"\bself\.\w+", r"->\s*[A-Z]\w*\??\s*\{", r"\boverride\s+var\b", r"\\\(", r"\bvar\s+\w+:\s*[A-Z]\w*\??\s*\{"],
+    "elixir": [r"^\s*defmodule\s+[\w.]+\s+do\b", r"^\s*defp?\s+\w+[!?]?(?:\(.*\))?\s*(?:when\b.*)?,?\s*do:?", r"\|>", r"%\{", r"^\s*@(?:doc|moduledoc|spec|impl)\b", r"\bfn\s+[\w,\s{}%]*->"],
+    "ruby": [r"^\s*def\s+\w+[!?]?(?:\(.*\))?\s*$", r"^\s*(?:require|require_relative)\s+['\"]", r"\.each\s+do\s*\|", r"^\s*attr_(?:reader|accessor|writer)\b"],
+    "erlang": [r"^-(?:module|export|include|record|spec)\s*\(", r"^\s*\w+\(.*\)\s*->\s*$"],
+    "cpp": [r"\bstd::", r"^\s*template\s*<", r"^\s*namespace\s+\w*\s*\{", r"^\s*(?:public|private|protected):", r"\bnullptr\b", r"^\s*#include\s*<(?:iostream|string|vector|memory|map|algorithm|cstdint|cstdio|cstring|cstdlib|utility)>", r"\w::~?\w+\s*\(", r"^\s*class\s+\w+(?:\s*:\s*public\b|\s*\{|\s*;)"],
+    "c": [r"^\s*#include\s*<\w+\.h>", r"\b(?:malloc|free|printf|sizeof|memcpy)\s*\("],
+    "go": [r"^\s*func\s+(?:\([^)]*\)\s*)?\w+\(", r"\w+\s*:=\s*", r"^\s*package\s+\w+\s*$", r"\bif\s+err\s*!=\s*nil\b"],
+    "php": [r"<\?php", r"\$this->", r"^\s*(?:public|private|protected)\s+(?:static\s+)?function\b", r"^\s*use\s+[\w\\]+\\\w+;", r"\$\w+\s*=>"],
+    "perl": [r"^\s*my\s+[$@%]", r"^\s*sub\s+\w+\s*\{", r"=~\s*[ms]?/", r"^\s*use\s+(?:strict|warnings)\b", r"\$self->\{"],
+    "json": [],
+    "yaml": [r"^\s*-\s+[\w\"']+:\s", r"^[\w-]+:\s*$", r"^\s+[\w-]+:\s+[^\s{]"],
+    "bash": [r"^\s*(?:if|while)\s+\[", r"\bthen$", r"^\s*(?:fi|done|esac)\b", r"\$\{?\w+\}?", r"^\s*(?:export|local)\s+\w+="],
+    "xml": [r"^\s*<\?xml\b", r"<\w+:\w+", r"\bxmlns\b", r"^\s+[\w-]+:[\w-]+=\"[^\"]*\"", r"/>\s*$"],
+    "markdown": [r"^#{1,6}\s+\S", r"^```", r"^\s*[-*+]\s+\S", r"\[[^\]]+\]\([^)]+\)", r"^\s*\d+\.\s+\S", r"`[^`\n]+`"],
+}
+_COMPILED = {lang: [re.compile(p, _M) for p in patterns] for lang, patterns in MARKERS.items()}
+
+# A language the model may name that cannot be right without one of these.
+REQUIRES = {
+    "handlebars": re.compile(r"\{\{"),
+    "twig": re.compile(r"\{[{%]"),
+    "jinja": re.compile(r"\{[{%]"),
+    "erb": re.compile(r"<%"),
+    "scss": _COMPILED["scss"],
+    "typescript": _COMPILED["typescript"],
+    "cpp": _COMPILED["cpp"],
+}
+
+
+_JSON_LINE = re.compile(
+    r'^\s*(?:"(?:[^"\\]|\\.)*"\s*:\s*.*|"(?:[^"\\]|\\.)*",?|[\[\]{}],?|-?\d[\d.eE+-]*,?|true,?|false,?|null,?)\s*$'
+)
+
+
+def _json_hits(text):
+    """3 when text parses as JSON; 2 when nearly every line looks like a line of JSON."""
+    try:
+        json.loads(text)
+        return 3
+    except ValueError:
+        pass
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) >= 3 and sum(1 for line in lines if _JSON_LINE.match(line)) >= 0.9 * len(lines):
+        return 2
+    return 0
+
+
+_YAML_LINE = re.compile(r"^\s*(?:-\s+)?[\w.\"'-]+:(?:\s|$)")
+
+
+def _yaml_hits(text):
+    """2 more when most lines that are not comments are `key:` or `- key:` lines."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if len(lines) >= 3 and sum(1 for line in lines if _YAML_LINE.match(line)) >= 0.4 * len(lines):
+        return 2
+    return 0
+
+
+def hits(language, text):
+    if language == "json":
+        return _json_hits(text)
+    if language == "yaml":
+        return _yaml_hits(text) + sum(1 for pattern in _COMPILED["yaml"] if pattern.search(text))
+    return sum(1 for pattern in _COMPILED.get(language, ()) if pattern.search(text))
+
+
+def _lacks(language, text):
+    need = REQUIRES.get(language)
+    if need is None:
+        return False
+    patterns = need if isinstance(need, list) else [need]
+    return not any(p.search(text) for p in patterns)
+
+
+def adjust(text, ranked):
+    """The model's [(alias, probability)] reordered by the markers found in text, normalised."""
+    if not ranked:
+        return ranked
+    weighted = []
+    for alias, probability in ranked:
+        weight = probability
+        if probability >= FLOOR:
+            weight *= BOOST ** hits(alias, text)
+        if _lacks(alias, text):
+            weight *= MISSING
+        weighted.append((alias, weight))
+    total = sum(w for _, w in weighted) or 1.0
+    return sorted(((alias, w / total) for alias, w in weighted), key=lambda pair: pair[1], reverse=True)

@@ -1,0 +1,180 @@
+"""Scores language detectors on a folder of labelled files (`<language>/<file>`), content only.
+
+Each file is scored twice: whole, and as a 20-line excerpt (EXCERPT below: the 20 lines that
+start a third of the way into the file, or the whole file when it has at most 20 lines). Never
+the file name. Prints accuracy per language and overall for Pygments' `guess_lexer`, Magika
+alone, and ours (apps/highlighter/core/detect.py), then time per call: median and p95 for the
+20-line excerpts and for ~100 KB inputs (each language's files joined, cut at 100,000 chars).
+
+    .venv/bin/python bench/detect_corpus.py           # once: fetch the labelled files
+    .venv/bin/python bench/detect.py                  # the evaluation set
+    .venv/bin/python bench/detect.py bench/corpus/tune --misses   # the tuning set, with its misses
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pygments.lexers import get_lexer_by_name, guess_lexer  # noqa: E402
+from pygments.util import ClassNotFound  # noqa: E402
+
+from apps.highlighter.core import detect  # noqa: E402
+
+EXCERPT_LINES = 20
+BIG = 100_000
+
+# The first alias of each Pygments lexer counted right for a language. SQL dialects and
+# PHP-in-HTML are the same language for a reader; a template language inside HTML is not HTML.
+ACCEPTED = {
+    "python": {"python"},
+    "javascript": {"javascript"},
+    "typescript": {"typescript"},
+    "go": {"go"},
+    "rust": {"rust"},
+    "java": {"java"},
+    "kotlin": {"kotlin"},
+    "swift": {"swift"},
+    "c": {"c"},
+    "cpp": {"cpp"},
+    "csharp": {"csharp"},
+    "php": {"php", "html+php"},
+    "ruby": {"ruby"},
+    "perl": {"perl"},
+    "shell": {"bash"},
+    "sql": {"sql", "postgresql", "psql", "plpgsql", "mysql", "tsql", "sqlite3"},
+    "html": {"html"},
+    "css": {"css"},
+    "json": {"json"},
+    "yaml": {"yaml"},
+    "toml": {"toml"},
+    "xml": {"xml"},
+    "markdown": {"markdown"},
+    "elixir": {"elixir"},
+}
+
+
+def excerpt(text):
+    """The fixed 20-line excerpt of a text: from a third of the way in, or all of a short text."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) <= EXCERPT_LINES:
+        return text
+    start = len(lines) // 3
+    return "".join(lines[start : start + EXCERPT_LINES])
+
+
+def first_alias(alias):
+    try:
+        return get_lexer_by_name(alias).aliases[0]
+    except ClassNotFound:
+        return alias
+
+
+def pygments_guess(text):
+    try:
+        return guess_lexer(text).aliases[0]
+    except ClassNotFound:
+        return "text"
+
+
+def magika_alone(text):
+    """Magika's own top label, mapped to a Pygments lexer the way ours maps it."""
+    scores = detect.model_scores(text)
+    return scores[0][0] if scores else "text"
+
+
+def ours(text):
+    return detect.detect(text).lexer
+
+
+DETECTORS = {"pygments": pygments_guess, "magika": magika_alone, "ours": ours}
+
+
+def load(folder):
+    samples = []
+    for language_dir in sorted(p for p in Path(folder).iterdir() if p.is_dir()):
+        for path in sorted(language_dir.iterdir()):
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            samples.append((language_dir.name, path.name, text))
+    return samples
+
+
+def score(samples, detectors, misses):
+    table = {}  # (detector, mode) -> {language: [right, total]}
+    for name, detector in detectors.items():
+        for mode, cut in (("whole", lambda t: t), ("20 lines", excerpt)):
+            counts = table.setdefault((name, mode), {})
+            for language, file_name, text in samples:
+                got = first_alias(detector(cut(text)))
+                right = got in ACCEPTED[language]
+                cell = counts.setdefault(language, [0, 0])
+                cell[0] += right
+                cell[1] += 1
+                if misses and name == "ours" and not right:
+                    print(f"miss {mode:8} {language:10} -> {got:12} {file_name}", file=sys.stderr)
+    return table
+
+
+def print_table(table, languages):
+    columns = list(table)
+    print("| language | " + " | ".join(f"{d} {m}" for d, m in columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for language in languages:
+        cells = [table[c].get(language, [0, 0]) for c in columns]
+        print(f"| {language} | " + " | ".join(f"{r}/{n}" for r, n in cells) + " |")
+    totals = []
+    for column in columns:
+        right = sum(r for r, _ in table[column].values())
+        total = sum(n for _, n in table[column].values())
+        totals.append(f"**{100 * right / total:.1f} %**")
+    print("| **all** | " + " | ".join(totals) + " |")
+
+
+def timings(samples, detectors):
+    by_language = {}
+    for language, _, text in samples:
+        by_language.setdefault(language, []).append(text)
+    big = []
+    for texts in by_language.values():
+        joined = "\n".join(texts)
+        while len(joined) < BIG:
+            joined += "\n" + joined
+        big.append(joined[:BIG])
+    small = [excerpt(text) for _, _, text in samples]
+    detect.detect("warm up: load the model before timing")
+    print("\n| detector | 20 lines median | 20 lines p95 | 100 KB median | 100 KB p95 |")
+    print("|---|---|---|---|---|")
+    for name, detector in detectors.items():
+        row = []
+        for inputs in (small, big):
+            times = []
+            for text in inputs:
+                start = time.perf_counter()
+                detector(text)
+                times.append(1000 * (time.perf_counter() - start))
+            times.sort()
+            row += [f"{statistics.median(times):.1f} ms", f"{times[int(0.95 * (len(times) - 1))]:.1f} ms"]
+        print(f"| {name} | " + " | ".join(row) + " |")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", nargs="?", default=str(Path(__file__).parent / "corpus" / "eval"))
+    parser.add_argument("--only", choices=list(DETECTORS), action="append", help="score only these")
+    parser.add_argument("--misses", action="store_true", help="list the files ours gets wrong")
+    parser.add_argument("--no-timing", action="store_true")
+    args = parser.parse_args(argv)
+    detectors = {name: DETECTORS[name] for name in (args.only or DETECTORS)}
+    samples = load(args.folder)
+    languages = sorted({language for language, _, _ in samples})
+    print(f"{len(samples)} files, {len(languages)} languages, {args.folder}\n")
+    print_table(score(samples, detectors, args.misses), languages)
+    if not args.no_timing:
+        timings(samples, detectors)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Which language a paste is in: file name, shebang, modeline, the model, Pygments, plain text.
+
+The first three rules are always right when they fire and decide in that order; the model
+decides the rest, corrected by markers only one language has; low confidence is plain text.
+"""
+
+import pytest
+
+from apps.highlighter.core import content_model, detect as detect_module, structure
+from apps.highlighter.core.detect import MAX_EXAMINED, THRESHOLD, detect
+
+PYTHON = "def greet(name):\n    return f'hello {name}'\n\nclass Greeter:\n    def __init__(self):\n        self.count = 0\n"
+PHP = "<?php\nnamespace App;\nclass Foo {\n    public function bar($x) {\n        return $this->baz[$x];\n    }\n}\n"
+PROSE = (
+    "Dear team, thanks for the meeting yesterday. I think we agreed on most points.\n"
+    "Let us meet again next week to finish the plan and share it with everyone.\n"
+)
+
+
+def decided(text, filename=None):
+    guess = detect(text, filename=filename)
+    return guess.lexer, guess.rule
+
+
+# --- file name ------------------------------------------------------------------------------
+
+
+def test_a_file_name_pygments_knows_decides_with_full_confidence():
+    guess = detect(PHP, filename="src/tool.py")
+    assert (guess.lexer, guess.rule, guess.confidence) == ("python", "filename", 1.0)
+
+
+def test_file_names_pygments_misses_are_known_too():
+    assert decided("pipeline { }\n", filename="Jenkinsfile") == ("groovy", "filename")
+
+
+def test_an_unknown_file_name_does_not_decide():
+    assert decided(PYTHON, filename="notes.unknown-extension") == ("python", "model")
+
+
+def test_the_file_name_beats_a_shebang():
+    assert decided("#!/bin/bash\necho hi\n", filename="run.py") == ("python", "filename")
+
+
+# --- shebang --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "lexer"),
+    [
+        ("#!/usr/bin/env node", "javascript"),
+        ("#!/bin/bash", "bash"),
+        ("#!/bin/sh -e", "bash"),
+        ("#!/usr/bin/python3.11", "python"),
+        ("#!/usr/bin/env -S deno run --allow-net", "typescript"),
+        ("#!/usr/bin/perl -w", "perl"),
+        ("#!/usr/bin/env ruby", "ruby"),
+        ("#!/usr/bin/env elixir", "elixir"),
+    ],
+)
+def test_a_shebang_names_the_language_by_its_interpreter(line, lexer):
+    guess = detect(line + "\nsome body\n")
+    assert (guess.lexer, guess.rule, guess.confidence) == (lexer, "shebang", 1.0)
+
+
+def test_an_unknown_interpreter_leaves_the_decision_to_the_content():
+    assert decided("#!/opt/frobnicate\n" + PYTHON) == ("python", "model")
+
+
+def test_a_shebang_beats_a_modeline_that_disagrees():
+    """The interpreter is what runs the file."""
+    assert decided("#!/bin/bash\n# -*- mode: python -*-\necho hi\n") == ("bash", "shebang")
+
+
+# --- modelines ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lexer"),
+    [
+        ("# -*- mode: ruby -*-\nputs 1\n", "ruby"),
+        ("# -*- ruby -*-\nputs 1\n", "ruby"),
+        ("/* -*- mode: c++; indent-tabs-mode: nil -*- */\nint x;\n", "cpp"),
+        ("x = 1\n\n# vim: ft=python\n", "python"),
+        ("var x = 1;\n/* vim: set filetype=javascript : */\n", "javascript"),
+        ("# vim: set ft=yaml ts=2:\nkey: value\n", "yaml"),
+    ],
+)
+def test_an_editor_modeline_names_the_language(text, lexer):
+    assert decided(text) == (lexer, "modeline")
+
+
+def test_a_modeline_naming_no_known_language_does_not_decide():
+    assert decided("# vim: ft=nosuchlanguage\n" + PYTHON) == ("python", "model")
+
+
+# --- the model ------------------------------------------------------------------------------
+
+
+def test_the_model_decides_content_alone_and_shows_its_next_candidates():
+    guess = detect(PHP)
+    assert (guess.lexer, guess.rule) == ("php", "model")
+    assert guess.confidence >= THRESHOLD
+    assert guess.candidates[0] == ("php", guess.confidence)
+    scores = [score for _, score in guess.candidates]
+    assert scores == sorted(scores, reverse=True) and len(scores) == detect_module.CANDIDATES
+    assert all(0.0 <= score <= 1.0 for score in scores)
+
+
+def test_the_model_is_loaded_once_per_process():
+    assert content_model.load() is content_model.load()
+
+
+def test_the_models_top_label_is_magikas_own():
+    """content_model reads Magika's internals; its answer must stay the public API's answer."""
+    from magika import Magika
+
+    data = PHP.encode()
+    assert content_model.load().scores(data)[0][0] == str(Magika().identify_bytes(data).prediction.dl.label)
+
+
+def test_a_guess_is_plain_data():
+    assert detect(PHP).as_dict()["candidates"][0]["lexer"] == "php"
+    assert set(detect(PHP).as_dict()) == {"lexer", "rule", "confidence", "candidates"}
+
+
+# --- corrections where the model is weak ----------------------------------------------------
+
+
+def test_cpp_tokens_turn_a_c_guess_into_cpp():
+    ranked = [("c", 0.7), ("cpp", 0.3)]
+    assert structure.adjust("std::vector<int> v;\n", ranked)[0][0] == "cpp"
+    assert structure.adjust("int v[3];\n", ranked)[0][0] == "c"
+
+
+def test_markdown_structure_outweighs_the_code_it_quotes():
+    text = "## Usage\n\n- install it\n- run it\n\n```js\nconst x = require('x')\n```\n"
+    assert structure.adjust(text, [("javascript", 0.6), ("markdown", 0.4)])[0][0] == "markdown"
+
+
+def test_a_template_language_without_its_delimiters_gives_way():
+    ranked = [("handlebars", 0.6), ("html", 0.4)]
+    assert structure.adjust("<div class='x'><p>hi</p></div>\n", ranked)[0][0] == "html"
+    assert structure.adjust("<div>{{#each items}}x{{/each}}</div>\n", ranked)[0][0] == "handlebars"
+
+
+def test_corrections_only_reorder_the_models_candidates_and_stay_probabilities():
+    adjusted = structure.adjust("std::string s;\n", [("c", 0.5), ("rust", 0.5)])
+    assert {alias for alias, _ in adjusted} == {"c", "rust"}
+    assert sum(score for _, score in adjusted) == pytest.approx(1.0)
+
+
+def test_a_whole_json_document_is_json():
+    text = '{\n  "name": "x",\n  "version": "1.0.0",\n  "tags": ["a", "b"]\n}\n'
+    assert structure.adjust(text, [("javascript", 0.6), ("json", 0.4)])[0][0] == "json"
+
+
+# --- fallback and bounds --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t\n"])
+def test_empty_input_is_plain_text(text):
+    guess = detect(text)
+    assert (guess.lexer, guess.rule, guess.candidates) == ("text", "fallback", [])
+
+
+def test_binary_looking_input_is_plain_text():
+    assert decided("\x00\x01\x02ELF\x00\x00" * 100) == ("text", "fallback")
+
+
+def test_prose_falls_back_to_plain_text():
+    assert decided(PROSE) == ("text", "fallback")
+
+
+def test_only_a_bounded_prefix_is_examined():
+    """What lies past MAX_EXAMINED characters cannot change the guess."""
+    prefix = (PYTHON * (MAX_EXAMINED // len(PYTHON) + 1))[:MAX_EXAMINED]
+    tail = PHP * 20_000  # about 2 MB that would be PHP on its own
+    assert decided(tail) == ("php", "model")
+    assert detect(prefix + tail) == detect(prefix)
