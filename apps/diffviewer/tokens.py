@@ -12,6 +12,7 @@ is not.
 
 import logging
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import httpx
@@ -60,6 +61,7 @@ def fetch(client, text, lexer, filename, settings):
     return [None if line is None else [(prefixed(classes), piece) for classes, piece in line] for line in lines]
 
 
+@lru_cache(maxsize=4096)  # a few dozen distinct values per page, called per token
 def prefixed(classes):
     """A token's classes as this page's, those the stylesheet colours: ``"k k-Custom"`` is ``"t-k"``,
     ``"n"`` (a name, not coloured) is ``""``."""
