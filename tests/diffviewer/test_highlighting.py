@@ -33,10 +33,10 @@ def test_side_by_side_is_coloured_too(client):
     assert '<td class="code delete">    <span class="t-k">return</span>' in page
 
 
-def test_without_a_lexer_or_file_name_the_highlighter_is_not_asked(client, monkeypatch):
-    monkeypatch.setattr(tokens, "fetch_both", lambda *a, **k: pytest.fail("asked the highlighter"))
-    page = diff_page(client)
+def test_without_a_lexer_or_file_name_the_highlighter_is_not_asked(make_app, fake_highlighter):
+    page = diff_page(Client(make_app()), prefix="")
     assert "highlighted" not in page and "t-k" not in page
+    assert fake_highlighter.requests == []
 
 
 def test_an_unknown_lexer_renders_plain(client):
