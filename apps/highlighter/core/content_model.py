@@ -17,9 +17,19 @@ _model = None
 
 class ContentModel:
     def __init__(self):
+        import onnxruntime
         from magika import Magika
 
         self._magika = Magika()
+        # One thread that sleeps when idle: a highlighter process answers one request at a time,
+        # and onnxruntime's default (a spinning thread per core) slows everything on a busy machine.
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._magika._onnx_session = onnxruntime.InferenceSession(
+            self._magika._model_path, sess_options=options, providers=["CPUExecutionProvider"]
+        )
         self._config = self._magika._model_config
         self.labels = [str(label) for label in self._magika._target_labels_space]
 

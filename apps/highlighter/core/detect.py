@@ -15,6 +15,7 @@ Only the first MAX_EXAMINED characters are read, whatever the input's size. The 
 are always right when they fire; they never need the model, which is loaded once per process.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -107,13 +108,12 @@ class Guess:
         }
 
 
+@functools.lru_cache(maxsize=1024)
 def lexer_alias(name):
     """The canonical alias of the Pygments lexer called `name`, or None."""
     try:
         return find_lexer_class_by_name(name.strip().lower()).aliases[0]
-    except (ClassNotFound, AttributeError):
-        return None
-    except IndexError:
+    except (ClassNotFound, IndexError):
         return None
 
 

@@ -13,7 +13,8 @@ Tuned on bench/corpus/tune only.
 import json
 import re
 
-BOOST = 4.0
+EXAMINED = 16 * 1024  # markers are looked for in this prefix only
+BOOST = 8.0
 MISSING = 0.05
 FLOOR = 0.001  # a candidate below this probability is not raised, whatever its markers
 
@@ -70,7 +71,6 @@ MARKERS = {
     "ruby": [r"^\s*def\s+\w+[!?]?(?:\(.*\))?\s*$", r"^\s*(?:require|require_relative)\s+['\"]", r"\.each\s+do\s*\|", r"^\s*attr_(?:reader|accessor|writer)\b"],
     "erlang": [r"^-(?:module|export|include|record|spec)\s*\(", r"^\s*\w+\(.*\)\s*->\s*$"],
     "cpp": [r"\bstd::", r"^\s*template\s*<", r"^\s*namespace\s+\w*\s*\{", r"^\s*(?:public|private|protected):", r"\bnullptr\b", r"^\s*#include\s*<(?:iostream|string|vector|memory|map|algorithm|cstdint|cstdio|cstring|cstdlib|utility)>", r"\w::~?\w+\s*\(", r"^\s*class\s+\w+(?:\s*:\s*public\b|\s*\{|\s*;)"],
-    "c": [r"^\s*#include\s*<\w+\.h>", r"\b(?:malloc|free|printf|sizeof|memcpy)\s*\("],
     "go": [r"^\s*func\s+(?:\([^)]*\)\s*)?\w+\(", r"\w+\s*:=\s*", r"^\s*package\s+\w+\s*$", r"\bif\s+err\s*!=\s*nil\b"],
     "php": [r"<\?php", r"\$this->", r"^\s*(?:public|private|protected)\s+(?:static\s+)?function\b", r"^\s*use\s+[\w\\]+\\\w+;", r"\$\w+\s*=>"],
     "perl": [r"^\s*my\s+[$@%]", r"^\s*sub\s+\w+\s*\{", r"=~\s*[ms]?/", r"^\s*use\s+(?:strict|warnings)\b", r"\$self->\{"],
@@ -90,7 +90,6 @@ REQUIRES = {
     "erb": re.compile(r"<%"),
     "scss": _COMPILED["scss"],
     "typescript": _COMPILED["typescript"],
-    "cpp": _COMPILED["cpp"],
 }
 
 
@@ -143,6 +142,7 @@ def adjust(text, ranked):
     """The model's [(alias, probability)] reordered by the markers found in text, normalised."""
     if not ranked:
         return ranked
+    text = text[:EXAMINED]
     weighted = []
     for alias, probability in ranked:
         weight = probability
