@@ -191,7 +191,7 @@ def exchange(client, method, path, max_bytes, **request):
         raise Unavailable(f"no answer in time ({type(error).__name__})", timed_out=True) from None
     except (Unavailable, Refused):
         raise
-    except Exception as error:  # httpx.HTTPError, or the in-process highlighter's own failure
+    except Exception as error:  # noqa: BLE001 -- httpx.HTTPError, or the in-process highlighter's own failure
         raise Unavailable(f"not reached ({type(error).__name__})") from None
     try:
         return status, json.loads(body), headers

@@ -40,12 +40,12 @@ TYPES = {"k": "Token.Keyword", "nf": "Token.Name.Function", "n": "Token.Name", "
 class FakeHighlighter:
     """The highlighter's documented API, answered by a toy lexer; told how to behave by tests."""
 
-    LEXERS = [
+    LEXERS = (
         {"name": "Python", "aliases": ["python", "py"], "filenames": ["*.py"], "mimetypes": ["text/x-python"]},
         {"name": "Text only", "aliases": ["text"], "filenames": ["*.txt"], "mimetypes": ["text/plain"]},
-    ]
-    STYLES = [{"name": "default", "background_color": "#f8f8f8", "highlight_color": "#ffffcc"},
-              {"name": "monokai", "background_color": "#272822", "highlight_color": "#49483e"}]
+    )
+    STYLES = ({"name": "default", "background_color": "#f8f8f8", "highlight_color": "#ffffcc"},
+              {"name": "monokai", "background_color": "#272822", "highlight_color": "#49483e"})
 
     def __init__(self):
         self.delay = 0.0

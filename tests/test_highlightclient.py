@@ -49,7 +49,7 @@ def test_html_with_css_classes_and_the_lexer_that_made_it(highlighter):
 
 
 def test_a_file_name_chooses_the_lexer_and_guessing_is_asked_for(highlighter):
-    client, checked = highlighter
+    client, _ = highlighter
     assert highlightclient.highlight_html(client, CODE, filename="f.py", guess=True).lexer_name == "Python"
     assert highlightclient.highlight_html(client, "plain words\n", guess=True).lexer_alias
 
