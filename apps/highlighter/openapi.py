@@ -2,6 +2,10 @@
 
 Written by hand next to the code it describes; tests validate real responses against it
 and check that it names exactly the app's routes. Schemas are JSON Schema 2020-12.
+
+It is the whole contract with the other apps: ``apps/highlightclient.py`` uses nothing it does
+not publish (``X-Highlighter-Version`` included), and ``tests/contract.py`` checks every request
+that client makes and every answer it reads against it, the real highlighter's and the fake's.
 """
 
 from apps.highlighter.core import PYGMENTS_VERSION
