@@ -102,6 +102,9 @@ def load(folder):
     return samples
 
 
+PLAIN = {}  # mode -> how many of ours fell back to plain text (counted as not right)
+
+
 def score(samples, detectors, misses):
     table = {}  # (detector, mode) -> {language: [right, total]}
     for name, detector in detectors.items():
@@ -113,6 +116,8 @@ def score(samples, detectors, misses):
                 cell = counts.setdefault(language, [0, 0])
                 cell[0] += right
                 cell[1] += 1
+                if name == "ours" and got == "text":
+                    PLAIN[mode] = PLAIN.get(mode, 0) + 1
                 if misses and name == "ours" and not right:
                     print(f"miss {mode:8} {language:10} -> {got:12} {file_name}", file=sys.stderr)
     return table
@@ -160,18 +165,50 @@ def timings(samples, detectors):
         print(f"| {name} | " + " | ".join(row) + " |")
 
 
+LOAD_PROBE = """
+import time
+def rss_mb():
+    return int(open("/proc/self/statm").read().split()[1]) * 4096 / 2**20
+from apps.highlighter.core import detect
+before = rss_mb()
+start = time.perf_counter()
+detect.content_model.load()
+loaded = time.perf_counter() - start
+detect.detect("def f(x):\\n    return x\\n" * 10)
+print(f"{loaded:.2f} {rss_mb() - before:.0f}")
+"""
+
+
+def load_cost(runs=3):
+    """Seconds to load the model and MB of resident memory a fresh process gains, per run."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    print("\n| run | model load | RSS gained (load + first guess) |")
+    print("|---|---|---|")
+    for run in range(runs):
+        out = subprocess.run([sys.executable, "-c", LOAD_PROBE], cwd=root, capture_output=True, text=True, check=True)
+        seconds, megabytes = out.stdout.split()
+        print(f"| {run + 1} | {seconds} s | {megabytes} MB |")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", nargs="?", default=str(Path(__file__).parent / "corpus" / "eval"))
     parser.add_argument("--only", choices=list(DETECTORS), action="append", help="score only these")
     parser.add_argument("--misses", action="store_true", help="list the files ours gets wrong")
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--load", action="store_true", help="only the model's load time and memory")
     args = parser.parse_args(argv)
+    if args.load:
+        return load_cost()
     detectors = {name: DETECTORS[name] for name in (args.only or DETECTORS)}
     samples = load(args.folder)
     languages = sorted({language for language, _, _ in samples})
     print(f"{len(samples)} files, {len(languages)} languages, {args.folder}\n")
     print_table(score(samples, detectors, args.misses), languages)
+    if PLAIN:
+        print("\nours answered plain text (below the threshold): " + ", ".join(f"{n} {m}" for m, n in PLAIN.items()))
     if not args.no_timing:
         timings(samples, detectors)
 
