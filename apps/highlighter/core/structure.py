@@ -72,7 +72,7 @@ MARKERS = {
     "erlang": [r"^-(?:module|export|include|record|spec)\s*\(", r"^\s*\w+\(.*\)\s*->\s*$"],
     "cpp": [r"\bstd::", r"^\s*template\s*<", r"^\s*namespace\s+\w*\s*\{", r"^\s*(?:public|private|protected):", r"\bnullptr\b", r"^\s*#include\s*<(?:iostream|string|vector|memory|map|algorithm|cstdint|cstdio|cstring|cstdlib|utility)>", r"\w::~?\w+\s*\(", r"^\s*class\s+\w+(?:\s*:\s*public\b|\s*\{|\s*;)"],
     "go": [r"^\s*func\s+(?:\([^)]*\)\s*)?\w+\(", r"\w+\s*:=\s*", r"^\s*package\s+\w+\s*$", r"\bif\s+err\s*!=\s*nil\b"],
-    "php": [r"<\?php", r"\$this->", r"^\s*(?:public|private|protected)\s+(?:static\s+)?function\b", r"^\s*use\s+[\w\\]+\\\w+;", r"\$\w+\s*=>"],
+    "php": [r"<\?php", r"\$this->", r"^\s*(?:public|private|protected)\s+(?:static\s+)?function\b", r"^\s*use\s+[\w\\]+\\\w+;", r"\$\w+\s*=>", r"\bforeach\s*\(\s*\$\w+\s+as\b", r"\b(?:self|static|parent)::\$?\w+", r"\bfunction\s+\w+\s*\(\s*(?:\??[\w\\]+\s+)?\$\w+"],
     "perl": [r"^\s*my\s+[$@%]", r"^\s*sub\s+\w+\s*\{", r"=~\s*[ms]?/", r"^\s*use\s+(?:strict|warnings)\b", r"\$self->\{"],
     "json": [],
     "yaml": [r"^\s*-\s+[\w\"']+:\s", r"^[\w-]+:\s*$", r"^\s+[\w-]+:\s+[^\s{]"],
