@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pygments.lexers import get_lexer_by_name, guess_lexer  # noqa: E402
-from pygments.util import ClassNotFound  # noqa: E402
+from pygments.lexers import get_lexer_by_name, guess_lexer
+from pygments.util import ClassNotFound
 
-from apps.highlighter.core import detect  # noqa: E402
+from apps.highlighter.core import detect
 
 EXCERPT_LINES = 20
 BIG = 100_000

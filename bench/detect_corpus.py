@@ -268,7 +268,7 @@ def _download(kind, package, version):
                 raise SystemExit(f"no upstream tarball for {package} {version}")
         done.touch()
     if kind == "debsrc":
-        return sorted(folder.glob("*.orig.tar.*"))[0]
+        return min(folder.glob("*.orig.tar.*"))
     return next(p for p in folder.iterdir() if p.suffix in {".tgz", ".deb"})
 
 
@@ -280,9 +280,9 @@ def _members(archive):
     if archive not in _OPEN:
         if archive.suffix == ".deb":
             data = subprocess.run(["dpkg-deb", "--fsys-tarfile", archive], capture_output=True, check=True).stdout
-            tar = tarfile.open(fileobj=io.BytesIO(data))
+            tar = tarfile.open(fileobj=io.BytesIO(data))  # noqa: SIM115 - kept open for the run, read often
         else:
-            tar = tarfile.open(archive)
+            tar = tarfile.open(archive)  # noqa: SIM115 - kept open for the run, read often
         _OPEN[archive] = (tar, {m.name: m for m in tar.getmembers() if m.isfile()})
     return _OPEN[archive]
 

@@ -6,7 +6,8 @@ decides the rest, corrected by markers only one language has; low confidence is 
 
 import pytest
 
-from apps.highlighter.core import content_model, detect as detect_module, structure
+from apps.highlighter.core import content_model, structure
+from apps.highlighter.core import detect as detect_module
 from apps.highlighter.core.detect import MAX_EXAMINED, THRESHOLD, detect
 
 PYTHON = "def greet(name):\n    return f'hello {name}'\n\nclass Greeter:\n    def __init__(self):\n        self.count = 0\n"
