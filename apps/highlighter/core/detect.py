@@ -7,7 +7,7 @@
    small rules where it is measured to be weak (see `structure.py`): Markdown structure, and C++
    tokens in what it calls C.
 5. `pygments`: Pygments' own `guess_lexer`, when the model is unsure or names a language that has
-   no lexer here; kept only when it agrees with one of the model's candidates.
+   no lexer here; kept only when Pygments' analyser is near-certain (PYGMENTS_THRESHOLD).
 6. `fallback`: plain text, when nothing reaches THRESHOLD (measured on bench/corpus/tune, see
    docs/performance.md "Language detection").
 
@@ -28,6 +28,10 @@ from . import content_model, structure
 MAX_EXAMINED = 64 * 1024
 PYGMENTS_EXAMINED = 8 * 1024  # guess_lexer runs every lexer's analyser: keep its input short
 THRESHOLD = 0.7
+# Pygments' own analyser score needed to keep its guess. On bench/corpus/tune every guess it made
+# at 0.5-0.9 was wrong (6 of 6), and keeping it when it agreed with a model candidate added one
+# wrong answer and no right one; near-certain signatures serve languages the model lacks.
+PYGMENTS_THRESHOLD = 0.9
 CANDIDATES = 5
 PLAIN = "text"
 
@@ -169,12 +173,15 @@ def model_scores(text):
 
 
 def pygments_guess(text):
+    """(alias, Pygments' own score in [0, 1]) of guess_lexer's choice, or (None, 0.0)."""
     from pygments.lexers import guess_lexer
 
+    text = text[:PYGMENTS_EXAMINED]
     try:
-        return guess_lexer(text[:PYGMENTS_EXAMINED]).aliases[0]
+        lexer = guess_lexer(text)
     except ClassNotFound:
-        return None
+        return None, 0.0
+    return lexer.aliases[0], float(lexer.analyse_text(text) or 0.0)
 
 
 def detect(text, filename=None):
@@ -194,8 +201,7 @@ def detect(text, filename=None):
     top, score = candidates[0] if candidates else (PLAIN, 0.0)
     if top != PLAIN and score >= THRESHOLD:
         return Guess(top, "model", score, candidates)
-    guessed = pygments_guess(text)
-    scores = dict(ranked)
-    if guessed and guessed != PLAIN and guessed in scores and scores[guessed] >= THRESHOLD / 10:
-        return Guess(guessed, "pygments", scores[guessed], candidates)
+    guessed, pygments_score = pygments_guess(text)
+    if guessed and guessed != PLAIN and pygments_score >= PYGMENTS_THRESHOLD:
+        return Guess(guessed, "pygments", pygments_score, candidates)
     return Guess(PLAIN, "fallback", 1.0 - score if top != PLAIN else score, candidates)
