@@ -15,6 +15,7 @@ auth) and is protected by this alone; the form pages keep Django's CSRF check as
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.deprecation import MiddlewareMixin
 
 from apps import sitewide
 from apps.snippets.api import answers_json
@@ -23,13 +24,7 @@ from apps.snippets.api import error as json_error
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-class RefuseCrossSiteWrites:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class RefuseCrossSiteWrites(MiddlewareMixin):
     def process_view(self, request, view, args, kwargs):
         if request.method not in WRITES:
             return None

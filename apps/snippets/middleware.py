@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.utils.deprecation import MiddlewareMixin
 
 from apps.snippets.api import answers_json
 from apps.snippets.api import error as json_error
@@ -20,13 +21,7 @@ from apps.snippets.api import error as json_error
 log = logging.getLogger(__name__)
 
 
-class RefuseOversizedBodies:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class RefuseOversizedBodies(MiddlewareMixin):
     def process_view(self, request, view, args, kwargs):
         if is_chunked(request.META):
             message = "Send the body with a Content-Length header; a chunked body cannot be read here."
@@ -57,13 +52,7 @@ def is_chunked(meta):
     return codings.rsplit(",", 1)[-1].strip() == "chunked" and not meta.get("CONTENT_LENGTH")
 
 
-class DatabaseUnavailable:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class DatabaseUnavailable(MiddlewareMixin):
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
