@@ -85,7 +85,8 @@ def wait_until_ready(url, process, timeout, log_path):
     try:
         wait_until(answers, f"the server answering {url}", timeout=timeout, interval=0.2)
     except AssertionError:
-        raise RuntimeError(f"server did not answer {url} in {timeout}s:\n{Path(log_path).read_text()[-3000:]}") from None
+        log = Path(log_path).read_text()[-3000:]
+        raise RuntimeError(f"server did not answer {url} in {timeout}s:\n{log}") from None
 
 
 def stop(process):

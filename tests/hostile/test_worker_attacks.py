@@ -279,7 +279,8 @@ def test_clients_that_stop_reading_their_answers_hold_no_thread_and_are_dropped_
             sock.connect(("127.0.0.1", impatient.port))
             sock.sendall(head + request)
             readers.append(sock)
-        served = wait_for_log(impatient, '"POST /highlight/api/highlight HTTP/1.1" 200', served_before + 12) - served_before
+        served = wait_for_log(impatient, '"POST /highlight/api/highlight HTTP/1.1" 200',
+                              served_before + 12) - served_before
         dropped_by_then = impatient.log_text().count(gave_up)
         with HealthProbe(impatient.url, timeout=15) as probe:
             probe.wait_for(20)
