@@ -123,7 +123,8 @@ def test_content_that_stalls_the_lexer_pays_the_budget_once_then_renders_at_once
 
     asked = []
     highlight = core.Highlighter.highlight
-    monkeypatch.setattr(core.Highlighter, "highlight", lambda pool, request: asked.append(1) or highlight(pool, request))
+    monkeypatch.setattr(core.Highlighter, "highlight",
+                        lambda pool, request: asked.append(1) or highlight(pool, request))
     created, seconds = timed(lambda: client.post("/api/snippets", json={"content": SLOW_SCALA, "lexer": "scala"}))
     assert created.status_code == 201, created.get_data(as_text=True)
     assert len(asked) == 1 and seconds >= 2.0  # the budget, paid once
