@@ -193,12 +193,9 @@ class BufferingThreadWorker(ThreadWorker):
             self.take(conn, left)
 
     def on_arrival_readable(self, conn, sock):
-        try:
-            data = conn.sock.recv(RECV_BYTES)
-        except (BlockingIOError, InterruptedError):
+        data = received(conn.sock)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:
             self.end_arrival(conn)
             self.close(conn)
@@ -337,12 +334,9 @@ class BufferingThreadWorker(ThreadWorker):
 
     def on_lingering_readable(self, conn, sock):
         deadline, dropped = self.lingering[conn]
-        try:
-            data = conn.sock.recv(RECV_BYTES)
-        except (BlockingIOError, InterruptedError):
+        data = received(conn.sock)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data or dropped + len(data) > LINGER_BYTES:
             self.close(conn)
         else:
@@ -428,3 +422,14 @@ def unregister(poller, sock):
         poller.unregister(sock)
     except (KeyError, ValueError, OSError):
         pass
+
+
+def received(sock):
+    """What a readable socket holds: bytes, ``b""`` at its end (or on an error), or ``None``
+    when the readiness was spurious and there is nothing yet."""
+    try:
+        return sock.recv(RECV_BYTES)
+    except (BlockingIOError, InterruptedError):
+        return None
+    except OSError:
+        return b""
