@@ -2,8 +2,9 @@
 
 Not an app: the small contract the three apps share instead of importing each other.
 
-The composite hands its values over per request (``hand_over()``, ``HANDED``), never through
-``os.environ``; an app alone reads the environment. The contract's variables:
+The composite hands its values to each app's factory (``create_app(…, site=values)``), never
+through ``os.environ``; the factory serves its app through ``handed_over(app, site)``, which
+puts them in ``HANDED`` while that app works. An app alone reads the environment. The contract's variables:
 
 - ``SITE_NAV``: JSON list of ``[label, url]`` for the common header (from the composite).
 - ``SITE_STYLESHEET``: URL of the site-wide stylesheet, if any.
@@ -30,6 +31,7 @@ The composite hands its values over per request (``hand_over()``, ``HANDED``), n
 Imports no web framework and no app.
 """
 
+import contextlib
 import contextvars
 
 import httpx
@@ -64,6 +66,59 @@ def hand_over(values):
     serves (its apps see them, an app alone does not). A variable set in the environment wins."""
     settings = {setting.name: setting for setting in HANDED_OVER}
     return {name: settings[name].coerce(value) for name, value in values.items()}
+
+
+@contextlib.contextmanager
+def handing(site):
+    """While the block runs (an app's factory), ``site``'s values are the contract's."""
+    token = HANDED.set(hand_over(site) if site is not None else HANDED.get())
+    try:
+        yield
+    finally:
+        HANDED.reset(token)
+
+
+def handed_over(app, site):
+    """``app`` (WSGI) seeing ``site``'s values whenever it runs; ``app`` itself when ``site`` is None."""
+    return app if site is None else HandOver(app, hand_over(site))
+
+
+class HandOver:
+    """WSGI middleware: whenever the app runs for a request (its call, and each piece of a
+    streamed body), it finds ``values`` in ``HANDED``. Other apps in the same process keep theirs."""
+
+    def __init__(self, app, values):
+        self.app, self.values = app, values
+
+    def __call__(self, environ, start_response):
+        return HandedBody(self.values, lambda: self.app(environ, start_response))
+
+
+class HandedBody:
+    """A response body produced, piece by piece, with the handed-over values in place."""
+
+    def __init__(self, values, call):
+        self.values = values
+        self.body = self.within(call)
+
+    def within(self, step):
+        token = HANDED.set(self.values)
+        try:
+            return step()
+        finally:
+            HANDED.reset(token)
+
+    def __iter__(self):
+        pieces = iter(self.body)
+        while True:
+            try:
+                yield self.within(lambda: next(pieces))
+            except StopIteration:
+                return
+
+    def close(self):
+        if hasattr(self.body, "close"):
+            self.within(self.body.close)
 
 
 def check_environment():

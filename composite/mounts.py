@@ -6,9 +6,9 @@
     {DIFF_PREFIX}/       diffviewer   the Werkzeug + Genshi diff viewer (default: /diff)
 
 The apps know nothing of each other. Each app's factory is handed its own configuration here
-(its mount prefix); the shared contract (``apps.sitewide``: the others' public URLs,
-``HIGHLIGHTER_URL``, ``DIFFVIEWER_URL``, ``SNIPPETS_URL``, plain paths when co-mounted, and the
-common header) is handed to ``sitewide.hand_over()``. Nothing is written to ``os.environ``;
+as arguments: its mount prefix, and ``site``, the shared contract (``apps.sitewide``: the
+others' public URLs, ``HIGHLIGHTER_URL``, ``DIFFVIEWER_URL``, ``SNIPPETS_URL``, plain paths when
+co-mounted, and the common header). Nothing is written to ``os.environ``;
 each app alone reads the environment instead.
 
 ``MOUNT_APPS`` (default: all three) picks which apps this process serves, for a deployment
@@ -21,7 +21,6 @@ from werkzeug.exceptions import NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.utils import redirect
 
-from apps import sitewide
 from composite import static
 from composite.settings import url_variable
 
@@ -44,75 +43,29 @@ def describe_site(settings):
 
 def mount_apps(settings):
     """The dispatcher: each prefix to the app that answers it, each app given its configuration."""
-    values = sitewide.hand_over(describe_site(settings))
-    token = sitewide.HANDED.set(values)  # the apps' factories see them too
-    try:
-        return HandOver(dispatcher(settings), values)
-    finally:
-        sitewide.HANDED.reset(token)
-
-
-def dispatcher(settings):
+    site = describe_site(settings)
     prefixes = settings.prefixes()
     mounts = {}
     if "highlighter" in prefixes:
         from apps.highlighter import create_app as create_highlighter
 
-        mounts[settings.highlight_prefix] = create_highlighter({"APPLICATION_ROOT": settings.highlight_prefix})
+        mounts[settings.highlight_prefix] = create_highlighter(
+            {"APPLICATION_ROOT": settings.highlight_prefix}, site=site)
     if "diffviewer" in prefixes:
         from apps.diffviewer import create_app as create_diffviewer
 
-        mounts[settings.diff_prefix] = create_diffviewer()
+        mounts[settings.diff_prefix] = create_diffviewer(site=site)
     root = NotFound()  # only when the paste site is served elsewhere
     if "snippets" in prefixes:
         from apps.snippets.wsgi import create_app as create_snippets
 
-        snippets = create_snippets(settings.snippets_prefix)
+        snippets = create_snippets(settings.snippets_prefix, site=site)
         if settings.snippets_prefix:
             mounts[settings.snippets_prefix] = snippets
             root = redirect_to(settings.snippets_prefix + "/")
         else:
             root = snippets
     return DispatcherMiddleware(root, {prefix: with_slash(app) for prefix, app in mounts.items()})
-
-
-class HandOver:
-    """WSGI middleware: whenever an app runs for a request (its call, and each piece of a
-    streamed body), it finds ``values``, the composite's part of the sitewide contract, in
-    ``sitewide.HANDED``. Other sites in the same process (tests) keep theirs."""
-
-    def __init__(self, app, values):
-        self.app, self.values = app, values
-
-    def __call__(self, environ, start_response):
-        return HandedBody(self.values, lambda: self.app(environ, start_response))
-
-
-class HandedBody:
-    """A response body produced, piece by piece, with the handed-over values in place."""
-
-    def __init__(self, values, call):
-        self.values = values
-        self.body = self.within(call)
-
-    def within(self, step):
-        token = sitewide.HANDED.set(self.values)
-        try:
-            return step()
-        finally:
-            sitewide.HANDED.reset(token)
-
-    def __iter__(self):
-        pieces = iter(self.body)
-        while True:
-            try:
-                yield self.within(lambda: next(pieces))
-            except StopIteration:
-                return
-
-    def close(self):
-        if hasattr(self.body, "close"):
-            self.within(self.body.close)
 
 
 def with_slash(app):

@@ -5,7 +5,11 @@ alone. The diffing itself lives in ``apps.diffviewer.core``, which imports no we
 """
 
 
-def create_app(config=None):
+def create_app(config=None, site=None):
+    """The diff viewer; ``config`` overrides its settings, ``site`` is the composite's part of
+    the shared contract (``apps.sitewide``)."""
+    from apps import sitewide
     from apps.diffviewer.app import DiffViewer
 
-    return DiffViewer(config)
+    with sitewide.handing(site):
+        return sitewide.handed_over(DiffViewer(config), site)

@@ -12,8 +12,9 @@ from apps.highlighter.settings import DEFAULTS, settings_from_env
 __all__ = ["DEFAULTS", "create_app", "settings_from_env"]
 
 
-def create_app(config=None):
-    """The highlighter's Flask app; ``config`` overrides the defaults and the environment."""
+def create_app(config=None, site=None):
+    """The highlighter's Flask app; ``config`` overrides the defaults and the environment,
+    ``site`` is the composite's part of the shared contract (``apps.sitewide``)."""
     from apps.highlighter.app import create_app
 
-    return create_app(config)
+    return create_app(config, site)

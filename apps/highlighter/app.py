@@ -10,7 +10,14 @@ from apps import sitewide
 from apps.highlighter.settings import DEFAULTS, check_settings, settings_from_env
 
 
-def create_app(config=None):
+def create_app(config=None, site=None):
+    with sitewide.handing(site):
+        app = build(config)
+    app.wsgi_app = sitewide.handed_over(app.wsgi_app, site)
+    return app
+
+
+def build(config):
     app = Flask("apps.highlighter")  # the package: its templates, static files and logger name
     app.config.update(DEFAULTS)
     app.config.update(settings_from_env())

@@ -14,8 +14,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
 
-def create_app(mount_prefix=""):
-    """The paste site mounted at ``mount_prefix`` (``""``: the root)."""
+def create_app(mount_prefix="", site=None):
+    """The paste site mounted at ``mount_prefix`` (``""``: the root); ``site`` is the
+    composite's part of the shared contract (``apps.sitewide``)."""
+    from apps import sitewide
     from django.conf import settings
     from django.core.signals import setting_changed
 
@@ -24,7 +26,8 @@ def create_app(mount_prefix=""):
             setattr(settings, name, value)
             # What caches a setting drops it on this signal (the static files storage: STATIC_URL).
             setting_changed.send(sender=type(settings), setting=name, value=value, enter=True)
-    return get_wsgi_application()
+    with sitewide.handing(site):
+        return sitewide.handed_over(get_wsgi_application(), site)
 
 
 def mounted_at(prefix):

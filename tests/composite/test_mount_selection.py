@@ -100,3 +100,19 @@ def test_a_highlighter_only_process_serves_it_under_its_prefix_and_nothing_at_th
     assert client.get("/highlight/").status_code == 200
     assert client.get("/").status_code == 404
     assert set(client.get("/healthz").json["apps"]) == {"highlighter"}
+
+
+def test_each_factory_takes_the_site_as_an_argument_and_an_app_alone_reads_the_environment(monkeypatch):
+    """The hand-over is an argument of each app's factory; without it the app reads its environment."""
+    from apps.diffviewer import create_app as create_diffviewer
+    from apps.highlighter import create_app as create_highlighter
+
+    monkeypatch.delenv("SITE_NAV", raising=False)
+    handed = {"SITE_NAV": [["Handed over", "/handed/"]]}
+    for create in (create_diffviewer, lambda **site: create_highlighter(None, **site)):
+        with_site, alone = Client(create(site=handed)), Client(create())
+        assert 'href="/handed/"' in with_site.get("/").get_data(as_text=True)
+        assert 'href="/handed/"' not in alone.get("/").get_data(as_text=True)
+        monkeypatch.setenv("SITE_NAV", '[["From the environment", "/env/"]]')
+        assert 'href="/env/"' in alone.get("/").get_data(as_text=True)
+        monkeypatch.delenv("SITE_NAV")
