@@ -9,6 +9,7 @@ strings, 120 MB per field, for a moment.
 Imports no web framework and no app.
 """
 
+from collections.abc import Iterator
 from urllib.parse import unquote_to_bytes
 
 UNQUOTE_SLICE = 64 * 1024  # bytes of a value unquoted at a time
@@ -18,17 +19,34 @@ class TooManyFields(ValueError):
     """The body has more fields than the caller allows."""
 
 
-def pairs(body: bytes, max_fields: int | None = None) -> list:
-    """``[(name, value), …]`` as bytes, in order; ``+`` is a space, empty pairs are skipped."""
+def pairs(body: bytes, max_fields: int | None = None) -> Iterator[tuple[bytes, bytes]]:
+    """``(name, value)`` byte pairs, in order, one at a time; ``+`` is a space, empty pairs are skipped.
+
+    Too many fields raise ``TooManyFields`` here, before any pair is made (a cheap count of
+    ``&`` first). The pairs are made as the caller asks for them, so a caller that keeps only
+    the fields it knows never holds every field of the body at once.
+    """
     if max_fields is not None and body.count(b"&") + 1 > max_fields:
-        if sum(1 for pair in body.split(b"&") if pair) > max_fields:
+        if sum(1 for _ in spans(body)) > max_fields:
             raise TooManyFields(f"more than {max_fields} fields")
-    found = []
-    for pair in body.split(b"&"):
-        if pair:
-            name, _, value = pair.partition(b"=")
-            found.append((unquote_plus(name), unquote_plus(value)))
-    return found
+    return (split_pair(body[start:stop]) for start, stop in spans(body))
+
+
+def spans(body: bytes) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` of each non-empty ``&``-separated pair, found in place (no list of pieces)."""
+    start, end = 0, len(body)
+    while start <= end:
+        stop = body.find(b"&", start)
+        if stop == -1:
+            stop = end
+        if stop > start:
+            yield start, stop
+        start = stop + 1
+
+
+def split_pair(pair: bytes) -> tuple[bytes, bytes]:
+    name, _, value = pair.partition(b"=")
+    return unquote_plus(name), unquote_plus(value)
 
 
 def unquote_plus(data: bytes) -> bytes:

@@ -14,6 +14,7 @@ from werkzeug.http import parse_options_header
 
 from apps import formparts, textinput
 from apps.diffviewer.inputs import API_FIELDS, InputError, refused_text
+from apps.urlencoded import TooManyFields
 from apps.urlencoded import pairs as form_pairs
 
 FIELDS = frozenset(API_FIELDS)
@@ -35,16 +36,24 @@ def parse(request, max_parts):
     """
     mimetype, options = parse_options_header(request.headers.get("Content-Type", ""))
     if mimetype == "application/x-www-form-urlencoded":
-        return urlencoded(request.get_data(cache=False)), {}
+        return urlencoded(request.get_data(cache=False), max_parts), {}
     if mimetype == "multipart/form-data":
         return multipart(request.stream, options.get("boundary", ""), request.max_form_memory_size, max_parts)
     return {}, {}
 
 
-def urlencoded(body):
-    """The fields the diff viewer reads, from ``name=value&…`` bytes (``apps.urlencoded``)."""
+def urlencoded(body, max_fields):
+    """The fields the diff viewer reads, from ``name=value&…`` bytes (``apps.urlencoded``).
+
+    More than ``max_fields`` fields is 413, as too many multipart parts is; the others are
+    dropped as they are read, so the body's other fields are never all held at once.
+    """
     fields = {}
-    for raw_name, raw_value in form_pairs(body):
+    try:
+        found = form_pairs(body, max_fields=max_fields)
+    except TooManyFields:
+        raise InputError("too_large", f"Too many form fields (at most {max_fields}).", 413) from None
+    for raw_name, raw_value in found:
         name = raw_name.decode("utf-8", "replace")
         if name in FIELDS and name not in fields:
             fields[name] = strict_text(name, raw_value)

@@ -110,8 +110,8 @@ def decoded(data: bytes, what: str) -> str:
         raise HighlightError(refused.code, refused.message, refused.status) from None
 
 
-def urlencoded_pairs(body: bytes) -> list:
-    """(name, value) bytes for each field (``apps.urlencoded``), decoded by ``form_fields``."""
+def urlencoded_pairs(body: bytes):
+    """(name, value) bytes for each field, one at a time (``apps.urlencoded``), decoded by ``form_fields``."""
     try:
         return urlencoded.pairs(body, max_fields=MAX_FIELDS)
     except urlencoded.TooManyFields:

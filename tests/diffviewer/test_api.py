@@ -275,6 +275,16 @@ def test_too_many_form_parts_is_413(client):
     error_of(client.post("/diff/api/diff", data=body, content_type=content_type), 413, "too_large")
 
 
+@pytest.mark.parametrize("path", ["/diff/api/diff", "/diff/"])
+def test_too_many_urlencoded_fields_is_413_as_for_multipart(client, path):
+    """Checked before any field is read: a body of a million tiny fields is refused cheaply."""
+    body = urlencoded(left=b"a", right=b"b") + b"&x" * 100
+    response = client.post(path, data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    if path.endswith("/api/diff"):
+        assert error_of(response, 413, "too_large") == "Too many form fields (at most 64)."
+
+
 # ---- unexpected failures ----
 
 def test_an_unexpected_failure_is_logged_with_its_traceback(make_app, monkeypatch, caplog):
