@@ -24,16 +24,26 @@ import re
 DECLARED = {}  # name -> [Setting, ...]: one name may be read in several places (PORT, DEBUG)
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
+PASSWORD_IN_URL = re.compile(r":[^:@/\s]*@")  # the password of user:password@host
 SIZE_UNITS = {"": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2, "mib": 1024**2,
               "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
 
 
 class ConfigError(Exception):
-    """A setting is malformed: ``NAME='value': expected <what>.``"""
+    """A setting is malformed: ``NAME='value': expected <what>.``
+
+    The message goes to logs and terminals, so a password written in a URL's user part
+    (``redis://user:secret@host``, even in a URL too malformed to parse) is shown as ``***``.
+    """
 
     def __init__(self, name, value, expected):
         self.name, self.value, self.expected = name, value, expected
-        super().__init__(f"{name}={value!r}: expected {expected}.")
+        super().__init__(f"{name}={shown(value)!r}: expected {expected}.")
+
+
+def shown(value):
+    """``value`` as an error may print it: any ``:password@`` in it masked."""
+    return PASSWORD_IN_URL.sub(":***@", value) if isinstance(value, str) else value
 
 
 class Setting:
@@ -56,7 +66,10 @@ class Setting:
         return self.coerce(raw)
 
     def is_set(self, environ=None):
-        return self.name in (os.environ if environ is None else environ)
+        """Whether the environment gives a value (an empty one only counts with ``empty_is_value``),
+        as ``read`` decides: an empty variable never hides a value given in code."""
+        raw = (os.environ if environ is None else environ).get(self.name)
+        return raw is not None and (raw.strip() != "" or self.empty_is_value)
 
     def coerce(self, value):
         try:

@@ -131,3 +131,27 @@ def test_a_malformed_sitewide_variable_stops_an_app_at_start_up_not_at_its_first
     monkeypatch.setenv("SITE_NAV", "[[1")
     with pytest.raises(ConfigError, match=r"SITE_NAV='\[\[1': expected a JSON list"):
         importlib.import_module(factory).create_app()
+
+
+@pytest.mark.parametrize("value", [
+    "rediss//default:s3cretPassw0rd@cache.example:6380",  # malformed: no scheme, still masked
+    "ftp://user:s3cretPassw0rd@cache.example",
+    "http://:s3cretPassw0rd@cache.example",  # a scheme it does not take
+])
+def test_a_password_in_a_malformed_url_never_reaches_the_message(value):
+    with pytest.raises(ConfigError) as error:
+        read(env.Url("T_REDIS", None, schemes=("redis",)), value)
+    assert "s3cretPassw0rd" not in str(error.value) and ":***@cache.example" in str(error.value)
+
+
+def test_an_empty_variable_never_hides_the_value_the_composite_hands_over(monkeypatch):
+    from apps import sitewide
+
+    monkeypatch.setenv("HIGHLIGHTER_URL", "")
+    monkeypatch.setenv("SITE_NAV", " ")
+    with sitewide.handing({"HIGHLIGHTER_URL": "/highlight", "SITE_NAV": [["Paste", "/"]]}):
+        assert sitewide.service_url("highlighter") == "/highlight"
+        assert sitewide.nav_links() != []
+    monkeypatch.setenv("HIGHLIGHTER_URL", "http://elsewhere:8001")
+    with sitewide.handing({"HIGHLIGHTER_URL": "/highlight"}):
+        assert sitewide.service_url("highlighter") == "http://elsewhere:8001"  # a real value still wins
