@@ -77,7 +77,7 @@ class SnippetQuerySet(models.QuerySet):
         """The snippet with its content (for raw and download), or None; plain SQL too."""
         table = self.model._meta.db_table
         sql = (
-            f"SELECT id, content, sha256, filename, expires_at, burn_after_reading, removed_at, removed_reason"
+            f"SELECT id, content, sha256, filename, created_at, expires_at, burn_after_reading, removed_at, removed_reason"
             f" FROM {table} WHERE id = %s"
         )
         return next(iter(self.model.objects.raw(sql, [snippet_id])), None)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -269,13 +269,20 @@ def text_answer(request, snippet_id, respond):
 
 def text_response(request, snippet):
     """The text, revalidated on every use (``private, no-cache`` and an ETag): a deleted
-    snippet is gone at once from every cache that honours HTTP, and no shared cache keeps it."""
+    snippet is gone at once from every cache that honours HTTP, and no shared cache keeps it.
+
+    A snippet's text never changes, so it was last modified when it was created: that time
+    answers If-Modified-Since (304) and If-Unmodified-Since (412 only for a date before it)."""
     etag = f'"{snippet.sha256}"'
+    created = int(snippet.created_at.timestamp())
     # Django's conditional GET: If-None-Match compared weakly, lists and "*" (304); a failed If-Match (412)
-    response = None if snippet.burn_after_reading else get_conditional_response(request, etag=etag)
+    response = None if snippet.burn_after_reading else get_conditional_response(request, etag=etag,
+                                                                                 last_modified=created)
     if response is None:
         response = HttpResponse(snippet.content, content_type="text/plain; charset=utf-8")
     response["ETag"] = etag
+    if not snippet.burn_after_reading:
+        response["Last-Modified"] = http_date(created)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = burning.NO_STORE if snippet.burn_after_reading else "private, no-cache"
