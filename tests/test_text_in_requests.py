@@ -92,6 +92,7 @@ CARRIERS = [
     *(Carrier(f"diff-api-{kind}", "/diff/api/diff", field, kind, named, (), "diffviewer")
       for kind, field, named in (("json", "left", "Field 'left'"), ("urlencoded", "left", "Field 'left'"),
                                  ("multipart", "left", "Field 'left'"), ("upload", "left_file", "The file sent as 'left_file'"))),
+    Carrier("report-page", "/s/{snippet}/report", "text", "page", "The text", (("reason", "other"),), "report"),
     Carrier("diff-page", "/diff/", "left", "page", "Field 'left'", (), "diffviewer"),
     Carrier("diff-page-upload", "/diff/", "left_file", "page-upload", "The file sent as 'left_file'", (), "diffviewer"),
 ]
@@ -129,10 +130,13 @@ def send(client, carrier, sent, compared_to=""):
     extra = {}
     if carrier.app == "diffviewer":
         extra["right"] = compared_to
-    if carrier.kind.startswith("page") and carrier.app == "snippets":
+    path = carrier.path
+    if "{snippet}" in path:  # a fresh snippet to report
+        path = path.format(snippet=client.post("/api/snippets", json={"content": "reported\n"}).get_json()["id"])
+    if carrier.kind.startswith("page") and carrier.app in ("snippets", "report"):
         extra["csrfmiddlewaretoken"] = csrf_token(client)
     body, content_type = body_of(carrier, sent, extra)
-    return client.post(carrier.path, data=body, content_type=content_type)
+    return client.post(path, data=body, content_type=content_type)
 
 
 def taken(client, carrier, sent, expected):
@@ -146,6 +150,11 @@ def taken(client, carrier, sent, expected):
             assert response.status_code == 302, response.get_data(as_text=True)[-600:]
             raw = urlsplit(response.headers["Location"]).path.rstrip("/") + "/raw"
         return client.get(raw).get_data(as_text=True) == expected
+    if carrier.app == "report":  # the report's text is kept stripped
+        from apps.snippets.models import Report
+
+        assert response.status_code == 200, response.get_data(as_text=True)[-600:]
+        return Report.objects.latest("created_at").text == expected.strip()
     if carrier.app == "highlighter":
         assert response.status_code == 200, response.get_data(as_text=True)
         lines = response.get_json()["output"]
@@ -197,3 +206,20 @@ def test_an_api_keeps_crlf_as_sent_in_every_app(client):
     for carrier in CARRIERS:
         if carrier.api and carrier.app != "highlighter":  # Pygments reads \r\n as \n whatever we do
             assert taken(client, carrier, "one\r\ntwo\r\n", "one\r\ntwo\r\n"), carrier
+
+
+@pytest.mark.parametrize(("sent", "says", "not_said"), [
+    (b"caf\xe9 is bad", "The text is not valid UTF-8 text (byte 0xe9 at offset 3)", ()),
+    (b"a\x00b", "The text contains a NUL byte", ("Null characters", "Say what is wrong")),
+])
+def test_the_report_page_refuses_what_is_not_text_with_one_message_and_files_nothing(client, sent, says, not_said):
+    """Not Django's lenient reading (U+FFFD stored), nor its own NUL message beside a wrong second one."""
+    from apps.snippets.models import Report
+
+    carrier = next(carrier for carrier in CARRIERS if carrier.app == "report")
+    _, page = refusal(client, carrier, sent)
+    page = html.unescape(page)
+    assert says in page, page[-600:]
+    assert page.count('class="errorlist"') == 2  # "Please correct the errors below." and the one message
+    assert not any(words in page for words in not_said), page[-600:]
+    assert not Report.objects.exists()

@@ -20,6 +20,12 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": REPORT_TEXT_CHARS}),
     )
 
+    def __init__(self, *args, undecodable=None, **kwargs):
+        """``undecodable``: field name -> ``intake.Refused`` for text that was not UTF-8 or held
+        NUL (``formdata.text_fields``); such a form is never valid, and says only that."""
+        super().__init__(*args, **kwargs)
+        self.undecodable = undecodable or {}
+
     def clean_text(self):
         text = self.cleaned_data["text"]
         try:
@@ -29,6 +35,11 @@ class ReportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.undecodable:
+            for name, refused in self.undecodable.items():
+                self.errors.pop(name, None)  # Django's own word on the same text ("Null characters…")
+                self.add_error(name if name in self.fields else None, refused.message)
+            return cleaned
         if cleaned.get("reason") == "other" and not (cleaned.get("text") or "").strip():
             self.add_error("text", "Say what is wrong with it when the reason is “something else”.")
         return cleaned

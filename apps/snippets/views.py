@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from apps import sitewide
+from apps import sitewide, textinput
 from apps.snippets import (
     burning,
     catalog,
@@ -337,12 +337,22 @@ REPORT_FIELDS = ("id", "title", "filename", "expires_at", "burn_after_reading", 
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@strict_text
 @answers_gone
 def report(request, snippet_id):
     """Report a snippet to the site's admins. Its content is never read here, so a
-    burn-after-reading snippet is reported without being burned (nor its title shown)."""
+    burn-after-reading snippet is reported without being burned (nor its title shown).
+
+    The fields are read strictly, as the snippet form's are (``formdata.text_fields``), and
+    the text box's CRLF is undone (``textinput.from_textarea``)."""
     snippet = lookup.live(snippet_id, Snippet.objects.only(*REPORT_FIELDS))
-    form = reports.ReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        fields, undecodable = formdata.text_fields(request, ("reason", "text"))
+        if "text" in fields and "text" not in undecodable:
+            fields["text"] = textinput.from_textarea(fields["text"])
+        form = reports.ReportForm(fields, undecodable=undecodable)
+    else:
+        form = reports.ReportForm()
     if form.is_valid():
         reports.file_report(snippet, form.cleaned_data["reason"], form.cleaned_data["text"], request.META.get("REMOTE_ADDR"))
         return render(request, "snippets/reported.html", {"snippet": snippet})
