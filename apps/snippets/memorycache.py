@@ -60,9 +60,12 @@ class BoundedMemoryCache(BaseCache):
         return math.inf if expires is None else expires
 
     def _put(self, key, pickled, expires):
-        """Store under the lock; an entry too big to keep, or already expired, is dropped."""
+        """Store under the lock; an entry too big to keep, or already expired, is dropped.
+
+        Too big is measured against the shared store's own size too: the store was made by the
+        first instance of this name, maybe with a smaller ``MAX_BYTES`` than this one's."""
         self._store.expire()  # the expired go first, so they count against nothing
-        if len(pickled) > min(self.max_item_bytes, self.max_bytes) or expires <= time.time():
+        if len(pickled) > min(self.max_item_bytes, self._store.maxsize) or expires <= time.time():
             self._store.pop(key, None)  # too big to keep: the caller computes it again next time
             return
         if key not in self._store and len(self._store) >= self._max_entries:

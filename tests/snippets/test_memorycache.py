@@ -92,3 +92,15 @@ def test_every_instance_of_one_name_shares_one_store_and_its_count():
     first.set("k", b"x" * 100)
     assert other[0].get("k") == b"x" * 100 and other[0].bytes_held == first.bytes_held > 100
     first.clear()
+
+
+def test_a_later_instance_with_a_bigger_size_drops_what_the_shared_store_cannot_hold():
+    """The store is made by the first instance of a name (``override_settings(CACHES=…)`` makes
+    more); an entry over that store's size is dropped as too big, never an error from ``set``."""
+    first = bounded_cache("tests-memorycache-sizes", MAX_BYTES=KB, MAX_ITEM_BYTES=KB // 2)
+    later = BoundedMemoryCache("tests-memorycache-sizes", {"OPTIONS": {"MAX_BYTES": 100 * KB}})
+    later.set("big", b"y" * (5 * KB))
+    assert later.get("big") is None and later.bytes_held == 0
+    later.set("small", b"y" * 100)
+    assert first.get("small") == b"y" * 100
+    first.clear()
