@@ -18,6 +18,7 @@ requests"):
 - NUL is refused (``nul_byte``): it is not text, and PostgreSQL cannot store it.
 - Line breaks are kept as sent, except where a browser changed them: a ``<textarea>``
   submits every line break as CRLF whatever the text had (``from_textarea``).
+- A yes/no option sent as text is one of the same words in every app (``boolean_word``).
 
 A refusal is a ``TextRefused`` (400) whose message names the field (``field``, ``upload``);
 each app turns it into its own error. Imports no web framework and no app.
@@ -25,6 +26,8 @@ each app turns it into its own error. Imports no web framework and no app.
 
 BOM = b"\xef\xbb\xbf"
 STATUS = 400
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
 class TextRefused(ValueError):
@@ -39,16 +42,18 @@ class TextRefused(ValueError):
 
 
 def decode(data: bytes, what: str) -> str:
-    """``data`` as text, or TextRefused naming ``what`` ("content", "the left file")."""
-    if data.startswith(BOM):
-        data = data[len(BOM):]
+    """``data`` as text, or TextRefused naming ``what`` ("content", "the left file").
+
+    A refusal's offset counts in the bytes as sent, the dropped byte-order mark included."""
+    skipped = len(BOM) if data.startswith(BOM) else 0
+    data = data[skipped:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise TextRefused(
             "invalid_utf8",
             f"{sentence(what)} is not valid UTF-8 text (byte {data[error.start]:#04x} at offset "
-            f"{error.start}); send text as UTF-8.",
+            f"{error.start + skipped}); send text as UTF-8.",
         ) from None
     return check_nul(text, what)
 
@@ -97,6 +102,17 @@ def check_strings(value, what: str = "") -> None:
             stack.extend((f"{where}[{index}]", item) for index, item in enumerate(value))
         elif isinstance(value, str):
             check(value, field(where) if where else "the body")
+
+
+def boolean_word(text: str, empty: bool | None = None) -> bool | None:
+    """A yes/no option sent as text (a form field, a query parameter) as a bool, read one way
+    in every app: ``1 true yes on`` and ``0 false no off``, in any case, white space around
+    ignored. Blank text is ``empty`` (what the app takes a blank to mean, else None); any other
+    word is None, for the caller to refuse naming the option."""
+    word = text.strip().lower()
+    if not word:
+        return empty
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
 
 
 def from_textarea(text: str) -> str:

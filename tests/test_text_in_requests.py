@@ -223,3 +223,24 @@ def test_the_report_page_refuses_what_is_not_text_with_one_message_and_files_not
     assert page.count('class="errorlist"') == 2  # "Please correct the errors below." and the one message
     assert not any(words in page for words in not_said), page[-600:]
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(("word", "means"), [("1", True), (" true", True), ("YES", True), ("on ", True),
+                                             ("0", False), (" False ", False), ("no", False), ("OFF", False)])
+def test_a_yes_no_option_is_read_alike_by_the_highlighter_and_the_diff_viewer(client, word, means):
+    """One word list (``textinput.boolean_word``): " true" used to be a 400 from the diff viewer only."""
+    highlighted = client.post("/highlight/api/highlight", data={"code": "x = 1\n", "guess": word})
+    assert highlighted.status_code == 200 and highlighted.get_json()["guessed"] is means
+    diffed = client.post("/diff/api/diff", data={"left": "a b\n", "right": "a c\n", "word_diff": word})
+    assert diffed.status_code == 200, diffed.get_data(as_text=True)
+    changed = [line for line in diffed.get_json()["hunks"][0]["lines"] if line["kind"] != "context"]
+    assert any(line["segments"] for line in changed) is means, changed
+
+
+@pytest.mark.parametrize("word", ["maybe", "2", "t"])
+def test_any_other_word_is_refused_by_both_naming_the_option(client, word):
+    highlighted = client.post("/highlight/api/highlight", data={"code": "x\n", "guess": word})
+    assert highlighted.status_code == 400 and "guess" in highlighted.get_json()["error"]["message"]
+    diffed = client.post("/diff/api/diff", data={"left": "a\n", "right": "b\n", "word_diff": word})
+    assert diffed.status_code == 400 and diffed.get_json()["error"]["code"] == "invalid_option"
+    assert "word_diff" in diffed.get_json()["error"]["message"]

@@ -30,7 +30,9 @@ def test_utf8_bytes_are_read_as_the_text_they_spell(sent, read):
     [
         (b"caf\xe9\n", "invalid_utf8", "Field 'x' is not valid UTF-8 text (byte 0xe9 at offset 3); send text as UTF-8."),
         (b"\xed\xa0\x80", "invalid_utf8", "Field 'x' is not valid UTF-8 text (byte 0xed at offset 0); send text as UTF-8."),
-        (BOM + b"\xff", "invalid_utf8", "Field 'x' is not valid UTF-8 text (byte 0xff at offset 0); send text as UTF-8."),
+        # the offset is in the bytes as sent, the dropped byte-order mark included
+        (BOM + b"\xff", "invalid_utf8", "Field 'x' is not valid UTF-8 text (byte 0xff at offset 3); send text as UTF-8."),
+        (BOM + b"caf\xe9", "invalid_utf8", "Field 'x' is not valid UTF-8 text (byte 0xe9 at offset 6); send text as UTF-8."),
         (b"a\x00b", "nul_byte", "Field 'x' contains a NUL byte (at character 1); only text is accepted."),
     ],
 )
@@ -88,6 +90,20 @@ def test_json_nested_deeper_than_the_recursion_limit_is_walked():
 def test_a_textareas_crlf_is_read_as_the_line_breaks_typed():
     assert textinput.from_textarea("a\r\nb\r\n\r\nc") == "a\nb\n\nc"
     assert textinput.from_textarea("a\rb") == "a\rb"  # a lone CR is the text's own
+
+
+@pytest.mark.parametrize(("sent", "read"), [
+    *((word, True) for word in ("1", "true", "yes", "on", "TRUE", " true", "On\n")),
+    *((word, False) for word in ("0", "false", "no", "off", "False", " no ")),
+    *((word, None) for word in ("maybe", "2", "t", "y", "truee", "on off")),
+])
+def test_a_yes_no_option_is_one_of_the_same_words_in_any_case_with_white_space_around(sent, read):
+    assert textinput.boolean_word(sent) is read
+
+
+def test_a_blank_yes_no_option_is_what_the_caller_takes_a_blank_to_mean():
+    assert textinput.boolean_word("") is None and textinput.boolean_word("  ") is None
+    assert textinput.boolean_word(" ", empty=False) is False and textinput.boolean_word("", empty=True) is True
 
 
 def test_a_long_field_name_is_shortened_in_messages():

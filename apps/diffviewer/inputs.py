@@ -15,7 +15,6 @@ OPTION_FIELDS = ("context", "whitespace", "ignore_blank_lines", "word_diff", "vi
 API_FIELDS = ("left", "right", "left_name", "right_name", "format") + OPTION_FIELDS
 MAX_CONTEXT = 10_000
 MAX_NAME = 255
-TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 class InputError(Exception):
@@ -129,14 +128,16 @@ def decode_upload(side, data: bytes, max_bytes, name=None):
 
 
 def _flag(fields, name, default):
+    """A JSON bool, or a yes/no word (``textinput.boolean_word``); absent or blank is the default."""
     value = fields.get(name)
-    if value is None or value == "":
+    if value is None:
         return default
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.lower() in TRUE + FALSE:
-        return value.lower() in TRUE
-    raise InputError("invalid_option", f"{name} must be true or false.")
+    flag = textinput.boolean_word(value, empty=default) if isinstance(value, str) else None
+    if flag is None:
+        raise InputError("invalid_option", f"{name} must be true or false.")
+    return flag
 
 
 def _name(fields, name, limit):

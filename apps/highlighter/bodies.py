@@ -29,8 +29,6 @@ from apps.highlighter.core.errors import shorten
 
 MAX_FIELDS = 64
 CHUNK = 64 * 1024
-TRUE = frozenset({"true", "on", "1", "yes"})
-FALSE = frozenset({"false", "off", "0", "no", ""})
 # How a form's option text becomes the JSON value the core checks.
 BOOLEAN_OPTIONS = frozenset(
     {"anchorlinenos", "wrapcode", "nowrap", "noclasses", "full", "stripnl", "stripall", "startinline"}
@@ -187,23 +185,23 @@ def form_fields(pairs) -> dict:
 
 
 def boolean(text, name):
-    word = text.strip().lower()
-    if word in TRUE:
-        return True
-    if word in FALSE:
-        return False
-    raise bad_request(f"{name} must be true or false; got {shorten(text)}.")
+    """A yes/no field (``textinput.boolean_word``); blank is false here."""
+    value = textinput.boolean_word(text, empty=False)
+    if value is None:
+        raise bad_request(f"{name} must be true or false; got {shorten(text)}.")
+    return value
 
 
 def option_value(name, text):
     """A form option's text as the JSON value it stands for; the core checks the result."""
     word = text.strip().lower()
-    if name in BOOLEAN_OPTIONS and word in TRUE | FALSE:
-        return word in TRUE
+    yes_no = textinput.boolean_word(text, empty=False)  # blank is false here
+    if name in BOOLEAN_OPTIONS and yes_no is not None:
+        return yes_no
     if name in INTEGER_OPTIONS and re.fullmatch(r"[+-]?\d{1,12}", word):
         return int(word)
     if name == "linenos":
-        return False if word in FALSE else True if word in TRUE else text
+        return text if yes_no is None else yes_no
     if name == "hl_lines":
         items = [item for item in re.split(r"[\s,]+", word) if item]
         if all(re.fullmatch(r"\d{1,12}", item) for item in items):
