@@ -125,6 +125,12 @@ def from_textarea(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
+def sent_twice(name: str) -> str:
+    """The message for a form field sent more than once: every app refuses it (``bad_request``),
+    rather than each keeping a different one of the values."""
+    return f"{sentence(field(name))} was sent more than once; send each field once."
+
+
 def field(name: str) -> str:
     """How a message names a form or JSON field: ``field 'content'``."""
     return f"field {shorten(name)!r}"

@@ -244,3 +244,38 @@ def test_any_other_word_is_refused_by_both_naming_the_option(client, word):
     diffed = client.post("/diff/api/diff", data={"left": "a\n", "right": "b\n", "word_diff": word})
     assert diffed.status_code == 400 and diffed.get_json()["error"]["code"] == "invalid_option"
     assert "word_diff" in diffed.get_json()["error"]["message"]
+
+
+REPEATED = [  # (path, the field sent twice, the other fields)
+    ("/api/snippets", "content", {}),
+    ("/api/snippets", "title", {"content": "x\n"}),
+    ("/highlight/api/highlight", "code", {}),
+    ("/diff/api/diff", "left", {"right": "b\n"}),
+    ("/diff/api/diff", "word_diff", {"left": "a\n", "right": "b\n"}),
+]
+
+
+@pytest.mark.parametrize("kind", ["urlencoded", "multipart"])
+@pytest.mark.parametrize(("path", "field", "others"), REPEATED)
+def test_a_field_sent_twice_is_refused_by_every_form_api_naming_it(client, kind, path, field, others):
+    """One rule: not the first value in one app and the last in another, but a 400 naming the field."""
+    pairs = [*others.items(), (field, "1"), (field, "0")]
+    if kind == "urlencoded":
+        body = "&".join(f"{name}={quote_from_bytes(value.encode())}" for name, value in pairs).encode()
+        content_type = "application/x-www-form-urlencoded"
+    else:
+        body = b"".join(b"--" + BOUNDARY + b'\r\nContent-Disposition: form-data; name="' + name.encode() + b'"\r\n\r\n'
+                        + value.encode() + b"\r\n" for name, value in pairs) + b"--" + BOUNDARY + b"--\r\n"
+        content_type = "multipart/form-data; boundary=" + BOUNDARY.decode()
+    response = client.post(path, data=body, content_type=content_type)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_request"
+    assert error["message"] == f"Field {field!r} was sent more than once; send each field once."
+
+
+def test_the_paste_page_shows_a_field_sent_twice_beside_the_form(client):
+    body = f"csrfmiddlewaretoken={csrf_token(client)}&content=a&content=b&lexer=text&expires=1d".encode()
+    response = client.post("/", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "Field 'content' was sent more than once" in html.unescape(response.get_data(as_text=True))

@@ -29,7 +29,7 @@ class Upload:
 
 
 def parse(request, max_parts):
-    """``(fields, uploads)`` of a form body, each a dict by name; the first part of a name wins.
+    """``(fields, uploads)`` of a form body, each a dict by name; a name sent twice is refused.
 
     Fields the diff viewer does not read are dropped; the others are text, strictly decoded.
     Any other content type gives two empty dicts, as Werkzeug's ``request.form`` would.
@@ -55,7 +55,8 @@ def urlencoded(body, max_fields):
         raise InputError("too_large", f"Too many form fields (at most {max_fields}).", 413) from None
     for raw_name, raw_value in found:
         name = raw_name.decode("utf-8", "replace")
-        if name in FIELDS and name not in fields:
+        if name in FIELDS:
+            refuse_twice(name, fields)
             fields[name] = strict_text(name, raw_value)
     return fields
 
@@ -72,11 +73,20 @@ def multipart(stream, boundary, max_field_bytes, max_parts):
         raise InputError("bad_request", "The body is not a valid multipart form.") from None
     uploads, fields = {}, {}
     for name, filename, data in files:
-        uploads.setdefault(name, Upload(filename, data))
+        refuse_twice(name, uploads)
+        uploads[name] = Upload(filename, data)
     for name, data in parts:
-        if name in FIELDS and name not in fields:
+        if name in FIELDS:
+            refuse_twice(name, fields)
             fields[name] = strict_text(name, data)
     return fields, uploads
+
+
+def refuse_twice(name, seen):
+    """A field (or file) sent more than once is refused, as every app refuses it: which of the
+    values was meant cannot be known."""
+    if name in seen:
+        raise InputError("bad_request", textinput.sent_twice(name))
 
 
 def strict_text(name, data):

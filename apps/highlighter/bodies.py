@@ -155,7 +155,7 @@ def form_fields(pairs) -> dict:
         value = decoded(value, textinput.upload(name) if upload_name else textinput.field(name))
         if name in fields or name in single:
             if name != "options.hl_lines":
-                raise bad_request(f"Field {shorten(name, 40)} was sent more than once.")
+                raise bad_request(textinput.sent_twice(name))
             single[name] += "," + value
             continue
         if name == "code" and upload_name and "filename" not in fields:

@@ -256,5 +256,5 @@ def from_form(request):
     if "content" not in fields:
         raise intake.Refused("The snippet is empty: send a content field (curl -F 'content=<-').", code="empty")
     if "burn" in fields:
-        fields["burn"] = fields["burn"].strip().lower() in ("1", "true", "yes", "on")
+        fields["burn"] = textinput.boolean_word(fields["burn"]) is True  # any other word: no
     return fields

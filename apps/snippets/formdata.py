@@ -23,23 +23,31 @@ def keep_bytes(request):
 
 def text_fields(request, names):
     """``(fields, refused)``: the fields in ``names`` that were sent, as text, and a
-    ``Refused`` per field (text or upload) that is not text (``textinput``). A refused field's text
-    has U+FFFD for the bad bytes, for showing it back, never for storing."""
+    ``Refused`` per field (text or upload) that is not text (``textinput``) or was sent more
+    than once (``textinput.sent_twice``). A refused field's text has U+FFFD for the bad bytes,
+    for showing it back, never for storing."""
+    fields, refused = {}, {}
     if request.content_type == "application/x-www-form-urlencoded":
-        pairs = [(n.decode(BYTES_ENCODING), v.decode(BYTES_ENCODING)) for n, v in urlencoded.pairs(request.body)]
-        raw = {name: value for name, value in pairs if name in names}
+        raw = {}
+        for raw_name, raw_value in urlencoded.pairs(request.body):
+            name = raw_name.decode(BYTES_ENCODING)
+            if name in names:
+                if name in raw:
+                    refused[name] = intake.Refused(textinput.sent_twice(name))
+                raw[name] = raw_value.decode(BYTES_ENCODING)
     elif request.content_type == "multipart/form-data" and request.encoding == BYTES_ENCODING:
         raw = {name: request.POST[name] for name in names if name in request.POST}
+        refused = {name: intake.Refused(textinput.sent_twice(name)) for name in raw
+                   if len(request.POST.getlist(name)) > 1}
     else:  # nothing to recover the bytes from: Django's decoding stands
         return {name: request.POST[name] for name in names if name in request.POST}, {}
-    fields, refused = {}, {}
     for name, value in raw.items():
         try:
             fields[name] = strict(value, f"the {LABELS.get(name, name)}")
         except textinput.TextRefused as error:
             data = recovered(value)
             fields[name] = value if data is None else data.decode("utf-8", "replace")
-            refused[name] = intake.refused_text(error)
+            refused.setdefault(name, intake.refused_text(error))
     if request.content_type == "multipart/form-data":
         for name, upload in request.FILES.items():
             try:
