@@ -37,6 +37,12 @@ class BytesLRU:
             self.entries[key] = value
         return True
 
+    def keys(self) -> list:
+        """The keys held now, a copy taken under the lock (for tests and checks: reading it
+        does not make any entry more recently used)."""
+        with self.lock:
+            return list(self.entries)
+
     def forget_where(self, doomed):
         """Drop every entry whose key ``doomed(key)`` is true."""
         with self.lock:

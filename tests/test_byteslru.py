@@ -42,6 +42,15 @@ def test_a_replacement_is_counted_once():
     assert store.size == 20 and store.get("k") == b"x" * 20
 
 
+def test_keys_are_a_copy_that_later_changes_do_not_touch_and_reading_them_reorders_nothing():
+    store = BytesLRU(max_bytes=2, max_item_bytes=1)
+    store.put("a", b"x")
+    store.put("b", b"y")
+    keys = store.keys()
+    store.put("c", b"z")  # "a", the least recently used, goes: reading the keys did not use it
+    assert sorted(keys) == ["a", "b"] and sorted(store.keys()) == ["b", "c"]
+
+
 def test_forget_where_and_clear_give_the_bytes_back():
     store = BytesLRU(max_bytes=1000, max_item_bytes=100)
     for key in [("a", 1), ("a", 2), ("b", 1)]:

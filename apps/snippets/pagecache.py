@@ -15,7 +15,6 @@ from apps.byteslru import BytesLRU
 class PageCache(BytesLRU):
     def __init__(self, max_bytes, max_item_bytes=None):
         super().__init__(max_bytes, max_bytes // 8 if max_item_bytes is None else max_item_bytes)
-        self.pages = self.entries  # page key -> page bytes
 
     def forget(self, snippet_id):
         """Drop every page of one snippet (its keys start with its id, ``views.page_key``)."""
