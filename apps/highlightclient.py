@@ -108,7 +108,9 @@ def catalog(client, max_bytes=MAX_CATALOG_BYTES):
     """The lexers, styles and version the highlighter offers; raises ``Unavailable`` or ``Refused``.
 
     The version is the lexer list's ``X-Highlighter-Version`` ("unknown" if it sends none).
-    A style list that cannot be had is empty: the lexers are what matters.
+    A style list the highlighter answers with anything but a 200 and a JSON list is empty:
+    the lexers are what matters. A timeout or a lost connection while asking for the styles
+    is ``Unavailable`` for the whole catalog, as it is for the lexers.
     """
     status, lexers, headers = get(client, "/api/lexers", max_bytes)
     if status != 200 or not isinstance(lexers, list):

@@ -80,3 +80,12 @@ def test_a_bad_setting_stops_the_standalone_command_with_a_message():
                             text=True, env={"PATH": "/usr/bin:/bin", "DIFF_MAX_BYTES": "lots"}, timeout=30)
     assert result.returncode != 0
     assert "diff viewer: DIFF_MAX_BYTES='lots': expected a number of bytes" in result.stderr
+
+
+def test_the_configuration_table_of_docs_diffviewer_lists_every_setting_the_app_reads():
+    import re
+
+    doc = (ROOT / "docs" / "diffviewer.md").read_text()
+    table = doc[doc.index("## Configuration"):]
+    listed = set(re.findall(r"^\| `([A-Z_]+)` \|", table, re.MULTILINE))
+    assert set(settings.DECLARED) <= listed, set(settings.DECLARED) - listed
