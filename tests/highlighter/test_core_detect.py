@@ -9,6 +9,7 @@ import pytest
 from apps.highlighter.core import content_model, structure
 from apps.highlighter.core import detect as detect_module
 from apps.highlighter.core.detect import MAX_EXAMINED, THRESHOLD, detect
+from tests.waiting import timed
 
 PYTHON = "def greet(name):\n    return f'hello {name}'\n\nclass Greeter:\n    def __init__(self):\n        self.count = 0\n"
 PHP = "<?php\nnamespace App;\nclass Foo {\n    public function bar($x) {\n        return $this->baz[$x];\n    }\n}\n"
@@ -179,3 +180,77 @@ def test_only_a_bounded_prefix_is_examined():
     tail = PHP * 20_000  # about 2 MB that would be PHP on its own
     assert decided(tail) == ("php", "model")
     assert detect(prefix + tail) == detect(prefix)
+
+
+# --- bounded in time ------------------------------------------------------------------------
+# A rule's searches must be linear in what it reads: a pattern that backtracks over a line or a
+# run of blank space (quadratic) turns one 64 KB paste into minutes. Each shape below is the worst
+# found for some search (what it used to cost is noted); it is timed against an ordinary paste of
+# the same size, on the same machine at the same moment, never against a figure.
+
+SLOWER_AT_MOST = 20  # times an ordinary input of the same size; a quadratic search is 100-1000x
+
+
+def at_the_limit(shape, size=MAX_EXAMINED):
+    """``size`` characters of ``shape``: a unit repeated, or (a start, then a unit repeated)."""
+    start, unit = shape if isinstance(shape, tuple) else ("", shape)
+    return (start + unit * (size // len(unit) + 1))[:size]
+
+
+def best_of(call, times=3):
+    """The shortest of a few runs of ``call()``: what it costs, less what the machine's load added."""
+    return min(timed(call)[1] for _ in range(times))
+
+
+WORST_SHAPES = {
+    "an Emacs modeline line": "-*-",  # 4.8 s at 24 KB on the first line
+    "an Emacs modeline with mode:": "-*- mode: ",
+    "a Vim modeline line": "vim:",  # 27.7 s in Pygments' modeline search
+    "one long word": "a",  # Go's \w+\s*:= (3 s at 16 KB)
+    "one long number": "1",  # Pygments' Lasso CSS analyser
+    "braces": "{",  # Pygments' Django analysers' {{.*?}} (3.4 s at 8 KB)
+    "percent signs": "%",
+    "blank lines": " \n",  # every ^\s* marker, and Pygments' ^\s*@import
+    "short lines": "a\n",
+    "annotations": "@a\n",  # Swift's (?:@\w+\s+)*func
+    "modifiers": "public\n",  # Kotlin's and Swift's modifier lists
+    "Elixir fn": "fn ",  # \bfn\s+[\w,\s{}%]*->
+    "unclosed links": "[a](",  # Markdown's \[[^\]]+\]\([^)]+\)
+    "unclosed tags": "<a",  # HTML's <tag\b[^>]*>
+    "definitions": "def a(",
+    "guards": ("def a(", ")when "),  # Elixir's def (?:\(.*\))?\s*(?:when\b.*)?,?\s*do (2 s at 16 KB)
+    "variables": "$a",
+    "escaped quotes": '"\\',
+    "keys": "a: ",
+    "assignments": "a :=",
+}
+
+
+@pytest.mark.parametrize("shape", WORST_SHAPES.values(), ids=WORST_SHAPES.keys())
+@pytest.mark.parametrize("where", ["whole", "last line"])
+def test_a_worst_shaped_input_is_detected_about_as_fast_as_an_ordinary_one(shape, where):
+    ordinary = at_the_limit(PYTHON)
+    hostile = at_the_limit(shape)
+    if where == "last line":  # where Vim looks for a modeline too
+        hostile = PYTHON + at_the_limit(shape, MAX_EXAMINED - len(PYTHON))
+    detect(ordinary)  # the model is loaded once per process: not part of either figure
+    baseline = best_of(lambda: detect(ordinary))
+    cost = best_of(lambda: detect(hostile))
+    assert cost <= SLOWER_AT_MOST * baseline, f"{cost:.3f} s, an ordinary input of its size {baseline:.3f} s"
+
+
+@pytest.mark.parametrize("shape", WORST_SHAPES.values(), ids=WORST_SHAPES.keys())
+def test_every_languages_markers_are_searched_about_as_fast_in_a_worst_shaped_input(shape):
+    """``detect`` only searches the markers of the model's candidates: here every language is one."""
+    every_language = [(language, 1.0 / len(structure.MARKERS)) for language in structure.MARKERS]
+    ordinary, hostile = at_the_limit(PYTHON, structure.EXAMINED), at_the_limit(shape, structure.EXAMINED)
+    baseline = best_of(lambda: structure.adjust(ordinary, every_language))
+    cost = best_of(lambda: structure.adjust(hostile, every_language))
+    assert cost <= SLOWER_AT_MOST * baseline, f"{cost:.3f} s, an ordinary input of its size {baseline:.3f} s"
+
+
+def test_a_modeline_is_still_found_after_a_long_paste():
+    """Only the ends are searched for a modeline (as Vim does), and those in full."""
+    body = "x = 1\n" * (MAX_EXAMINED // 12)
+    assert decided(body + "# vim: ft=ruby\n") == ("ruby", "modeline")
+    assert decided("# -*- mode: ruby -*-\n" + body) == ("ruby", "modeline")

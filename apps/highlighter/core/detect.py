@@ -3,15 +3,17 @@
 1. `filename`: a file name Pygments knows (`get_lexer_for_filename`, plus a few names it misses).
 2. `shebang`: `#!/usr/bin/env node`, `#!/bin/bash`, ...: the interpreter names the language.
 3. `modeline`: an Emacs `-*- mode: ruby -*-` or a Vim `vim: ft=ruby` / `vim: set filetype=ruby:`.
-4. `model`: Magika's content model (apps/highlighter/core/content_model.py), corrected by two
-   small rules where it is measured to be weak (see `structure.py`): Markdown structure, and C++
-   tokens in what it calls C.
+4. `model`: Magika's content model (apps/highlighter/core/content_model.py), its candidates
+   reordered by `structure.adjust` where it is measured to confuse neighbours: each language's
+   markers (`std::`, `using System;`, a `## ` heading, ...) raise it, and a template language
+   without its delimiters (Handlebars without `{{`) is lowered.
 5. `pygments`: Pygments' own `guess_lexer`, when the model is unsure or names a language that has
    no lexer here; kept only when Pygments' analyser is near-certain (PYGMENTS_THRESHOLD).
 6. `fallback`: plain text, when nothing reaches THRESHOLD (measured on bench/corpus/tune, see
    docs/performance.md "Language detection").
 
-Only the first MAX_EXAMINED characters are read, whatever the input's size. The first three rules
+Only the first MAX_EXAMINED characters are read, whatever the input's size, and every search is
+linear in what it reads (modelines in a few short lines; see tests/highlighter/test_core_detect.py). The first three rules
 are always right when they fire; they never need the model, which is loaded once per process.
 """
 
@@ -32,6 +34,9 @@ THRESHOLD = 0.7
 # at 0.5-0.9 was wrong (6 of 6), and keeping it when it agreed with a model candidate added one
 # wrong answer and no right one; near-certain signatures serve languages the model lacks.
 PYGMENTS_THRESHOLD = 0.9
+LINE_WIDTH = 256  # characters of each line Pygments' analysers see (pygments_view)
+BLANK_RUN = 64  # characters of each run of blank space they see
+_BLANK_RUN = re.compile(r"\s{%d,}" % (BLANK_RUN + 1))
 CANDIDATES = 5
 PLAIN = "text"
 
@@ -93,6 +98,10 @@ INTERPRETERS = {
     "osascript": "applescript",
 }
 
+# Modelines are short and sit at either end: only LINE_WIDTH characters of so many lines are
+# searched, so that a long first or last line cannot make the searches below slow (both
+# backtrack over a line: quadratic in its length).
+VIM_LINES = 5
 EMACS_MODE = re.compile(r"-\*-\s*(?:.*?\bmode:\s*)?([\w+#.-]+)\s*(?:;.*?)?-\*-", re.IGNORECASE)
 
 
@@ -147,13 +156,15 @@ def by_shebang(text):
 
 
 def by_modeline(text):
-    head = "\n".join(text.split("\n", 2)[:2])  # Emacs reads its mode from the first two lines
-    match = EMACS_MODE.search(head)
+    lines = [line[:LINE_WIDTH] for line in text.split("\n", VIM_LINES + 1)[: VIM_LINES + 1]]
+    match = EMACS_MODE.search("\n".join(lines[:2]))  # Emacs reads its mode from the first two lines
     if match:
         alias = lexer_alias(match.group(1)) or lexer_alias(match.group(1).removesuffix("-ts"))
         if alias:
             return alias
-    filetype = get_filetype_from_buffer(text)  # Vim: the first and last five lines
+    # Vim: the first six and the last five lines (Pygments' own choice of lines, kept).
+    lines += [line[:LINE_WIDTH] for line in text.rsplit("\n", VIM_LINES)[-VIM_LINES:]]
+    filetype = get_filetype_from_buffer("\n".join(lines), max_lines=VIM_LINES)
     return lexer_alias(filetype) if filetype else None
 
 
@@ -172,11 +183,21 @@ def model_scores(text):
     return ranked
 
 
+def pygments_view(text):
+    """What Pygments' analysers are shown of a text: its first PYGMENTS_EXAMINED characters, each
+    line cut to LINE_WIDTH and each run of blank space to BLANK_RUN. Some analysers search with
+    patterns that backtrack over a whole line (Django's ``{{.*?}}``, the Vim modeline) or
+    over blank lines (``^\\s*@import``), quadratic in its length; what makes a guess near-certain
+    (a ``<?php``, an ``<?xml``, a keyword) survives the cuts."""
+    lines = [line[:LINE_WIDTH] for line in text[:PYGMENTS_EXAMINED].split("\n")]
+    return _BLANK_RUN.sub(lambda run: run.group()[:BLANK_RUN], "\n".join(lines))
+
+
 def pygments_guess(text):
     """(alias, Pygments' own score in [0, 1]) of guess_lexer's choice, or (None, 0.0)."""
     from pygments.lexers import guess_lexer
 
-    text = text[:PYGMENTS_EXAMINED]
+    text = pygments_view(text)
     try:
         lexer = guess_lexer(text)
     except ClassNotFound:

@@ -1,4 +1,4 @@
-"""Corrections to the content model where it is measured to be weak: tokens only one language has.
+r"""Corrections to the content model where it is measured to be weak: tokens only one language has.
 
 The model confuses neighbours on short excerpts: C# with Java, TypeScript with JavaScript, CSS
 with SCSS, HTML with Handlebars, Kotlin with Scala or Swift, Elixir with Ruby or Erlang, C++ with
@@ -8,6 +8,12 @@ some neighbours also list what they cannot do without (Handlebars without `{{` i
 correction only reorders the model's own candidates: a candidate's probability is multiplied by
 BOOST for each marker found and by MISSING when it lacks a requirement, then all are normalised.
 Tuned on bench/corpus/tune only.
+
+Every marker is searched in linear time, whatever the text (tests/highlighter/test_core_detect.py
+times the worst shapes): a marker for the start of a line skips blanks with `[ \t]`, never `\s`,
+which would cross lines and rescan every blank line below from each line start; a word before an
+operator starts at a word boundary (`\b\w+`), not at each of its letters; an open run up to a
+closing character excludes the opening one (`\[[^\[\]\n]+\]`), or is bounded.
 """
 
 import json
@@ -22,8 +28,8 @@ _M = re.MULTILINE
 
 MARKERS = {
     "csharp": [
-        r"^\s*using\s+System[\w.]*;",
-        r"^\s*namespace\s+[\w.]+\s*(?:\{|;|$)",
+        r"^[ \t]*using\s+System[\w.]*;",
+        r"^[ \t]*namespace\s+[\w.]+\s*(?:\{|;|$)",
         r"\{\s*get;\s*(?:(?:private|internal|protected)\s+)?set;\s*\}",
         r"\b(?:public|private|internal|protected)\s+(?:static\s+|override\s+|virtual\s+|async\s+)*(?:string|bool|void|int|object)\b",
         r"\[(?:Test|TestFixture|Serializable|Fact|DllImport)\b[^\]]*\]",
@@ -33,8 +39,8 @@ MARKERS = {
         r"\b(?:uint|ulong|ushort|sbyte|decimal)\b",
     ],
     "java": [
-        r"^\s*import\s+(?:static\s+)?(?:java|javax|android|org|com)\.[\w.]+(?:\.\*)?;",
-        r"^\s*package\s+[\w.]+;",
+        r"^[ \t]*import\s+(?:static\s+)?(?:java|javax|android|org|com)\.[\w.]+(?:\.\*)?;",
+        r"^[ \t]*package\s+[\w.]+;",
         r"@Override\b",
         r"\bthrows\s+\w+",
         r"\bfinal\s+[A-Z]\w*(?:<[^>]*>)?\s+\w+\s*=",
@@ -44,41 +50,41 @@ MARKERS = {
     ],
     "typescript": [
         r"(?:\w|\))\??:\s*(?:string|number|boolean|void|unknown|any|never)\b(?!\s*\w*\()",
-        r"^\s*(?:export\s+)?(?:interface|type|enum|namespace|declare)\s+\w+",
+        r"^[ \t]*(?:export\s+)?(?:interface|type|enum|namespace|declare)\s+\w+",
         r"\b(?:private|public|protected|readonly)\s+\w+\s*[:(]",
         r"\bas\s+(?:const|unknown|any|string|number)\b",
         r"<[A-Z]\w*(?:\s+extends\s+[^>]+)?>\s*\(",
-        r"^\s*import\s+type\b",
+        r"^[ \t]*import\s+type\b",
     ],
     "javascript": [
         r"\brequire\(\s*['\"][^'\"]+['\"]\s*\)",
         r"\bmodule\.exports\b",
-        r"^\s*['\"]use strict['\"]",
+        r"^[ \t]*['\"]use strict['\"]",
         r"\.prototype\.",
         r"@(?:param|returns?)\s+\{",
     ],
     "css": [],
-    "scss": [r"^\s*\$[\w-]+\s*:", r"@(?:mixin|include|extend|use|forward|each|if)\b", r"&[:.\-\w]", r"^\s*//"],
-    "html": [r"<(?:div|span|p|a|ul|li|table|tr|td|h[1-6]|br|body|head|meta|link)\b[^>]*>", r"<!DOCTYPE html", r"&\w+;"],
+    "scss": [r"^[ \t]*\$[\w-]+\s*:", r"@(?:mixin|include|extend|use|forward|each|if)\b", r"&[:.\-\w]", r"^[ \t]*//"],
+    "html": [r"<(?:div|span|p|a|ul|li|table|tr|td|h[1-6]|br|body|head|meta|link)\b[^<>]*>", r"<!DOCTYPE html", r"&\w+;"],
     "handlebars": [r"\{\{[#/>]"],
     "twig": [r"\{%-?\s*(?:block|extends|for|if|set|include)\b"],
     "jinja": [r"\{%-?\s*(?:block|extends|for|if|set|include)\b"],
     "erb": [r"<%[=-]?"],
-    "kotlin": [r"^\s*(?:(?:private|internal|override|suspend|inline|public)\s+)*fun\s+", r"\bval\s+\w+\s*[:=]", r"!!|\?\.let\b", r"^\s*import\s+[\w.]+$"],
-    "scala": [r"^\s*(?:case\s+class|object|trait)\s+\w+", r"^\s*def\s+\w+", r"^\s*import\s+[\w.]+\._"],
-    "swift": [r"^\s*(?:@\w+\s+)*(?:(?:public|private|fileprivate|internal|open|override|static|class)\s+)*func\s+\w+", r"^\s*(?:guard|if)\s+let\b", r"^\s*import\s+(?:Foundation|UIKit|SwiftUI|ExpoModulesCore|Capacitor)\b", r"\bself\.\w+", r"->\s*[A-Z]\w*\??\s*\{", r"\boverride\s+var\b", r"\\\(", r"\bvar\s+\w+:\s*[A-Z]\w*\??\s*\{"],
-    "elixir": [r"^\s*defmodule\s+[\w.]+\s+do\b", r"^\s*defp?\s+\w+[!?]?(?:\(.*\))?\s*(?:when\b.*)?,?\s*do:?", r"\|>", r"%\{", r"^\s*@(?:doc|moduledoc|spec|impl)\b", r"\bfn\s+[\w,\s{}%]*->"],
-    "ruby": [r"^\s*def\s+\w+[!?]?(?:\(.*\))?\s*$", r"^\s*(?:require|require_relative)\s+['\"]", r"\.each\s+do\s*\|", r"^\s*attr_(?:reader|accessor|writer)\b"],
-    "erlang": [r"^-(?:module|export|include|record|spec)\s*\(", r"^\s*\w+\(.*\)\s*->\s*$"],
-    "cpp": [r"\bstd::", r"^\s*template\s*<", r"^\s*namespace\s+\w*\s*\{", r"^\s*(?:public|private|protected):", r"\bnullptr\b", r"^\s*#include\s*<(?:iostream|string|vector|memory|map|algorithm|cstdint|cstdio|cstring|cstdlib|utility)>", r"\w::~?\w+\s*\(", r"^\s*class\s+\w+(?:\s*:\s*public\b|\s*\{|\s*;)"],
-    "go": [r"^\s*func\s+(?:\([^)]*\)\s*)?\w+\(", r"\w+\s*:=\s*", r"^\s*package\s+\w+\s*$", r"\bif\s+err\s*!=\s*nil\b"],
-    "php": [r"<\?php", r"\$this->", r"^\s*(?:public|private|protected)\s+(?:static\s+)?function\b", r"^\s*use\s+[\w\\]+\\\w+;", r"\$\w+\s*=>", r"\bforeach\s*\(\s*\$\w+\s+as\b", r"\b(?:self|static|parent)::\$?\w+", r"\bfunction\s+\w+\s*\(\s*(?:\??[\w\\]+\s+)?\$\w+"],
-    "perl": [r"^\s*my\s+[$@%]", r"^\s*sub\s+\w+\s*\{", r"=~\s*[ms]?/", r"^\s*use\s+(?:strict|warnings)\b", r"\$self->\{"],
+    "kotlin": [r"^[ \t]*(?:(?:private|internal|override|suspend|inline|public)[ \t]+)*fun\s+", r"\bval\s+\w+\s*[:=]", r"!!|\?\.let\b", r"^[ \t]*import\s+[\w.]+$"],
+    "scala": [r"^[ \t]*(?:case\s+class|object|trait)\s+\w+", r"^[ \t]*def\s+\w+", r"^[ \t]*import\s+[\w.]+\._"],
+    "swift": [r"^[ \t]*(?:@\w+[ \t]+)*(?:(?:public|private|fileprivate|internal|open|override|static|class)[ \t]+)*func\s+\w+", r"^[ \t]*(?:guard|if)\s+let\b", r"^[ \t]*import\s+(?:Foundation|UIKit|SwiftUI|ExpoModulesCore|Capacitor)\b", r"\bself\.\w+", r"->\s*[A-Z]\w*\??\s*\{", r"\boverride\s+var\b", r"\\\(", r"\bvar\s+\w+:\s*[A-Z]\w*\??\s*\{"],
+    "elixir": [r"^[ \t]*defmodule\s+[\w.]+\s+do\b", r"^[ \t]*defp?\s+\w+[!?]?(?:\((?:[^()\n]|\([^()\n]*\))*\))?\s*(?:when\b.*do|,?\s*do)", r"\|>", r"%\{", r"^[ \t]*@(?:doc|moduledoc|spec|impl)\b", r"\bfn\s[\w,\s{}%]{0,120}->"],
+    "ruby": [r"^[ \t]*def\s+\w+[!?]?(?:\(.*\))?\s*$", r"^[ \t]*(?:require|require_relative)\s+['\"]", r"\.each\s+do\s*\|", r"^[ \t]*attr_(?:reader|accessor|writer)\b"],
+    "erlang": [r"^-(?:module|export|include|record|spec)\s*\(", r"^[ \t]*\w+\(.*\)\s*->\s*$"],
+    "cpp": [r"\bstd::", r"^[ \t]*template\s*<", r"^[ \t]*namespace\s+\w*\s*\{", r"^[ \t]*(?:public|private|protected):", r"\bnullptr\b", r"^[ \t]*#include\s*<(?:iostream|string|vector|memory|map|algorithm|cstdint|cstdio|cstring|cstdlib|utility)>", r"\w::~?\w+\s*\(", r"^[ \t]*class\s+\w+(?:\s*:\s*public\b|\s*\{|\s*;)"],
+    "go": [r"^[ \t]*func\s+(?:\([^)]*\)\s*)?\w+\(", r"\b\w+\s*:=", r"^[ \t]*package\s+\w+\s*$", r"\bif\s+err\s*!=\s*nil\b"],
+    "php": [r"<\?php", r"\$this->", r"^[ \t]*(?:public|private|protected)\s+(?:static\s+)?function\b", r"^[ \t]*use\s+[\w\\]+\\\w+;", r"\$\w+\s*=>", r"\bforeach\s*\(\s*\$\w+\s+as\b", r"\b(?:self|static|parent)::\$?\w+", r"\bfunction\s+\w+\s*\(\s*(?:\??[\w\\]+\s+)?\$\w+"],
+    "perl": [r"^[ \t]*my\s+[$@%]", r"^[ \t]*sub\s+\w+\s*\{", r"=~\s*[ms]?/", r"^[ \t]*use\s+(?:strict|warnings)\b", r"\$self->\{"],
     "json": [],
-    "yaml": [r"^\s*-\s+[\w\"']+:\s", r"^[\w-]+:\s*$", r"^\s+[\w-]+:\s+[^\s{]"],
-    "bash": [r"^\s*(?:if|while)\s+\[", r"\bthen$", r"^\s*(?:fi|done|esac)\b", r"\$\{?\w+\}?", r"^\s*(?:export|local)\s+\w+="],
-    "xml": [r"^\s*<\?xml\b", r"<\w+:\w+", r"\bxmlns\b", r"^\s+[\w-]+:[\w-]+=\"[^\"]*\"", r"/>\s*$"],
-    "markdown": [r"^#{1,6}\s+\S", r"^```", r"^\s*[-*+]\s+\S", r"\[[^\]]+\]\([^)]+\)", r"^\s*\d+\.\s+\S", r"`[^`\n]+`"],
+    "yaml": [r"^[ \t]*-\s+[\w\"']+:\s", r"^[\w-]+:\s*$", r"^[ \t]+[\w-]+:\s+[^\s{]"],
+    "bash": [r"^[ \t]*(?:if|while)\s+\[", r"\bthen$", r"^[ \t]*(?:fi|done|esac)\b", r"\$\{?\w+\}?", r"^[ \t]*(?:export|local)\s+\w+="],
+    "xml": [r"^[ \t]*<\?xml\b", r"<\w+:\w+", r"\bxmlns\b", r"^[ \t]+[\w-]+:[\w-]+=\"[^\"]*\"", r"/>\s*$"],
+    "markdown": [r"^#{1,6}\s+\S", r"^```", r"^[ \t]*[-*+]\s+\S", r"\[[^\[\]\n]+\]\([^()\n]+\)", r"^[ \t]*\d+\.\s+\S", r"`[^`\n]+`"],
 }
 _COMPILED = {lang: [re.compile(p, _M) for p in patterns] for lang, patterns in MARKERS.items()}
 
@@ -111,7 +117,7 @@ def _json_hits(text):
     return 0
 
 
-_YAML_LINE = re.compile(r"^\s*(?:-\s+)?[\w.\"'-]+:(?:\s|$)")
+_YAML_LINE = re.compile(r"^[ \t]*(?:-\s+)?[\w.\"'-]+:(?:\s|$)")
 
 
 def _yaml_hits(text):
