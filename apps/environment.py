@@ -247,10 +247,16 @@ def within(number, minimum, maximum):
 
 
 def load(settings, config=None, environ=None):
-    """``{name: value}`` for each of ``settings``: its default, else the environment's value,
-    else ``config``'s (a factory's explicit configuration), every value checked."""
+    """``{name: value}`` for each of ``settings``, every value checked: ``config``'s (a
+    factory's explicit configuration) when it names the setting, else the environment's,
+    else the setting's default. The config beats the environment, which beats the default."""
     config = config or {}
     return {s.name: s.coerce(config[s.name]) if s.name in config else s.read(environ) for s in settings}
+
+
+# Settings read by more than one part of the site, declared once here: the highlighter's
+# result cache, the paste site's cache and the composite's rate limits share one Redis.
+REDIS_URL = Url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 
 
 def names(environ=None):

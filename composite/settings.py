@@ -17,7 +17,6 @@ from composite.ratelimit import Budgets
 log = logging.getLogger(__name__)
 
 APPS = sitewide.APPS
-REDIS_SCHEMES = ("redis", "rediss", "unix")
 RATE = "a rate such as 20/minute or 20/minute;200/hour (empty for no limit)"
 
 
@@ -43,7 +42,7 @@ MOUNT_APPS = env.Words("MOUNT_APPS", APPS, item=one_app, expected=f"one or more 
 RATELIMIT_ENABLED = env.Boolean("RATELIMIT_ENABLED", True)
 RATELIMITS = {kind: env.Checked(f"RATELIMIT_{kind.upper()}", rate, check=rates, expected=RATE, empty_is_value=True)
               for kind, rate in vars(Budgets()).items()}
-REDIS_URL = env.Url("REDIS_URL", schemes=REDIS_SCHEMES)
+REDIS_URL = env.REDIS_URL  # declared once (apps.environment): the paste site and the highlighter read it too
 
 
 def url_variable(app):

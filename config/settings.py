@@ -34,7 +34,7 @@ try:
     database_url = env.Text("DATABASE_URL", f"sqlite:///{DATA_DIR / 'composite.sqlite3'}")
     DATABASE_URL = database_url.read()
     ALLOW_FILE_DATABASE = env.Boolean("ALLOW_FILE_DATABASE", False).read()
-    REDIS_URL = env.Url("REDIS_URL", schemes=("redis", "rediss", "unix")).read()
+    REDIS_URL = env.REDIS_URL.read()
     # Every cache is bounded in bytes: the process's own memory for cached renderings (when
     # there is no Redis), and the largest entry any cache keeps (renderings are compressed).
     SNIPPETS_CACHE_BYTES = env.Size("SNIPPETS_CACHE_BYTES", 32 * 1024 * 1024, minimum=0).read()

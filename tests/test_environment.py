@@ -155,3 +155,13 @@ def test_an_empty_variable_never_hides_the_value_the_composite_hands_over(monkey
     monkeypatch.setenv("HIGHLIGHTER_URL", "http://elsewhere:8001")
     with sitewide.handing({"HIGHLIGHTER_URL": "/highlight"}):
         assert sitewide.service_url("highlighter") == "http://elsewhere:8001"  # a real value still wins
+
+
+def test_redis_url_is_declared_once_and_read_by_every_part_that_uses_redis():
+    """One declaration, so its accepted schemes cannot drift apart between the three readers."""
+    import composite.settings
+    from apps.highlighter import settings as highlighter_settings
+
+    importlib.import_module("config.settings")
+    assert env.DECLARED["REDIS_URL"] == [env.REDIS_URL]
+    assert env.REDIS_URL in highlighter_settings.SETTINGS and composite.settings.REDIS_URL is env.REDIS_URL

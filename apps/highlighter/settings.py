@@ -7,7 +7,6 @@ Framework-free, so the app, its tests and its callers can read them without impo
 from apps import environment as env
 
 MIB = 1024 * 1024
-REDIS_SCHEMES = ("redis", "rediss", "unix")
 SETTINGS = (
     env.Size("HIGHLIGHT_MAX_BYTES", MIB, minimum=1, maximum=256 * MIB),  # largest code accepted, in UTF-8 bytes
     env.Number("HIGHLIGHT_TIMEOUT", 2.0, minimum=0.01, maximum=600),  # seconds one highlight may take before it is killed
@@ -25,7 +24,7 @@ SETTINGS = (
     env.Boolean("HIGHLIGHT_CACHE_STATUS_HEADER", False),
     env.Integer("HIGHLIGHT_CACHE_TTL", 7 * 24 * 3600, minimum=1, maximum=1 << 31),  # seconds a result stays in Redis
     env.Text("HIGHLIGHT_CACHE_PREFIX", "highlighter:", empty_is_value=True),  # Redis key prefix
-    env.Url("REDIS_URL", schemes=REDIS_SCHEMES),  # when set, results are cached in Redis (shared by workers and instances)
+    env.REDIS_URL,  # when set, results are cached in Redis (shared by workers and instances)
 )
 DEFAULTS = {
     **{setting.name: setting.default for setting in SETTINGS},
