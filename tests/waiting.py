@@ -6,10 +6,11 @@ a ``sleep`` either wastes time or is too short. So the suite:
 - waits for the event itself: ``wait_until(condition, what)`` polls until it holds and fails
   loudly, naming what did not happen, after ``PATIENCE`` (only a broken run waits that long;
   the deadline is never what a test asserts);
-- proves a time budget by order, not by figure: the budgeted call ends while a reference
-  known to take far longer (the same input with no budget), started at the same moment, is
-  still running (``Running``), and never before the budget itself (a lower bound, which load
-  cannot break);
+- proves a time budget from both sides without a figure: the process killed at the budget
+  has used at most the budget (and a little slack) of CPU time (``cpu_until_gone``: CPU time
+  never exceeds wall time, so load cannot break this upper bound, and a lost budget fails as
+  soon as the process has used more), and the call never ends before the budget itself (a
+  lower bound, which load cannot break either); every wait for it has a deadline;
 - compares a latency with one measured just before, under the same load (``allowance``).
 
 It also reads what the kernel knows about processes and sockets (``/proc``, Linux), so that
@@ -115,6 +116,25 @@ def cpu_seconds(pid):
     """User and system CPU time ``pid`` has used so far."""
     fields = _stat(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_until_gone(pid, limit, what, timeout=PATIENCE, interval=0.01):
+    """Watch ``pid`` until it is gone; the CPU seconds it had used when last seen. Fails as soon
+    as that passes ``limit`` (a process killed at a time budget cannot have used more CPU
+    time than the budget's wall time, whatever the load), or if it is still there after
+    ``timeout`` seconds."""
+    deadline, used = time.monotonic() + timeout, 0.0
+    while True:
+        try:
+            fields = _stat(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            return used
+        if fields[0] in "ZX":
+            return used
+        used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        assert used <= limit, f"{what}: used {used:.2f} CPU seconds, more than the {limit:.2f} it may"
+        assert time.monotonic() < deadline, f"{what}: still running after {timeout:g} s"
+        time.sleep(interval)
 
 
 def children(pid):

@@ -4,9 +4,11 @@ import io
 
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from apps.highlighter import bodies
-from tests.payloads import SLOW_SCALA, SLOW_SCALA_FIELDS, slow_scala_without_a_budget
-from tests.waiting import timed
+from apps.highlighter import bodies, pools
+from tests.payloads import SLOW_SCALA, SLOW_SCALA_FIELDS
+from tests.waiting import PATIENCE, Running, cpu_seconds, cpu_until_gone, on_cpu, wait_until
+
+SLACK = 0.5  # of a budget: CPU time a child may use past it while it is being killed
 
 
 class CountingStream(io.RawIOBase):
@@ -76,16 +78,22 @@ def test_a_form_field_may_be_as_large_as_the_code_limit():
 
 
 def test_a_slow_input_times_out_at_the_budget_and_is_not_cached(app_with):
+    """The highlighting process is killed at the budget: it has used no more than the budget
+    of CPU time (and SLACK), and the answer never comes before the budget (tests/waiting.py)."""
     api = app_with(HIGHLIGHT_TIMEOUT=1.0)
-    api.post("/api/highlight", json={"code": "warm", "lexer": "scala"})  # start a worker
+    config = api.client.application.config
+    pool = pools.shared_pool(config["HIGHLIGHT_WORKERS"], config["HIGHLIGHT_TIMEOUT"])
     for _ in range(2):  # the second try is as slow: the failure was not cached
-        with slow_scala_without_a_budget() as reference:
-            response, seconds = timed(lambda: api.post("/api/highlight", json=SLOW_SCALA_FIELDS))
-            assert reference.poll() is None, "the slow highlight ran to its end: the budget did not stop it"
+        pool.start()  # every process started and idle (one was replaced after the first try)
+        idle_cpu = {pid: cpu_seconds(pid) for pid in pool.worker_pids()}
+        slow = Running(lambda: api.post("/api/highlight", json=SLOW_SCALA_FIELDS))
+        busy = wait_until(lambda: next((pid for pid in idle_cpu if on_cpu(pid)), None), "a process at work on it")
+        cpu_until_gone(busy, idle_cpu[busy] + (1 + SLACK) * pool.timeout, "the process on the slow highlight")
+        response = slow.join(timeout=PATIENCE)
         assert response.status_code == 422
         assert response.json["error"]["code"] == "timeout"
         assert "1 s" in response.json["error"]["message"]
-        assert seconds >= 1.0  # the whole budget, every time
+        assert slow.seconds >= 1.0  # the whole budget, every time
         assert "ETag" not in response.headers
     quick = api.post("/api/highlight", json={"code": "val x = 1", "lexer": "scala"})
     assert quick.status_code == 200
