@@ -207,7 +207,9 @@ def test_children_end_with_their_parent_even_mid_job():
     pids = [int(pid) for pid in parent.stdout.readline().split()]
     assert len(pids) == 2
     idle_cpu = {pid: cpu_seconds(pid) for pid in pids}
-    busy = at_work(pids)
+    # At work on the job: on CPU past what it used to start (the other may still be saying ready).
+    busy = wait_until(lambda: next((pid for pid in pids if on_cpu(pid) and cpu_seconds(pid) > idle_cpu[pid]), None),
+                      "a child at work on the job", interval=0.005)
     parent.kill()
     parent.wait()
     parent.stdout.close()
