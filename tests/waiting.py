@@ -137,6 +137,13 @@ def cpu_until_gone(pid, limit, what, timeout=PATIENCE, interval=0.01):
         time.sleep(interval)
 
 
+def set_to_work(idle_cpu, what="a process at work"):
+    """The first of the processes ``idle_cpu`` ({pid: CPU seconds used while idle}) seen on CPU
+    and past what it had used: at work, not a child just done saying it is ready."""
+    return wait_until(lambda: next((pid for pid, idle in idle_cpu.items() if on_cpu(pid) and cpu_seconds(pid) > idle), None),
+                      what, interval=0.005)
+
+
 def children(pid):
     """Process ids of ``pid``'s children (every thread's)."""
     pids = []

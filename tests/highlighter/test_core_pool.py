@@ -18,7 +18,7 @@ import pytest
 
 from apps.highlighter.core import HighlightError, HighlightRequest, Highlighter, highlight
 from tests.payloads import PLAIN_PYGMENTS_ON_SLOW_SCALA, SLOW_SCALA_FIELDS
-from tests.waiting import PATIENCE, Running, cpu_seconds, cpu_until_gone, on_cpu, process_gone, wait_until
+from tests.waiting import PATIENCE, Running, cpu_seconds, cpu_until_gone, on_cpu, process_gone, set_to_work, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW = HighlightRequest.from_fields(SLOW_SCALA_FIELDS)
@@ -71,7 +71,7 @@ def test_a_slow_input_times_out_at_the_budget_while_others_are_served(pool):
     before = pool.worker_pids()
     idle_cpu = {pid: cpu_seconds(pid) for pid in before}
     slow = in_thread(lambda: pool.highlight(SLOW))
-    busy = at_work(before)
+    busy = set_to_work(idle_cpu, "a child at work on the slow highlight")
     assert pool.highlight(QUICK)["lexer"]["name"] == "Python"
     assert slow.running, "the quick request waited for the slow one"
     cpu_until_gone(busy, idle_cpu[busy] + (1 + SLACK) * pool.timeout, "the child on the slow highlight")
@@ -207,9 +207,7 @@ def test_children_end_with_their_parent_even_mid_job():
     pids = [int(pid) for pid in parent.stdout.readline().split()]
     assert len(pids) == 2
     idle_cpu = {pid: cpu_seconds(pid) for pid in pids}
-    # At work on the job: on CPU past what it used to start (the other may still be saying ready).
-    busy = wait_until(lambda: next((pid for pid in pids if on_cpu(pid) and cpu_seconds(pid) > idle_cpu[pid]), None),
-                      "a child at work on the job", interval=0.005)
+    busy = set_to_work(idle_cpu, "a child at work on the job")
     parent.kill()
     parent.wait()
     parent.stdout.close()

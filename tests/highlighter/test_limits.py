@@ -6,7 +6,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from apps.highlighter import bodies, pools
 from tests.payloads import SLOW_SCALA, SLOW_SCALA_FIELDS
-from tests.waiting import PATIENCE, Running, cpu_seconds, cpu_until_gone, on_cpu, wait_until
+from tests.waiting import PATIENCE, Running, cpu_seconds, cpu_until_gone, set_to_work
 
 SLACK = 0.5  # of a budget: CPU time a child may use past it while it is being killed
 
@@ -87,7 +87,7 @@ def test_a_slow_input_times_out_at_the_budget_and_is_not_cached(app_with):
         pool.start()  # every process started and idle (one was replaced after the first try)
         idle_cpu = {pid: cpu_seconds(pid) for pid in pool.worker_pids()}
         slow = Running(lambda: api.post("/api/highlight", json=SLOW_SCALA_FIELDS))
-        busy = wait_until(lambda: next((pid for pid in idle_cpu if on_cpu(pid)), None), "a process at work on it")
+        busy = set_to_work(idle_cpu, "a process at work on it")
         cpu_until_gone(busy, idle_cpu[busy] + (1 + SLACK) * pool.timeout, "the process on the slow highlight")
         response = slow.join(timeout=PATIENCE)
         assert response.status_code == 422

@@ -17,7 +17,7 @@ from pygments.lexers import PythonLexer
 
 from tests.payloads import SLOW_SCALA_FIELDS
 from tests.servers import ROOT, free_port, migrate, procfile_command, running, site_environment
-from tests.waiting import PATIENCE, Running, cpu_seconds, cpu_until_gone, descendants_running, on_cpu, wait_until
+from tests.waiting import PATIENCE, Running, cpu_seconds, cpu_until_gone, descendants_running, set_to_work
 
 pytestmark = pytest.mark.server
 
@@ -133,7 +133,7 @@ def test_under_gunicorn_a_slow_input_ends_at_the_budget_while_others_are_served(
     assert idle, "no highlighting process was started"
     idle_cpu = {pid: cpu_seconds(pid) for pid in idle}
     slow = Running(lambda: httpx.post(base + "/api/highlight", json=SLOW_SCALA_FIELDS, timeout=PATIENCE))
-    busy = wait_until(lambda: next((pid for pid in idle if on_cpu(pid)), None), "a highlighting process at work on it")
+    busy = set_to_work(idle_cpu, "a highlighting process at work on it")
     # Killed at the 1 s budget, it cannot have used more CPU time than that (and SLACK).
     watch = Running(lambda: cpu_until_gone(busy, idle_cpu[busy] + (1 + SLACK) * 1.0, "the process on the slow highlight"))
     served_meanwhile = 0
