@@ -4,9 +4,6 @@ Every figure below was measured on this project's 2-core CI machine; what a test
 is the shape (which step is slow or big), never the figure.
 """
 
-import contextlib
-import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,19 +26,6 @@ PLAIN_PYGMENTS_ON_SLOW_SCALA = (
 )
 """A ``python -c`` script (run from the repository's root) highlighting it with no budget:
 the unbudgeted reference a budgeted highlight must end long before."""
-
-
-@contextlib.contextmanager
-def slow_scala_without_a_budget():
-    """Plain Pygments on ``SLOW_SCALA`` in a child process, started now and killed on exit:
-    the reference a budgeted highlight of it must end long before (it runs for minutes).
-    Yields the ``Popen``; ``poll() is None`` while it still runs."""
-    process = subprocess.Popen([sys.executable, "-c", PLAIN_PYGMENTS_ON_SLOW_SCALA], cwd=ROOT)
-    try:
-        yield process
-    finally:
-        process.kill()
-        process.wait()
 
 
 # -- the diff viewer's line pairing (issue 9) -------------------------------------------------
