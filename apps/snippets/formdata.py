@@ -57,6 +57,16 @@ def text_fields(request, names):
     return fields, refused
 
 
+def show_refused(form, refused):
+    """In a form's ``clean``: each field ``text_fields`` refused gets its one message (in place
+    of Django's own word on the same text, "Null characters…"); whether any was refused, so
+    the form says only that."""
+    for name, reason in refused.items():
+        form.errors.pop(name, None)
+        form.add_error(name if name in form.fields else None, reason.message)
+    return bool(refused)
+
+
 def strict(value, what):
     """Text read as ISO-8859-1, decoded again as ``textinput`` decodes bytes (TextRefused if not text)."""
     data = recovered(value)

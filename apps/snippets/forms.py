@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 
 from apps import textinput
-from apps.snippets import creation, intake
+from apps.snippets import creation, formdata, intake
 from apps.snippets.widgets import ListedSelect
 
 
@@ -73,10 +73,7 @@ class SnippetForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.undecodable:
-            for name, refused in self.undecodable.items():
-                self.errors.pop(name, None)  # Django's own word on the same text ("Null characters…")
-                self.add_error(name if name in self.fields else None, refused.message)
+        if formdata.show_refused(self, self.undecodable):
             return cleaned
         upload = cleaned.get("upload")
         content = cleaned.get("content") or ""

@@ -7,7 +7,7 @@ The reporter's address is not stored, only a keyed digest (``models.reporter_dig
 
 from django import forms
 
-from apps.snippets import intake
+from apps.snippets import formdata, intake
 from apps.snippets.models import REASONS, REPORT_TEXT_CHARS, Report, reporter_digest
 
 
@@ -35,10 +35,7 @@ class ReportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.undecodable:
-            for name, refused in self.undecodable.items():
-                self.errors.pop(name, None)  # Django's own word on the same text ("Null characters…")
-                self.add_error(name if name in self.fields else None, refused.message)
+        if formdata.show_refused(self, self.undecodable):
             return cleaned
         if cleaned.get("reason") == "other" and not (cleaned.get("text") or "").strip():
             self.add_error("text", "Say what is wrong with it when the reason is “something else”.")
