@@ -22,11 +22,26 @@ def requests_keep_the_test_transaction():
     from django.core import signals
     from django.db import close_old_connections
 
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
+    unhook_close_old_connections()
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def requests_keep_this_tests_transaction():
+    """Again before every test: Django's test client hooks the two signals back after each of
+    its requests, so a test using it would otherwise leave the next test's requests closing
+    its connection (PostgreSQL: "the connection is closed")."""
+    unhook_close_old_connections()
+
+
+def unhook_close_old_connections():
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
 
 
 @pytest.fixture(scope="session")
