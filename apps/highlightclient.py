@@ -5,7 +5,8 @@ only place that knows how, and it knows only what ``GET /api/openapi.json`` publ
 (``apps/highlighter/openapi.py``): ``POST /api/highlight``, ``GET /api/lexers``,
 ``GET /api/styles``, their JSON shapes, error codes and the ``X-Highlighter-Version`` header.
 Any server that honours that document will do; none of its internals (``/_health``,
-Pygments' token types) are read here.
+Pygments' token types) are read here. A highlight whose lexer the highlighter detected comes
+with its ``detection`` (``Detection``: the rule that decided, a confidence, the candidates).
 
 Callers hand it an httpx client whose relative URLs reach the highlighter
 (``sitewide.service_client``, which carries the request id and the caller's timeout), so
@@ -50,13 +51,41 @@ class Refused(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+RULES = frozenset({"filename", "shebang", "modeline", "model", "pygments", "fallback"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A language the highlighter weighed: its lexer alias, its name, its score (0 to 1)."""
+
+    alias: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How the highlighter detected the lexer (the answer's ``detection``).
+
+    ``rule``: what decided, one of ``RULES`` (``filename``, ``shebang``, ``modeline``, ``model``,
+    ``pygments``, ``fallback`` for plain text when nothing was sure enough); ``confidence`` from 0
+    to 1; ``candidates`` the languages weighed, best first.
+    """
+
+    rule: str
+    confidence: float
+    candidates: tuple = ()
+
+
 @dataclass(frozen=True)
 class Highlighted:
-    """A ``format: html`` result: the HTML, and the lexer that made it."""
+    """A ``format: html`` result: the HTML, the lexer that made it, and how it was detected
+    (``detection``: a ``Detection`` when the lexer was detected, None when it was named)."""
 
     html: str
     lexer_name: str
     lexer_alias: str
+    detection: Detection | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +110,24 @@ def highlight_html(client, code, *, lexer=None, filename=None, guess=False, opti
         raise refusal(status, data)
     chosen = data.get("lexer") if isinstance(data.get("lexer"), dict) else {}
     return Highlighted(html=data["output"], lexer_name=str(chosen.get("name") or "Text only"),
-                       lexer_alias=str(chosen.get("alias") or chosen.get("name") or ""))
+                       lexer_alias=str(chosen.get("alias") or chosen.get("name") or ""),
+                       detection=detection(data.get("detection")))
+
+
+def detection(data):
+    """The ``Detection`` an answer's ``detection`` describes, or None if it has none (or a malformed one)."""
+    if not (isinstance(data, dict) and data.get("rule") in RULES and is_score(data.get("confidence"))):
+        return None
+    candidates = data.get("candidates") if isinstance(data.get("candidates"), list) else []
+    return Detection(rule=data["rule"], confidence=float(data["confidence"]), candidates=tuple(
+        Candidate(alias=item["lexer"], name=item["name"], score=float(item["score"]))
+        for item in candidates[:10]
+        if isinstance(item, dict) and isinstance(item.get("lexer"), str) and isinstance(item.get("name"), str)
+        and is_score(item.get("score"))))
+
+
+def is_score(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
 
 
 def token_classes(client, code, *, lexer=None, filename=None, max_bytes=MAX_ANSWER_BYTES):

@@ -2,7 +2,8 @@
 
 ``FakeHighlighter`` is a WSGI app that honours ``GET /api/openapi.json`` (``tests.contract``)
 with a toy lexer of its own: it offers two lexers (Python, Text only) and the formats
-``html``, ``tokens`` and ``classes``, and refuses anything else as the document says
+``html``, ``tokens`` and ``classes``, detects Python by ``*.py`` or ``def `` (``detection``,
+``/api/guess``), and refuses anything else as the document says
 (``unknown_lexer``, ``unknown_format``, ``bad_request``, ``not_found`` ...). That the paste site
 and the diff viewer work against it is the proof that they rely on the document, not on
 Pygments or the real service's internals.
@@ -90,7 +91,7 @@ class FakeHighlighter:
 
     def route(self, request, body):
         routes = {"/api/lexers": ("GET", self.catalog, self.LEXERS), "/api/styles": ("GET", self.catalog, self.STYLES),
-                  "/api/highlight": ("POST", self.highlight, None)}
+                  "/api/highlight": ("POST", self.highlight, None), "/api/guess": ("POST", self.guess, None)}
         if request.path not in routes:
             return self.error(404, "not_found", f"No such URL: {request.path}.")
         method, handler, argument = routes[request.path]
@@ -112,6 +113,9 @@ class FakeHighlighter:
         lexer = self.lexer(fields)
         if lexer is None:
             return self.error(400, "unknown_lexer", f"Unknown lexer {fields['lexer']!r}.")
+        detection = None if "lexer" in fields else self.detect(fields.get("filename"), fields["code"])
+        if detection and detection["rule"] != "filename" and not fields.get("guess"):
+            detection = None
         output_format = fields.get("format", "html")
         if output_format not in ("html", "tokens", "classes"):
             return self.error(400, "unknown_format", f"Unknown format {output_format!r}. Valid formats: html, "
@@ -122,15 +126,23 @@ class FakeHighlighter:
         else:
             output = [[[TYPES[kind] if output_format == "tokens" else kind, text] for kind, text in line]
                       for line in lines]
-        response = self.json(200, {
+        result = {
             "output": output, "format": output_format, "lexer": {"name": lexer["name"], "alias": lexer["aliases"][0]},
             "style": fields.get("style", "default"), "guessed": "lexer" not in fields,
             "method": "lexer" if "lexer" in fields else "filename" if "filename" in fields else "default",
-        })
+        }
+        if detection:
+            result.update(guessed=detection["guessed"], method=detection["method"], detection=detection)
+        response = self.json(200, result)
         response.set_etag("fake-" + hashlib.sha256(request.get_data()).hexdigest()[:36])
         if request.headers.get("Cache-Control") == "no-store":
             response.headers["Cache-Control"] = "no-store"
         return response
+
+    def guess(self, request, fields):
+        if not fields.get("filename") and not fields.get("code"):
+            return self.error(400, "bad_request", "Send a filename, some code, or both.")
+        return self.json(200, self.detect(fields.get("filename"), fields.get("code")))
 
     def lexer(self, fields):
         if "lexer" in fields:
@@ -138,6 +150,24 @@ class FakeHighlighter:
             return next((e for e in self.LEXERS if wanted in (e["name"].lower(), *e["aliases"])), None)
         python = fields.get("filename", "").endswith(".py") or (fields.get("guess") and "def " in fields["code"])
         return self.LEXERS[0 if python else 1]
+
+    def detect(self, filename, code):
+        """A toy detection with the documented shape: ``*.py`` by its name, ``def `` by the content
+        ("model"), anything else plain text ("fallback")."""
+        if filename and filename.endswith(".py"):
+            rule, confidence, scores = "filename", 1.0, [(0, 1.0)]
+        elif code and "def " in code:
+            rule, confidence, scores = "model", 0.9, [(0, 0.9), (1, 0.1)]
+        else:
+            rule, confidence, scores = "fallback", 1.0, []
+        lexer = self.LEXERS[0 if scores and scores[0][0] == 0 else 1]
+        return {
+            "lexer": {"name": lexer["name"], "alias": lexer["aliases"][0]},
+            "method": "filename" if rule == "filename" else "content" if rule == "model" else "default",
+            "guessed": rule != "fallback", "rule": rule, "confidence": confidence,
+            "candidates": [{"lexer": self.LEXERS[i]["aliases"][0], "name": self.LEXERS[i]["name"], "score": score}
+                           for i, score in scores],
+        }
 
     def json(self, status, data):
         response = Response(json.dumps(data), status=status, mimetype="application/json")

@@ -54,6 +54,39 @@ def test_a_file_name_chooses_the_lexer_and_guessing_is_asked_for(highlighter):
     assert highlightclient.highlight_html(client, "plain words\n", guess=True).lexer_alias
 
 
+def test_a_detected_lexer_comes_with_the_rule_that_decided_and_how_sure(highlighter):
+    """What the snippet page needs to say "Python (detected)"."""
+    client, _ = highlighter
+    by_name = highlightclient.highlight_html(client, CODE, filename="f.py")
+    assert (by_name.lexer_alias, by_name.detection.rule, by_name.detection.confidence) == ("python", "filename", 1.0)
+    by_content = highlightclient.highlight_html(client, CODE * 3, guess=True)
+    assert by_content.lexer_alias == "python" and by_content.detection.rule == "model"
+    assert 0.5 < by_content.detection.confidence <= 1
+    best = by_content.detection.candidates[0]
+    assert (best.alias, best.name, best.score) == ("python", "Python", by_content.detection.confidence)
+    plain = highlightclient.highlight_html(client, "Dear all, the meeting moves to noon.\n", guess=True)
+    assert (plain.lexer_alias, plain.detection.rule) == ("text", "fallback")
+
+
+def test_a_named_lexer_has_no_detection(highlighter):
+    client, _ = highlighter
+    assert highlightclient.highlight_html(client, CODE, lexer="python", guess=True).detection is None
+
+
+@pytest.mark.parametrize("detection", [
+    None, "model", {"rule": "magic", "confidence": 1}, {"rule": "model", "confidence": 2},
+    {"rule": "model", "confidence": True},
+])
+def test_a_missing_or_malformed_detection_is_none(detection):
+    assert highlightclient.detection(detection) is None
+
+
+def test_malformed_candidates_are_left_out():
+    found = highlightclient.detection({"rule": "model", "confidence": 0.8, "candidates": [
+        {"lexer": "python", "name": "Python", "score": 0.8}, {"lexer": "go", "score": 0.1}, "ruby"]})
+    assert found == highlightclient.Detection("model", 0.8, (highlightclient.Candidate("python", "Python", 0.8),))
+
+
 def test_no_store_is_asked_for_and_answered(highlighter):
     client, checked = highlighter
     highlightclient.highlight_html(client, CODE, lexer="python", no_store=True)

@@ -86,6 +86,33 @@ LEXER_REF = {
 
 METHOD = {"enum": ["lexer", "mimetype", "filename", "filename+content", "content", "default"]}
 
+RULE = {"enum": ["filename", "shebang", "modeline", "model", "pygments", "fallback"],
+        "description": "The detection rule that decided, in the order they are tried: the file name, "
+                       "a #! line, an editor modeline, the content model, Pygments' own guess, "
+                       "plain text (fallback) when none is confident enough."}
+SCORE = {"type": "number", "minimum": 0, "maximum": 1}
+
+GUESS_RESULT = {
+    "type": "object", "additionalProperties": False,
+    "required": ["lexer", "method", "guessed", "rule", "confidence", "candidates"],
+    "properties": {
+        "lexer": {"$ref": "#/components/schemas/LexerRef"},
+        "method": METHOD,
+        "guessed": {"type": "boolean", "description": "false when the answer is plain text by default"},
+        "rule": RULE,
+        "confidence": {**SCORE, "description": "How sure the rule is (1 for filename, shebang and "
+                                               "modeline; for fallback, how sure that no language fits)."},
+        "candidates": {
+            "type": "array", "maxItems": 10,
+            "description": "The languages the content rules weighed, best first, with their scores "
+                           "(one, scored 1, when a filename, shebang or modeline decided; empty when "
+                           "nothing was weighed).",
+            "items": {"type": "object", "required": ["lexer", "name", "score"], "additionalProperties": False,
+                      "properties": {"lexer": {"type": "string", "description": "a lexer alias"},
+                                     "name": {"type": "string"}, "score": SCORE}}},
+    },
+}
+
 HIGHLIGHT_RESULT = {
     "type": "object",
     "required": ["output", "format", "lexer", "style", "guessed"],
@@ -98,6 +125,10 @@ HIGHLIGHT_RESULT = {
         "style": {"type": "string"},
         "guessed": {"type": "boolean"},
         "method": METHOD,
+        "detection": {"$ref": "#/components/schemas/GuessResult",
+                      "description": "How the lexer was detected, as POST /api/guess answers it: present "
+                                     "when neither lexer nor mimetype decided and a filename was sent or "
+                                     "guess is true (without guess, only when the file name decided)."},
     },
 }
 
@@ -106,11 +137,6 @@ GUESS_REQUEST = {
     "properties": {"filename": NAME, "code": {"type": "string"}},
 }
 
-GUESS_RESULT = {
-    "type": "object", "required": ["lexer", "method", "guessed"], "additionalProperties": False,
-    "properties": {"lexer": {"$ref": "#/components/schemas/LexerRef"}, "method": METHOD,
-                   "guessed": {"type": "boolean"}},
-}
 
 STRINGS = {"type": "array", "items": {"type": "string"}}
 
@@ -227,7 +253,11 @@ def spec(script_root: str = "") -> dict:
                 },
             }},
             "/api/guess": {"post": {
-                "summary": "The lexer Pygments would pick for a filename and/or code, and how",
+                "summary": "The lexer detected for a filename and/or code, the rule that decided, and how sure",
+                "description": "Rules in order: filename, shebang (#!), modeline (-*- mode: -*-, vim: ft=), "
+                               "the content model (Magika), Pygments' own guess when near-certain, "
+                               "else plain text (fallback). method and guessed say the same as in "
+                               "HighlightResult.",
                 "requestBody": {"required": True, "content": form_bodies("#/components/schemas/GuessRequest")},
                 "responses": {
                     "200": {"description": "The guess", "content": json_body("#/components/schemas/GuessResult")},

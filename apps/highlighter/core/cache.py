@@ -14,7 +14,7 @@ import pygments
 from .request import HighlightRequest
 
 PYGMENTS_VERSION = pygments.__version__
-OUTPUT_VERSION = 1
+OUTPUT_VERSION = 2  # 2: language detection (detect), the detection field
 
 
 def cache_key(request) -> str:

@@ -1,10 +1,11 @@
 """Which lexer highlights a request, and how it was chosen.
 
-The order is: the ``lexer`` the client named, then its ``mimetype``, then its
-``filename`` (with the content breaking ties between lexers claiming the same
-pattern, as ``guess_lexer_for_filename`` does), then, only if the client asked for
-it with ``guess``, the content alone; otherwise plain text. The method that decided
-is reported, and the lexer counts as *guessed* when no explicit name or mimetype did.
+The order is: the ``lexer`` the client named, then its ``mimetype``, then language
+detection (``detection``, the rules of ``detect``): the ``filename`` always, the content
+(shebang, modeline, content model, Pygments' guess) only if the client asked for it with
+``guess``; otherwise plain text. The method that decided is reported, the lexer counts as
+*guessed* when no explicit name or mimetype did, and when detection ran its whole answer
+(rule, confidence, candidates) is reported too.
 
 Name lookups use a table built from Pygments' lexer registry, so an unknown name is
 refused without importing or running any lexer; everything that reads the content
@@ -13,20 +14,14 @@ refused without importing or running any lexer; everything that reads the conten
 
 import functools
 
-from pygments.lexers import (
-    find_lexer_class,
-    find_lexer_class_for_filename,
-    get_all_lexers,
-    get_lexer_for_mimetype,
-    guess_lexer,
-    guess_lexer_for_filename,
-)
+from pygments.lexers import find_lexer_class, get_all_lexers, get_lexer_for_mimetype
 from pygments.lexers.special import TextLexer
 from pygments.util import ClassNotFound
 
+from . import detection
 from .errors import HighlightError, shorten
 
-GUESSED_METHODS = frozenset({"filename", "filename+content", "content"})
+GUESSED_METHODS = detection.GUESSED_METHODS
 
 
 @functools.cache
@@ -61,40 +56,35 @@ def describe(lexer) -> dict:
 
 def choose_lexer(code=None, *, lexer=None, mimetype=None, filename=None,
                  guess=False, options=None):
-    """``(lexer instance, method)`` for a request, following the order above.
+    """``(lexer instance, method, detected)`` for a request, following the order above.
 
     ``lexer`` must already be canonical (see ``canonical_lexer``). ``method`` is one of
     "lexer", "mimetype", "filename", "filename+content", "content", "default".
+    ``detected`` is the detection's answer (see ``guess``) when detection chose, else None.
     An unknown mimetype or a filename no lexer claims does not decide; the next rule does.
     """
     options = options or {}
     if lexer:
-        return find_lexer_class(lexer)(**options), "lexer"
+        return find_lexer_class(lexer)(**options), "lexer", None
     if mimetype:
         try:
-            return get_lexer_for_mimetype(mimetype, **options), "mimetype"
+            return get_lexer_for_mimetype(mimetype, **options), "mimetype", None
         except ClassNotFound:
             pass
-    if filename:
-        by_name = find_lexer_class_for_filename(filename)
-        if by_name is not None:
-            if code is None:
-                return by_name(**options), "filename"
-            chosen = guess_lexer_for_filename(filename, code, **options)
-            return chosen, "filename" if type(chosen) is by_name else "filename+content"
-    if guess and code is not None:
-        try:
-            return guess_lexer(code, **options), "content"
-        except ClassNotFound:
-            pass
-    return TextLexer(**options), "default"
+    if filename or guess:
+        found = detection.detected(code, filename or None, content=guess)
+        if found is not None:
+            lexer_class, answer = found
+            return lexer_class(**options), answer["method"], answer
+    return TextLexer(**options), "default", None
 
 
 def guess(filename=None, code=None) -> dict:
-    """The lexer Pygments would pick for a filename and/or content, and how it decided.
+    """The lexer detected for a filename and/or content, and how it was decided.
 
-    ``{"lexer": {"name", "alias"}, "method": ..., "guessed": bool}``; ``method`` is
-    "filename", "filename+content", "content" or "default" (plain text).
+    ``{"lexer": {"name", "alias"}, "method", "guessed", "rule", "confidence", "candidates":
+    [{"lexer", "name", "score"}]}``: ``method`` is "filename", "filename+content", "content"
+    or "default" (plain text); ``rule`` is the detection rule that decided (``detect``).
     Reads the content, so it belongs in a pool worker for untrusted input
     (``Highlighter.guess``).
     """
@@ -102,6 +92,4 @@ def guess(filename=None, code=None) -> dict:
         raise HighlightError("bad_request", "filename must be a string of at most 255 characters.")
     if code is not None and not isinstance(code, str):
         raise HighlightError("bad_request", "code must be a string.")
-    chosen, method = choose_lexer(code, filename=filename or None, guess=True)
-    return {"lexer": describe(chosen), "method": method,
-            "guessed": method in GUESSED_METHODS}
+    return detection.detected(code, filename or None)[1]

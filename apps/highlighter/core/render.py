@@ -27,7 +27,8 @@ def highlight(request) -> dict:
     """Highlight a HighlightRequest.
 
     Returns ``{"output", "format", "lexer": {"name", "alias"}, "style", "guessed",
-    "method"}``: ``output`` is a str, or for ``tokens`` a list (see ``token_lines``);
+    "method"}``, and ``"detection"`` when detection chose the lexer (``lexers.guess``'s
+    answer): ``output`` is a str, or for ``tokens`` a list (see ``token_lines``);
     ``method`` says which rule chose the lexer (see ``lexers.choose_lexer``).
     """
     output_format = find_format(request.format)
@@ -39,7 +40,7 @@ def highlight(request) -> dict:
         lexer_options = {"stripnl": False, **lexer_options}
     if "title" in formatter_options:
         formatter_options["title"] = html.escape(formatter_options["title"])
-    lexer, method = choose_lexer(
+    lexer, method, detected = choose_lexer(
         request.code,
         lexer=request.lexer,
         mimetype=request.mimetype,
@@ -56,7 +57,7 @@ def highlight(request) -> dict:
         pygments.highlight(request.code, lexer, formatter, writer)
         output = writer.getvalue()
     check_sent_size(output, limit)
-    return {
+    result = {
         "output": output,
         "format": output_format.name,
         "lexer": describe(lexer),
@@ -64,6 +65,9 @@ def highlight(request) -> dict:
         "guessed": method in GUESSED_METHODS,
         "method": method,
     }
+    if detected is not None:
+        result["detection"] = detected
+    return result
 
 
 @lru_cache(maxsize=4096)

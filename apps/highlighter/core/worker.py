@@ -5,6 +5,7 @@ Started by ``pool.Highlighter`` in a fresh interpreter (never forked from the we
 and sends back the result or the ``HighlightError`` raised (its code, message and status).
 """
 
+from . import detection
 from .errors import HighlightError
 from .lexers import guess
 from .render import highlight
@@ -34,7 +35,10 @@ JOBS = {"highlight": highlight_job, "guess": guess_job}
 
 
 def warm_up() -> None:
-    """Import and compile what most jobs need before saying ready, not during a job."""
+    """Load the language detector's model and import and compile what most jobs need before
+    saying ready, not during a job (without the model, detection goes on with its other rules)."""
+    detection.load_model()
+    guess(code="def f(x):\n    return x\n")
     for output_format in ("html", "tokens", "classes"):
         highlight(HighlightRequest.from_fields(
             {"code": "def f(x):\n    return x\n", "lexer": "python", "format": output_format}))

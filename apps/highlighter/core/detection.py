@@ -1,0 +1,122 @@
+"""Language detection (``detect``) as the highlighter answers it: a Pygments lexer, the rule that
+decided, how sure, and the candidates weighed.
+
+``detect.detect`` knows the rules (file name, shebang, modeline, content model, Pygments' guess,
+plain text); this module turns its ``Guess`` into a lexer class and the answer of ``/api/guess``
+(also the ``detection`` of a highlight). Two things are added here:
+
+- A file name several lexers claim (``*.h``, ``*.pl``, ``*.m``) is settled by the content among
+  those lexers, as Pygments' ``guess_lexer_for_filename`` does (method ``filename+content``),
+  unless the detector chose from its own table of names Pygments misses.
+- The content model is loaded by ``load_model()`` when a highlighter process starts, before it
+  says it is ready, so no request waits for it. If it cannot be loaded (the package is missing,
+  the model file is broken), the reason is logged once and detection goes on without it: the
+  file name, shebang and modeline rules still decide; content they do not settle is plain text
+  (rule ``fallback``, confidence 0).
+
+Reads the content, so it runs where highlighting runs: in a pool worker.
+"""
+
+import functools
+import logging
+
+from pygments.lexers import find_lexer_class_by_name, find_lexer_class_for_filename, guess_lexer_for_filename
+from pygments.lexers.special import TextLexer
+from pygments.util import ClassNotFound
+
+from . import content_model, detect
+
+log = logging.getLogger(__name__)
+
+# How much of the content settles a file name several lexers claim (their analysers read it all).
+TIE_BREAK_EXAMINED = 64 * 1024
+MAX_CANDIDATES = 10
+METHODS = {"filename": "filename", "shebang": "content", "modeline": "content", "model": "content",
+           "pygments": "content", "fallback": "default"}
+GUESSED_METHODS = frozenset({"filename", "filename+content", "content"})
+
+_model_failure = None  # why the content model could not be loaded, once it failed
+
+
+def load_model() -> bool:
+    """Load the content model into this process now; False (and one log line) if it cannot be."""
+    global _model_failure
+    try:
+        content_model.load()
+    except Exception as error:  # noqa: BLE001 -- any failure to load means: detect without it
+        _model_failure = f"{type(error).__name__}: {error}"
+        log.warning("Language detection runs without its content model (%s): content that no file name, "
+                    "shebang or modeline names is shown as plain text.", _model_failure)
+        return False
+    return True
+
+
+def model_failure() -> str | None:
+    """Why this process detects without the content model, or None when it has it (or has not tried)."""
+    return _model_failure
+
+
+def detected(code, filename=None, *, content=True):
+    """``(lexer class, answer)`` for a text and/or a file name.
+
+    ``answer`` is ``{"lexer": {"name", "alias"}, "method", "guessed", "rule", "confidence",
+    "candidates": [{"lexer", "name", "score"}]}``. With ``content=False`` only the file name may
+    decide: None when it does not.
+    """
+    guess = _detect(code or "", filename) if content else _detect("", filename)
+    if not content and guess.rule != "filename":
+        return None
+    lexer_class = lexer_class_for(guess.lexer)
+    method = METHODS.get(guess.rule, "content")
+    candidates = [(alias, score) for alias, score in guess.candidates]
+    if guess.rule == "filename" and code:
+        settled = settle_by_content(filename, code, lexer_class)
+        if settled is not None and settled is not lexer_class:
+            lexer_class, method = settled, "filename+content"
+            candidates = [(settled.aliases[0] if settled.aliases else guess.lexer, 1.0)]
+    return lexer_class, {
+        "lexer": {"name": lexer_class.name, "alias": lexer_class.aliases[0] if lexer_class.aliases else None},
+        "method": method,
+        "guessed": method in GUESSED_METHODS,
+        "rule": guess.rule,
+        "confidence": score(guess.confidence),
+        "candidates": [{"lexer": alias, "name": lexer_name(alias), "score": score(value)}
+                       for alias, value in candidates[:MAX_CANDIDATES]],
+    }
+
+
+def _detect(text, filename):
+    if _model_failure is None:
+        return detect.detect(text, filename)
+    try:
+        return detect.detect(text, filename)
+    except Exception:  # noqa: BLE001 -- the model failed to load at start-up, and again now
+        return detect.Guess("text", "fallback", 0.0, [])
+
+
+def settle_by_content(filename, code, by_name):
+    """The lexer Pygments' analysers prefer among those claiming ``filename``, or None when the
+    detector's choice is not Pygments' own for that name."""
+    if find_lexer_class_for_filename(filename) is not by_name:
+        return None
+    try:
+        return type(guess_lexer_for_filename(filename, code[:TIE_BREAK_EXAMINED]))
+    except ClassNotFound:
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
+def lexer_class_for(alias):
+    """The lexer class of a detector's alias; plain text for one Pygments does not know."""
+    try:
+        return find_lexer_class_by_name(alias)
+    except ClassNotFound:
+        return TextLexer
+
+
+def lexer_name(alias):
+    return lexer_class_for(alias).name
+
+
+def score(value):
+    return round(min(max(float(value), 0.0), 1.0), 4)
