@@ -31,7 +31,9 @@ def test_catalogs_are_cacheable_and_revalidate(api):
 
 def test_guess_says_which_lexer_and_how(api):
     by_name = api.post("/api/guess", json={"filename": "Makefile"})
-    assert by_name.json == {"lexer": {"name": "Makefile", "alias": "make"}, "method": "filename", "guessed": True}
+    assert by_name.json == {"lexer": {"name": "Makefile", "alias": "make"}, "method": "filename", "guessed": True,
+                            "rule": "filename", "confidence": 1.0,
+                            "candidates": [{"lexer": "make", "name": "Makefile", "score": 1.0}]}
     by_content = api.post("/api/guess", data={"code": "<?php echo 1; ?>"})
     assert "php" in by_content.json["lexer"]["alias"] and by_content.json["method"] == "content"
     nothing = api.post("/api/guess", json={"code": "just some words"})
