@@ -84,7 +84,7 @@ def serve_site(args):
 
     from composite import logs
 
-    logging.getLogger("werkzeug").addFilter(logs.WithoutTerminalStyles())
+    logging.getLogger("werkzeug").addFilter(logs.DevelopmentServerLines())
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DEBUG_ERROR_PAGES", "false")  # the site's own 404/410 pages, as production
     from apps import sitewide
@@ -95,6 +95,9 @@ def serve_site(args):
         prepare(verbosity=0, port=str(port))  # a Host naming the port we bind is allowed
     app = load_site(port=str(port))
     debug = args.reload and sitewide.DEBUG.read()
+    if not is_running_from_reloader():
+        shown = f"[{host}]" if ":" in host else host
+        print(f"\ncomposite: the whole site is at  http://{shown}:{port}/   (Ctrl+C stops it)\n", flush=True)
     run_simple(
         host,
         port,

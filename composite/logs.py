@@ -23,23 +23,36 @@ def escape(text):
 
 
 class EscapedLogRecord(logging.LogRecord):
+    #: Set by a filter that has already escaped what came from a request (``DevelopmentServerLines``).
+    own_lines = False
+
     def getMessage(self):
-        return escape(super().getMessage())
+        message = super().getMessage()
+        return message if self.own_lines else escape(message)
 
 
-class WithoutTerminalStyles(logging.Filter):
-    """Drop the colours a logger adds to its own messages, so they are not escaped into text.
+class DevelopmentServerLines(logging.Filter):
+    """Werkzeug's development server (``composite serve``) as a person reads it in a terminal.
 
-    For Werkzeug's development server (``composite serve``), which colours its banner and
-    request lines; it already escapes control characters in request data itself, so the only
-    SGR sequences in its records are its own.
+    Its format strings are its own text: the banner is several lines ("WARNING: ...", then
+    " * Running on http://..."), coloured, and so are its request lines. What a request sent
+    is only ever in the arguments. So the colours are dropped, the arguments are escaped here
+    (and their colours dropped: any left are a client's), and the banner keeps its lines
+    instead of becoming one line with a literal ``\\n`` before the address to open.
     """
 
     def filter(self, record):
-        if isinstance(record.msg, str):
-            record.msg = TERMINAL_STYLE.sub("", record.msg)
-        if record.args and isinstance(record.args, tuple):
-            record.args = tuple(TERMINAL_STYLE.sub("", arg) if isinstance(arg, str) else arg for arg in record.args)
+        if not isinstance(record.msg, str):
+            return True
+        message = TERMINAL_STYLE.sub("", record.msg)
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            shown = tuple(escape(TERMINAL_STYLE.sub("", arg)) if isinstance(arg, str) else arg for arg in args)
+            try:
+                message = message % shown
+            except (TypeError, ValueError):
+                message = escape(message) + " " + escape(repr(args))
+        record.msg, record.args, record.own_lines = message.rstrip("\n"), None, True
         return True
 
 

@@ -3,6 +3,7 @@
 - Log lines a person can read: Werkzeug's development server colours its own lines, and
   the site's log escaping (composite.logs) would show those colours as ``\\x1b[33m`` text.
   The colours are dropped instead; control characters from a request are still escaped.
+- The address to open on a line of its own, first, not after a ``\\n`` at the end of a line.
 - The site's own 404 and 410 pages, not Django's technical ones.
 """
 
@@ -49,6 +50,15 @@ def test_the_log_has_no_escaped_colour_codes_and_no_forged_lines(served):
     assert "\\x1b" not in text and "\x1b" not in text
     assert "\nINFO forged" not in text  # the request's CR/LF did not start a line
     assert "This is a development server" in text
+
+
+def test_the_address_to_open_is_on_a_line_of_its_own(served):
+    url, log = served
+    lines = logged(log, "Running on").splitlines()
+    first = next(n for n, line in enumerate(lines) if line.strip())
+    assert lines[first] == f"composite: the whole site is at  {url}/   (Ctrl+C stops it)"
+    banner = lines[: lines.index(f" * Running on {url}") + 1]  # its own line: the break was kept
+    assert not any("\\n" in line for line in banner)
 
 
 @pytest.mark.parametrize("path", ["/s/AAAAAAAAAAAA", "/no-such-page/"])
