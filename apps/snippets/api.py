@@ -1,6 +1,7 @@
-"""The curl API: create, read and delete snippets without a browser.
+"""The curl API: create, read, relabel and delete snippets without a browser.
 
-``curl -F 'content=<-' SITE/api/snippets`` and friends; ``POST /api/snippets/<id>/report``
+``curl -F 'content=<-' SITE/api/snippets`` and friends; ``PATCH /api/snippets/<id>`` with
+the delete token sets its language (``{"lexer": "go"}``); ``POST /api/snippets/<id>/report``
 reports one to the site's admins. Token-based and CSRF-exempt (no
 cookies are read or set); errors are ``{"error": {"code", "message"}}`` like the
 highlighter's, and so is any failure under ``/api/`` (``errors``). Text fields
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from apps import errorcodes, textinput
-from apps.snippets import creation, formdata, intake, lookup, reports
+from apps.snippets import creation, formdata, intake, lookup, relabel, reports
 from apps.snippets.models import Snippet
 
 TEXT_FIELDS = ("title", "filename", "lexer", "expires", "burn")
@@ -70,6 +71,7 @@ def snippets(request):
                 "raw_url": request.build_absolute_uri(reverse("snippets:raw", args=[snippet.pk])),
                 "delete_token": token,
                 "lexer": snippet.lexer or intake.AUTO,
+                **lexer_source(snippet),
                 "expires_at": snippet.expires_at.isoformat() if snippet.expires_at else None,
             },
             status=201,
@@ -82,10 +84,12 @@ def snippets(request):
 @json_api
 @csrf_exempt
 def snippet(request, snippet_id):
-    if request.method not in ("GET", "HEAD", "DELETE"):
-        response = error("method_not_allowed", "GET or DELETE a snippet here.", 405)
-        response["Allow"] = "GET, HEAD, DELETE"
+    if request.method not in ("GET", "HEAD", "PATCH", "DELETE"):
+        response = error("method_not_allowed", "GET, PATCH or DELETE a snippet here.", 405)
+        response["Allow"] = "GET, HEAD, PATCH, DELETE"
         return response
+    if request.method == "PATCH":
+        return patch(request, snippet_id)
     found = Snippet.objects.defer("content").filter(pk=snippet_id).first()
     if found is None:
         return error("not_found", "No such snippet.", 404)
@@ -130,29 +134,44 @@ REPORT_BODY_BYTES = 16 * 1024  # a reason and 2,000 characters, with room to spa
 
 def report_fields(request):
     """``reason`` and ``text`` from a JSON or form body, as strings (anything else is refused)."""
+    return small_fields(request, ("reason", "text"), '{"reason": "spam", "text": "..."}', what="A report")
+
+
+def small_fields(request, names, example, what="The body"):
+    """The text fields ``names`` of a small JSON or form body (at most ``REPORT_BODY_BYTES``),
+    as strings; anything else is refused, showing ``example``."""
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not length.isdigit() or int(length) > REPORT_BODY_BYTES:
-        raise intake.Refused(f"A report is at most {REPORT_BODY_BYTES:,} bytes.", status=413, code="too_large")
+        raise intake.Refused(f"{what} is at most {REPORT_BODY_BYTES:,} bytes.", status=413, code="too_large")
     if request.content_type == "application/json":
         text = intake.decode_upload(request.body, "the body")
         try:
             data = json.loads(text)
         except (ValueError, RecursionError):
-            raise intake.Refused('The body is not valid JSON: send {"reason": "spam", "text": "..."}.') from None
+            raise intake.Refused(f"The body is not valid JSON: send {example}.") from None
         if not isinstance(data, dict):
-            raise intake.Refused('The JSON body must be an object: {"reason": "spam", "text": "..."}.')
+            raise intake.Refused(f"The JSON body must be an object: {example}.")
     else:
         formdata.keep_bytes(request)
-        data, refused = formdata.text_fields(request, ("reason", "text"))
+        data, refused = formdata.text_fields(request, names)
         if refused:
             raise next(iter(refused.values()))
-    fields = {name: data.get(name) for name in ("reason", "text") if data.get(name) is not None}
+    fields = {name: data.get(name) for name in names if data.get(name) is not None}
     if any(not isinstance(value, str) for value in fields.values()):
-        raise intake.Refused("reason and text must be strings.")
+        raise intake.Refused(f"{' and '.join(names)} must be strings.")
     return {name: intake.check_text(name, value) for name, value in fields.items()}
 
 
 def delete(request, found):
+    refused = unauthorized(request, found)
+    if refused is not None:
+        return refused
+    Snippet.objects.filter(pk=found.pk).delete()
+    return HttpResponse(status=204)
+
+
+def unauthorized(request, found):
+    """The 401 or 403 answer when the request does not carry ``found``'s delete token, else None."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "token" or not token.strip():
         response = error("unauthorized", "Send the delete token: Authorization: Token <delete_token>.", 401)
@@ -160,8 +179,36 @@ def delete(request, found):
         return response
     if not found.accepts_delete_token(token.strip()):
         return error("forbidden", "That delete token does not match this snippet.", 403)
-    Snippet.objects.filter(pk=found.pk).delete()
-    return HttpResponse(status=204)
+    return None
+
+
+def patch(request, snippet_id):
+    """Set a snippet's language (``relabel``): ``{"lexer": "go"}`` or a ``lexer`` form field,
+    with its delete token; 200 and its JSON, as GET answers. The token is checked before the
+    body is read; a burn-after-reading snippet is not changeable (409)."""
+    found = Snippet.objects.filter(pk=snippet_id).first()
+    if found is None:
+        return error("not_found", "No such snippet.", 404)
+    if found.is_removed:
+        return lookup.removed_json(lookup.Removed(found))
+    refused = unauthorized(request, found)
+    if refused is not None:
+        return refused
+    if found.is_expired:
+        return error("gone", "This snippet has expired.", 410)
+    if found.burn_after_reading:
+        return error("burn_after_reading", relabel.NOT_CHANGEABLE, 409)
+    try:
+        requested = small_fields(request, ("lexer",), '{"lexer": "python"}').get("lexer")
+        if requested is None:
+            raise intake.Refused('Send the language: {"lexer": "python"} (or auto to detect it again).')
+        changed = relabel.relabel(found, requested, request.META)
+    except intake.Refused as refused:
+        return error(refused.code, refused.message, refused.status)
+    if not changed:  # removed or deleted while the highlighter was asked
+        now = Snippet.objects.defer("content").filter(pk=snippet_id).first()
+        return lookup.removed_json(lookup.Removed(now)) if now else error("not_found", "No such snippet.", 404)
+    return JsonResponse(describe(request, found))
 
 
 def describe(request, found):
@@ -183,6 +230,7 @@ def describe(request, found):
         "title": found.title,
         "filename": found.filename,
         "lexer": found.lexer or intake.AUTO,
+        **lexer_source(found),
         "size": found.size,
         "sha256": found.sha256,
         "created_at": found.created_at.isoformat(),
@@ -190,6 +238,13 @@ def describe(request, found):
         "burn_after_reading": found.burn_after_reading,
         "parent": found.parent_id,
     }
+
+
+def lexer_source(found):
+    """``lexer_detected``: the site guessed the language from the content (it may be wrong, and
+    the owner can PATCH it); ``lexer_source``: ``chosen``, ``filename``, ``detected``, or None
+    when not known (older snippets) or not decided yet (``lexer`` is then ``auto``)."""
+    return {"lexer_detected": found.lexer_detected, "lexer_source": found.lexer_source or None}
 
 
 def submitted(request):

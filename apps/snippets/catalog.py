@@ -8,6 +8,7 @@ When the highlighter does not answer, the last lists are kept (or none) and it i
 asked again after ``catalog_retry`` seconds; callers then accept what they cannot check.
 """
 
+import fnmatch
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,9 +40,20 @@ class Catalog:
             if entry.get("aliases") != ["text"]
         )
 
+    @cached_property
+    def patterns(self):
+        """Stored alias -> the file name patterns of its lexer (``*.py``, ``Makefile``)."""
+        return {(entry.get("aliases") or [entry["name"]])[0]: tuple(entry.get("filenames") or ()) for entry in self.lexers}
+
     def lexer_alias(self, requested):
         """The alias to store for a lexer name or alias (any case), or None if unknown."""
         return self.names.get(requested.strip().lower())
+
+    def names_file(self, alias, filename):
+        """Whether ``filename``'s last part matches a pattern of the lexer stored as ``alias``
+        (as Pygments matches a lexer to a file name: case-sensitive globs)."""
+        base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+        return bool(base) and any(fnmatch.fnmatchcase(base, pattern) for pattern in self.patterns.get(alias, ()))
 
 
 EMPTY = Catalog()

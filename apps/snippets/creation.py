@@ -3,8 +3,9 @@
 The language is decided when the snippet is stored (``auto`` asks the highlighter, which
 looks at the file name, then the content), and that first rendering is put in the cache,
 so the first reader does not wait for it (nor when the highlighter declined it: that is
-remembered for a while too). Burn-after-reading snippets are not rendered
-ahead: their only rendering is the one their reader sees. A text identical to one that was
+remembered for a while too). Whether the language was chosen, named by the file or
+detected is stored with it (``language``). Burn-after-reading snippets are not rendered
+ahead: their only rendering is the one their reader sees (their language stays ``auto``). A text identical to one that was
 taken down (same SHA-256) is refused (``refuse_removed_text``).
 """
 
@@ -15,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps import sitewide
-from apps.snippets import catalog, highlighting, intake
+from apps.snippets import catalog, highlighting, intake, language
 from apps.snippets.models import Snippet, new_id
 
 log = logging.getLogger(__name__)
@@ -68,13 +69,13 @@ def create_snippet(environ, *, content, title="", filename="", lexer="", expiry=
     snippet.measure()
     if config.refuse_removed_text and Snippet.objects.removed_digest(snippet.sha256):
         raise intake.Refused(REMOVED_TEXT, status=422, code="removed_content")
-    rendering, version = None, catalog.current(environ).version
+    known = catalog.current(environ)
+    rendering, version = None, known.version
     if not burn:
         rendering = highlighting.ask_highlighter(snippet, environ)
-        if not rendering.notice and not snippet.lexer and rendering.lexer_alias:
-            snippet.lexer = rendering.lexer_alias[:100]
         if rendering.declined:
             highlighting.mark_declined(snippet, version, rendering)
+    language.settle(snippet, rendering, known)  # the lexer auto decided, and whether it was detected
     insert(snippet, config.id_attempts)
     if rendering is not None:  # the rendering, or that the highlighter declined it, for the first views
         highlighting.remember(snippet, version, rendering)

@@ -1,4 +1,5 @@
-"""The create (and fork) form: paste or upload, describe, choose language and lifetime."""
+"""The create (and fork) form: paste or upload, describe, choose language and lifetime; and the
+owner's language correction, which offers the same language menu."""
 
 from django import forms
 from django.conf import settings
@@ -6,6 +7,14 @@ from django.conf import settings
 from apps import textinput
 from apps.snippets import creation, formdata, intake
 from apps.snippets.widgets import ListedSelect
+
+
+def language_menu(catalog):
+    """The language menu's ``(value, label)`` choices: auto, plain text, then every lexer offered."""
+    choices = ((intake.AUTO, "Auto-detect"), ("text", "Plain text"))
+    if catalog is not None and catalog.known:
+        choices += catalog.menu
+    return choices
 
 
 class SnippetForm(forms.Form):
@@ -35,10 +44,7 @@ class SnippetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.environ = environ
         self.undecodable = undecodable or {}
-        choices = ((intake.AUTO, "Auto-detect"), ("text", "Plain text"))
-        if catalog is not None and catalog.known:
-            choices += catalog.menu
-        self.fields["lexer"].widget = ListedSelect(choices=choices)
+        self.fields["lexer"].widget = ListedSelect(choices=language_menu(catalog))
         self.fields["lexer"].help_text = "Auto: from the file name, then the content, then plain text."
 
     def clean_website(self):
@@ -108,3 +114,15 @@ class SnippetForm(forms.Form):
             return intake.check_text(name, value)
         except intake.Refused as refused:
             raise forms.ValidationError(refused.message) from None
+
+
+class LanguageForm(forms.Form):
+    """The owner's correction on a snippet's page: the paste form's language menu, one button.
+
+    Only shown; the posted value is checked by ``relabel`` (``creation.lexer_choice``)."""
+
+    lexer = forms.CharField(label="Language")
+
+    def __init__(self, *args, catalog=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lexer"].widget = ListedSelect(choices=language_menu(catalog))

@@ -34,7 +34,7 @@ from apps.snippets import catalog, codeblock
 
 # Each line in <span id="L-n">; leading and trailing blank lines kept so numbers match.
 OPTIONS = {"linespans": "L", "wrapcode": True, "stripnl": False}
-CACHE_FORMAT = 4  # bump when the cached HTML changes shape (4: a decline keeps its plain rendering)
+CACHE_FORMAT = 5  # bump when the cached HTML changes shape (4: a decline keeps its plain rendering; 5: lexer_rule)
 # The highlighter's refusals that asking again would repeat (status, error code) -> reason.
 DECLINED = {
     (422, "timeout"): "highlighting it took too long",
@@ -49,6 +49,7 @@ class Rendering:
     size: int  # its size uncompressed, in bytes
     lexer_name: str = "Text only"
     lexer_alias: str = ""
+    lexer_rule: str = ""  # what decided an unnamed lexer, when the highlighter says (filename, shebang, model...)
     notice: str = ""  # why the snippet is shown as plain text, for the visitor
     declined: bool = False  # the highlighter refused this input for good (too slow, too large)
 
@@ -103,6 +104,18 @@ def remember(snippet, version, rendering, declined_ttl=None):
         cache.set(declined_key(snippet, version), asdict(rendering), ttl)
 
 
+def forget(snippet, environ=None):
+    """Drop every cached rendering and page of ``snippet`` as it is now (its lexer and content),
+    for every highlighter version this process has seen: before it is taken down or relabelled."""
+    apps.get_app_config("snippets").pages.forget(snippet.pk)
+    versions = catalog.known_versions()
+    if environ is not None:
+        versions.add(catalog.current(environ).version)
+    keys = [key for version in versions for key in (cache_key(snippet, version), declined_key(snippet, version))]
+    if keys:
+        cache.delete_many(keys)
+
+
 def mark_declined(snippet, version, rendering):
     """Note on an unsaved snippet that the highlighter declined it, for every process to see."""
     snippet.measure()  # the key holds the content's digest
@@ -145,7 +158,9 @@ def ask_highlighter(snippet, environ, *, no_store=False):
             reason = refusal.message or f"HTTP {refusal.status}"
         return plain(snippet, f"The highlighter declined this snippet ({reason}); showing plain text.", declined=declined)
     packed, size = codeblock.highlighted(snippet.content, result.html)
-    return Rendering(packed=packed, size=size, lexer_name=result.lexer_name, lexer_alias=result.lexer_alias)
+    detection = getattr(result, "detection", None)  # why the highlighter chose, when it says
+    return Rendering(packed=packed, size=size, lexer_name=result.lexer_name, lexer_alias=result.lexer_alias,
+                     lexer_rule=detection.rule if detection else "")
 
 
 def plain(snippet, notice, declined=False):

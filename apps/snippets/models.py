@@ -38,9 +38,18 @@ REASONS = [
 ]
 REPORT_TEXT_CHARS = 2000  # the longest explanation a report keeps
 
+# Where a snippet's language came from. "" is not known: a snippet from before this was
+# recorded, or one whose language is not decided yet (auto, and the highlighter not asked).
+CHOSEN, FILENAME, DETECTED = "chosen", "filename", "detected"
+LEXER_SOURCES = [
+    (CHOSEN, "Chosen by a person"),
+    (FILENAME, "Decided by the file name"),
+    (DETECTED, "Detected from the content"),
+]
+
 
 FAMILY_COLUMNS = (
-    "id, parent_id, title, filename, lexer, size, sha256, created_at, expires_at, burn_after_reading,"
+    "id, parent_id, title, filename, lexer, lexer_source, size, sha256, created_at, expires_at, burn_after_reading,"
     " declined_key, declined_notice, declined_until, removed_at, removed_reason"
 )
 
@@ -93,6 +102,12 @@ class Snippet(models.Model):
     lexer = models.CharField(
         max_length=100, blank=True, help_text="Pygments lexer alias; empty: not decided yet (auto)"
     )
+    # db_default: added in place (no table copy on SQLite), and rows written by code from before
+    # it (a rolling deploy) are "not known" too.
+    lexer_source = models.CharField(
+        max_length=10, blank=True, default="", db_default="", choices=LEXER_SOURCES,
+        help_text="where the language came from; empty: not known (older snippets) or not decided yet",
+    )
     content = models.TextField()
     size = models.PositiveIntegerField(help_text="size of the content in bytes (UTF-8)")
     sha256 = models.CharField(max_length=64)
@@ -141,6 +156,11 @@ class Snippet(models.Model):
     @property
     def is_removed(self):
         return self.removed_at is not None
+
+    @property
+    def lexer_detected(self):
+        """Whether the site guessed the language from the content (no person, no file name chose it)."""
+        return self.lexer_source == DETECTED
 
     @property
     def is_expired(self):

@@ -12,12 +12,10 @@ its page until pushed out, but is never asked for it: every view asks the databa
 whether the snippet may be shown (``lookup``).
 """
 
-from django.apps import apps
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from apps.snippets import catalog, highlighting
+from apps.snippets import highlighting
 from apps.snippets.models import REASONS, Report, Snippet
 
 ERASED = {
@@ -25,6 +23,7 @@ ERASED = {
     "title": "",
     "filename": "",
     "lexer": "",
+    "lexer_source": "",
     "delete_token_hash": "",
     "declined_key": "",
     "declined_notice": "",
@@ -52,22 +51,10 @@ def remove(snippet_id, reason, by, environ=None):
             status=Report.ACTIONED, handled_at=now, handled_by=by
         )
     if removed:
-        forget_renderings(snippet, environ)
+        highlighting.forget(snippet, environ)
     return bool(removed)
 
 
 def dismiss(reports, by):
     """Close open reports without acting on their snippets; returns how many were closed."""
     return reports.filter(status=Report.OPEN).update(status=Report.DISMISSED, handled_at=timezone.now(), handled_by=by)
-
-
-def forget_renderings(snippet, environ):
-    """Drop every cached rendering and page of ``snippet`` (as it was before removal)."""
-    apps.get_app_config("snippets").pages.forget(snippet.pk)
-    versions = catalog.known_versions()
-    if environ is not None:
-        versions.add(catalog.current(environ).version)
-    keys = [key for version in versions
-            for key in (highlighting.cache_key(snippet, version), highlighting.declined_key(snippet, version))]
-    if keys:
-        cache.delete_many(keys)

@@ -1,4 +1,5 @@
-"""Pages of the paste site: create, view, raw, download, fork, delete, share, report, mine; health."""
+"""Pages of the paste site: create, view, raw, download, fork, delete, share, report, mine, the
+owner's language correction; health."""
 
 import re
 import secrets
@@ -7,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +18,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps import sitewide, textinput
 from apps.snippets import (
@@ -26,13 +28,15 @@ from apps.snippets import (
     formdata,
     highlighting,
     intake,
+    language,
     lookup,
     ownership,
+    relabel,
     reports,
 )
-from apps.snippets.forms import SnippetForm
+from apps.snippets.forms import LanguageForm, SnippetForm
 from apps.snippets.lookup import answers_gone
-from apps.snippets.models import Snippet
+from apps.snippets.models import DETECTED, FILENAME, Snippet
 
 STYLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
@@ -103,11 +107,19 @@ def snippet_form(request, parent):
                 "content": parent.content,
                 "title": parent.title,
                 "filename": parent.filename,
-                "lexer": parent.lexer or "auto",
+                "lexer": chosen_lexer(parent),
             }
         form = SnippetForm(initial=initial, environ=request.META, catalog=known)
     context = {"form": form, "parent": parent}
     return render(request, "snippets/create.html", context, status=400 if form.errors else 200)
+
+
+def chosen_lexer(parent):
+    """A fork's language, filled in: the parent's when a person chose it, else auto (a fork
+    whose text changed is detected again, and nobody claims to have chosen it)."""
+    if parent.lexer_source in (FILENAME, DETECTED):
+        return intake.AUTO
+    return parent.lexer or intake.AUTO
 
 
 @require_safe
@@ -133,15 +145,19 @@ def detail(request, snippet_id):
         "styles": known.styles or (style,),
         "style_css": style_css(style),
         "fresh": ownership.take_fresh(request, snippet.pk),
+        "owner_token": ownership.token_for(request, snippet.pk),
     }
     pages = apps.get_app_config("snippets").pages
-    key = None if context["fresh"] else page_key(context, known.version)
+    # The owner's page has the token notice or the language correction (with its CSRF token): never kept.
+    key = None if context["fresh"] or context["owner_token"] else page_key(context, known.version)
     page = pages.get(key) if key else None
     if page is not None:
         response = HttpResponse(page)
     else:
         rendering = context["rendering"] = highlighting.render(snippet, request.META)
-        context["owner_token"] = ownership.token_for(request, snippet.pk)
+        context["detected"] = language.detected(snippet, rendering, known)
+        if context["owner_token"]:
+            context["language_form"] = LanguageForm(initial={"lexer": snippet.lexer or intake.AUTO}, catalog=known)
         if rendering.size > pages.max_item_bytes:
             response = StreamingHttpResponse(streamed_page(request, context, rendering))
         else:
@@ -185,7 +201,7 @@ def page_key(context, version):
     """Everything a snippet page shows that can differ between two views of it."""
     snippet, parent = context["snippet"], context["parent"]
     return (
-        snippet.pk, snippet.sha256, snippet.lexer, snippet.title, snippet.filename, snippet.expires_at,
+        snippet.pk, snippet.sha256, snippet.lexer, snippet.lexer_source, snippet.title, snippet.filename, snippet.expires_at,
         parent and (parent.pk, str(parent)),
         tuple((child.pk, str(child), child.created_at) for child in context["children"]),
         context["style"], context["styles"], context["style_css"], context["compare_url"], version,
@@ -194,12 +210,15 @@ def page_key(context, version):
 
 def burned_page(request, snippet_id):
     """The one showing of a burn-after-reading snippet: rendered uncached, then deleted."""
-    style, _ = chosen_style(request, catalog.current(request.META))
+
+    known = catalog.current(request.META)
+    style, _ = chosen_style(request, known)
 
     def page(snippet):
         context = {
             "snippet": snippet,
             "rendering": (rendering := highlighting.render(snippet, request.META, use_cache=False)),
+            "detected": language.detected(snippet, rendering, known),
             "code_block": mark_safe(rendering.html),
             "burned": True,
             "style": style,
@@ -312,6 +331,35 @@ def delete(request, snippet_id):
         error = "That delete token does not match this snippet."
     context = {"snippet": snippet, "owner_token": owner_token, "error": error}
     return render(request, "snippets/delete.html", context, status=403 if error else 200)
+
+
+@require_POST
+@strict_text
+@answers_gone
+def set_language(request, snippet_id):
+    """The owner's one-click correction of the language (``relabel``): the same snippet, its
+    page made again with the new lexer. Anyone else (no delete token in their session) is
+    refused; a burn-after-reading snippet is not changeable (409)."""
+    snippet = lookup.live(snippet_id)
+    if not snippet.accepts_delete_token(ownership.token_for(request, snippet.pk)):
+        raise PermissionDenied("Only the snippet's creator can change its language, from the browser that created it.")
+    if snippet.burn_after_reading:
+        return not_changed(request, snippet, relabel.NOT_CHANGEABLE, 409)
+    fields, undecodable = formdata.text_fields(request, ("lexer",))
+    if undecodable:
+        return not_changed(request, snippet, next(iter(undecodable.values())).message, 400)
+    try:
+        changed = relabel.relabel(snippet, fields.get("lexer", ""), request.META)
+    except intake.Refused as refused:
+        return not_changed(request, snippet, refused.message, refused.status)
+    if not changed:
+        lookup.live(snippet_id)  # removed or deleted meanwhile: 410 or 404
+    return redirect(snippet)
+
+
+def not_changed(request, snippet, message, status):
+    context = {"snippet": snippet, "message": message, "link": not snippet.burn_after_reading}
+    return render(request, "snippets/not_changed.html", context, status=status)
 
 
 @require_safe

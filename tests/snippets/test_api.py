@@ -24,7 +24,7 @@ def test_curl_F_content_from_stdin_creates_a_snippet_and_answers_201_json(client
     response = multipart(client, content="print('hi')\n")
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"id", "url", "raw_url", "delete_token", "lexer", "expires_at"}
+    assert set(body) == {"id", "url", "raw_url", "delete_token", "lexer", "lexer_detected", "lexer_source", "expires_at"}
     assert body["url"] == f"http://localhost/s/{body['id']}"
     assert response.headers["Location"] == body["url"]
     assert client.get(path_of(body["raw_url"])).get_data(as_text=True) == "print('hi')\n"
