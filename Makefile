@@ -26,7 +26,7 @@ lock: setup
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version $$(cat .python-version) \
 		--custom-compile-command 'make lock' --quiet -o requirements.txt
 
-# Programs the tests drive for real: a browser, GNU patch, ruby, wrk, slowhttptest, HAProxy.
+# Programs the tests drive for real: a browser, GNU patch, ruby, wrk, slowhttptest, HAProxy, pastebinit.
 # Installed with apt-get when we are root on Debian; otherwise those tests skip and say why.
 system-deps:
 	@sh tests/system-deps.sh
