@@ -9,6 +9,9 @@ No app serves its own static files in production. ``collect()`` builds one direc
 
 and ``serve()`` maps each to its app's mount. Before ``collect()`` has run (development),
 the apps' source folders are served directly so edits show at once.
+
+Browsers ask for ``/favicon.ico`` on pages that name no icon (raw text, JSON, an image): it
+is sent to the site's icon (``favicon_redirect``) rather than answered with a 404.
 """
 
 import re
@@ -87,4 +90,19 @@ def serve(app, settings):
         source = collected if collected.is_dir() else SOURCES.get(name)
         if source is not None and source.is_dir():
             static.add_files(str(source), prefix=url)
-    return static
+    return favicon_redirect(static)
+
+
+def favicon_redirect(app):
+    """``/favicon.ico`` -> a permanent redirect to the site's icon (an SVG, which browsers
+    follow and show); every other path goes on to ``app``."""
+
+    def wrapped(environ, start_response):
+        if environ.get("PATH_INFO") == "/favicon.ico" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            location = environ.get("SCRIPT_NAME", "") + SITE_ICON
+            start_response("301 Moved Permanently", [
+                ("Location", location), ("Cache-Control", "public, max-age=86400"), ("Content-Length", "0")])
+            return [b""]
+        return app(environ, start_response)
+
+    return wrapped

@@ -53,6 +53,16 @@ def test_every_app_leads_home_shows_the_site_icon_and_marks_where_you_are(client
         assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
 
 
+def test_a_browsers_own_favicon_request_is_sent_to_the_site_icon(client):
+    # Raw text and JSON answers name no icon, so browsers ask for /favicon.ico.
+    with client.get("/favicon.ico") as asked:
+        assert asked.status_code == 301 and asked.headers["Location"] == "/_site/favicon.svg"
+        assert "max-age" in asked.headers["Cache-Control"]
+    with client.get("/favicon.ico", follow_redirects=True) as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert client.post("/favicon.ico").status_code != 301  # only GET and HEAD are redirected
+
+
 @pytest.mark.django_db
 def test_healthz_reports_every_app_and_a_real_database_query(client):
     response = client.get("/healthz")
