@@ -24,6 +24,8 @@ CODES = {
     "invalid_option": (400, "an option's name is unknown, or its value is of the wrong type or out of bounds"),
     "invalid_report": (400, "a report without a known reason, or with text that is too long or missing"),
     "refused": (400, "a reference to fetch is not one the site will fetch (host, scheme, redirect, answer)"),
+    "malformed_patch": (400, "a patch breaks the diff format; the message names what and the patch's line"),
+    "no_changes": (400, "a text given as a patch holds no file changes"),
     "bad_host": (400, "the request's Host is not one the site answers to"),
     "unauthorized": (401, "credentials (a delete token) are needed and were not sent"),
     "forbidden": (403, "the credentials sent do not allow this"),
