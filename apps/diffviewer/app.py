@@ -4,6 +4,7 @@
     GET  /compare          diff two fetched references (?left=&right=, options; format=patch)
     POST /api/diff         JSON or form fields → the diff as JSON (format=patch: the patch)
     POST /api/diff.patch   the same fields → text/x-diff
+    POST /api/patch        a patch (body, JSON, form field or upload) read as JSON: files, hunks
     GET  /_health          {"status": "ok"}
 
 Pages answer errors with an HTML page, the API with ``{"error": {"code", "message"}}``.
@@ -22,7 +23,7 @@ from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from apps import errorcodes, sitewide, textinput
-from apps.diffviewer import diffpage, forms, hosts, inputs, refs, settings, work
+from apps.diffviewer import diffpage, forms, hosts, inputs, refs, reviewing, settings, work
 from apps.diffviewer.inputs import InputError
 from apps.diffviewer.templating import Templates
 
@@ -44,6 +45,7 @@ class DiffViewer:
             Rule("/compare", endpoint="compare", methods=["GET"]),
             Rule("/api/diff", endpoint="api_diff", methods=["POST"]),
             Rule("/api/diff.patch", endpoint="api_patch", methods=["POST"]),
+            Rule("/api/patch", endpoint="api_read_patch", methods=["POST"]),
             Rule("/_health", endpoint="health", methods=["GET"]),
         ]
     )
@@ -166,6 +168,10 @@ class DiffViewer:
     def on_api_patch(self, request, urls):
         inp, _ = self.api_input(request)
         return self.patch_response(inp)
+
+    def on_api_read_patch(self, request, urls):
+        text = reviewing.api_text(request, self.settings.DIFF_MAX_BYTES, MAX_FORM_PARTS)
+        return Response(work.patch_files(text, self.settings), mimetype="application/json")
 
     def api_input(self, request):
         """A DiffInput and the output format (json or patch) from a JSON or form body."""

@@ -17,7 +17,7 @@ from apps.diffviewer.inputs import API_FIELDS, InputError, refused_text
 from apps.urlencoded import TooManyFields
 from apps.urlencoded import pairs as form_pairs
 
-FIELDS = frozenset(API_FIELDS)
+FIELDS = frozenset(API_FIELDS + ("patch",))  # "patch": the review page's and /api/patch's
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ the app answers as JSON (API) or an error page.
 
 from apps import killable
 from apps.diffviewer.core import Diff, jobs
+from apps.diffviewer.core.patch import Patch
 from apps.diffviewer.inputs import InputError
 
 MEMORY_LIMIT_MB = 1536  # address space of each diff process: a runaway job fails, not the machine
@@ -33,6 +34,17 @@ def page(inp, settings) -> dict:
     """What the diff page shows (``diff``, ``whole_file``, ``total_lines``); see ``core.jobs.page_job``."""
     computed = run(settings, "page", {**_texts(inp), "max_lines": settings.DIFF_MAX_RENDER_LINES})
     return {**computed, "diff": Diff.from_plain(computed["diff"])}
+
+
+def patch_files(text, settings) -> bytes:
+    """A patch text read into JSON bytes (``core.patch``): files, hunks, commits, totals."""
+    return run(settings, "patch_files", {"patch": text, "max_bytes": settings.DIFF_MAX_OUTPUT_BYTES})
+
+
+def review(text, settings):
+    """A patch text read for the review page: a ``core.patch.Patch`` of at most
+    ``DIFF_MAX_RENDER_LINES`` kept lines, word marks made."""
+    return Patch.from_plain(run(settings, "review", {"patch": text, "max_lines": settings.DIFF_MAX_RENDER_LINES}))
 
 
 def run(settings, name, job):

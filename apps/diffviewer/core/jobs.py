@@ -11,7 +11,9 @@ from dataclasses import replace
 
 from .compute import diff_json, diff_texts
 from .errors import OutputTooLarge
+from .model import smallest_line_json
 from .options import DiffOptions
+from .patch import parse_patch
 from .unified import unified_diff
 
 
@@ -45,6 +47,29 @@ def page_job(job: dict) -> dict:
     return {"diff": diff.to_plain(), "whole_file": False, "total_lines": counts[0] if counts else _lines_in(diff)}
 
 
+def patch_files_job(job: dict) -> bytes:
+    """A patch read as JSON bytes (``core.patch``): ``{"patch", "max_bytes"}``, word marks on.
+
+    Every line costs at least the smallest line's JSON, so a patch with more lines than
+    ``max_bytes`` allows is refused before they are made.
+    """
+    least = smallest_line_json()
+    patch = parse_patch(job["patch"], max_lines=job["max_bytes"] // least)
+    if any(file.truncated for file in patch.files):
+        lines = sum(file.additions + file.deletions for file in patch.files)
+        raise OutputTooLarge(lines * least, job["max_bytes"], certain_before=True)
+    patch.mark_words()
+    return _bounded(patch.to_json(job["max_bytes"]), job["max_bytes"])
+
+
+def review_job(job: dict) -> dict:
+    """What a review page shows: ``{"patch", "max_lines"}`` in, ``Patch.to_plain()`` out, with
+    word marks; lines past ``max_lines`` are counted, not made."""
+    patch = parse_patch(job["patch"], max_lines=job["max_lines"])
+    patch.mark_words()
+    return patch.to_plain()
+
+
 def line_count(text: str) -> int:
     return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
 
@@ -60,7 +85,7 @@ def _bounded(text: str, max_bytes: int | None) -> bytes:
     return data
 
 
-JOBS = {"json": json_job, "patch": patch_job, "page": page_job}
+JOBS = {"json": json_job, "patch": patch_job, "page": page_job, "patch_files": patch_files_job, "review": review_job}
 
 
 def warm_up() -> None:

@@ -22,8 +22,11 @@ import re
 from dataclasses import dataclass, field, replace
 from email.header import decode_header, make_header
 from email.parser import HeaderParser
+from json import dumps
 
-from .model import Hunk, Line
+from .errors import OutputTooLarge
+from .model import Diff, Hunk, Line, Stats
+from .words import Budget, mark_words
 
 HUNK_HEADER = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)")
 GIT_HEADER = "diff --git "
@@ -119,6 +122,66 @@ class Patch:
             "additions": sum(f.additions for f in self.files),
             "deletions": sum(f.deletions for f in self.files),
         }
+
+
+    def mark_words(self) -> None:
+        """Word marks on the changed lines of every file, within one budget for the whole patch."""
+        budget = Budget()
+        for file in self.files:
+            file.hunks = mark_words(file.hunks, budget)
+
+    def to_json(self, max_bytes: int | None = None) -> str:
+        """The patch as JSON text: files (``meta()`` and hunks), commits, only_in, totals.
+
+        OutputTooLarge once it passes ``max_bytes`` characters, checked after each file.
+        """
+        out, size = ['{"files": ['], 0
+        for index, file in enumerate(self.files):
+            out.append(("" if index == 0 else ", ") + dumps(file.meta(), ensure_ascii=False)[:-1]
+                       + ', "hunks": ' + _hunks_json(file) + "}")
+            size += len(out[-1])
+            if max_bytes is not None and size > max_bytes:
+                raise OutputTooLarge(size, max_bytes)
+        only_in = [{"directory": directory, "name": name} for directory, name in self.only_in]
+        out.append(f'], "commits": {dumps([c.to_dict() for c in self.commits], ensure_ascii=False)}, '
+                   f'"only_in": {dumps(only_in, ensure_ascii=False)}, "totals": {dumps(self.totals)}}}')
+        return "".join(out)
+
+    def to_plain(self) -> dict:
+        """Plain data that pickles cheaply between processes (``from_plain`` gives the Patch back)."""
+        return {
+            "files": [(_meta_fields(file), _diff_of(file).to_plain()) for file in self.files],
+            "commits": [commit.to_dict() for commit in self.commits],
+            "only_in": list(self.only_in),
+            "lines_kept": self.lines_kept,
+        }
+
+    @classmethod
+    def from_plain(cls, plain: dict) -> "Patch":
+        files = [FilePatch(**meta, hunks=Diff.from_plain(diff).hunks) for meta, diff in plain["files"]]
+        commits = [Commit(**commit) for commit in plain["commits"]]
+        return cls(files, commits, [tuple(entry) for entry in plain["only_in"]], plain["lines_kept"])
+
+
+def _meta_fields(file):
+    return {name: value for name, value in file.__dict__.items() if name != "hunks"}
+
+
+def _diff_of(file):
+    return Diff(file.hunks, Stats(file.additions, file.deletions, len(file.hunks), False), file.binary)
+
+
+_HUNKS_KEY = '}, "hunks": '
+
+
+def _hunks_json(file):
+    """The JSON array of a file's hunks, exactly as ``Diff.to_json`` writes them (and as fast).
+
+    ``Diff.to_json`` gives ``{"binary": …, "stats": {numbers}, "hunks": […]}``: the first
+    ``}, "hunks": `` ends the stats, and the array runs to the closing brace.
+    """
+    text = _diff_of(file).to_json()
+    return text[text.index(_HUNKS_KEY) + len(_HUNKS_KEY):-1]
 
 
 def parse_patch(text: str, max_lines: int | None = None) -> Patch:
