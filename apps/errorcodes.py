@@ -32,7 +32,7 @@ CODES = {
     "cross_site": (403, "a browser sent a write from a page on another site"),
     "not_found": (404, "nothing is at this URL, or no such snippet"),
     "method_not_allowed": (405, "this URL does not take this method (see Allow)"),
-    "burn_after_reading": (409, "a burn-after-reading snippet was not opened for another app; it stays unread"),
+    "burn_after_reading": (409, "a burn-after-reading snippet was not opened for another app, nor changed (its language); it stays unread"),
     "gone": (410, "the snippet has expired (for the diff viewer: or was taken down)"),
     "removed": (410, "the snippet was taken down for breaking the rules (reason says which)"),
     "length_required": (411, "a chunked body needs a Content-Length on this server"),
