@@ -44,6 +44,7 @@ CODES = {
     "internal_error": (500, "a bug on our side; logged with its traceback"),
     "worker_crashed": (500, "the process doing the work died"),
     "not_implemented": (501, "the request uses an HTTP feature the site does not support"),
+    "unavailable": (502, "another app of the site that this request needs failed or could not be reached"),
     "busy": (503, "every worker stayed busy longer than the queue bound; retry (Retry-After)"),
     "database_unavailable": (503, "the database cannot be reached"),
 }

@@ -2,6 +2,7 @@
 
     GET  /                 the form                    POST /  the diff page
     GET  /compare          diff two fetched references (?left=&right=, options; format=patch)
+    POST /save             keep the form's texts as two snippets, then 303 to their /compare
     POST /api/diff         JSON or form fields → the diff as JSON (format=patch: the patch)
     POST /api/diff.patch   the same fields → text/x-diff
     POST /api/patch        a patch (body, JSON, form field or upload) read as JSON: files, hunks
@@ -23,7 +24,7 @@ from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from apps import errorcodes, sitewide, textinput
-from apps.diffviewer import diffpage, forms, hosts, inputs, refs, reviewing, settings, work
+from apps.diffviewer import diffpage, forms, hosts, inputs, refs, reviewing, saving, settings, work
 from apps.diffviewer.inputs import InputError
 from apps.diffviewer.templating import Templates
 
@@ -31,8 +32,8 @@ log = logging.getLogger(__name__)
 
 HTML_HEADERS = {"X-Content-Type-Options": "nosniff"}  # and the site's CSP, see DiffViewer.page
 ERROR_TITLES = {
-    404: "Not found", 405: "Method not allowed", 409: "Cannot compare", 413: "Too large",
-    422: "Took too long", 500: "Something went wrong", 503: "Busy",
+    403: "Not allowed", 404: "Not found", 405: "Method not allowed", 409: "Cannot compare", 413: "Too large",
+    422: "Took too long", 429: "Too many requests", 500: "Something went wrong", 502: "Not saved", 503: "Busy",
 }
 OUTPUTS = ("html", "patch")  # /compare's format
 MAX_FORM_PARTS = 64
@@ -43,6 +44,7 @@ class DiffViewer:
         [
             Rule("/", endpoint="index", methods=["GET", "POST"]),
             Rule("/compare", endpoint="compare", methods=["GET"]),
+            Rule("/save", endpoint="save", methods=["POST"]),
             Rule("/api/diff", endpoint="api_diff", methods=["POST"]),
             Rule("/api/diff.patch", endpoint="api_patch", methods=["POST"]),
             Rule("/api/patch", endpoint="api_read_patch", methods=["POST"]),
@@ -134,14 +136,19 @@ class DiffViewer:
             if ref.in_process and urlsplit(ref.url).path.startswith(request.script_root + "/compare"):
                 raise refs.refused(side, "a compare page cannot fetch another compare page.", ref.given)
         checked = inputs.from_fields({
-            "left_name": args.get("left_name") or left_ref.given[: inputs.MAX_NAME],
-            "right_name": args.get("right_name") or right_ref.given[: inputs.MAX_NAME],
+            "left_name": args.get("left_name", ""),
+            "right_name": args.get("right_name", ""),
             **{name: args[name] for name in inputs.OPTION_FIELDS if name in args},
         }, self.settings.DIFF_MAX_BYTES)
+        left = refs.fetch("left", left_ref, self.settings, request.environ)
+        right = refs.fetch("right", right_ref, self.settings, request.environ)
+        # A name given in the link wins; else the file name the answer gave.
         inp = replace(
             checked,
-            left=refs.fetch("left", left_ref, self.settings, request.environ),
-            right=refs.fetch("right", right_ref, self.settings, request.environ),
+            left=left.text,
+            right=right.text,
+            left_name=checked.left_name or left.file_name,
+            right_name=checked.right_name or right.file_name,
         )
         if output == "patch":
             return self.patch_response(inp)
@@ -151,11 +158,39 @@ class DiffViewer:
             "unified": urls.build("compare", {**query, "view": "unified"}),
             "side-by-side": urls.build("compare", {**query, "view": "side-by-side"}),
         }
-        return self.diff_page(request, urls, inp, refs=(left_ref, right_ref), links=links)
+        sides = (heading_side(left_ref, left, checked.left_name), heading_side(right_ref, right, checked.right_name))
+        return self.diff_page(request, urls, inp, sides=sides, links=links)
 
-    def diff_page(self, request, urls, inp, refs=None, links=None):
+    def diff_page(self, request, urls, inp, sides=None, links=None, status=200, notice=None):
         page = diffpage.build(inp, self.settings, request.environ)
-        return self.page("diff.html", urls=urls, inp=inp, page=page, refs=refs, links=links)
+        can_save = sides is None and inp.left.strip() and inp.right.strip() and self.can_save(request)
+        save_url = urls.build("save") if can_save else None
+        return self.page("diff.html", status=status, urls=urls, inp=inp, page=page, sides=sides, links=links,
+                         save_url=save_url, notice=notice)
+
+    def can_save(self, request):
+        return saving.available(request.environ, self.settings.DIFF_ALLOWED_ORIGINS)
+
+    def on_save(self, request, urls):
+        """Keep the form's texts as two snippets on the paste site, then 303 to their compare page.
+
+        Refused when a browser says another site sent it (as the paste site refuses such writes).
+        When the paste site does not keep them, the diff page again, saying why: the texts stay
+        in its form.
+        """
+        sender = saving.foreign_sender(request.headers, f"{request.scheme}://{request.host}")
+        if sender is not None:
+            raise InputError("cross_site", f"Refused: this Save was sent by a page on another site ({sender}). "
+                             "Save from this site's own diff page.", status=403)
+        if not self.can_save(request):
+            raise InputError("not_found", "No paste site is configured to keep diffs here.", status=404)
+        inp, _ = self.form_input(request, textarea=True)
+        left_name, right_name = inp.left_name or inp.right_name, inp.right_name or inp.left_name  # one file, changed
+        try:
+            left, right = saving.save((inp.left, left_name), (inp.right, right_name), request.environ)
+        except saving.NotSaved as failure:
+            return self.diff_page(request, urls, inp, status=failure.status, notice=failure.message)
+        return Response(status=303, headers={"Location": urls.build("compare", compare_query(left, right, inp))})
 
     # ---- API ----
 
@@ -257,11 +292,47 @@ def last_resort(api):
 
 def upload_name(filename):
     """A browser's file name as a display name: its last path part, printable, bounded."""
-    name = re.split(r"[/\\]", filename)[-1]
-    return "".join(c for c in name if c.isprintable())[: inputs.MAX_NAME]
+    return inputs.base_name(filename)
+
+
+def compare_query(left, right, inp):
+    """The ``/compare`` parameters for two references and ``inp``'s options that are not the defaults."""
+    opts, query = inp.options, {"left": left, "right": right}
+    if opts.context != inputs.DEFAULT_CONTEXT:
+        query["context"] = "all" if opts.context is None else str(opts.context)
+    if opts.whitespace:
+        query["whitespace"] = opts.whitespace
+    if opts.ignore_blank_lines:
+        query["ignore_blank_lines"] = "on"
+    if not opts.word_diff:
+        query["word_diff"] = "off"
+    if inp.view != inputs.VIEWS[0]:
+        query["view"] = inp.view
+    if inp.lexer:
+        query["lexer"] = inp.lexer
+    return query
+
+
+def heading_side(ref, fetched, given_name):
+    """How the compare page's heading shows one side: ``(label, href)``.
+
+    The label is what the answer calls its text (the paste site: the snippet's title, else its
+    file name, else its id), else the name in the link, else the file name, else the reference
+    itself; the link is the page that shows the text when the answer named one, else the
+    reference. Both are checked in ``refs``: the label is text, the link on the fetched origin.
+    """
+    label = fetched.title or given_name or fetched.file_name or refs.shown_text(ref.given)
+    return label, (fetched.page or ref).href
 
 
 def patch_filename(inp):
-    base = (inp.right_name or inp.left_name).rstrip("/").rsplit("/", 1)[-1]
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._")[:80]
-    return f"{base or 'diff'}.patch"
+    """``app.py.patch`` for one file, ``old.py_new.py.patch`` for two names, else ``diff.patch``."""
+    names = [safe_file_name(name) for name in (inp.left_name, inp.right_name)]
+    names = [name for name in dict.fromkeys(names) if name]
+    return f"{'_'.join(names) or 'diff'}.patch"
+
+
+def safe_file_name(name):
+    """A name's last path part as a download file name: letters, digits, ``._-`` only."""
+    base = name.rstrip("/").rsplit("/", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._")[:80]

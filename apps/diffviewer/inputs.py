@@ -5,6 +5,7 @@ so the same words mean the same thing everywhere, and a bad value becomes an ``I
 that says which field is wrong.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from apps import textinput
@@ -14,6 +15,7 @@ VIEWS = ("unified", "side-by-side")
 OPTION_FIELDS = ("context", "whitespace", "ignore_blank_lines", "word_diff", "view", "lexer")
 API_FIELDS = ("left", "right", "left_name", "right_name", "format") + OPTION_FIELDS
 MAX_CONTEXT = 10_000
+DEFAULT_CONTEXT = 3
 MAX_NAME = 255
 
 
@@ -40,15 +42,38 @@ class DiffInput:
 
     @property
     def patch_names(self):
-        """The ``---``/``+++`` names of the patch: the given names, else git's a/ and b/."""
-        return self.left_name or "a", self.right_name or "b"
+        """The ``---``/``+++`` names of the patch, as git writes them: ``a/<name>`` and ``b/<name>``,
+        so that ``patch -p1`` and ``git apply`` find the file in a checkout.
+
+        A side without a name takes the other's (one file, changed); with no names at all, ``a``
+        and ``b``. Names already written git's way (``a/app.py``, ``b/app.py``) are not prefixed twice.
+        """
+        left, right = self.left_name, self.right_name
+        if left.startswith("a/") and right.startswith("b/"):
+            left, right = left[2:], right[2:]
+        left, right = patch_path(left), patch_path(right)
+        if not (left or right):
+            return "a", "b"
+        return f"a/{left or right}", f"b/{right or left}"
+
+
+def patch_path(name):
+    """A name as a relative path in a patch: no leading ``/``, no ``.`` or ``..`` parts."""
+    parts = name.replace("\\", "/").split("/")
+    return "/".join(part for part in parts if part not in ("", ".", ".."))
+
+
+def base_name(name):
+    """A file name as a name to show: its last path part, printable, bounded."""
+    name = re.split(r"[/\\]", name)[-1]
+    return "".join(c for c in name if c.isprintable())[:MAX_NAME]
 
 
 def options_from_fields(fields):
     """DiffOptions, view and lexer from a mapping of strings (forms) or JSON values."""
     context = fields.get("context", "")
     if context == "":
-        context = 3
+        context = DEFAULT_CONTEXT
     elif context in (None, "all", "whole"):
         context = None  # the whole file
     elif isinstance(context, str) and context.isascii() and context.isdigit():

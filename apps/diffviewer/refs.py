@@ -9,6 +9,12 @@ size limit. Any refusal is an ``InputError`` with code ``refused``.
 Every fetch says it is the diff viewer fetching for its own use (``sitewide.APP_FETCH_HEADER``),
 so the paste site refuses a burn-after-reading snippet (403/409) instead of burning it; that
 refusal is shown as such (code ``burn_after_reading``, 409), not as a failed fetch.
+
+An answer may say what its text is, in plain HTTP (``described``): the file name in
+``Content-Disposition`` (RFC 6266) and, in ``Link: <page>; rel="alternate"; type="text/html";
+title*=…`` (RFC 8288), the page that shows it and the name it goes by. The paste site's raw
+answers do; the diff viewer needs to know nothing else about it. A page is linked only on the
+origin that answered (a site path for an in-process fetch), and names are only ever text.
 """
 
 import json
@@ -16,9 +22,10 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from werkzeug.http import parse_options_header
 
 from apps import sitewide
-from apps.diffviewer.inputs import InputError
+from apps.diffviewer.inputs import MAX_NAME, InputError, base_name
 from apps.diffviewer.settings import normalize_origin
 
 MAX_REF = 2048
@@ -46,6 +53,57 @@ class Ref:
 
 
 MAX_SHOWN = 200
+MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A reference's text and what its answer said about it (each may be empty)."""
+
+    text: str
+    file_name: str = ""  # from Content-Disposition: a name for the patch and the colours
+    title: str = ""  # from the page link's title: what to call it in the heading
+    page: Ref | None = None  # the page that shows it (a checked link), for the heading
+
+
+def described(response, ref, text, allowed_origins):
+    """A ``Fetched`` for ``text`` with the names and the page link ``response`` gives, checked."""
+    disposition = parse_options_header(response.headers.get("content-disposition", ""))[1]
+    page, title = None, ""
+    for value in response.headers.get_list("link"):
+        target, params = parse_options_header(value)
+        if "alternate" in params.get("rel", "").split() and params.get("type", "").lower() == "text/html":
+            page = page_link(target.strip("<>"), ref, allowed_origins)
+            title = shown_name(params.get("title", ""), MAX_TITLE) if page else ""
+            break
+    return Fetched(text, shown_name(base_name(disposition.get("filename", "")), MAX_NAME), title, page)
+
+
+def page_link(target, ref, allowed_origins):
+    """A checked Ref for a page link found in the answer for ``ref``, or None.
+
+    Resolved against the URL fetched, it must pass the reference check (no ``javascript:``, no
+    user info…) and be on the same origin: a site path when fetched in-process, else the
+    answering origin. Anything else is not linked.
+    """
+    url = urljoin(ref.url, target)
+    try:
+        page = check_ref("page", url, allowed_origins, ref.in_process)
+    except InputError:
+        return None
+    if page.in_process != ref.in_process or (not ref.in_process and origin_of(page.url) != origin_of(ref.url)):
+        return None
+    return page
+
+
+def origin_of(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def shown_name(text, limit):
+    """A name to show as text: printable characters only, cut at ``limit``."""
+    return "".join(c for c in text if c.isprintable()).strip()[:limit]
 
 
 def refused(side, message, ref, redirected_to=None):
@@ -103,7 +161,8 @@ def check_ref(side, ref, allowed_origins, co_mounted, redirected_from=None):
 
 
 def fetch(side, ref, settings, environ):
-    """The text behind a checked Ref, following at most a few redirects that pass the check."""
+    """The text behind a checked Ref (a ``Fetched``), following at most a few redirects that pass
+    the check."""
     first = ref
 
     def refuse(message):  # about the reference given, and where it led if it redirected
@@ -132,7 +191,8 @@ def fetch(side, ref, settings, environ):
                         raise not_opened(side, first.given)
                     if response.status_code in NOT_THERE and ref.in_process:
                         raise not_there(side, response, first.given)
-                    return read_text(response, settings.DIFF_MAX_BYTES, refuse)
+                    text = read_text(response, settings.DIFF_MAX_BYTES, refuse)
+                    return described(response, ref, text, settings.DIFF_ALLOWED_ORIGINS)
             except InputError:
                 raise
             except Exception as error:  # network errors, or the site's own failure in-process

@@ -180,7 +180,7 @@ def test_co_mounted_site_paths_are_fetched_in_process(client, listener):
     assert response.status_code == 200, response.get_data(as_text=True)[-500:]
     page = response.get_data(as_text=True)
     assert "<del>1</del>" in page and "<ins>2</ins>" in page
-    assert f'href="/s/{old.id}/raw"' in page
+    assert f'href="/s/{old.id}"' in page, "the heading links to the snippet's page (its raw answer names it)"
     assert listener.connections == 0
 
 
@@ -205,11 +205,14 @@ def test_compare_cannot_fetch_compare(client):
     assert "cannot fetch another compare page" in response.get_data(as_text=True)
 
 
-def test_a_long_reference_still_names_its_side(allowed, origin):
+def test_a_long_reference_is_no_file_name(allowed, origin):
+    """A reference names its side in the heading (cut short), never as the patch's file name."""
     ref = f"{origin.url}/a.txt?" + "x" * 1000
     response = compare(allowed, left=ref, right=f"{origin.url}/b.txt", format="patch")
     assert response.status_code == 200
-    assert response.get_data(as_text=True).startswith(f"--- {ref[:255]}\n")
+    assert response.get_data(as_text=True).startswith("--- a\n+++ b\n")
+    page = compare(allowed, left=ref, right=f"{origin.url}/b.txt").get_data(as_text=True)
+    assert f">{ref[:200]}…</a>" in page
 
 
 # ---- every parameter before any fetch; burn-after-reading is never burned (issue 9) ----
