@@ -4,7 +4,7 @@ owner's language correction; health."""
 import re
 import secrets
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.apps import apps
 from django.contrib import messages
@@ -254,8 +254,8 @@ def compare_url(parent, snippet):
     if parent is None:
         return None
     fields = {"left": reverse("snippets:raw", args=[parent.pk]), "right": reverse("snippets:raw", args=[snippet.pk])}
-    if parent.filename or snippet.filename:  # names for the diff's headers and its .patch
-        fields.update(left_name=parent.filename or parent.pk, right_name=snippet.filename or snippet.pk)
+    if parent.filename or snippet.filename:  # names for the diff's headers and its .patch (one file, renamed or not)
+        fields.update(left_name=parent.filename or snippet.filename, right_name=snippet.filename or parent.filename)
     if snippet.lexer:  # so the diff viewer colours the lines as the snippet page does
         fields["lexer"] = snippet.lexer
     return sitewide.public_url("diffviewer", "/compare?" + urlencode(fields))
@@ -305,7 +305,18 @@ def text_response(request, snippet):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = burning.NO_STORE if snippet.burn_after_reading else "private, no-cache"
+    if not snippet.burn_after_reading:  # what the text is, for an app that shows it (the diff viewer's compare)
+        response["Link"] = page_link(snippet)
+        if snippet.filename:
+            response["Content-Disposition"] = content_disposition_header(False, download_name(snippet))
     return response
+
+
+def page_link(snippet):
+    """``Link`` (RFC 8288) to the snippet's page, titled with its name (title, else file name, else
+    id; ``title*`` percent-encoded, RFC 8187). The contract is in docs/diffviewer.md."""
+    name = quote(str(snippet), safe="")
+    return f"<{snippet.get_absolute_url()}>; rel=\"alternate\"; type=\"text/html\"; title*=UTF-8''{name}"
 
 
 def download_name(snippet):
