@@ -199,6 +199,9 @@ def patch(request, snippet_id):
     if found.burn_after_reading:
         return error("burn_after_reading", relabel.NOT_CHANGEABLE, 409)
     try:
+        if request.content_type == "multipart/form-data":  # Django reads multipart bodies for POST only
+            raise intake.Refused('Send the language as JSON ({"lexer": "python"}) or form-encoded (curl -d lexer=python), '
+                                 "not multipart (curl -F).")
         requested = small_fields(request, ("lexer",), '{"lexer": "python"}').get("lexer")
         if requested is None:
             raise intake.Refused('Send the language: {"lexer": "python"} (or auto to detect it again).')

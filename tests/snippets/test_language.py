@@ -280,6 +280,14 @@ def test_patch_takes_a_form_field_too(client, paste):
     assert response.status_code == 200 and response.get_json()["lexer"] == "ruby"
 
 
+def test_patch_as_multipart_says_to_send_json_or_a_form(client, paste):
+    """Django reads multipart bodies for POST only: the field would be silently missing."""
+    made = paste(PYTHON)
+    response = patch(client, made["id"], made["delete_token"], data={"lexer": "ruby"}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "not multipart" in response.get_json()["error"]["message"]
+    assert Snippet.objects.get(pk=made["id"]).lexer == "python"
+
+
 @pytest.mark.parametrize(("token", "status", "code"), [(None, 401, "unauthorized"), ("wrong", 403, "forbidden")])
 def test_patch_without_the_right_token_changes_nothing(client, paste, token, status, code):
     made = paste(PYTHON)
