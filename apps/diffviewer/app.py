@@ -5,6 +5,8 @@
     POST /save             keep the form's texts as two snippets, then 303 to their /compare
     POST /api/diff         JSON or form fields → the diff as JSON (format=patch: the patch)
     POST /api/diff.patch   the same fields → text/x-diff
+    GET  /review           a patch's review page: the form, or ?patch=<ref> (as /compare fetches)
+    POST /review           the review page of a pasted or uploaded patch
     POST /api/patch        a patch (body, JSON, form field or upload) read as JSON: files, hunks
     GET  /_health          {"status": "ok"}
 
@@ -47,6 +49,7 @@ class DiffViewer:
             Rule("/save", endpoint="save", methods=["POST"]),
             Rule("/api/diff", endpoint="api_diff", methods=["POST"]),
             Rule("/api/diff.patch", endpoint="api_patch", methods=["POST"]),
+            Rule("/review", endpoint="review", methods=["GET", "POST"]),
             Rule("/api/patch", endpoint="api_read_patch", methods=["POST"]),
             Rule("/_health", endpoint="health", methods=["GET"]),
         ]
@@ -191,6 +194,29 @@ class DiffViewer:
         except saving.NotSaved as failure:
             return self.diff_page(request, urls, inp, status=failure.status, notice=failure.message)
         return Response(status=303, headers={"Location": urls.build("compare", compare_query(left, right, inp))})
+
+    def on_review(self, request, urls):
+        """The review form, or the review page of a posted patch or one fetched by reference."""
+        max_bytes, links, ref, text = self.settings.DIFF_MAX_BYTES, None, None, None
+        if request.method == "POST":
+            text, fields = reviewing.form_text(request, max_bytes, MAX_FORM_PARTS, textarea=True)
+            view = reviewing.view_of(fields.get("view"))
+        elif "patch" in request.args:
+            if refs.FETCH_HEADER in request.headers:
+                raise InputError("refused", "A review page cannot fetch another page of the diff viewer.")
+            view = reviewing.view_of(request.args.get("view"))
+            co_mounted = request.environ.get(sitewide.IN_PROCESS_CLIENT) is not None
+            ref = refs.check_ref("patch", request.args["patch"], self.settings.DIFF_ALLOWED_ORIGINS, co_mounted)
+            if ref.in_process and urlsplit(ref.url).path.startswith((request.script_root + "/review",
+                                                                      request.script_root + "/compare")):
+                raise refs.refused("patch", "a review page cannot fetch a page of the diff viewer.", ref.given)
+            fetched = refs.fetch("patch", ref, self.settings, request.environ)
+            text = reviewing.checked(getattr(fetched, "text", fetched), max_bytes, "the fetched text")
+            links = {v: urls.build("review", {"patch": ref.given, "view": v}) for v in inputs.VIEWS}
+        else:
+            return self.page("review_form.html", urls=urls)
+        review = reviewing.build(text, view, self.settings, request.environ)
+        return self.page("review.html", urls=urls, review=review, text=text, ref=ref, links=links)
 
     # ---- API ----
 

@@ -123,10 +123,11 @@ def _capped(plan, cap):
 
 # ---- HTML ----------------------------------------------------------------------------------
 
-def _num(side, number):
+def _num(side, number, anchor=""):
+    """A line number cell; its id and link are ``{anchor}{side}{number}`` (anchor: a page of many files)."""
     if number is None:
         return '<td class="num"></td>'
-    return f'<td class="num" id="{side}{number}"><a href="#{side}{number}">{number}</a></td>'
+    return f'<td class="num" id="{anchor}{side}{number}"><a href="#{anchor}{side}{number}">{number}</a></td>'
 
 
 def code_html(line, tokens=None):
@@ -178,22 +179,23 @@ def _line_tokens(line, old_tokens, new_tokens):
     return source[number - 1]
 
 
-def unified_rows(plan, old_tokens=None, new_tokens=None):
+def unified_rows(plan, old_tokens=None, new_tokens=None, anchor=""):
     """Chunks of ``<tbody>``/``<tr>`` markup for the unified view (three columns)."""
-    return _chunks(plan, 3, lambda lines: (_unified_row(line, old_tokens, new_tokens) for line in lines))
+    return _chunks(plan, 3, lambda lines: (_unified_row(line, old_tokens, new_tokens, anchor) for line in lines))
 
 
-def _unified_row(line, old_tokens, new_tokens):
+def _unified_row(line, old_tokens, new_tokens, anchor=""):
     code = code_html(line, _line_tokens(line, old_tokens, new_tokens))
-    return f'<tr class="{line.kind}">{_num("L", line.old_no)}{_num("R", line.new_no)}<td class="code">{code}</td></tr>'
+    return (f'<tr class="{line.kind}">{_num("L", line.old_no, anchor)}{_num("R", line.new_no, anchor)}'
+            f'<td class="code">{code}</td></tr>')
 
 
-def split_rows(plan, old_tokens=None, new_tokens=None):
+def split_rows(plan, old_tokens=None, new_tokens=None, anchor=""):
     """Chunks of markup for the side-by-side view: old on the left, new on the right."""
-    return _chunks(plan, 4, lambda lines: _split_pairs(lines, old_tokens, new_tokens))
+    return _chunks(plan, 4, lambda lines: _split_pairs(lines, old_tokens, new_tokens, anchor))
 
 
-def _split_pairs(lines, old_tokens, new_tokens):
+def _split_pairs(lines, old_tokens, new_tokens, anchor=""):
     deleted, added = [], []
     for line in lines:
         if line.kind == "delete":
@@ -201,15 +203,15 @@ def _split_pairs(lines, old_tokens, new_tokens):
         elif line.kind == "add":
             added.append(line)
         else:
-            yield from _pair_rows(deleted, added, old_tokens, new_tokens)
+            yield from _pair_rows(deleted, added, old_tokens, new_tokens, anchor)
             deleted, added = [], []
             code = code_html(line, _line_tokens(line, old_tokens, new_tokens))
-            yield (f'<tr class="context">{_num("L", line.old_no)}<td class="code">{code}</td>'
-                   f'{_num("R", line.new_no)}<td class="code">{code}</td></tr>')
-    yield from _pair_rows(deleted, added, old_tokens, new_tokens)
+            yield (f'<tr class="context">{_num("L", line.old_no, anchor)}<td class="code">{code}</td>'
+                   f'{_num("R", line.new_no, anchor)}<td class="code">{code}</td></tr>')
+    yield from _pair_rows(deleted, added, old_tokens, new_tokens, anchor)
 
 
-def _pair_rows(deleted, added, old_tokens, new_tokens):
+def _pair_rows(deleted, added, old_tokens, new_tokens, anchor=""):
     for old, new in zip_longest(deleted, added):
         cells = []
         for line, side in ((old, "L"), (new, "R")):
@@ -218,7 +220,7 @@ def _pair_rows(deleted, added, old_tokens, new_tokens):
             else:
                 code = code_html(line, _line_tokens(line, old_tokens, new_tokens))
                 number = line.old_no if side == "L" else line.new_no
-                cells.append(f'{_num(side, number)}<td class="code {line.kind}">{code}</td>')
+                cells.append(f'{_num(side, number, anchor)}<td class="code {line.kind}">{code}</td>')
         yield f'<tr class="change">{"".join(cells)}</tr>'
 
 

@@ -1,4 +1,5 @@
-// Collapsed unchanged lines: a button shows or hides them; a link to a hidden line (#L12) opens its run.
+// Collapsed unchanged lines: a button shows or hides them; a link to a hidden line (#L12) opens its run
+// (and, on a review page, the folded file it is in).
 (function () {
   "use strict";
 
@@ -19,6 +20,11 @@
   function reveal() {
     var id = decodeURIComponent(location.hash.slice(1));
     var target = id && document.getElementById(id);
+    var file = target && target.closest("details.file");  // a review page's file, folded away
+    if (file && !file.open) {
+      file.open = true;
+      target.scrollIntoView();
+    }
     var rows = target && target.closest("tbody.collapsed");
     if (!rows || !rows.hidden) return;
     var button = document.querySelector('button.expand[data-target="' + rows.id + '"]');

@@ -1,0 +1,184 @@
+"""/review: the form, and the review page of a pasted, uploaded or referenced patch."""
+
+import hashlib
+import io
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from werkzeug.test import Client
+
+from tests.diffviewer.test_escaping import PAYLOADS, SAFE_TAGS, markup_tags
+
+CORPUS = Path(__file__).parent / "patches"
+GIT = (CORPUS / "git-rename-copy-mode-binary.diff").read_text(encoding="utf-8")
+SERIES = (CORPUS / "format-patch-series.mbox").read_text(encoding="utf-8")
+DIFF_RU = (CORPUS / "diff-ru-only-in.diff").read_text(encoding="utf-8")
+REVIEW_TAGS = SAFE_TAGS | {"section", "h2", "pre", "ol", "ul", "li", "code"}
+
+
+def review(client, patch, view="unified"):
+    response = client.post("/diff/review", data={"patch": patch, "view": view})
+    assert response.status_code == 200, response.get_data(as_text=True)[-800:]
+    return response.get_data(as_text=True)
+
+
+def test_get_shows_the_form(client):
+    page = client.get("/diff/review").get_data(as_text=True)
+    assert '<form id="review-input" method="post" action="/diff/review"' in page
+    assert '<textarea name="patch"' in page and '<input type="file" name="patch"' in page
+
+
+@pytest.mark.parametrize("view", ["unified", "side-by-side"])
+def test_the_page_has_totals_a_file_list_and_a_section_per_file(client, view):
+    page = review(client, GIT, view)
+    assert "8 files changed" in page
+    assert '<span class="added">+5</span> <span class="deleted">−5</span>' in page
+    for number in range(1, 9):
+        assert f'<a href="#f{number}">' in page and f'<details id="f{number}" class="file" open="">' in page
+    assert "calc.py → compute.py" in page and "renamed (98% similar)" in page
+    assert "notes.txt → notes-copy.txt" in page and "copied (96% similar)" in page
+    assert f'<table class="diff {view}">' in page
+
+
+def test_binary_files_and_mode_changes_are_said_in_words(client):
+    page = review(client, GIT)
+    assert page.count("Binary file: its contents are not shown.") == 2
+    assert "Mode changed from 100644 to 100755." in page
+    assert "New file, mode 100644." in page and "Deleted file, mode was 100644." in page
+
+
+def test_line_anchors_are_per_file(client):
+    page = review(client, GIT)
+    assert 'id="f2-L11"' in page and 'href="#f2-R11"' in page
+    assert 'id="f1-R1"' in page
+    assert not re.search(r'id="[LR]\d', page), "no anchor shared by every file"
+
+
+def test_changed_line_pairs_have_word_marks(client):
+    page = review(client, GIT)
+    assert re.search(r"<del>(<span[^>]*>)?3(</span>)?</del>", page)
+    assert re.search(r"<ins>(<span[^>]*>)?33(</span>)?</ins>", page)
+
+
+def test_format_patch_mails_show_as_commit_messages(client):
+    page = review(client, SERIES)
+    assert "<h2>[PATCH 1/2] second: rename, copy, mode, binary</h2>" in page
+    assert "Ada Lovelace &lt;a@b.c&gt;" in page
+    assert "A body paragraph explaining why.\nWith Ünïcode." in page
+
+
+def test_only_in_lines_are_listed(client):
+    page = review(client, DIFF_RU)
+    assert "Only in <code>old</code>: <code>docs</code>" in page
+
+
+def test_an_upload_is_reviewed(client):
+    response = client.post("/diff/review", data={"patch": (io.BytesIO(GIT.encode()), "change.diff")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "8 files changed" in response.get_data(as_text=True)
+
+
+def test_the_view_switch_posts_the_patch_again(client):
+    page = review(client, GIT)
+    assert '<button form="review-input" type="submit" name="view" value="side-by-side">Side by side</button>' in page
+    assert '<textarea name="patch"' in page
+
+
+def test_a_malformed_patch_is_a_400_page_naming_the_line(client):
+    response = client.post("/diff/review", data={"patch": "--- a/x\n+++ b/x\n@@ -1 +1 @@\n?x\n"})
+    assert response.status_code == 400
+    assert "The patch is malformed at line 4" in response.get_data(as_text=True)
+
+
+def test_no_changes_is_a_400_page(client):
+    response = client.post("/diff/review", data={"patch": "nothing here\n"})
+    assert response.status_code == 400
+    assert "No changes found" in response.get_data(as_text=True)
+
+
+def test_a_patch_over_the_limit_is_413(make_app):
+    response = Client(make_app(DIFF_MAX_BYTES=500)).post("/review", data={"patch": GIT})
+    assert response.status_code == 413
+
+
+def test_a_patch_with_more_lines_than_a_page_shows_is_cut_and_says_so(make_app):
+    text = "--- a/x\n+++ b/x\n@@ -0,0 +1,300 @@\n" + "+line\n" * 300
+    response = Client(make_app(DIFF_MAX_RENDER_LINES=100)).post("/review", data={"patch": text})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This patch is too large to show fully: the first 100 lines are shown" in " ".join(page.split())
+    assert '<span class="added">+300</span>' in page
+    assert page.count('<tr class="add">') == 100
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("view", ["unified", "side-by-side"])
+def test_payloads_in_a_patch_are_text(client, payload, view):
+    name = payload.replace("\n", "")
+    patch = (f"From: {payload}\nSubject: {payload}\n\n{payload}\n---\n"
+             f"--- a/{name}\n+++ b/{name}.py\n@@ -1,2 +1,2 @@\n {payload}\n-{payload} old\n+{payload} new\n"
+             f"Only in {payload}: {payload}\n")
+    page = review(client, patch, view)
+    assert markup_tags(page) <= REVIEW_TAGS
+    assert page.count("<script") == 1
+    assert "<img" not in page and "<svg" not in page and "<b>" not in page
+    assert 'href="javascript:' not in page
+
+
+def test_the_page_has_the_sites_csp(client):
+    response = client.post("/diff/review", data={"patch": GIT})
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+# ---- by reference ----
+
+def make_snippet(content):
+    from apps.snippets.models import Snippet
+
+    return Snippet.objects.create(
+        content=content, size=len(content.encode()), sha256=hashlib.sha256(content.encode()).hexdigest()
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["unified", "side-by-side"])
+def test_a_site_path_is_reviewed_in_process(client, listener, view):
+    snippet = make_snippet(GIT)
+    response = client.get(f"/diff/review?{urlencode({'patch': f'/s/{snippet.id}/raw', 'view': view})}")
+    assert response.status_code == 200, response.get_data(as_text=True)[-800:]
+    page = response.get_data(as_text=True)
+    assert "8 files changed" in page
+    assert f'Patch: <a href="/s/{snippet.id}/raw">' in page
+    other = "unified" if view == "side-by-side" else "side-by-side"
+    assert f'href="/diff/review?patch=/s/{snippet.id}/raw&amp;view={other}"' in page
+    assert 'id="review-input"' not in page, "a page by reference has no form to post"
+    assert listener.connections == 0
+
+
+def test_an_allowed_origin_is_fetched(make_app, origin):
+    from tests.diffviewer.conftest import Origin
+
+    Origin.routes = {**Origin.routes, "/change.diff": (200, "text/x-diff", GIT.encode())}
+    client = Client(make_app(DIFF_ALLOWED_ORIGINS=origin.url, DIFF_FETCH_TIMEOUT=2.0))
+    response = client.get(f"/review?{urlencode({'patch': origin.url + '/change.diff'})}")
+    assert response.status_code == 200, response.get_data(as_text=True)[-500:]
+    assert "8 files changed" in response.get_data(as_text=True)
+
+
+def test_other_origins_are_refused_without_a_request(make_app, origin, listener):
+    client = Client(make_app(DIFF_ALLOWED_ORIGINS=origin.url))
+    response = client.get(f"/review?{urlencode({'patch': f'http://127.0.0.1:{listener.port}/x.diff'})}")
+    assert response.status_code == 400
+    assert "The patch reference was refused" in response.get_data(as_text=True)
+    assert listener.connections == 0
+
+
+def test_review_cannot_fetch_the_diff_viewer_itself(client):
+    for path in ("/diff/review?patch=x", "/diff/compare?left=a&right=b"):
+        response = client.get(f"/diff/review?{urlencode({'patch': path})}")
+        assert response.status_code == 400
+        assert "a review page cannot fetch a page of the diff viewer" in response.get_data(as_text=True)
