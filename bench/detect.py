@@ -1,10 +1,12 @@
 """Scores language detectors on a folder of labelled files (`<language>/<file>`), content only.
 
-Each file is scored twice: whole, and as a 20-line excerpt (EXCERPT below: the 20 lines that
-start a third of the way into the file, or the whole file when it has at most 20 lines). Never
-the file name. Prints accuracy per language and overall for Pygments' `guess_lexer`, Magika
-alone, and ours (apps/highlighter/core/detect.py), then time per call: median and p95 for the
-20-line excerpts and for ~100 KB inputs (each language's files joined, cut at 100,000 chars).
+Each file is scored three times (MODES below): whole; its first 20 lines (the excerpt issue 12
+measured, and what a paste of the top of a file looks like); and the 20 lines that start a third
+of the way in (harder: no imports, no header, often the middle of a function or of a comment). A
+file of at most 20 lines is its own excerpt. Never the file name. Prints accuracy per language and
+overall for Pygments' `guess_lexer`, Magika alone, and ours (apps/highlighter/core/detect.py),
+then time per call: median and p95 for the 20-line excerpts and for ~100 KB inputs (each
+language's files joined, cut at 100,000 chars).
 
     .venv/bin/python bench/detect_corpus.py           # once: fetch the labelled files
     .venv/bin/python bench/detect.py                  # the evaluation set
@@ -57,13 +59,21 @@ ACCEPTED = {
 }
 
 
+def first_lines(text):
+    """The first 20 lines of a text."""
+    return "".join(text.splitlines(keepends=True)[:EXCERPT_LINES])
+
+
 def excerpt(text):
-    """The fixed 20-line excerpt of a text: from a third of the way in, or all of a short text."""
+    """The 20 lines of a text that start a third of the way in, or all of a short text."""
     lines = text.splitlines(keepends=True)
     if len(lines) <= EXCERPT_LINES:
         return text
     start = len(lines) // 3
     return "".join(lines[start : start + EXCERPT_LINES])
+
+
+MODES = {"whole": lambda text: text, "first 20": first_lines, "20 from 1/3": excerpt}
 
 
 def first_alias(alias):
@@ -108,7 +118,7 @@ PLAIN = {}  # mode -> how many of ours fell back to plain text (counted as not r
 def score(samples, detectors, misses):
     table = {}  # (detector, mode) -> {language: [right, total]}
     for name, detector in detectors.items():
-        for mode, cut in (("whole", lambda t: t), ("20 lines", excerpt)):
+        for mode, cut in MODES.items():
             counts = table.setdefault((name, mode), {})
             for language, file_name, text in samples:
                 got = first_alias(detector(cut(text)))
@@ -119,7 +129,7 @@ def score(samples, detectors, misses):
                 if name == "ours" and got == "text":
                     PLAIN[mode] = PLAIN.get(mode, 0) + 1
                 if misses and name == "ours" and not right:
-                    print(f"miss {mode:8} {language:10} -> {got:12} {file_name}", file=sys.stderr)
+                    print(f"miss {mode:11} {language:10} -> {got:12} {file_name}", file=sys.stderr)
     return table
 
 

@@ -8,7 +8,11 @@
    markers (`std::`, `using System;`, a `## ` heading, ...) raise it, and a template language
    without its delimiters (Handlebars without `{{`) is lowered.
 5. `pygments`: Pygments' own `guess_lexer`, when the model is unsure or names a language that has
-   no lexer here; kept only when Pygments' analyser is near-certain (PYGMENTS_THRESHOLD).
+   no lexer here; kept only when Pygments' analyser is near-certain (PYGMENTS_THRESHOLD), names a
+   language the model does not know (the model has weighed those it knows: Python's analyser is
+   sure of any text with `import ` in it), and the text is more than comments as the model's
+   first candidate reads it (Brainfuck's analyser is sure of a C licence header drawn with
+   `/*-----*/`).
 6. `fallback`: plain text, when nothing reaches THRESHOLD (measured on bench/corpus/tune, see
    docs/performance.md "Language detection").
 
@@ -21,7 +25,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from pygments.lexers import find_lexer_class_by_name, get_lexer_for_filename
+from pygments import token
+from pygments.lexers import find_lexer_class_by_name, get_lexer_by_name, get_lexer_for_filename
 from pygments.modeline import get_filetype_from_buffer
 from pygments.util import ClassNotFound
 
@@ -193,6 +198,13 @@ def pygments_view(text):
     return _BLANK_RUN.sub(lambda run: run.group()[:BLANK_RUN], "\n".join(lines))
 
 
+@functools.lru_cache(maxsize=1)
+def model_languages():
+    """The lexer aliases of every label the model knows."""
+    labels = content_model.load().labels
+    return frozenset(filter(None, (lexer_alias(MODEL_TO_LEXER.get(label, label)) for label in labels)))
+
+
 def pygments_guess(text):
     """(alias, Pygments' own score in [0, 1]) of guess_lexer's choice, or (None, 0.0)."""
     from pygments.lexers import guess_lexer
@@ -203,6 +215,26 @@ def pygments_guess(text):
     except ClassNotFound:
         return None, 0.0
     return lexer.aliases[0], float(lexer.analyse_text(text) or 0.0)
+
+
+COMMENT_EXAMINED = 4 * 1024  # characters a lexer reads to tell comments from code
+ONLY_COMMENTS = 0.9  # share of the visible characters in comments above which a text holds no code
+
+
+def comment_share(alias, text):
+    """The share of a text's visible characters that the lexer `alias` reads as comments, in
+    its first COMMENT_EXAMINED characters (Pygments' lexers are regular: linear in what they read)."""
+    try:
+        lexer = get_lexer_by_name(alias, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return 0.0
+    comments = visible = 0
+    for kind, value in lexer.get_tokens(text[:COMMENT_EXAMINED]):
+        size = len(value) - value.count(" ") - value.count("\n") - value.count("\t")
+        visible += size
+        if kind in token.Comment:
+            comments += size
+    return comments / visible if visible else 0.0
 
 
 def detect(text, filename=None):
@@ -223,6 +255,12 @@ def detect(text, filename=None):
     if top != PLAIN and score >= THRESHOLD:
         return Guess(top, "model", score, candidates)
     guessed, pygments_score = pygments_guess(text)
-    if guessed and guessed != PLAIN and pygments_score >= PYGMENTS_THRESHOLD:
+    if (
+        guessed
+        and guessed != PLAIN
+        and pygments_score >= PYGMENTS_THRESHOLD
+        and guessed not in model_languages()
+        and comment_share(top, text) < ONLY_COMMENTS
+    ):
         return Guess(guessed, "pygments", pygments_score, candidates)
     return Guess(PLAIN, "fallback", 1.0 - score if top != PLAIN else score, candidates)

@@ -37,6 +37,8 @@ MARKERS = {
         r"\btypeof\s*\(",
         r"\bvar\s+\w+\s*=\s*new\b",
         r"\b(?:uint|ulong|ushort|sbyte|decimal)\b",
+        r"^[ \t]*\[assembly:",
+        r"\bConsole\.Write(?:Line)?\(",
     ],
     "java": [
         r"^[ \t]*import\s+(?:static\s+)?(?:java|javax|android|org|com)\.[\w.]+(?:\.\*)?;",
@@ -47,6 +49,7 @@ MARKERS = {
         r"\bString\[\]",
         r"\bboolean\b",
         r"\b(?:Math|System|Integer|Arrays|Collections)\.\w+\(",
+        r"\bSystem\.(?:out|err)\.print",
     ],
     "typescript": [
         r"(?:\w|\))\??:\s*(?:string|number|boolean|void|unknown|any|never)\b(?!\s*\w*\()",
@@ -55,6 +58,10 @@ MARKERS = {
         r"\bas\s+(?:const|unknown|any|string|number)\b",
         r"<[A-Z]\w*(?:\s+extends\s+[^>]+)?>\s*\(",
         r"^[ \t]*import\s+type\b",
+        r"\(\s*\w+\??:\s*[A-Z]\w*",
+        r"\)\s*:\s*[A-Z]\w*(?:<[^<>\n]*>)?(?:\[\])?\s*(?:\{|=>)",
+        r"\w!\.\w",
+        r"\b(?:keyof|infer)\s",
     ],
     "javascript": [
         r"\brequire\(\s*['\"][^'\"]+['\"]\s*\)",
@@ -72,11 +79,19 @@ MARKERS = {
     "erb": [r"<%[=-]?"],
     "kotlin": [r"^[ \t]*(?:(?:private|internal|override|suspend|inline|public)[ \t]+)*fun\s+", r"\bval\s+\w+\s*[:=]", r"!!|\?\.let\b", r"^[ \t]*import\s+[\w.]+$"],
     "scala": [r"^[ \t]*(?:case\s+class|object|trait)\s+\w+", r"^[ \t]*def\s+\w+", r"^[ \t]*import\s+[\w.]+\._"],
-    "swift": [r"^[ \t]*(?:@\w+[ \t]+)*(?:(?:public|private|fileprivate|internal|open|override|static|class)[ \t]+)*func\s+\w+", r"^[ \t]*(?:guard|if)\s+let\b", r"^[ \t]*import\s+(?:Foundation|UIKit|SwiftUI|ExpoModulesCore|Capacitor)\b", r"\bself\.\w+", r"->\s*[A-Z]\w*\??\s*\{", r"\boverride\s+var\b", r"\\\(", r"\bvar\s+\w+:\s*[A-Z]\w*\??\s*\{"],
+    "swift": [r"^[ \t]*(?:@\w+[ \t]+)*(?:(?:public|private|fileprivate|internal|open|override|static|class)[ \t]+)*func\s+\w+", r"^[ \t]*(?:guard|if)\s+let\b", r"^[ \t]*import\s+(?:Foundation|UIKit|SwiftUI|ExpoModulesCore|Capacitor)\b", r"\bself\.\w+", r"->\s*[A-Z]\w*\??\s*\{", r"\boverride\s+var\b", r"\\\(", r"\bvar\s+\w+:\s*[A-Z]\w*\??\s*\{", r"\b(?:let|var)\s+\w+\s*=\s*try[?!]?\s"],
     "elixir": [r"^[ \t]*defmodule\s+[\w.]+\s+do\b", r"^[ \t]*defp?\s+\w+[!?]?(?:\((?:[^()\n]|\([^()\n]*\))*\))?\s*(?:when\b.*do|,?\s*do)", r"\|>", r"%\{", r"^[ \t]*@(?:doc|moduledoc|spec|impl)\b", r"\bfn\s[\w,\s{}%]{0,120}->"],
-    "ruby": [r"^[ \t]*def\s+\w+[!?]?(?:\(.*\))?\s*$", r"^[ \t]*(?:require|require_relative)\s+['\"]", r"\.each\s+do\s*\|", r"^[ \t]*attr_(?:reader|accessor|writer)\b"],
+    "ruby": [r"^[ \t]*def\s+\w+[!?]?(?:\(.*\))?\s*$", r"^[ \t]*(?:require|require_relative)\s+['\"]", r"\.each\s+do\s*\|", r"^[ \t]*attr_(?:reader|accessor|writer)\b", r"^[ \t]*module\s+[A-Z]\w*(?:::[A-Z]\w*)*[ \t]*$", r"[\s(,{\[]:\w+\s*=>"],
     "erlang": [r"^-(?:module|export|include|record|spec)\s*\(", r"^[ \t]*\w+\(.*\)\s*->\s*$"],
     "cpp": [r"\bstd::", r"^[ \t]*template\s*<", r"^[ \t]*namespace\s+\w*\s*\{", r"^[ \t]*(?:public|private|protected):", r"\bnullptr\b", r"^[ \t]*#include\s*<(?:iostream|string|vector|memory|map|algorithm|cstdint|cstdio|cstring|cstdlib|utility)>", r"\w::~?\w+\s*\(", r"^[ \t]*class\s+\w+(?:\s*:\s*public\b|\s*\{|\s*;)"],
+    "rust": [
+        r"^[ \t]*//!",
+        r"^[ \t]*#!?\[(?:derive|cfg|allow|test|inline|doc)\b",
+        r"\blet\s+mut\b",
+        r"^[ \t]*(?:pub(?:\([\w ]+\))?\s+)?(?:fn|struct|enum|trait|mod|impl)\b",
+        r"&mut\s",
+        r"\w::<",
+    ],
     "go": [r"^[ \t]*func\s+(?:\([^)]*\)\s*)?\w+\(", r"\b\w+\s*:=", r"^[ \t]*package\s+\w+\s*$", r"\bif\s+err\s*!=\s*nil\b"],
     "php": [r"<\?php", r"\$this->", r"^[ \t]*(?:public|private|protected)\s+(?:static\s+)?function\b", r"^[ \t]*use\s+[\w\\]+\\\w+;", r"\$\w+\s*=>", r"\bforeach\s*\(\s*\$\w+\s+as\b", r"\b(?:self|static|parent)::\$?\w+", r"\bfunction\s+\w+\s*\(\s*(?:\??[\w\\]+\s+)?\$\w+"],
     "perl": [r"^[ \t]*my\s+[$@%]", r"^[ \t]*sub\s+\w+\s*\{", r"=~\s*[ms]?/", r"^[ \t]*use\s+(?:strict|warnings)\b", r"\$self->\{"],
@@ -96,6 +111,10 @@ REQUIRES = {
     "erb": re.compile(r"<%"),
     "scss": _COMPILED["scss"],
     "typescript": _COMPILED["typescript"],
+    # Prose and markup hold at least one line that is not a code comment: `//` lines around
+    # Markdown are a doc comment (Rust's `//!`, C#'s `///`), not a Markdown file.
+    "markdown": re.compile(r"^(?![ \t]*(?://|/\*|\*))[ \t]*\S", _M),
+    "restructuredtext": re.compile(r"^(?![ \t]*(?://|/\*|\*))[ \t]*\S", _M),
 }
 
 
@@ -117,13 +136,17 @@ def _json_hits(text):
     return 0
 
 
-_YAML_LINE = re.compile(r"^[ \t]*(?:-\s+)?[\w.\"'-]+:(?:\s|$)")
+_YAML_KEY = re.compile(r"^[ \t]*(?:-\s+)?[\w.\"'-]+:(?:\s|$)")
+_YAML_ITEM = re.compile(r"^[ \t]*-(?:\s|$)")
 
 
 def _yaml_hits(text):
-    """2 more when most lines that are not comments are `key:` or `- key:` lines."""
+    """2 more when most lines that are not comments are `key:` or `- key:` lines, or `- item`
+    lines under at least two `key:` lines (a list alone is Markdown's too)."""
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    if len(lines) >= 3 and sum(1 for line in lines if _YAML_LINE.match(line)) >= 0.4 * len(lines):
+    keys = sum(1 for line in lines if _YAML_KEY.match(line))
+    items = sum(1 for line in lines if _YAML_ITEM.match(line) and not _YAML_KEY.match(line))
+    if len(lines) >= 3 and (keys >= 0.4 * len(lines) or (keys >= 2 and keys + items >= 0.8 * len(lines))):
         return 2
     return 0
 
