@@ -4,7 +4,8 @@ Public paste sites die of floods: one script can create thousands of snippets a 
 keep the highlighter and the diff engine busy for everyone. So every request that costs
 something is counted against a budget of its kind, per client address:
 
-    writes     any POST/PUT/PATCH/DELETE to the paste site (create, fork, delete, report)
+    writes     any POST/PUT/PATCH/DELETE to the paste site (create, fork, delete, report), and
+               the diff viewer's Save (which makes two snippets through the paste site's API)
     login      POST to the paste site's admin login (guessing passwords)
     highlight  POST to the highlighter (its API, the legacy form, the playground)
     diff       POST to the diff viewer, and its /compare (which fetches and diffs)
@@ -73,6 +74,8 @@ class Classifier:
         if self.highlight is not None and under(path, self.highlight):
             return "reads" if safe else "highlight"
         if self.diff is not None and under(path, self.diff):
+            if not safe and path.rstrip("/") == self.diff + "/save":
+                return "writes"  # its snippets are made in-process, where nothing is counted
             if not safe or path.rstrip("/") == self.diff + "/compare":
                 return "diff"
             return "reads"

@@ -48,6 +48,7 @@ def from_address(address):
         ("POST", "/diff/api/diff", "diff"),
         ("POST", "/diff/", "diff"),
         ("GET", "/diff/compare", "diff"),
+        ("POST", "/diff/save", "writes"),  # Save makes snippets: the paste site's budget
         ("GET", "/diff/", "reads"),
         ("GET", "/highlighter-lookalike", "reads"),
     ],
