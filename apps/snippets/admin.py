@@ -46,7 +46,7 @@ class RemovedFilter(admin.SimpleListFilter):
 class SnippetAdmin(admin.ModelAdmin):
     list_display = ["id", "title", "filename", "lexer", "size", "created_at", "expires_at", "burn_after_reading",
                     "removed_at"]
-    list_filter = ["lexer", ExpiryFilter, "burn_after_reading", RemovedFilter, "created_at"]
+    list_filter = ["lexer", "lexer_source", ExpiryFilter, "burn_after_reading", RemovedFilter, "created_at"]
     search_fields = ["id", "title", "filename", "content"]
     readonly_fields = ["id", "size", "sha256", "created_at", "removed_at", "removed_reason", "removed_by"]
     raw_id_fields = ["parent"]

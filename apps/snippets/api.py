@@ -186,7 +186,7 @@ def patch(request, snippet_id):
     """Set a snippet's language (``relabel``): ``{"lexer": "go"}`` or a ``lexer`` form field,
     with its delete token; 200 and its JSON, as GET answers. The token is checked before the
     body is read; a burn-after-reading snippet is not changeable (409)."""
-    found = Snippet.objects.filter(pk=snippet_id).first()
+    found = Snippet.objects.defer("content").filter(pk=snippet_id).first()  # read only to render it
     if found is None:
         return error("not_found", "No such snippet.", 404)
     if found.is_removed:

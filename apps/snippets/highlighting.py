@@ -158,9 +158,8 @@ def ask_highlighter(snippet, environ, *, no_store=False):
             reason = refusal.message or f"HTTP {refusal.status}"
         return plain(snippet, f"The highlighter declined this snippet ({reason}); showing plain text.", declined=declined)
     packed, size = codeblock.highlighted(snippet.content, result.html)
-    detection = getattr(result, "detection", None)  # why the highlighter chose, when it says
     return Rendering(packed=packed, size=size, lexer_name=result.lexer_name, lexer_alias=result.lexer_alias,
-                     lexer_rule=detection.rule if detection else "")
+                     lexer_rule=result.detection.rule if result.detection else "")  # why it chose, when it says
 
 
 def plain(snippet, notice, declined=False):

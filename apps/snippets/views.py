@@ -351,7 +351,7 @@ def set_language(request, snippet_id):
     """The owner's one-click correction of the language (``relabel``): the same snippet, its
     page made again with the new lexer. Anyone else (no delete token in their session) is
     refused; a burn-after-reading snippet is not changeable (409)."""
-    snippet = lookup.live(snippet_id)
+    snippet = lookup.live(snippet_id, Snippet.objects.defer("content"))  # read only to render it
     if not snippet.accepts_delete_token(ownership.token_for(request, snippet.pk)):
         raise PermissionDenied("Only the snippet's creator can change its language, from the browser that created it.")
     if snippet.burn_after_reading:

@@ -116,6 +116,18 @@ def test_a_burn_snippet_stays_auto_until_its_reader_sees_it_detected(client, pas
     assert language_label(text(client.get(f"/s/{made['id']}"))) == "Python (detected)"
 
 
+@pytest.mark.parametrize(("filename", "content", "label", "source"), [
+    ("", "def f():\n    pass\n", "Python (detected)", "detected"),  # the fake's rule: model
+    ("f.py", "def f():\n    pass\n", "Python", "filename"),  # rule: filename
+    ("", "hello\n", "Text only (detected)", "detected"),  # rule: fallback, a guess that found nothing sure
+])
+def test_the_rule_the_highlighter_answers_is_what_decides(client, paste, fake_highlighter, filename, content, label,
+                                                           source):
+    made = paste(content, filename=filename)
+    assert made["lexer_source"] == source
+    assert language_label(text(client.get(f"/s/{made['id']}"))) == label
+
+
 @pytest.mark.parametrize(("rule", "source"), [("filename", "filename"), ("shebang", "detected"),
                                               ("modeline", "detected"), ("model", "detected"),
                                               ("fallback", "detected")])
