@@ -194,6 +194,7 @@ def test_to_dict_is_plain_json():
         "segments": [["equal", "foo "], ["delete", "bar"]],
         "no_newline_at_end": False,
         "cr": False,
+        "moved": None,
     }
 
 

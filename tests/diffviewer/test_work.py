@@ -88,11 +88,11 @@ def test_callers_wait_for_a_free_process_at_most_the_budget_then_hear_busy():
 
 
 def test_an_answer_certain_to_be_too_large_is_refused_at_once():
-    """Two sides of 100,000 different one-character lines: 200,000 JSON lines of 115+ bytes."""
+    """Two sides of 100,000 different one-character lines: 200,000 JSON lines of 130+ bytes."""
     client = Client(_app({"DIFF_MAX_OUTPUT_BYTES": 1_000_000}))
     response = client.post("/api/diff", json={"left": "a\n" * 100_000, "right": "b\n" * 100_000})
     assert error_of(response) == (413, "output_too_large")
-    assert "would be at least 23,000,000 bytes; the limit is 1,000,000" in response.get_json()["error"]["message"]
+    assert "would be at least 26,000,000 bytes; the limit is 1,000,000" in response.get_json()["error"]["message"]
 
 
 def test_an_answer_that_grows_past_the_limit_is_stopped():

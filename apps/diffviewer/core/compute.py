@@ -1,7 +1,8 @@
 """``diff_texts``: two texts in, a ``Diff`` of plain data out (``diff_json``: its JSON).
 
 This is the one place that decides what is binary, short-cuts identical texts
-and assembles alignment (``align``) and word marks (``words``) into a ``Diff``.
+and assembles alignment (``align``), word marks (``words``) and moved code (``moved``) into
+a ``Diff``.
 ``diff_json`` also keeps its answer under ``max_bytes``: refused as soon as libgit2's line
 counts make it certain (before a single line is made), else stopped when the JSON crosses it.
 """
@@ -9,6 +10,7 @@ counts make it certain (before a single line is made), else stopped when the JSO
 from .align import align, hunk_fields
 from .errors import OutputTooLarge
 from .model import Diff, Stats, fields_json, smallest_line_json
+from .moved import find_moved, mark_moved
 from .options import DiffOptions
 from .words import mark_words
 
@@ -42,6 +44,8 @@ def diff_texts(left: str, right: str, opts: DiffOptions = DiffOptions(), *,
     hunks = align(left, right, opts, max_lines=max_lines, counted=count)
     if opts.word_diff:
         hunks = mark_words(hunks)
+    if opts.moved:
+        hunks = mark_moved([("", hunks)])[0]
     return Diff(
         hunks=hunks,
         stats=Stats(added=counts["added"], deleted=counts["deleted"], hunks=len(hunks), identical=False),
@@ -59,9 +63,22 @@ def diff_json(left: str, right: str, opts: DiffOptions = DiffOptions(), max_byte
     if opts.word_diff or left == right or is_binary(left) or is_binary(right):
         return diff_texts(left, right, opts, counted=counted).to_json(max_bytes)
     hunks = hunk_fields(left, right, opts, counted=counted)
+    if opts.moved:
+        hunks = _with_moved(hunks)
     kinds = [line[0] for hunk in hunks for line in hunk[5]]
     stats = Stats(added=kinds.count("add"), deleted=kinds.count("delete"), hunks=len(hunks), identical=False)
     return fields_json(False, stats, hunks, max_bytes=max_bytes)
+
+
+def _with_moved(hunks: list[tuple]) -> list[tuple]:
+    """``hunk_fields``' hunks with each moved line's tuple given its ``moved`` field."""
+    found = find_moved([("", hunks)])
+    if not found:
+        return hunks
+    return [
+        (*fields[:5], [line if (0, h, i) not in found else (*line[:7], found[0, h, i]) for i, line in enumerate(fields[5])])
+        for h, fields in enumerate(hunks)
+    ]
 
 
 def _refuse_certain_excess(max_bytes):

@@ -24,7 +24,10 @@ class Line:
     files) and ``no_newline_at_end`` that the file ends on this line without a
     newline, so ``text + eol`` is the line byte for byte.  ``segments`` splits
     ``text`` of a changed line into what stayed and what changed, or is None
-    (context lines, or word diff turned off).
+    (context lines, or word diff turned off).  ``moved`` is set on a changed line that
+    was moved (``core.moved``): ``(block, file, line)``, its moved block's number and where
+    its counterpart is, the index of its file in the diff (0 for two texts) and its line
+    number (the ``new_no`` a removed line went to, the ``old_no`` an added line came from).
     """
 
     kind: str
@@ -34,6 +37,7 @@ class Line:
     segments: list[Segment] | None = None
     no_newline_at_end: bool = False
     cr: bool = False
+    moved: tuple[int, int, int] | None = None
 
     @property
     def eol(self) -> str:
@@ -49,6 +53,7 @@ class Line:
             "segments": None if self.segments is None else [list(s) for s in self.segments],
             "no_newline_at_end": self.no_newline_at_end,
             "cr": self.cr,
+            "moved": _moved_dict(self.moved),
         }
 
 
@@ -117,7 +122,7 @@ class Diff:
         pickle than the dataclasses, for sending a diff between processes."""
         hunks = [
             (h.old_start, h.old_count, h.new_start, h.new_count, h.header,
-             [(l.kind, l.old_no, l.new_no, l.text, l.segments, l.no_newline_at_end, l.cr) for l in h.lines])
+             [(l.kind, l.old_no, l.new_no, l.text, l.segments, l.no_newline_at_end, l.cr, l.moved) for l in h.lines])
             for h in self.hunks
         ]
         stats = self.stats
@@ -179,14 +184,19 @@ _BOOL = {True: "true", False: "false"}
 
 
 def _lines_json(lines: list[Line]) -> list[str]:
-    return [_line_json(l.kind, l.old_no, l.new_no, l.text, l.segments, l.no_newline_at_end, l.cr) for l in lines]
+    return [_line_json(l.kind, l.old_no, l.new_no, l.text, l.segments, l.no_newline_at_end, l.cr, l.moved)
+            for l in lines]
 
 
 def _tuples_json(lines: list[tuple]) -> list[str]:
     return [_line_json(*fields) for fields in lines]
 
 
-def _line_json(kind, old_no, new_no, text, segments, no_newline_at_end, cr) -> str:
+def _moved_dict(moved):
+    return None if moved is None else {"block": moved[0], "file": moved[1], "line": moved[2]}
+
+
+def _line_json(kind, old_no, new_no, text, segments, no_newline_at_end, cr, moved=None) -> str:
     if segments is None:
         segments = "null"
     else:
@@ -194,5 +204,9 @@ def _line_json(kind, old_no, new_no, text, segments, no_newline_at_end, cr) -> s
     return (
         f'{{"kind": "{kind}", "old_no": {"null" if old_no is None else old_no}, '
         f'"new_no": {"null" if new_no is None else new_no}, "text": {_json_string(text)}, '
-        f'"segments": {segments}, "no_newline_at_end": {_BOOL[no_newline_at_end]}, "cr": {_BOOL[cr]}}}'
+        f'"segments": {segments}, "no_newline_at_end": {_BOOL[no_newline_at_end]}, "cr": {_BOOL[cr]}, '
+        f'"moved": {"null" if moved is None else _MOVED % moved}}}'
     )
+
+
+_MOVED = '{"block": %d, "file": %d, "line": %d}'

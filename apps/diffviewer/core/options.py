@@ -23,13 +23,15 @@ class DiffOptions:
     ``context`` is the number of unchanged lines shown around each change, or
     ``None`` for the whole file.  ``whitespace`` is one of the keys of
     ``WHITESPACE_MODES``.  ``word_diff`` asks for the changed parts of paired
-    changed lines (``Line.segments``).
+    changed lines (``Line.segments``); ``moved`` finds the blocks of lines moved from one
+    place to another (``Line.moved``, ``core.moved``).
     """
 
     context: int | None = 3
     whitespace: str | None = None
     ignore_blank_lines: bool = False
     word_diff: bool = True
+    moved: bool = True
 
     def __post_init__(self):
         if self.context is not None and (
@@ -41,7 +43,7 @@ class DiffOptions:
         if self.whitespace not in WHITESPACE_MODES:
             choices = ", ".join(repr(mode) for mode in WHITESPACE_MODES)
             raise ValueError(f"whitespace must be one of {choices}, got {self.whitespace!r}")
-        for name in ("ignore_blank_lines", "word_diff"):
+        for name in ("ignore_blank_lines", "word_diff", "moved"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
 
