@@ -76,3 +76,11 @@ def test_copy_css_shows_the_stylesheet(page):
     page.click("#copy-css")
     expect(page.locator("#css-source")).to_have_value(re.compile(r"\.highlight"))
     assert page.input_value("#css-source") == HtmlFormatter().get_style_defs(".highlight")
+
+
+def test_guessing_says_which_rule_detected_the_language(page):
+    page.select_option('select[name="lexer"]', "")
+    page.fill('textarea[name="code"]', "#!/usr/bin/env node\nconsole.log(1)\n")
+    expect(page.locator("#status")).to_have_text("Lexer: JavaScript (detected by the #! line, 100 % sure)")
+    page.fill('textarea[name="code"]', "Dear all, the meeting moves to noon on Thursday.\n")
+    expect(page.locator("#status")).to_have_text("Lexer: Text only (no language detected surely enough)")

@@ -69,11 +69,20 @@
         error.hidden = true;
         preview.innerHTML = data.output; // Pygments' HTML: the code in it is escaped
         htmlSource.value = data.output;
-        status.textContent = "Lexer: " + data.lexer.name + (data.guessed ? " (guessed from the code)" : "");
+        status.textContent = "Lexer: " + data.lexer.name + detectedBy(data.detection);
       })
       .catch(function (failure) {
         if (ticket === latest) showError("The highlighter did not answer: " + failure);
       });
+  }
+
+  // " (detected by the model, 97 % sure)": which rule of /api/guess chose the lexer, and how surely.
+  function detectedBy(detection) {
+    if (!detection) return "";
+    if (detection.rule === "fallback") return " (no language detected surely enough)";
+    var rule = { filename: "the file name", shebang: "the #! line", modeline: "the modeline", model: "the model",
+                 pygments: "Pygments' guess" }[detection.rule] || detection.rule;
+    return " (detected by " + rule + ", " + Math.round(detection.confidence * 100) + " % sure)";
   }
 
   function schedule() {
