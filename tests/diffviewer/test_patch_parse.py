@@ -198,3 +198,49 @@ def test_garbage_between_files_is_ignored_as_git_ignores_it():
     text = "Index: x\n=====\nsome words\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n-- \n2.39.5\n"
     patch = parse_patch(text)
     assert [(f.path, f.additions, f.deletions) for f in patch.files] == [("x", 1, 1)]
+
+
+# ---- hostile patches: a clean answer within the budget, never a hang ----
+
+MILLION_ADDED = "--- a/x\n+++ b/x\n@@ -0,0 +1,1000000 @@\n" + "+\n" * 1_000_000
+ONE_LONG_LINE = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-" + "x" * 10_000_000 + "\n+y\n"
+
+
+def test_a_10_mb_one_line_patch_is_413_too_large(standalone):
+    response = standalone.post("/api/patch", data=ONE_LONG_LINE.encode(), content_type="text/x-diff")
+    assert (response.status_code, response.json["error"]["code"]) == (413, "too_large")
+
+
+def test_a_10_mb_one_line_patch_under_a_raised_limit_is_read(make_app):
+    from werkzeug.test import Client
+
+    client = Client(make_app(DIFF_MAX_BYTES=16 * 1024 * 1024))
+    response = client.post("/api/patch", data=ONE_LONG_LINE.encode(), content_type="text/x-diff")
+    assert response.status_code in (200, 413, 422, 503), response.get_data(as_text=True)[:300]
+    if response.status_code == 200:
+        assert response.json["totals"] == {"files": 1, "additions": 1, "deletions": 1}
+
+
+def test_a_million_added_lines_fit_diff_max_bytes_and_get_a_clean_answer(standalone):
+    assert len(MILLION_ADDED) < 2 * 1024 * 1024
+    response = standalone.post("/api/patch", data=MILLION_ADDED.encode(), content_type="text/x-diff")
+    assert response.status_code in (413, 503), response.get_data(as_text=True)[:300]
+    assert response.json["error"]["code"] in ("output_too_large", "busy")
+
+
+def test_a_million_added_lines_make_a_review_page_cut_to_the_render_limit(make_app):
+    from werkzeug.test import Client
+
+    response = Client(make_app(DIFF_MAX_RENDER_LINES=1000)).post("/review", data={"patch": MILLION_ADDED})
+    assert response.status_code in (200, 422, 503)
+    if response.status_code == 200:
+        page = response.get_data(as_text=True)
+        assert '<span class="added">+1000000</span>' in page
+        assert page.count('<tr class="add">') == 1000
+
+
+def test_stop_at_max_ends_the_reading_at_the_limit():
+    from apps.diffviewer.core.patch import TooManyLines
+
+    with pytest.raises(TooManyLines):
+        parse_patch(MILLION_ADDED, max_lines=1000, stop_at_max=True)

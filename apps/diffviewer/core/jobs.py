@@ -13,7 +13,7 @@ from .compute import diff_json, diff_texts
 from .errors import OutputTooLarge
 from .model import smallest_line_json
 from .options import DiffOptions
-from .patch import parse_patch
+from .patch import TooManyLines, parse_patch
 from .unified import unified_diff
 
 
@@ -54,10 +54,11 @@ def patch_files_job(job: dict) -> bytes:
     ``max_bytes`` allows is refused before they are made.
     """
     least = smallest_line_json()
-    patch = parse_patch(job["patch"], max_lines=job["max_bytes"] // least)
-    if any(file.truncated for file in patch.files):
-        lines = sum(file.additions + file.deletions for file in patch.files)
-        raise OutputTooLarge(lines * least, job["max_bytes"], certain_before=True)
+    max_lines = job["max_bytes"] // least
+    try:
+        patch = parse_patch(job["patch"], max_lines=max_lines, stop_at_max=True)
+    except TooManyLines:
+        raise OutputTooLarge((max_lines + 1) * least, job["max_bytes"], certain_before=True) from None
     patch.mark_words()
     return _bounded(patch.to_json(job["max_bytes"]), job["max_bytes"])
 

@@ -54,6 +54,14 @@ class PatchError(Exception):
         return type(self), (self.what, self.line)
 
 
+class TooManyLines(Exception):
+    """More hunk lines than ``max_lines`` when the caller asked to stop there (``stop_at_max``)."""
+
+    def __init__(self, max_lines: int):
+        self.max_lines = max_lines
+        super().__init__(f"more than {max_lines:,} lines")
+
+
 class NoChanges(Exception):
     code = "no_changes"
     status = 400
@@ -184,9 +192,13 @@ def _hunks_json(file):
     return text[text.index(_HUNKS_KEY) + len(_HUNKS_KEY):-1]
 
 
-def parse_patch(text: str, max_lines: int | None = None) -> Patch:
-    """The files, commits and ``Only in`` entries of ``text``; PatchError or NoChanges."""
-    reader = _Reader(text, max_lines)
+def parse_patch(text: str, max_lines: int | None = None, stop_at_max: bool = False) -> Patch:
+    """The files, commits and ``Only in`` entries of ``text``; PatchError or NoChanges.
+
+    Past ``max_lines`` hunk lines, the rest are counted, not kept; or, with ``stop_at_max``,
+    reading stops there with TooManyLines (for a caller that cannot use a part).
+    """
+    reader = _Reader(text, max_lines, stop_at_max)
     reader.read()
     patch = reader.patch
     if not patch.files and not patch.only_in:
@@ -195,13 +207,14 @@ def parse_patch(text: str, max_lines: int | None = None) -> Patch:
 
 
 class _Reader:
-    def __init__(self, text, max_lines):
+    def __init__(self, text, max_lines, stop_at_max=False):
         self.lines = text.split("\n")
         if self.lines and self.lines[-1] == "":
             self.lines.pop()
         self.i = 0
         self.patch = Patch()
         self.room = max_lines  # lines that may still be kept; None: no limit
+        self.max_lines, self.stop_at_max = max_lines, stop_at_max
 
     def header(self, i):
         """Line ``i`` without its CR, for reading headers."""
@@ -388,6 +401,8 @@ class _Reader:
                 append(Line(*entry, text[:-1] if cr else text, None, False, cr))
                 if kept is not None:
                     kept -= 1
+            elif self.stop_at_max:
+                raise TooManyLines(self.max_lines)
             else:
                 dropped += 1
             i += 1
