@@ -141,6 +141,7 @@ def detail(request, snippet_id):
         "parent": parent,
         "children": children,
         "compare_url": compare_url(parent, snippet),
+        "review_url": review_url(snippet),
         "style": style,
         "styles": known.styles or (style,),
         "style_css": style_css(style),
@@ -248,6 +249,16 @@ def chosen_style(request, known):
 
 def style_css(style):
     return sitewide.public_url("highlighter", f"/styles/{style}.css?selector=.highlight")
+
+
+PATCH_LEXERS = ("diff", "udiff")  # Pygments' aliases of the diff lexer
+
+
+def review_url(snippet):
+    """A patch's review page in the diff viewer (its raw text fetched in-process), else None."""
+    if snippet.lexer not in PATCH_LEXERS:
+        return None
+    return sitewide.public_url("diffviewer", "/review?" + urlencode({"patch": reverse("snippets:raw", args=[snippet.pk])}))
 
 
 def compare_url(parent, snippet):
