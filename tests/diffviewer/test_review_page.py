@@ -182,3 +182,30 @@ def test_review_cannot_fetch_the_diff_viewer_itself(client):
         response = client.get(f"/diff/review?{urlencode({'patch': path})}")
         assert response.status_code == 400
         assert "a review page cannot fetch a page of the diff viewer" in response.get_data(as_text=True)
+
+
+# ---- from the paste site ----
+
+@pytest.mark.django_db
+def test_a_diff_snippet_offers_review_and_the_link_works(client, listener):
+    from html import unescape
+
+    snippet = make_snippet(GIT)
+    snippet.lexer = "diff"
+    snippet.save()
+    page = client.get(f"/s/{snippet.id}").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)" class="review">Review</a>', page)
+    assert link, "a diff snippet's page offers Review"
+    assert unescape(link[1]) == f"/diff/review?{urlencode({'patch': f'/s/{snippet.id}/raw'})}"
+    response = client.get(unescape(link[1]))
+    assert response.status_code == 200, response.get_data(as_text=True)[-500:]
+    assert "8 files changed" in response.get_data(as_text=True)
+    assert listener.connections == 0
+
+
+@pytest.mark.django_db
+def test_other_snippets_offer_no_review(client):
+    snippet = make_snippet("print(1)\n")
+    snippet.lexer = "python"
+    snippet.save()
+    assert 'class="review"' not in client.get(f"/s/{snippet.id}").get_data(as_text=True)
