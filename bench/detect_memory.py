@@ -2,8 +2,9 @@
 
 Starts one highlighting process (``apps.highlighter.core.Highlighter``, the pool every server
 process runs, ``HIGHLIGHT_WORKERS`` of them) with the content model, and one without it (a
-``magika`` that cannot be imported put first on the child's path: detection degrades to its
-other rules, as it does when the package is missing), several times each, and prints the
+``magika`` and an ``onnxruntime`` that cannot be imported put first on the child's path: detection
+degrades to its other rules, as it does when the packages are missing, and the process is what a
+highlighting process was before the model), several times each, and prints the
 median of: the time ``start()`` takes until the process says it is ready (wall clock, and the
 CPU time the process used, which load does not inflate), its resident (RSS)
 and proportional (PSS) memory right after, and after 200 guesses on varied text.
@@ -72,8 +73,9 @@ def measure(runs):
 
 def without_model(runs):
     with tempfile.TemporaryDirectory() as shadow:
-        Path(shadow, "magika").mkdir()
-        Path(shadow, "magika", "__init__.py").write_text('raise ImportError("magika hidden by bench/detect_memory.py")\n')
+        for package in ("magika", "onnxruntime"):
+            Path(shadow, package).mkdir()
+            Path(shadow, package, "__init__.py").write_text(f'raise ImportError("{package} hidden by the bench")\n')
         previous = os.environ.get("PYTHONPATH")
         os.environ["PYTHONPATH"] = shadow
         try:

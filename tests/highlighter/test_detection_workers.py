@@ -22,10 +22,11 @@ def resident_mib(pid):
     raise AssertionError(f"no VmRSS for {pid}")
 
 
-def hide_magika(directory, monkeypatch):
-    """Processes started from now on cannot import magika, as if it were not installed."""
-    (directory / "magika").mkdir()
-    (directory / "magika" / "__init__.py").write_text('raise ImportError("No module named magika (test)")\n')
+def hide_the_model(directory, monkeypatch):
+    """Processes started from now on cannot import magika nor onnxruntime, as if they were not installed."""
+    for package in ("magika", "onnxruntime"):
+        (directory / package).mkdir()
+        (directory / package / "__init__.py").write_text(f'raise ImportError("No module named {package} (test)")\n')
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(directory), os.environ.get("PYTHONPATH")])))
 
 
@@ -34,7 +35,7 @@ def test_the_model_is_loaded_before_a_process_is_ready_never_by_a_request(tmp_pa
     MiB, see docs/highlighter.md), and detecting with the model adds little to it."""
     with Highlighter(workers=1, timeout=2.0) as with_model:
         with_model.start()
-        hide_magika(tmp_path, monkeypatch)
+        hide_the_model(tmp_path, monkeypatch)
         with Highlighter(workers=1, timeout=2.0) as without_model:
             without_model.start()
             [pid], [bare] = with_model.worker_pids(), without_model.worker_pids()
@@ -45,7 +46,7 @@ def test_the_model_is_loaded_before_a_process_is_ready_never_by_a_request(tmp_pa
 
 
 def test_without_the_model_the_other_rules_still_decide_and_the_log_says_why(tmp_path, monkeypatch, capfd):
-    hide_magika(tmp_path, monkeypatch)
+    hide_the_model(tmp_path, monkeypatch)
     with Highlighter(workers=1, timeout=2.0) as pool:
         pool.start()
         assert "Language detection runs without its content model (ImportError" in capfd.readouterr().err
