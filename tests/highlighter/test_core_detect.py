@@ -157,6 +157,95 @@ def test_a_whole_json_document_is_json():
     assert structure.adjust(text, [("javascript", 0.6), ("json", 0.4)])[0][0] == "json"
 
 
+def test_a_java_excerpt_with_system_out_is_java_not_csharp():
+    text = '    if (verbose) {\n        System.out.println("copied " + count);\n    }\n'
+    assert structure.adjust(text, [("csharp", 0.6), ("java", 0.4)])[0][0] == "java"
+
+
+def test_an_assembly_attribute_is_csharp():
+    text = '[assembly: AssemblyTitle ("dbus-sharp")]\n[assembly: AssemblyVersion ("0.8.0")]\n'
+    assert structure.adjust(text, [("ini", 0.5), ("csharp", 0.3), ("powershell", 0.2)])[0][0] == "csharp"
+    assert structure.adjust("[section]\nkey = value\n", [("ini", 0.5), ("csharp", 0.5)])[0][0] == "ini"
+
+
+def test_a_parameter_or_return_typed_with_a_class_is_typescript_not_javascript():
+    ranked = [("javascript", 0.7), ("typescript", 0.3)]
+    assert structure.adjust("function finish(scope: ImmerScope) {\n  scope.done()\n}\n", ranked)[0][0] == "typescript"
+    assert structure.adjust("const latest = (state): Draft<T> => state.copy\n", ranked)[0][0] == "typescript"
+    assert structure.adjust("const target = node!.parent\n", ranked)[0][0] == "typescript"
+
+
+def test_a_javascript_object_of_classes_stays_javascript():
+    text = "const components = {Button: Button, List: List}\nrender(components)\n"
+    assert structure.adjust(text, [("javascript", 0.7), ("typescript", 0.3)])[0][0] == "javascript"
+
+
+def test_rust_doc_comments_and_let_mut_are_rust():
+    ranked = [("c", 0.6), ("rust", 0.4)]
+    assert structure.adjust("//! Parsing of URLs.\nlet mut parser = Parser::new();\n", ranked)[0][0] == "rust"
+    assert structure.adjust("int main(void) {\n  return 0;\n}\n", ranked)[0][0] == "c"
+
+
+def test_markdown_inside_code_comments_is_not_markdown():
+    """`//` lines around Markdown are a doc comment: the Markdown in them is not a Markdown file."""
+    text = "//! # Url\n//!\n//! - parse a URL\n//! - [spec](https://url.spec.whatwg.org/)\n"
+    assert structure.adjust(text, [("markdown", 0.6), ("rust", 0.4)])[0][0] == "rust"
+    prose = "# Url\n\n- parse a URL\n- [spec](https://url.spec.whatwg.org/)\n"
+    assert structure.adjust(prose, [("markdown", 0.6), ("rust", 0.4)])[0][0] == "markdown"
+
+
+def test_a_ruby_module_and_symbol_keys_are_ruby_not_elixir():
+    ranked = [("elixir", 0.6), ("ruby", 0.4)]
+    assert structure.adjust("module I18n\n  module Tests\n", ranked)[0][0] == "ruby"
+    assert structure.adjust("interpolate(:default => 'Hi', :name => 'David')\n", ranked)[0][0] == "ruby"
+    assert structure.adjust("defmodule Mix.Tasks.Cmd do\n  use Mix.Task\nend\n", ranked)[0][0] == "elixir"
+
+
+def test_swift_assigns_what_it_tries():
+    text = "let gifData = try processGifData(inputData: rawData)\nreturn (gifData, \".gif\")\n"
+    assert structure.adjust(text, [("kotlin", 0.55), ("swift", 0.45)])[0][0] == "swift"
+
+
+def test_a_list_under_keys_is_yaml_and_a_list_alone_is_markdown():
+    ranked = [("markdown", 0.6), ("yaml", 0.4)]
+    yaml_text = "image:\n- Visual Studio 2015\n- Visual Studio 2013\n\nbuild_script:\n- cmake .\n- ctest -C Release\n"
+    assert structure.adjust(yaml_text, ranked)[0][0] == "yaml"
+    assert structure.adjust("- install it\n- run it\n- enjoy\n", ranked)[0][0] == "markdown"
+
+
+def test_a_json_fragment_is_json():
+    """The middle of a document (`"key": value,` lines, an unclosed object) does not parse, but
+    every line is a line of JSON."""
+    text = '    "name": "composite",\n    "private": true,\n    "scripts": {\n      "test": "jest"\n    },\n'
+    assert structure.adjust(text, [("javascript", 0.5), ("yaml", 0.3), ("json", 0.2)])[0][0] == "json"
+
+
+# --- Pygments' guess --------------------------------------------------------------------------
+
+
+def test_pygments_guess_never_names_a_language_the_model_knows():
+    """Python's analyser is sure of any text with `import ` in it; the model has weighed Python."""
+    text = 'import {\n\tDRAFT_STATE,\n\tObjectish,\n\tDraft,\n} from "../internal"\n\nconst O = Object\n'
+    assert detect_module.pygments_guess(text) == ("python", 1.0)
+    assert "python" in detect_module.model_languages()
+    assert detect(text).rule != "pygments"
+
+
+def test_a_comment_is_not_code_whatever_pygments_guesses():
+    """Brainfuck's analyser is sure of a licence header drawn with `/*---*/`."""
+    text = "/*---" + "-" * 50 + "*/\n/*--- Decompression machinery " + " " * 20 + "---*/\n/*---" + "-" * 50 + "*/\n"
+    assert detect_module.pygments_guess(text)[0] == "brainfuck"
+    assert detect_module.comment_share("c", text) == 1.0
+    assert detect(text).lexer != "brainfuck"
+
+
+def test_comment_share_is_the_part_of_a_text_a_lexer_reads_as_comments():
+    assert detect_module.comment_share("python", "# a comment\n# another\n") == 1.0
+    assert detect_module.comment_share("python", "x = 1\n") == 0.0
+    assert 0.3 < detect_module.comment_share("python", "# set x\nx = 1\n") < 0.9
+    assert detect_module.comment_share("no-such-lexer", "# a comment\n") == 0.0
+
+
 # --- fallback and bounds --------------------------------------------------------------------
 
 

@@ -142,7 +142,9 @@ _YAML_ITEM = re.compile(r"^[ \t]*-(?:\s|$)")
 
 def _yaml_hits(text):
     """2 more when most lines that are not comments are `key:` or `- key:` lines, or `- item`
-    lines under at least two `key:` lines (a list alone is Markdown's too)."""
+    lines under at least two `key:` lines (a list alone is Markdown's too), unless they are JSON."""
+    if _json_hits(text):  # JSON is YAML too, but a text that reads as JSON line by line is JSON
+        return 0
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     keys = sum(1 for line in lines if _YAML_KEY.match(line))
     items = sum(1 for line in lines if _YAML_ITEM.match(line) and not _YAML_KEY.match(line))
