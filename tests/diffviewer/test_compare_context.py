@@ -86,6 +86,18 @@ def test_a_snippets_title_is_text_in_the_heading(client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in heading(page)
 
 
+@pytest.mark.django_db
+def test_any_title_survives_the_link_header_and_a_burn_snippet_says_nothing(client):
+    """The title travels percent-encoded (``title*``): quotes, commas, semicolons, non-ASCII."""
+    odd = paste(client, "x\n", title='Café "quoted"; <a>, b=c')
+    other = paste(client, "y\n")
+    page = compare(client, left=f"/s/{odd}/raw", right=f"/s/{other}/raw").get_data(as_text=True)
+    assert f'<a class="left" href="/s/{odd}">Café "quoted"; &lt;a&gt;, b=c</a>' in heading(page)
+    burn = client.post("/api/snippets", json={"content": "secret\n", "title": "Secret", "burn": True}).get_json()["id"]
+    read = client.get(f"/s/{burn}/raw")
+    assert read.status_code == 200 and "Link" not in read.headers and "Content-Disposition" not in read.headers
+
+
 # ---- answers from another origin: names are text, links stay on that origin ----
 
 class Answers(BaseHTTPRequestHandler):
