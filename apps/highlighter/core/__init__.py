@@ -7,13 +7,15 @@ Everything takes and returns plain data; nothing here imports a web framework::
     request = HighlightRequest.from_fields({"code": "x = 1", "lexer": "python"})
     pool = Highlighter(workers=2, timeout=2.0)   # one per process, shared by threads
     result = pool.highlight(request)  # {"output", "format", "lexer", "style", "guessed", "method"}
+    pool.guess("a.h", code)  # {"lexer", "method", "guessed", "rule", "confidence", "candidates"}
 
 ``highlight(request)`` does the same in this process without a time limit; use it
 only for trusted input (tests, the bench), since some lexers backtrack for minutes
 on a few dozen bytes. Every failure is a ``HighlightError(code, message, status)``.
 
 Modules: ``request`` (fields -> checked request), ``options`` (the option
-whitelist), ``formats``, ``lexers`` (which lexer, and how it was chosen), ``render``
+whitelist), ``formats``, ``lexers`` (which lexer, and how it was chosen), ``detection``
+with ``detect``, ``structure`` and ``content_model`` (the language of a text), ``render``
 (the highlighting), ``catalog`` (lexers, styles, formats, CSS), ``cache`` (keys),
 ``budget`` (how large an output may be), ``pool`` with ``worker`` (the killable
 worker processes).

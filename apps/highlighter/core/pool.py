@@ -47,7 +47,8 @@ class Highlighter:
         return self._run("highlight", request)
 
     def guess(self, filename: str | None = None, code: str | None = None) -> dict:
-        """``lexers.guess`` in a worker: content analysis can backtrack too."""
+        """``lexers.guess`` in a worker: content analysis can backtrack too, and the
+        detector's model is loaded there."""
         return self._run("guess", {"filename": filename, "code": code})
 
     def start(self) -> None:
