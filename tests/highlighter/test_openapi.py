@@ -117,3 +117,18 @@ def test_the_schemas_would_catch_a_wrong_response(spec):
         check(spec, {"$ref": "#/components/schemas/HighlightResult"}, {"output": 1, "format": "html"})
     with pytest.raises(Exception):
         check(spec, {"$ref": "#/components/schemas/Error"}, {"error": {"code": "nope", "message": "x"}})
+
+
+def test_the_guess_schemas_would_catch_a_wrong_detection(spec):
+    good = {"lexer": {"name": "Go", "alias": "go"}, "method": "content", "guessed": True, "rule": "model",
+            "confidence": 0.9, "candidates": [{"lexer": "go", "name": "Go", "score": 0.9}]}
+    check(spec, {"$ref": "#/components/schemas/GuessResult"}, good)
+    for wrong in ({**good, "rule": "magic"}, {**good, "confidence": 1.5}, {**good, "candidates": [{"lexer": "go"}]},
+                  {key: value for key, value in good.items() if key != "rule"}):
+        with pytest.raises(Exception):
+            check(spec, {"$ref": "#/components/schemas/GuessResult"}, wrong)
+    highlighted = {"output": "x", "format": "html", "lexer": {"name": "Go", "alias": "go"}, "style": "default",
+                   "guessed": True, "method": "content"}
+    check(spec, {"$ref": "#/components/schemas/HighlightResult"}, {**highlighted, "detection": good})
+    with pytest.raises(Exception):
+        check(spec, {"$ref": "#/components/schemas/HighlightResult"}, {**highlighted, "detection": {"rule": "model"}})
