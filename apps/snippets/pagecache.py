@@ -3,7 +3,8 @@
 Bounded in bytes, in total and per page (``apps.byteslru``): a page over ``max_item_bytes``
 (a snippet of tens of thousands of lines) is not kept; it is made again from its cached,
 compressed rendering. Only pages that are the same for every visitor go in (not the
-creator's one-time token notice, never a burn-after-reading page), under a key made of
+creator's pages, which show the one-time token notice or the language correction with its
+CSRF token; never a burn-after-reading page), under a key made of
 everything the page shows (see ``views.page_key``). The database is still asked on every
 request whether the snippet exists, so a deleted or expired snippet is never served from
 here; a changed one has a new key.
