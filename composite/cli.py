@@ -1,8 +1,11 @@
-"""The ``composite`` command: run the whole site in development, prepare it for deployment.
+"""The ``composite`` command: run the whole site in development, prepare it for deployment,
+and use any composite site from a terminal.
 
     composite serve        the whole site on http://127.0.0.1:8000 (reloader, debugger)
     composite prepare      apply migrations and collect static files (release / build step)
     composite check        load the configuration and all three apps, report problems
+
+    composite paste | get | delete | diff    a site's HTTP API (composite.pastecommands)
 """
 
 import argparse
@@ -10,12 +13,13 @@ import os
 import sys
 
 from apps import environment as env
+from composite import pastecommands
 
 HOST = env.Text("HOST", "127.0.0.1")  # the address `composite serve` binds (gunicorn's is in config/web.py)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="composite", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="composite", description=__doc__.split("\n\n")[0].replace("\n", " "))
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the whole site for development")
     serve.add_argument("--host", help="default: $HOST, else 127.0.0.1")
@@ -23,7 +27,10 @@ def main(argv=None):
     serve.add_argument("--no-reload", dest="reload", action="store_false", help="no reloader/debugger")
     commands.add_parser("prepare", help="apply migrations and collect static files")
     commands.add_parser("check", help="load the configuration and every app")
+    pastecommands.add_commands(commands, argparse.RawDescriptionHelpFormatter)
     args = parser.parse_args(argv)
+    if args.command in pastecommands.COMMANDS:
+        return pastecommands.run(args)  # a client of a site's HTTP API: nothing of the site loads
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     try:

@@ -1,0 +1,166 @@
+"""A client of the site's public HTTP API, for the ``composite`` command line.
+
+It knows the site only as a URL and its documented API (docs/snippets.md "curl API",
+docs/diffviewer.md "API"): no Django, no app of ours is imported, so it starts fast and works
+against any composite server, co-mounted or split. Every call has a timeout; every failure
+is a ``Failed`` with a sentence for a person and the exit code the command ends with.
+
+    Client("https://paste.example").paste(b"print(1)\\n", filename="a.py")   # -> Pasted
+"""
+
+import contextlib
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+MAX_DOWNLOAD = 64 * 1024 * 1024  # bytes a `get` reads at most (the site's snippets are far smaller)
+SNIPPET_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+# Exit codes (documented in `composite --help` and docs/snippets.md).
+USAGE, UNREACHABLE, NOT_FOUND, REFUSED, TOO_LARGE, RATE_LIMITED, SERVER_ERROR = 2, 3, 4, 5, 6, 7, 8
+
+
+class Failed(Exception):
+    """What went wrong, for a person, and the exit code."""
+
+    def __init__(self, message, exit_code):
+        super().__init__(message)
+        self.message, self.exit_code = message, exit_code
+
+
+@dataclass(frozen=True)
+class Pasted:
+    id: str
+    url: str
+    raw_url: str
+    delete_token: str
+    lexer: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A snippet named by id or URL, and the site it lives on."""
+
+    server: str
+    id: str
+
+    @property
+    def page(self):
+        return f"{self.server}/s/{self.id}"
+
+
+def reference(text, server):
+    """``abc123`` (on ``server``) or ``https://site/s/abc123[/raw…]`` -> Reference."""
+    text = text.strip()
+    if SNIPPET_ID.fullmatch(text):
+        if not server:
+            raise Failed(f"{text!r} is a snippet id: say which server (--server or COMPOSITE_URL).", USAGE)
+        return Reference(server.rstrip("/"), text)
+    parts = urlsplit(text)
+    before, found, after = parts.path.rpartition("/s/")
+    snippet_id = after.split("/", 1)[0]
+    if parts.scheme not in ("http", "https") or not found or not SNIPPET_ID.fullmatch(snippet_id):
+        raise Failed(f"{text!r} is neither a snippet id nor a snippet's URL (…/s/<id>).", USAGE)
+    return Reference(f"{parts.scheme}://{parts.netloc}{before}", snippet_id)
+
+
+class Client:
+    def __init__(self, server, *, diff_url=None, transport=None):
+        if not server:
+            raise Failed("No server: pass --server URL or set COMPOSITE_URL.", USAGE)
+        if urlsplit(server).scheme not in ("http", "https"):
+            raise Failed(f"The server must be an http(s) URL, not {server!r}.", USAGE)
+        self.server = server.rstrip("/")
+        self.diff_url = (diff_url or self.server + "/diff").rstrip("/")
+        self.http = httpx.Client(timeout=TIMEOUT, transport=transport, headers={"User-Agent": "composite-cli"})
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.http.close()
+
+    def paste(self, content: bytes, *, filename="", lexer="", title="", expires="", burn=False):
+        fields = {"title": title, "lexer": lexer, "expires": expires, "filename": filename}
+        data = {name: value for name, value in fields.items() if value}
+        if burn:
+            data["burn"] = "true"
+        files = {"content": (filename or "stdin", content, "text/plain; charset=utf-8")}
+        answer = self.send("POST", f"{self.server}/api/snippets", data=data, files=files,
+                           headers={"Accept": "application/json"})
+        body = answer.json()
+        return Pasted(body["id"], body["url"], body["raw_url"], body["delete_token"], body.get("lexer", ""))
+
+    def raw(self, ref: Reference) -> bytes:
+        """The snippet's exact bytes."""
+        with self.reaching(ref.server), self.http.stream("GET", f"{ref.page}/raw") as answer:
+            self.check(answer, f"snippet {ref.id}")
+            received = bytearray()
+            for chunk in answer.iter_bytes():
+                received += chunk
+                if len(received) > MAX_DOWNLOAD:
+                    raise Failed(f"The snippet is larger than {MAX_DOWNLOAD} bytes; use its raw URL.", TOO_LARGE)
+            return bytes(received)
+
+    def delete(self, ref: Reference, token):
+        self.send("DELETE", f"{ref.server}/api/snippets/{ref.id}", headers={"Authorization": f"Token {token}"},
+                  what=f"snippet {ref.id}")
+
+    def diff_patch(self, old, new):
+        """The unified diff of two (name, bytes) sides, from the diff viewer's API."""
+        files = {"left": (old[0], old[1], "text/plain"), "right": (new[0], new[1], "text/plain")}
+        return self.send("POST", f"{self.diff_url}/api/diff.patch", files=files).text
+
+    def compare_url(self, old: Reference, new: Reference):
+        """The diff page of two snippets of this server (read by reference, by their raw paths)."""
+        def path(ref):
+            return urlsplit(ref.page).path + "/raw"
+
+        return f"{self.diff_url}/compare?left={quote(path(old), safe='/')}&right={quote(path(new), safe='/')}"
+
+    def send(self, method, url, *, what="the request", **kwargs):
+        with self.reaching(url):
+            answer = self.http.request(method, url, **kwargs)
+        self.check(answer, what)
+        return answer
+
+    @contextlib.contextmanager
+    def reaching(self, url):
+        """Network failures (refused, reset, timed out, mid-answer too) as Failed."""
+        try:
+            yield
+        except httpx.TimeoutException:
+            raise Failed(f"{urlsplit(url).netloc} did not answer in time.", UNREACHABLE) from None
+        except httpx.HTTPError as error:
+            raise Failed(f"Cannot reach {urlsplit(url).netloc}: {error}.", UNREACHABLE) from None
+
+    def check(self, answer, what):
+        """Raise Failed for an error answer, with the server's own message when it sent one."""
+        status = answer.status_code
+        if status < 400:
+            return
+        if isinstance(answer, httpx.Response) and not answer.is_closed:
+            answer.read()
+        message = error_message(answer) or f"HTTP {status}"
+        if status in (404, 410):
+            raise Failed(f"No such {what} ({status}): {message}", NOT_FOUND)
+        if status == 413:
+            raise Failed(f"Too large for the server: {message}", TOO_LARGE)
+        if status == 429:
+            wait = answer.headers.get("Retry-After")
+            raise Failed(f"Too many requests; try again{f' in {wait} s' if wait else ' later'}.", RATE_LIMITED)
+        if status >= 500:
+            raise Failed(f"The server failed ({status}): {message}", SERVER_ERROR)
+        raise Failed(f"The server refused {what} ({status}): {message}", REFUSED)
+
+
+def error_message(answer):
+    """The ``{"error": {"message"}}`` the site's APIs send, else None."""
+    try:
+        return str(answer.json()["error"]["message"])[:500]
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+        return None

@@ -1,0 +1,161 @@
+"""``composite paste | get | delete | diff`` against a real server (gunicorn on loopback).
+
+The commands are a client of the public HTTP API only: they run as a person runs them (the
+installed ``composite`` program), with the server from ``--server`` or ``COMPOSITE_URL``, and
+the delete tokens in a token file of their own.
+"""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from tests import servers
+
+CRLF_UNICODE = "naïve = 'ünïcode'\r\nprint(naïve)\r\nno newline at the end".encode()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with servers.running_site(tmp_path_factory.mktemp("cli-site")) as url:
+        yield url
+
+
+@pytest.fixture
+def composite(site, tmp_path):
+    """Run the ``composite`` command; COMPOSITE_URL is the site, the token file is the test's own."""
+    tokens = tmp_path / "tokens.json"
+
+    def run(*args, stdin=b"", server=site):
+        env = {**os.environ, "COMPOSITE_TOKENS": str(tokens), "COMPOSITE_URL": server}
+        done = subprocess.run([str(servers.BIN / "composite"), *args], input=stdin, capture_output=True,
+                              env=env, cwd=tmp_path, timeout=60)
+        done.out, done.err = done.stdout.decode(), done.stderr.decode()
+        return done
+
+    run.tokens = tokens
+    return run
+
+
+def pasted(composite, *args, stdin=b""):
+    """The URL ``composite paste`` printed (and it succeeded)."""
+    done = composite("paste", *args, stdin=stdin)
+    assert done.returncode == 0, done.err
+    return done.out.strip()
+
+
+def api(url):
+    base, snippet_id = url.split("/s/")
+    return httpx.get(f"{base}/api/snippets/{snippet_id}").json()
+
+
+def test_paste_prints_only_the_url_and_keeps_the_token(composite, site, tmp_path):
+    (tmp_path / "greet.py").write_bytes(b"def greet():\n    return 'hi'\n")
+    done = composite("paste", "greet.py", "--title", "hello")
+    assert done.returncode == 0, done.err
+    url = done.out.strip()
+    assert done.out == url + "\n" and url.startswith(f"{site}/s/")
+    token = json.loads(composite.tokens.read_text())[url]
+    assert f"delete token: {token}" in done.err
+    assert stat.S_IMODE(composite.tokens.stat().st_mode) == 0o600
+    assert api(url)["lexer"] == "python" and api(url)["title"] == "hello"
+
+
+def test_get_writes_the_exact_bytes(composite, tmp_path):
+    (tmp_path / "odd.py").write_bytes(CRLF_UNICODE)
+    url = pasted(composite, "odd.py")
+    by_url = composite("get", url)
+    assert by_url.returncode == 0 and by_url.stdout == CRLF_UNICODE
+    assert composite("get", url.rsplit("/", 1)[1]).stdout == CRLF_UNICODE  # an id, on COMPOSITE_URL
+
+
+def test_stdin_with_a_name_picks_the_language(composite):
+    url = pasted(composite, "--name", "build.rb", stdin=b"puts 1\n")
+    assert api(url)["lexer"] == "ruby"
+
+
+def test_delete_uses_the_kept_token_then_the_snippet_is_gone(composite):
+    url = pasted(composite, stdin=b"short lived\n")
+    done = composite("delete", url)
+    assert done.returncode == 0, done.err
+    assert url not in composite.tokens.read_text()
+    gone = composite("get", url)
+    assert gone.returncode == 4 and "No such snippet" in gone.err and gone.stdout == b""
+
+
+def test_delete_without_or_with_a_wrong_token_changes_nothing(composite, site):
+    created = httpx.post(f"{site}/api/snippets", data={"content": "not mine\n"}).json()
+    no_token = composite("delete", created["url"])
+    assert no_token.returncode == 2 and "--token" in no_token.err
+    wrong = composite("delete", created["url"], "--token", "wrong")
+    assert wrong.returncode == 5 and "refused" in wrong.err
+    assert httpx.get(created["raw_url"]).text == "not mine\n"
+
+
+def test_diff_of_local_files_and_of_snippets_is_the_same_patch(composite, tmp_path):
+    (tmp_path / "old.txt").write_text("one\ntwo\nthree\n")
+    (tmp_path / "new.txt").write_text("one\n2\nthree\n")
+    local = composite("diff", "old.txt", "new.txt")
+    assert local.returncode == 0, local.err
+    assert "-two\n+2\n" in local.out and local.out.startswith("--- ")
+    old_url = pasted(composite, "old.txt")
+    new_url = pasted(composite, "new.txt")
+    remote = composite("diff", old_url, new_url)
+    assert remote.returncode == 0, remote.err
+    assert remote.out.split("\n", 2)[2] == local.out.split("\n", 2)[2]  # the same hunks
+
+
+def test_diff_url_links_the_diff_page_pasting_local_files_first(composite, tmp_path):
+    (tmp_path / "a.txt").write_text("alpha\n")
+    (tmp_path / "b.txt").write_text("beta\n")
+    done = composite("diff", "--url", "a.txt", "b.txt")
+    assert done.returncode == 0, done.err
+    link = done.out.strip()
+    assert "/diff/compare?left=" in link and done.err.count("pasted ") == 2
+    page = httpx.get(link)
+    assert page.status_code == 200 and "alpha" in page.text and "beta" in page.text
+
+
+def test_an_unreachable_server_is_one_line_and_exit_3(composite):
+    done = composite("get", "abc", server=f"http://127.0.0.1:{servers.free_port()}")
+    assert done.returncode == 3 and "Cannot reach" in done.err
+    assert "Traceback" not in done.err and done.err.count("\n") == 1
+
+
+def test_not_a_snippet_reference_is_a_usage_error(composite):
+    done = composite("get", "ftp://example.org/nothing")
+    assert done.returncode == 2 and "neither a snippet id nor" in done.err
+
+
+def test_every_command_has_help(composite):
+    for command in ("paste", "get", "delete", "diff"):
+        done = composite(command, "--help")
+        assert done.returncode == 0 and "exit codes:" in done.out and "--server" in done.out
+
+
+def test_the_client_loads_nothing_of_the_site():
+    probe = ("import sys; from composite import cli; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'flask', 'werkzeug', 'genshi')"
+             " or m.startswith(('apps.snippets', 'apps.highlighter', 'apps.diffviewer', 'composite.site'))))")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=servers.ROOT, check=True).stdout.strip() == "[]"
+
+
+@pytest.fixture(scope="module")
+def strict_site(tmp_path_factory):
+    """A site with a small size limit and two writes an hour per client (one process counts them)."""
+    with servers.running_site(tmp_path_factory.mktemp("cli-strict"), SNIPPET_MAX_BYTES="1024",
+                              RATELIMIT_ENABLED="true", RATELIMIT_WRITES="2/hour", WEB_CONCURRENCY="1") as url:
+        yield url
+
+
+def test_too_large_and_too_many_requests_say_so(composite, strict_site):
+    too_large = composite("paste", stdin=b"x" * 4096, server=strict_site)
+    assert too_large.returncode == 6 and "Too large" in too_large.err
+    assert composite("paste", stdin=b"fits\n", server=strict_site).returncode == 0  # the second write
+    limited = composite("paste", stdin=b"one too many\n", server=strict_site)
+    assert limited.returncode == 7 and "Too many requests; try again in" in limited.err
