@@ -8,6 +8,8 @@ this app built and may be wrapped in ``Markup``. The page around the rows is a t
 
 ``plan`` decides what shows (blocks of lines and gaps, the render cap); ``unified_rows`` and
 ``split_rows`` turn a plan into chunks of ``<tr>`` markup, lazily, so the page streams.
+A moved line (``Line.moved``) gets the class ``moved`` (``alt`` on every other block) and a
+link to its counterpart's line anchor.
 """
 
 from dataclasses import dataclass, field
@@ -123,11 +125,35 @@ def _capped(plan, cap):
 
 # ---- HTML ----------------------------------------------------------------------------------
 
-def _num(side, number, anchor=""):
-    """A line number cell; its id and link are ``{anchor}{side}{number}`` (anchor: a page of many files)."""
+def _num(side, number, anchor="", before=""):
+    """A line number cell; its id and link are ``{anchor}{side}{number}`` (anchor: a page of many files).
+    ``before``: markup put before the number (a moved line's link)."""
     if number is None:
         return '<td class="num"></td>'
-    return f'<td class="num" id="{anchor}{side}{number}"><a href="#{anchor}{side}{number}">{number}</a></td>'
+    return f'<td class="num" id="{anchor}{side}{number}">{before}<a href="#{anchor}{side}{number}">{number}</a></td>'
+
+
+def _moved_classes(line):
+    """`` moved`` (`` moved alt`` on even blocks, so adjacent blocks differ) or ``""``."""
+    if line.moved is None:
+        return ""
+    return " moved alt" if line.moved[0] % 2 == 0 else " moved"
+
+
+def _moved_link(line, anchor, file_anchor, text):
+    """A link to the counterpart of a moved line, reading ``text`` with its line number for ``{}``."""
+    _, other_file, number = line.moved
+    prefix = anchor if file_anchor is None else file_anchor(other_file)
+    side, css, verb = ("R", "to", "Moved to") if line.kind == "delete" else ("L", "from", "Moved here from")
+    where = "" if prefix == anchor else " in another file"
+    return (f'<a class="moved-link {css}" href="#{prefix}{side}{number}" title="{verb} line {number}{where}">'
+            f'{text.format(number)}</a>')
+
+
+def _moved_cell(line, anchor, file_anchor):
+    """The unified view's empty number cell of a moved line: "→ 12" (went to) or "7 →" (came from)."""
+    text = "→\u2009{}" if line.kind == "delete" else "{}\u2009→"
+    return f'<td class="num moved-to">{_moved_link(line, anchor, file_anchor, text)}</td>'
 
 
 def code_html(line, tokens=None):
@@ -179,23 +205,33 @@ def _line_tokens(line, old_tokens, new_tokens):
     return source[number - 1]
 
 
-def unified_rows(plan, old_tokens=None, new_tokens=None, anchor=""):
-    """Chunks of ``<tbody>``/``<tr>`` markup for the unified view (three columns)."""
-    return _chunks(plan, 3, lambda lines: (_unified_row(line, old_tokens, new_tokens, anchor) for line in lines))
+def unified_rows(plan, old_tokens=None, new_tokens=None, anchor="", file_anchor=None):
+    """Chunks of ``<tbody>``/``<tr>`` markup for the unified view (three columns).
+
+    ``file_anchor(index)`` is the anchor prefix of the diff's file at ``index``, for links
+    from moved lines to another file of a page of many; without it, links stay in ``anchor``.
+    """
+    return _chunks(plan, 3, lambda lines: (_unified_row(line, old_tokens, new_tokens, anchor, file_anchor)
+                                           for line in lines))
 
 
-def _unified_row(line, old_tokens, new_tokens, anchor=""):
+def _unified_row(line, old_tokens, new_tokens, anchor="", file_anchor=None):
     code = code_html(line, _line_tokens(line, old_tokens, new_tokens))
-    return (f'<tr class="{line.kind}">{_num("L", line.old_no, anchor)}{_num("R", line.new_no, anchor)}'
-            f'<td class="code">{code}</td></tr>')
+    if line.moved is None:
+        return (f'<tr class="{line.kind}">{_num("L", line.old_no, anchor)}{_num("R", line.new_no, anchor)}'
+                f'<td class="code">{code}</td></tr>')
+    old = _num("L", line.old_no, anchor) if line.kind == "delete" else _moved_cell(line, anchor, file_anchor)
+    new = _num("R", line.new_no, anchor) if line.kind == "add" else _moved_cell(line, anchor, file_anchor)
+    return f'<tr class="{line.kind}{_moved_classes(line)}">{old}{new}<td class="code">{code}</td></tr>'
 
 
-def split_rows(plan, old_tokens=None, new_tokens=None, anchor=""):
-    """Chunks of markup for the side-by-side view: old on the left, new on the right."""
-    return _chunks(plan, 4, lambda lines: _split_pairs(lines, old_tokens, new_tokens, anchor))
+def split_rows(plan, old_tokens=None, new_tokens=None, anchor="", file_anchor=None):
+    """Chunks of markup for the side-by-side view: old on the left, new on the right
+    (``file_anchor`` as for ``unified_rows``)."""
+    return _chunks(plan, 4, lambda lines: _split_pairs(lines, old_tokens, new_tokens, anchor, file_anchor))
 
 
-def _split_pairs(lines, old_tokens, new_tokens, anchor=""):
+def _split_pairs(lines, old_tokens, new_tokens, anchor="", file_anchor=None):
     deleted, added = [], []
     for line in lines:
         if line.kind == "delete":
@@ -203,15 +239,15 @@ def _split_pairs(lines, old_tokens, new_tokens, anchor=""):
         elif line.kind == "add":
             added.append(line)
         else:
-            yield from _pair_rows(deleted, added, old_tokens, new_tokens, anchor)
+            yield from _pair_rows(deleted, added, old_tokens, new_tokens, anchor, file_anchor)
             deleted, added = [], []
             code = code_html(line, _line_tokens(line, old_tokens, new_tokens))
             yield (f'<tr class="context">{_num("L", line.old_no, anchor)}<td class="code">{code}</td>'
                    f'{_num("R", line.new_no, anchor)}<td class="code">{code}</td></tr>')
-    yield from _pair_rows(deleted, added, old_tokens, new_tokens, anchor)
+    yield from _pair_rows(deleted, added, old_tokens, new_tokens, anchor, file_anchor)
 
 
-def _pair_rows(deleted, added, old_tokens, new_tokens, anchor=""):
+def _pair_rows(deleted, added, old_tokens, new_tokens, anchor="", file_anchor=None):
     for old, new in zip_longest(deleted, added):
         cells = []
         for line, side in ((old, "L"), (new, "R")):
@@ -220,7 +256,12 @@ def _pair_rows(deleted, added, old_tokens, new_tokens, anchor=""):
             else:
                 code = code_html(line, _line_tokens(line, old_tokens, new_tokens))
                 number = line.old_no if side == "L" else line.new_no
-                cells.append(f'{_num(side, number, anchor)}<td class="code {line.kind}">{code}</td>')
+                if line.moved is None:
+                    cells.append(f'{_num(side, number, anchor)}<td class="code {line.kind}">{code}</td>')
+                else:  # the link to the counterpart before the line number, pointing to its side
+                    link = _moved_link(line, anchor, file_anchor, "→" if side == "L" else "←")
+                    cells.append(f'{_num(side, number, anchor, link)}'
+                                 f'<td class="code {line.kind}{_moved_classes(line)}">{code}</td>')
         yield f'<tr class="change">{"".join(cells)}</tr>'
 
 
