@@ -33,8 +33,6 @@ block follows at most ``CHEAP_CANDIDATES`` candidate runs and a short block is n
 again, so the rest costs a few steps per line.  Ordinary diffs never reach the limit.
 """
 
-from operator import attrgetter, itemgetter
-
 from .model import Hunk, Line
 
 #: Letters and digits a block needs to count as moved (git's COLOR_MOVED_MIN_ALNUM_COUNT).
@@ -42,14 +40,13 @@ MIN_ALNUM = 20
 #: Columns of a tab in an indentation, as git's default whitespace rule has it.
 TAB_WIDTH = 8
 #: Steps a diff may spend per changed line before detection turns cheap, and at least.
-STEPS_PER_LINE = 12
+STEPS_PER_LINE = 8
 MIN_STEPS = 20_000
 #: Candidate runs a block follows once the budget is spent.
 CHEAP_CANDIDATES = 4
 
 _DELETE, _ADD = 1, 2  # slot kinds; 0 is a break (context line, hunk or file boundary)
 _KINDS = {"delete": _DELETE, "add": _ADD}
-_NUMBER = {_DELETE: 1, _ADD: 2}  # a Line's field holding the line number of each kind
 _NON_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
 _SPACE = " \t\n\v\f\r"  # C's isspace, which git uses to call a line blank
 
@@ -124,30 +121,27 @@ def find_moved(files, budget: Budget | None = None) -> dict[tuple[int, int, int]
 
 
 class _Slots:
-    """The changed lines of a diff in order, with breaks between runs, as parallel lists."""
+    """The changed lines of a diff in order, with a break (kind 0) ending each run, as
+    parallel lists: ``kind``, ``ident`` (equal after indentation: equal ident), ``width``
+    (of the indentation; None for a blank line) and ``info`` (file, hunk and line index,
+    the line's own number, its text)."""
 
     def __init__(self, files):
-        self.kind, self.ident, self.width, self.text = [], [], [], []
-        self.where, self.number = [], []  # (file, hunk, line) and the line's own number
+        self.kind, self.ident, self.width, self.info = kind, ident, width, info = [], [], [], []
         self.deleted, self.added = {}, {}  # ident -> slots of that kind holding it, in order
-        self.changed = 0
         idents = {"": 0}  # key -> ident; 0 is every blank line
-        kind, ident, width, text, where, number = (
-            self.kind, self.ident, self.width, self.text, self.where, self.number)
+        index = {_DELETE: self.deleted, _ADD: self.added}
         for f, (_, hunks) in enumerate(files):
             for h, hunk in enumerate(hunks):
-                lines = hunk.lines if isinstance(hunk, Hunk) else hunk[5]
-                if not lines:
-                    continue
-                fields = _fields(lines[0])
-                for i, line in enumerate(lines):
-                    k, old_no, new_no, line_text, cr = fields(line)
-                    k = _KINDS.get(k)
-                    if k is None:
-                        if kind and kind[-1]:
-                            self._append_break()
-                        continue
-                    lead = line_text.lstrip("\f\v\r") if line_text[:1] in "\f\v\r" else line_text
+                previous = None
+                for i, k, text, number, cr in _changed(hunk.lines if isinstance(hunk, Hunk) else hunk[5]):
+                    if previous is not None and i != previous + 1:
+                        kind.append(0)  # a context line between: the run ends
+                        ident.append(None)
+                        width.append(None)
+                        info.append(None)
+                    previous = i
+                    lead = text.lstrip("\f\v\r") if text[:1] in ("\f", "\v", "\r") else text
                     rest = lead.lstrip(" \t")
                     if not rest or (rest[0] in _SPACE and not rest.strip(_SPACE)):
                         key, indent = "", None
@@ -159,22 +153,19 @@ class _Slots:
                     n = idents.get(key)
                     if n is None:
                         n = idents[key] = len(idents)
-                    slot = len(kind)
-                    (self.deleted if k == _DELETE else self.added).setdefault(n, []).append(slot)
+                    k = _KINDS[k]
+                    index[k].setdefault(n, []).append(len(kind))
                     kind.append(k)
                     ident.append(n)
                     width.append(indent)
-                    text.append(line_text)
-                    where.append((f, h, i))
-                    number.append(new_no if k == _ADD else old_no)
-                    self.changed += 1
-                if kind and kind[-1]:
-                    self._append_break()
+                    info.append((f, h, i, number, text))
+                if previous is not None:
+                    kind.append(0)
+                    ident.append(None)
+                    width.append(None)
+                    info.append(None)
+        self.changed = len(kind) - kind.count(0)
         self.alnum = [-1] * len(kind)
-
-    def _append_break(self):
-        for column in (self.kind, self.ident, self.width, self.text, self.where, self.number):
-            column.append(0 if column is self.kind else None)
 
     def alnum_count(self, start: int, stop: int) -> int:
         """ASCII letters and digits in slots ``start:stop``, counted up to ``MIN_ALNUM``."""
@@ -182,7 +173,8 @@ class _Slots:
         for slot in range(start, stop):
             count = self.alnum[slot]
             if count < 0:
-                count = self.alnum[slot] = len(self.text[slot].encode("ascii", "ignore").translate(None, _NON_ALNUM))
+                text = self.info[slot][4]
+                count = self.alnum[slot] = len(text.encode("ascii", "ignore").translate(None, _NON_ALNUM))
             total += count
             if total >= MIN_ALNUM:
                 break
@@ -190,18 +182,20 @@ class _Slots:
 
     def result(self, blocks):
         found = {}
-        where, number = self.where, self.number
+        info = self.info
         for block, (start, length, other) in enumerate(blocks, 1):
             for k in range(length):
-                found[where[start + k]] = (block, where[other + k][0], number[other + k])
+                f, h, i = info[start + k][:3]
+                found[f, h, i] = (block, info[other + k][0], info[other + k][3])
         return found
 
 
-def _fields(line):
-    """What detection reads of a line: kind, old_no, new_no, text, cr."""
-    if isinstance(line, tuple):
-        return itemgetter(0, 1, 2, 3, 6)
-    return attrgetter("kind", "old_no", "new_no", "text", "cr")
+def _changed(lines):
+    """``(index, kind, text, own line number, cr)`` of each added or removed line of a hunk."""
+    if lines and isinstance(lines[0], tuple):  # Line's fields: kind, old_no, new_no, text, segments, eof, cr
+        return [(i, l[0], l[3], l[2] if l[0] == "add" else l[1], l[6]) for i, l in enumerate(lines) if l[0] != "context"]
+    return [(i, l.kind, l.text, l.new_no if l.kind == "add" else l.old_no, l.cr)
+            for i, l in enumerate(lines) if l.kind != "context"]
 
 
 class _Walk:
@@ -211,12 +205,8 @@ class _Walk:
     def __init__(self, slots: _Slots, budget: Budget):
         self.slots, self.budget = slots, budget
         self.blocks = []
-        kind, ident = slots.kind, slots.ident
-        self.followers = {}  # (kind, ident, next ident) -> slots starting such a two-line run
-        for slot in range(len(kind) - 1):
-            if kind[slot] and kind[slot + 1] == kind[slot]:
-                self.followers.setdefault((kind[slot], ident[slot], ident[slot + 1]), []).append(slot)
-        budget.spend(len(kind))
+        self.next_lines = {}  # (kind, ident) -> {next ident: slots of runs going on so}, when asked
+        budget.spend(len(slots.kind))
         self.run()
 
     def run(self):
@@ -253,7 +243,7 @@ class _Walk:
         other = _ADD if kind[slot] == _DELETE else _DELETE
         line, shift_of_line = ident[slot], width[slot]
         if candidates is None:  # the block's second line: the runs holding both lines
-            runs = self.followers.get((other, ident[start], line), ())
+            runs = self.runs_of(other, ident[start], line)
             if budget.exhausted:
                 runs = runs[:CHEAP_CANDIDATES]
             budget.spend(len(runs))
@@ -276,6 +266,27 @@ class _Walk:
                     continue
             following.append((at, shift))
         return following
+
+    def runs_of(self, kind: int, first: int, second: int) -> list[int]:
+        """The slots starting a run of ``kind`` whose first two lines are ``first``, ``second``.
+
+        A line held in many places (a blank line, a lone brace) would cost a check of each
+        place for every block it starts: its runs are sorted by their second line once.
+        """
+        slots = self.slots
+        places = (slots.deleted if kind == _DELETE else slots.added)[first]
+        kinds, ident = slots.kind, slots.ident
+        if len(places) <= 8:
+            self.budget.spend(len(places))
+            return [at for at in places if kinds[at + 1] == kind and ident[at + 1] == second]
+        by_next = self.next_lines.get((kind, first))
+        if by_next is None:
+            self.budget.spend(len(places))
+            by_next = self.next_lines[kind, first] = {}
+            for at in places:
+                if kinds[at + 1] == kind:
+                    by_next.setdefault(ident[at + 1], []).append(at)
+        return by_next.get(second, [])
 
     def close(self, start: int, stop: int, candidates) -> bool:
         """Keep the block ``start:stop`` as moved if it has letters and digits enough."""
