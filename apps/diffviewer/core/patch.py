@@ -36,13 +36,15 @@ BINARY_FILES = re.compile(r"Binary files (.+) and (.+) differ")
 BASE85_LINE = re.compile(r"[A-Za-z][0-9A-Za-z!#$%&()*+;<=>?@^_`{|}~-]*")
 ONLY_IN = re.compile(r"Only in (.+): (.+)")
 DEV_NULL = "/dev/null"
+MALFORMED_CODE = "malformed_patch"  # the error codes (apps/errorcodes.py) of the two refusals
+NO_CHANGES_CODE = "no_changes"
 MAX_SHOWN_LINE = 80
 
 
 class PatchError(Exception):
     """The patch breaks the format at ``line`` (1-based) of the patch text."""
 
-    code = "malformed_patch"
+    code = MALFORMED_CODE
     status = 400
 
     def __init__(self, what: str, line: int):
@@ -63,7 +65,7 @@ class TooManyLines(Exception):
 
 
 class NoChanges(Exception):
-    code = "no_changes"
+    code = NO_CHANGES_CODE
     status = 400
     message = "No changes found: the text holds no file differences (git diff, format-patch or diff -u output)."
 
