@@ -14,12 +14,22 @@ marked wholly changed), and finding the most similar pairs costs, per cell of
 the similarity matrix, the characters of both lines (``PAIRING_BUDGET_CHARS``); a block
 that cannot afford its matrix is paired in order instead.  Over-long lines
 (``MAX_LINE_CHARS``) are never split into words, paired or compared.
+
+Speed: ``SequenceMatcher`` looks only at which tokens are equal, never at what they
+are, so two pairs with the same *shape* (``_shape``: each token numbered by its first
+appearance in the pair, and which tokens are blank) get the same opcodes.  A diff's
+changed lines are mostly edits of one kind (a renamed call, a changed argument), so each
+shape is compared once per diff and its ``_Plan`` -- the segments as token ranges, the
+tokens that count as kept, the tokens both lines share -- is applied to every pair of
+that shape.  The output is the same as comparing every pair afresh, budgets included;
+``tests/diffviewer/test_words_property.py`` holds it to the code it replaced.
 """
 
 import re
 from collections import Counter
 from difflib import SequenceMatcher
 from itertools import groupby
+from operator import attrgetter, itemgetter
 
 from .model import Hunk, Line, Segment
 
@@ -37,17 +47,28 @@ MAX_PAIRING_CELLS = 1_600
 PAIRING_BUDGET_CHARS = 2_000_000
 #: Pairs sharing less than this (Dice coefficient of non-blank text) are not marked.
 MIN_SIMILARITY = 0.3
+#: Pairs with more tokens than this (both lines together) are compared without keeping
+#: their plan: a long line's shape seldom comes back, and its key would be big.
+MAX_PLANNED_TOKENS = 400
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
 def mark_words(hunks: list[Hunk], budget: "Budget | None" = None) -> list[Hunk]:
     """``hunks`` with ``segments`` set on every added and deleted line, within ``budget``."""
-    budget = budget or Budget()
+    marker = _Marker(budget or Budget())
     return [
-        Hunk(hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count, hunk.header, _mark_hunk(hunk.lines, budget))
+        Hunk(hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count, hunk.header,
+             marker.mark_lines(hunk.lines))
         for hunk in hunks
     ]
+
+
+def mark_fields(hunks: list[tuple], budget: "Budget | None" = None) -> list[tuple]:
+    """``mark_words`` for ``align.hunk_fields``' tuples: each changed line's tuple gets its
+    segments (its fifth field), as ``mark_words`` would give its ``Line``."""
+    marker = _Marker(budget or Budget())
+    return [(*fields[:5], marker.mark_tuples(fields[5])) for fields in hunks]
 
 
 class Budget:
@@ -84,38 +105,225 @@ class Budget:
         return True
 
 
-def _mark_hunk(lines: list[Line], budget: Budget) -> list[Line]:
-    marked = []
-    for is_context, run in groupby(lines, key=lambda line: line.kind == "context"):
-        run = list(run)
-        marked.extend(run if is_context else _mark_block(run, budget))
-    return marked
+class _Marker:
+    """Marks the changed lines of one diff: its ``Budget``, and the plan of each pair shape
+    compared so far."""
 
+    def __init__(self, budget: Budget):
+        self.budget = budget
+        self.plans: dict[tuple, _Plan] = {}
 
-def _mark_block(block: list[Line], budget: Budget) -> list[Line]:
-    """Segments for one run of changed lines (deletions, then additions)."""
-    deleted = [line.text for line in block if line.kind == "delete"]
-    added = [line.text for line in block if line.kind == "add"]
-    old_segments = [_whole("delete", text) for text in deleted]
-    new_segments = [_whole("insert", text) for text in added]
-    old_tokens, new_tokens = _Tokens(deleted), _Tokens(added)
-    for i, j in _pair(deleted, added, old_tokens, new_tokens, budget):
-        old, new = deleted[i], added[j]
+    def mark_lines(self, lines: list[Line]) -> list[Line]:
+        marked = []
+        for run in _changed_runs(lines, _KIND_OF_LINE, marked):
+            segments = self.block([line.kind for line in run], [line.text for line in run])
+            # Line(kind, old_no, new_no, text, segments, no_newline_at_end, cr): positional is
+            # twice as fast as dataclasses.replace, which shows on diffs of thousands of lines.
+            marked.extend(
+                Line(line.kind, line.old_no, line.new_no, line.text, marks, line.no_newline_at_end, line.cr)
+                for line, marks in zip(run, segments)
+            )
+        return marked
+
+    def mark_tuples(self, lines: list[tuple]) -> list[tuple]:
+        marked = []
+        for run in _changed_runs(lines, _KIND_OF_TUPLE, marked):
+            if len(run) == 2 and run[0][0] == "delete" and run[1][0] == "add":  # the common case
+                old, new = run
+                old_marks, new_marks = self.one_pair(old[3], new[3])
+                marked.append(old[:4] + (old_marks,) + old[5:])
+                marked.append(new[:4] + (new_marks,) + new[5:])
+                continue
+            segments = self.block([line[0] for line in run], [line[3] for line in run])
+            marked.extend(line[:4] + (marks,) + line[5:] for line, marks in zip(run, segments))
+        return marked
+
+    def block(self, kinds: list[str], texts: list[str]) -> list[list[Segment]]:
+        """The segments of each line of one run of changed lines (deletions, then additions)."""
+        if len(kinds) == 2 and kinds[0] == "delete" and kinds[1] == "add":
+            return list(self.one_pair(texts[0], texts[1]))
+        deleted = [text for kind, text in zip(kinds, texts) if kind == "delete"]
+        added = [text for kind, text in zip(kinds, texts) if kind == "add"]
+        old_segments, new_segments = self.pairs(deleted, added)
+        old_iter, new_iter = iter(old_segments), iter(new_segments)
+        return [next(old_iter if kind == "delete" else new_iter) for kind in kinds]
+
+    def pairs(self, deleted: list[str], added: list[str]) -> tuple[list, list]:
+        """Segments of each deleted and each added line of a block."""
+        budget = self.budget
+        old_segments = [_whole("delete", text) for text in deleted]
+        new_segments = [_whole("insert", text) for text in added]
+        old_tokens, new_tokens = _Tokens(deleted), _Tokens(added)
+        for i, j in _pair(deleted, added, old_tokens, new_tokens, budget):
+            old, new = deleted[i], added[j]
+            if len(old) > MAX_LINE_CHARS or len(new) > MAX_LINE_CHARS:
+                continue  # wholly changed, at no cost
+            if not budget.spend(len(old) + len(new)):
+                break
+            a, b = old_tokens[i], new_tokens[j]
+            if budget.spend_token_cells(len(a) * len(b)):
+                old_segments[i], new_segments[j] = self.segments(old, new, a, b)
+        return old_segments, new_segments
+
+    def one_pair(self, old: str, new: str) -> tuple[list[Segment], list[Segment]]:
+        """``pairs([old], [new])``, a block of one deleted and one added line, without a
+        similarity matrix: the pair's plan gives its similarity and its segments at once."""
+        budget = self.budget
+        chars = len(old) + len(new)
         if len(old) > MAX_LINE_CHARS or len(new) > MAX_LINE_CHARS:
-            continue  # wholly changed, at no cost
-        if not budget.spend(len(old) + len(new)):
-            break
-        a, b = old_tokens[i], new_tokens[j]
-        if budget.spend_token_cells(len(a) * len(b)):
-            old_segments[i], new_segments[j] = _segments(old, new, a, b)
-    old_iter, new_iter = iter(old_segments), iter(new_segments)
-    # Line(kind, old_no, new_no, text, segments, no_newline_at_end, cr): positional is
-    # twice as fast as dataclasses.replace, which shows on diffs of thousands of lines.
-    return [
-        Line(line.kind, line.old_no, line.new_no, line.text,
-             next(old_iter if line.kind == "delete" else new_iter), line.no_newline_at_end, line.cr)
-        for line in block
-    ]
+            if 1 <= MAX_PAIRING_CELLS:
+                budget.spend_pairing(0)  # over-long lines take no part in the matrix
+            return _whole("delete", old), _whole("insert", new)
+        a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+        cells = len(a) * len(b)
+        if 1 > MAX_PAIRING_CELLS or not budget.spend_pairing(chars):  # paired in order
+            if budget.spend(chars) and budget.spend_token_cells(cells):
+                return self.segments(old, new, a, b)
+            return _whole("delete", old), _whole("insert", new)
+        if chars > budget.chars or cells > budget.token_cells:
+            # Not to be compared, so not worth a plan: only whether the lines pair matters,
+            # for what that spends.
+            if _dice(_weighed(a), _weighed(b)) >= MIN_SIMILARITY:
+                budget.spend(chars)
+            return _whole("delete", old), _whole("insert", new)
+        tokens = a + b
+        plan = self.plan(tokens, len(a))
+        solid = chars - plan.blank_chars(tokens)
+        if (2 * plan.shared_chars(tokens) / solid if solid else 1.0) < MIN_SIMILARITY:
+            return _whole("delete", old), _whole("insert", new)  # not paired
+        budget.chars -= chars  # budget.spend(chars) and budget.spend_token_cells(cells),
+        budget.token_cells -= cells  # both affordable as seen above
+        return plan.segments(old, new, tokens, solid)
+
+    def segments(self, old: str, new: str, a: list[str], b: list[str]) -> tuple[list[Segment], list[Segment]]:
+        """``line_segments`` of two lines within ``MAX_LINE_CHARS``, already split into tokens."""
+        tokens = a + b
+        plan = self.plan(tokens, len(a))
+        return plan.segments(old, new, tokens, len(old) + len(new) - plan.blank_chars(tokens))
+
+    def plan(self, tokens: list[str], split: int) -> "_Plan":
+        """The plan of old line ``tokens[:split]`` against new line ``tokens[split:]``."""
+        if len(tokens) > MAX_PLANNED_TOKENS:
+            return _Plan(tokens, split)
+        key = _shape(tokens, split)
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = self.plans[key] = _Plan(tokens, split)
+        return plan
+
+
+_KIND_OF_LINE = attrgetter("kind")
+_KIND_OF_TUPLE = itemgetter(0)
+
+
+def _changed_runs(lines: list, kind_of, unchanged: list):
+    """Each run of consecutive changed lines in ``lines``; context lines go to ``unchanged``
+    as they come (after the runs before them have been handled)."""
+    run = []
+    for kind, lines_of_kind in groupby(lines, key=kind_of):
+        if kind == "context":
+            if run:
+                yield run
+                run = []
+            unchanged.extend(lines_of_kind)
+        else:
+            run.extend(lines_of_kind)
+    if run:
+        yield run
+
+
+def _shape(tokens: list[str], split: int) -> tuple:
+    """What ``_Plan`` depends on: where the old line ends, which tokens are equal (each as the
+    position where it first appears) and which are blank."""
+    first = dict(zip(reversed(tokens), range(len(tokens) - 1, -1, -1)))
+    return split, tuple(map(first.__getitem__, tokens)), tuple(map(str.isspace, tokens))
+
+
+class _Plan:
+    """What comparing an old line's tokens with a new line's gives, in token positions, so it
+    applies to every pair of the same ``_shape``.
+
+    Positions are in the list of both lines' tokens, the old line's first.  A plan holds the
+    segments of each side (their kinds and the token slices they join), and which tokens to
+    count for the characters kept, the characters both lines share (each token of the bag
+    intersection, as often as it is in both) and the blank characters.
+    """
+
+    __slots__ = ("old_kinds", "old_slices", "new_kinds", "new_slices", "kept", "shared", "blank")
+
+    def __init__(self, tokens: list[str], split: int):
+        a, b = tokens[:split], tokens[split:]
+        opcodes = SequenceMatcher(None, a, b).get_opcodes()
+        kept = [i for tag, i1, i2, _, _ in opcodes if tag == "equal" for i in range(i1, i2) if not a[i].isspace()]
+        old, new = [], []
+        for tag, i1, i2, j1, j2 in _absorb_blank_gaps(opcodes, a):
+            _extend(old, "equal" if tag == "equal" else "delete", i1, i2)
+            _extend(new, "equal" if tag == "equal" else "insert", split + j1, split + j2)
+        self.old_kinds, self.old_slices = _kinds_and_slices(old)
+        self.new_kinds, self.new_slices = _kinds_and_slices(new)
+        old_bag, new_bag = _bag(a), _bag(b)
+        shared = [a.index(token) for token, count in old_bag.items() if token in new_bag
+                  for _ in range(min(count, new_bag[token]))]
+        self.kept = _picker(kept)
+        self.shared = _picker(shared)
+        self.blank = _picker([i for i, token in enumerate(tokens) if token.isspace()])
+
+    def blank_chars(self, tokens: list[str]) -> int:
+        """Blank characters of both lines: all their characters less these are the
+        non-blank ones, as ``"".join(text.split())`` counts them (and the weight of each
+        line's token bag): test_words_property checks every character."""
+        return len("".join(self.blank(tokens)))
+
+    def shared_chars(self, tokens: list[str]) -> int:
+        """The weight of the intersection of both lines' token bags."""
+        return len("".join(self.shared(tokens)))
+
+    def segments(self, old: str, new: str, tokens: list[str], solid: int) -> tuple[list[Segment], list[Segment]]:
+        """The segments of ``old`` and ``new`` (split into ``tokens``), whose non-blank
+        characters number ``solid``."""
+        kept = len("".join(self.kept(tokens)))
+        if solid and 2 * kept / solid < MIN_SIMILARITY:
+            return _whole("delete", old), _whole("insert", new)
+        return (
+            list(zip(self.old_kinds, map("".join, self.old_slices(tokens)))),
+            list(zip(self.new_kinds, map("".join, self.new_slices(tokens)))),
+        )
+
+
+def _picker(positions: list[int]):
+    """A function of a token list giving the tokens at ``positions`` (an empty tuple if none)."""
+    if not positions:
+        return _nothing
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda tokens: (tokens[position],)  # itemgetter would give the token alone
+    return itemgetter(*positions)
+
+
+def _nothing(tokens):
+    return ()
+
+
+def _kinds_and_slices(ranges: list[tuple[str, int, int]]) -> tuple[tuple[str, ...], "callable"]:
+    """The kinds of ``ranges`` and a function giving their token slices of a token list.
+
+    With one range the slices come with an empty one, which ``zip`` with the kinds drops.
+    """
+    kinds = tuple(kind for kind, _, _ in ranges)
+    slices = [slice(start, end) for _, start, end in ranges]
+    if not slices:
+        return kinds, _nothing
+    return kinds, itemgetter(*slices, slice(0, 0)) if len(slices) == 1 else itemgetter(*slices)
+
+
+def _extend(ranges: list[tuple[str, int, int]], kind: str, start: int, end: int) -> None:
+    """``_append`` for token ranges: an empty range is dropped, one of the same kind joined."""
+    if start == end:
+        return
+    if ranges and ranges[-1][0] == kind:
+        ranges[-1] = (kind, ranges[-1][1], end)
+    else:
+        ranges.append((kind, start, end))
 
 
 class _Tokens:
@@ -156,8 +364,8 @@ def _pair(old: list[str], new: list[str], old_tokens: _Tokens, new_tokens: _Toke
         return []
     if len(old) * len(new) > MAX_PAIRING_CELLS or not budget.spend_pairing(pairing_cost(old, new)):
         return list(zip(range(len(old)), range(len(new))))
-    old_bags = [_bag_of(old, old_tokens, i) for i in range(len(old))]
-    new_bags = [_bag_of(new, new_tokens, j) for j in range(len(new))]
+    old_bags = [_weighed_bag(old, old_tokens, i) for i in range(len(old))]
+    new_bags = [_weighed_bag(new, new_tokens, j) for j in range(len(new))]
     if len(old) == len(new) == 1:  # the common case; what the search below gives for it
         return [(0, 0)] if _dice(old_bags[0], new_bags[0]) >= MIN_SIMILARITY else []
     sim = [[_dice(a, b) for b in new_bags] for a in old_bags]
@@ -190,26 +398,7 @@ def line_segments(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
     """
     if len(old) > MAX_LINE_CHARS or len(new) > MAX_LINE_CHARS:
         return _whole("delete", old), _whole("insert", new)
-    return _segments(old, new, _TOKEN.findall(old), _TOKEN.findall(new))
-
-
-def _segments(old: str, new: str, a: list[str], b: list[str]) -> tuple[list[Segment], list[Segment]]:
-    """``line_segments`` of two lines within ``MAX_LINE_CHARS``, already split into tokens."""
-    # autojunk only affects lines of 200+ tokens, where it keeps difflib fast.
-    opcodes = SequenceMatcher(None, a, b).get_opcodes()
-    kept = sum(len(t) for tag, i1, i2, _, _ in opcodes if tag == "equal" for t in a[i1:i2] if not t.isspace())
-    solid = _solid_length(old) + _solid_length(new)
-    if solid and 2 * kept / solid < MIN_SIMILARITY:
-        return _whole("delete", old), _whole("insert", new)
-    old_segments, new_segments = [], []
-    for tag, i1, i2, j1, j2 in _absorb_blank_gaps(opcodes, a):
-        if tag == "equal":
-            _append(old_segments, "equal", "".join(a[i1:i2]))
-            _append(new_segments, "equal", "".join(b[j1:j2]))
-        else:
-            _append(old_segments, "delete", "".join(a[i1:i2]))
-            _append(new_segments, "insert", "".join(b[j1:j2]))
-    return old_segments, new_segments
+    return _Marker(Budget()).segments(old, new, _TOKEN.findall(old), _TOKEN.findall(new))
 
 
 def _absorb_blank_gaps(opcodes, a):
@@ -223,41 +412,33 @@ def _absorb_blank_gaps(opcodes, a):
     return result
 
 
-def _append(segments: list[Segment], kind: str, text: str) -> None:
-    if not text:
-        return
-    if segments and segments[-1][0] == kind:
-        segments[-1] = (kind, segments[-1][1] + text)
-    else:
-        segments.append((kind, text))
-
-
 def _whole(kind: str, text: str) -> list[Segment]:
     return [(kind, text)] if text else []
 
 
-def _bag_of(texts: list[str], tokens: _Tokens, i: int) -> Counter | None:
-    """The token bag of ``texts[i]``, or None for an over-long line (never paired)."""
-    return None if len(texts[i]) > MAX_LINE_CHARS else _bag(tokens[i])
+def _weighed_bag(texts: list[str], tokens: _Tokens, i: int) -> "tuple[Counter, int] | None":
+    """The token bag of ``texts[i]`` and its weight, or None for an over-long line (never paired)."""
+    return None if len(texts[i]) > MAX_LINE_CHARS else _weighed(tokens[i])
+
+
+def _weighed(tokens: list[str]) -> "tuple[Counter, int]":
+    bag = _bag(tokens)
+    return bag, _weight(bag)
 
 
 def _bag(tokens: list[str]) -> Counter:
     return Counter([t for t in tokens if not t.isspace()])
 
 
-def _dice(a: Counter | None, b: Counter | None) -> float:
+def _dice(a: "tuple[Counter, int] | None", b: "tuple[Counter, int] | None") -> float:
     """Share of non-blank characters the two token bags have in common (0 for an over-long line)."""
     if a is None or b is None:
         return 0.0
-    total = _weight(a) + _weight(b)
+    total = a[1] + b[1]
     if not total:
         return 1.0
-    return 2 * _weight(a & b) / total
+    return 2 * _weight(a[0] & b[0]) / total
 
 
 def _weight(bag: Counter) -> int:
     return sum(len(token) * count for token, count in bag.items())
-
-
-def _solid_length(text: str) -> int:
-    return len("".join(text.split()))
