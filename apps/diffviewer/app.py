@@ -332,6 +332,8 @@ def compare_query(left, right, inp):
         query["ignore_blank_lines"] = "on"
     if not opts.word_diff:
         query["word_diff"] = "off"
+    if not opts.moved:
+        query["moved"] = "off"
     if inp.view != inputs.VIEWS[0]:
         query["view"] = inp.view
     if inp.lexer:

@@ -12,7 +12,7 @@ from apps import textinput
 from apps.diffviewer.core import WHITESPACE_MODES, DiffOptions
 
 VIEWS = ("unified", "side-by-side")
-OPTION_FIELDS = ("context", "whitespace", "ignore_blank_lines", "word_diff", "view", "lexer")
+OPTION_FIELDS = ("context", "whitespace", "ignore_blank_lines", "word_diff", "moved", "view", "lexer")
 API_FIELDS = ("left", "right", "left_name", "right_name", "format") + OPTION_FIELDS
 MAX_CONTEXT = 10_000
 DEFAULT_CONTEXT = 3
@@ -94,6 +94,7 @@ def options_from_fields(fields):
         whitespace=whitespace,
         ignore_blank_lines=_flag(fields, "ignore_blank_lines", False),
         word_diff=_flag(fields, "word_diff", True),
+        moved=_flag(fields, "moved", True),
     )
     return options, view, lexer
 

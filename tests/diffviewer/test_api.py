@@ -104,6 +104,7 @@ def test_wrong_types_and_values_are_400_bad_request(client, body, message):
         ({"whitespace": "tabs"}, "invalid_option", "whitespace must be"),
         ({"ignore_blank_lines": "sometimes"}, "invalid_option", "ignore_blank_lines must be"),
         ({"word_diff": 1}, "invalid_option", "word_diff must be"),
+        ({"moved": "perhaps"}, "invalid_option", "moved must be"),
         ({"format": "html"}, "unknown_format", "format must be json or patch"),
     ],
 )

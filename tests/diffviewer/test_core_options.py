@@ -33,7 +33,7 @@ def test_unknown_whitespace_mode_lists_the_valid_ones():
         DiffOptions(whitespace="tabs")
 
 
-@pytest.mark.parametrize("field", ["ignore_blank_lines", "word_diff"])
+@pytest.mark.parametrize("field", ["ignore_blank_lines", "word_diff", "moved"])
 def test_flags_must_be_booleans(field):
     with pytest.raises(ValueError, match=f"{field} must be True or False"):
         DiffOptions(**{field: "yes"})

@@ -24,7 +24,7 @@ def changed(text, number, new):
 def test_the_form_offers_texts_files_names_and_every_option(client):
     page = page_of(client.get("/diff/"))
     for name in ["left", "right", "left_file", "right_file", "left_name", "right_name", "view",
-                 "context", "whitespace", "ignore_blank_lines", "word_diff", "lexer"]:
+                 "context", "whitespace", "ignore_blank_lines", "word_diff", "moved", "lexer"]:
         assert f'name="{name}"' in page, name
     assert 'enctype="multipart/form-data"' in page
     assert '<option value="all">Whole file</option>' in page
