@@ -244,3 +244,14 @@ def test_stop_at_max_ends_the_reading_at_the_limit():
 
     with pytest.raises(TooManyLines):
         parse_patch(MILLION_ADDED, max_lines=1000, stop_at_max=True)
+
+
+@pytest.mark.parametrize("quoted, path", [
+    ('"a/t\\303\\251st.txt"', "tést.txt"),
+    ('"a/tab\\there"', "tab\there"),
+    ('"a/quote\\"d"', 'quote"d'),
+    ('"a/back\\\\slash"', "back\\slash"),
+])
+def test_c_quoted_paths_read_as_git_writes_them(quoted, path):
+    text = f"diff --git {quoted} {quoted.replace('a/', 'b/', 1)}\nold mode 100644\nnew mode 100755\n"
+    assert parse_patch(text).files[0].old_path == path

@@ -265,7 +265,7 @@ class _Reader:
         n = len(self.lines)
         while self.i < n:
             line = self.header(self.i)
-            word, _, value = _extended(line)
+            word, value = _extended(line)
             if word is None:
                 break
             if word in ("old mode", "deleted file mode"):
@@ -469,11 +469,11 @@ EXTENDED = (
 
 
 def _extended(line):
-    """``(word, " ", value)`` of a git extended header line, else ``(None, "", "")``."""
+    """``(word, value)`` of a git extended header line, else ``(None, "")``."""
     for word in EXTENDED:
         if line.startswith(word + " "):
-            return word, " ", line[len(word) + 1:]
-    return None, "", ""
+            return word, line[len(word) + 1:]
+    return None, ""
 
 
 def _percent(value, reader, index):
@@ -485,7 +485,7 @@ def _percent(value, reader, index):
 def _git_names(rest):
     """The old and new paths of ``diff --git a/X b/Y``, without their a/ and b/."""
     if rest.startswith('"'):
-        old, _, after = _quoted_prefix(rest)
+        old, after = _quoted_prefix(rest)
         return _strip(old), _strip(_unquoted(after.strip()))
     half = (len(rest) - 1) // 2
     if len(rest) % 2 and rest[half] == " " and _strip(rest[:half]) == _strip(rest[half + 1:]):
@@ -498,13 +498,14 @@ def _git_names(rest):
 
 
 def _quoted_prefix(text):
-    """``("unquoted", '"…"', rest)`` for a C-quoted string at the start of ``text``."""
+    """``(path, rest)``: the C-quoted path at the start of ``text``, unquoted, and what follows it."""
     i = 1
     while i < len(text) and text[i] != '"':
         i += 2 if text[i] == "\\" else 1
-    return _unquoted(text[: i + 1]), text[: i + 1], text[i + 1:]
+    return _unquoted(text[: i + 1]), text[i + 1:]
 
 
+OCTAL = re.compile(r"[0-7]{3}")
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
 
@@ -517,11 +518,11 @@ def _unquoted(name):
         char = body[i]
         if char == "\\" and i + 1 < len(body):
             nxt = body[i + 1]
-            if nxt in "01234567" and i + 3 < len(body) + 1 and body[i + 1: i + 4].isdigit():
+            if OCTAL.fullmatch(body[i + 1: i + 4]):
                 out.append(int(body[i + 1: i + 4], 8) & 0xFF)
                 i += 4
                 continue
-            out.append(_ESCAPES.get(nxt, ord(nxt) & 0xFF))
+            out.extend(bytes([_ESCAPES[nxt]]) if nxt in _ESCAPES else nxt.encode("utf-8"))
             i += 2
             continue
         out.extend(char.encode("utf-8"))
