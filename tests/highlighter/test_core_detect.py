@@ -220,6 +220,32 @@ def test_a_json_fragment_is_json():
     assert structure.adjust(text, [("javascript", 0.5), ("yaml", 0.3), ("json", 0.2)])[0][0] == "json"
 
 
+def test_a_primitive_typed_declaration_is_c_family_not_javascript():
+    """`int maxHeight = ...` is C, C++, Java or C#: it raises all four, not one of them."""
+    text = "        int maxHeight = desiredMaxHeight == 0 ? height : desiredMaxHeight;\n        float w = 1;\n"
+    assert structure.adjust(text, [("javascript", 0.6), ("java", 0.4)])[0][0] == "java"
+    adjusted = dict(structure.adjust(text, [("c", 0.5), ("java", 0.3), ("csharp", 0.2)]))
+    assert adjusted["c"] > adjusted["java"] > adjusted["csharp"]
+
+
+def test_a_public_int_field_is_java_as_much_as_csharp():
+    text = "  public int readTimeout;\n  public void cancel() {\n  }\n"
+    assert structure.adjust(text, [("java", 0.6), ("csharp", 0.4)])[0][0] == "java"
+
+
+def test_a_line_comment_is_never_css():
+    """`//` comments are SCSS's or Less's: CSS has only `/* */`."""
+    text = "// the buttons\n.button {\n  color: red;\n  &:hover { color: blue; }\n}\n"
+    assert structure.adjust(text, [("css", 0.9), ("scss", 0.1)])[0][0] == "scss"
+    without_comment = text.replace("// the buttons", "/* the buttons */")
+    assert structure.adjust(without_comment, [("css", 0.9), ("scss", 0.1)])[0][0] == "css"
+
+
+def test_go_panics():
+    text = '\tdefault:\n\t\tpanic("invalid parser state")\n\t}\n}\n'
+    assert structure.adjust(text, [("c", 0.6), ("go", 0.4)])[0][0] == "go"
+
+
 # --- Pygments' guess --------------------------------------------------------------------------
 
 
@@ -312,6 +338,9 @@ WORST_SHAPES = {
     "escaped quotes": '"\\',
     "keys": "a: ",
     "assignments": "a :=",
+    "typed declarations": "int ",  # C's `int *x =`, with blank runs on either side of the star
+    "typed pointers": "int\t*",
+    "modifiers before a type": "final ",
 }
 
 

@@ -31,7 +31,7 @@ MARKERS = {
         r"^[ \t]*using\s+System[\w.]*;",
         r"^[ \t]*namespace\s+[\w.]+\s*(?:\{|;|$)",
         r"\{\s*get;\s*(?:(?:private|internal|protected)\s+)?set;\s*\}",
-        r"\b(?:public|private|internal|protected)\s+(?:static\s+|override\s+|virtual\s+|async\s+)*(?:string|bool|void|int|object)\b",
+        r"\b(?:public|private|internal|protected)\s+(?:static\s+|override\s+|virtual\s+|async\s+)*(?:string|bool|object)\b",
         r"\[(?:Test|TestFixture|Serializable|Fact|DllImport)\b[^\]]*\]",
         r"\b(?:foreach|internal|readonly|sealed)\b",
         r"\btypeof\s*\(",
@@ -71,7 +71,7 @@ MARKERS = {
         r"@(?:param|returns?)\s+\{",
     ],
     "css": [],
-    "scss": [r"^[ \t]*\$[\w-]+\s*:", r"@(?:mixin|include|extend|use|forward|each|if)\b", r"&[:.\-\w]", r"^[ \t]*//"],
+    "scss": [r"^[ \t]*\$[\w-]+\s*:", r"@(?:mixin|include|extend|use|forward|each|if)\b", r"&[:.\-\w]"],
     "html": [r"<(?:div|span|p|a|ul|li|table|tr|td|h[1-6]|br|body|head|meta|link)\b[^<>]*>", r"<!DOCTYPE html", r"&\w+;"],
     "handlebars": [r"\{\{[#/>]"],
     "twig": [r"\{%-?\s*(?:block|extends|for|if|set|include)\b"],
@@ -92,7 +92,7 @@ MARKERS = {
         r"&mut\s",
         r"\w::<",
     ],
-    "go": [r"^[ \t]*func\s+(?:\([^)]*\)\s*)?\w+\(", r"\b\w+\s*:=", r"^[ \t]*package\s+\w+\s*$", r"\bif\s+err\s*!=\s*nil\b"],
+    "go": [r"^[ \t]*func\s+(?:\([^)]*\)\s*)?\w+\(", r"\b\w+\s*:=", r"^[ \t]*package\s+\w+\s*$", r"\bif\s+err\s*!=\s*nil\b", r"\bpanic\("],
     "php": [r"<\?php", r"\$this->", r"^[ \t]*(?:public|private|protected)\s+(?:static\s+)?function\b", r"^[ \t]*use\s+[\w\\]+\\\w+;", r"\$\w+\s*=>", r"\bforeach\s*\(\s*\$\w+\s+as\b", r"\b(?:self|static|parent)::\$?\w+", r"\bfunction\s+\w+\s*\(\s*(?:\??[\w\\]+\s+)?\$\w+"],
     "perl": [r"^[ \t]*my\s+[$@%]", r"^[ \t]*sub\s+\w+\s*\{", r"=~\s*[ms]?/", r"^[ \t]*use\s+(?:strict|warnings)\b", r"\$self->\{"],
     "json": [],
@@ -101,7 +101,14 @@ MARKERS = {
     "xml": [r"^[ \t]*<\?xml\b", r"<\w+:\w+", r"\bxmlns\b", r"^[ \t]+[\w-]+:[\w-]+=\"[^\"]*\"", r"/>\s*$"],
     "markdown": [r"^#{1,6}\s+\S", r"^```", r"^[ \t]*[-*+]\s+\S", r"\[[^\[\]\n]+\]\([^()\n]+\)", r"^[ \t]*\d+\.\s+\S", r"`[^`\n]+`"],
 }
+# A local or a field declared with a primitive type: C, C++, Java and C# alike (never JavaScript,
+# Python, Kotlin, Swift, Go or Rust), so it raises the four against the rest, not one of them.
+TYPED_DECLARATION = r"^[ \t]*(?:(?:final|const|static|unsigned|public|private|protected)[ \t]+)*(?:int|long|float|double|char|short)(?:[ \t]*\*[ \t]*|[ \t]+)\w+[ \t]*[=;,\[]"
+for _language in ("c", "cpp", "java", "csharp"):
+    MARKERS.setdefault(_language, []).append(TYPED_DECLARATION)
 _COMPILED = {lang: [re.compile(p, _M) for p in patterns] for lang, patterns in MARKERS.items()}
+
+_LINE_COMMENT = re.compile(r"^[ \t]*//", _M)
 
 # A language the model may name that cannot be right without one of these.
 REQUIRES = {
@@ -161,7 +168,17 @@ def hits(language, text):
     return sum(1 for pattern in _COMPILED.get(language, ()) if pattern.search(text))
 
 
+# A language the model may name that cannot be right with one of these.
+EXCLUDES = {
+    "css": _LINE_COMMENT,  # a `//` comment: SCSS or Less, never CSS
+}
+
+
 def _lacks(language, text):
+    """True when text lacks what the language cannot do without, or holds what it cannot hold."""
+    excluded = EXCLUDES.get(language)
+    if excluded is not None and excluded.search(text):
+        return True
     need = REQUIRES.get(language)
     if need is None:
         return False
