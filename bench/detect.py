@@ -11,6 +11,7 @@ language's files joined, cut at 100,000 chars).
     .venv/bin/python bench/detect_corpus.py           # once: fetch the labelled files
     .venv/bin/python bench/detect.py                  # the evaluation set
     .venv/bin/python bench/detect.py bench/corpus/tune --misses   # the tuning set, with its misses
+    .venv/bin/python bench/detect.py bench/corpus/tune --calibrate   # what sets the threshold
 """
 
 import argparse
@@ -168,6 +169,26 @@ def print_table(table, languages):
         print("| all but those | " + " | ".join(cells) + " |")
 
 
+def calibration(samples, width=0.05):
+    """How often ours' first candidate is right, by its confidence: the table that sets
+    detect.THRESHOLD (the lowest confidence from which right answers outnumber wrong ones)."""
+    bins = {}
+    for language, _, text in samples:
+        for cut in MODES.values():
+            guess = detect.detect(cut(text))
+            if guess.rule not in ("model", "fallback") or not guess.candidates:
+                continue
+            top, confidence = guess.candidates[0]
+            cell = bins.setdefault(min(int(confidence / width), int(1 / width) - 1), [0, 0, 0])
+            cell[0 if first_alias(top) in ACCEPTED[language] else 1 if top != "text" else 2] += 1
+    print(f"\nours' first candidate by its confidence (threshold {detect.THRESHOLD}), every input of every mode:\n")
+    print("| confidence | right | wrong | plain text |")
+    print("|---|---|---|---|")
+    for index in sorted(bins):
+        right, wrong, plain = bins[index]
+        print(f"| {index * width:.2f}–{(index + 1) * width:.2f} | {right} | {wrong} | {plain} |")
+
+
 def timings(samples, detectors):
     by_language = {}
     for language, _, text in samples:
@@ -233,11 +254,14 @@ def main(argv=None):
     parser.add_argument("--misses", action="store_true", help="list the files ours gets wrong")
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--load", action="store_true", help="only the model's load time and memory")
+    parser.add_argument("--calibrate", action="store_true", help="only ours' right and wrong by confidence (on tune)")
     args = parser.parse_args(argv)
     if args.load:
         return load_cost()
     detectors = {name: DETECTORS[name] for name in (args.only or DETECTORS)}
     samples = load(args.folder)
+    if args.calibrate:
+        return calibration(samples)
     languages = sorted({language for language, _, _ in samples})
     print(f"{len(samples)} files, {len(languages)} languages, {args.folder}\n")
     print_table(score(samples, detectors, args.misses), languages)
