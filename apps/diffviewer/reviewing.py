@@ -10,6 +10,7 @@ for each file's colours only when its rows are reached, so the page starts at on
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -22,7 +23,9 @@ from apps.diffviewer.inputs import InputError
 log = logging.getLogger(__name__)
 TEXT_BODIES = ("", "text/plain", "text/x-diff", "text/x-patch", "application/octet-stream")
 API_FIELDS = ("patch",)
-#: Bytes of patch text a page may send to the highlighter, all files together (the rest is plain).
+#: Bytes of patch text a page may send to the highlighter, all files together, in
+#: DIFF_HIGHLIGHT_MAX_BYTES; and no file asks after DIFF_HIGHLIGHT_TIMEOUT seconds of asking
+#: (the rest is plain), so colours add at most twice that to a page.
 HIGHLIGHT_PAGE_FACTOR = 4
 
 
@@ -147,16 +150,20 @@ def file_rows(file, plan, anchor, render, colours):
 
 
 class Colours:
-    """Token colours per file, from the highlighter; after one failure to answer, plain for the rest."""
+    """Token colours per file, from the highlighter, within a page's budget of bytes and time;
+    after one failure to answer, or once the budget is spent, plain for the rest."""
 
     def __init__(self, settings, environ):
         self.settings, self.environ = settings, environ
         self.available = True
         self.budget = settings.DIFF_HIGHLIGHT_MAX_BYTES * HIGHLIGHT_PAGE_FACTOR
+        self.deadline = None  # set when the first file asks: colours never delay a page by more
 
     def of(self, file):
         """``(old, new)`` token lines indexed by line number (``Numbered``), or None for plain."""
-        if not self.available or not file.hunks:
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.settings.DIFF_HIGHLIGHT_TIMEOUT
+        if not self.available or not file.hunks or time.monotonic() > self.deadline:
             return None, None
         old = side_lines(file, "add")
         new = side_lines(file, "delete")

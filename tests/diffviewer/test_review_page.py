@@ -209,3 +209,25 @@ def test_other_snippets_offer_no_review(client):
     snippet.lexer = "python"
     snippet.save()
     assert 'class="review"' not in client.get(f"/s/{snippet.id}").get_data(as_text=True)
+
+
+# ---- colours within the page's budget ----
+
+def test_colours_are_asked_for_no_longer_than_the_highlight_timeout(client, monkeypatch):
+    """Each file's colours are asked when its rows are reached; once DIFF_HIGHLIGHT_TIMEOUT
+    seconds have gone on asking, the remaining files are plain."""
+    from apps.diffviewer import reviewing, tokens
+
+    clock, asked = [1000.0], []
+
+    def slow_fetch(client, text, lexer, filename, settings):
+        asked.append(filename)
+        clock[0] += settings.DIFF_HIGHLIGHT_TIMEOUT / 2  # each answer takes half the timeout
+        return None
+
+    monkeypatch.setattr(reviewing.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(tokens, "fetch", slow_fetch)
+    patch = "".join(f"--- a/f{i}.py\n+++ b/f{i}.py\n@@ -1 +1 @@\n-a\n+b\n" for i in range(10))
+    page = review(client, patch)
+    assert page.count('<details id="f') == 10
+    assert asked == ["f0.py", "f0.py", "f1.py", "f1.py"]
