@@ -175,6 +175,14 @@ def test_a_parameter_or_return_typed_with_a_class_is_typescript_not_javascript()
     assert structure.adjust("const target = node!.parent\n", ranked)[0][0] == "typescript"
 
 
+def test_a_typed_constant_or_class_property_is_typescript_but_a_kotlin_var_is_not():
+    ranked = [("javascript", 0.7), ("typescript", 0.3)]
+    assert structure.adjust("const scope: ImmerScope = current()\n", ranked)[0][0] == "typescript"
+    assert structure.adjust("class Store {\n  private state: Draft<T>;\n}\n", ranked)[0][0] == "typescript"
+    kotlin = "    var name: String = \"\"\n    val edges = localData.edges\n"
+    assert structure.adjust(kotlin, [("kotlin", 0.6), ("typescript", 0.4)])[0][0] == "kotlin"
+
+
 def test_a_javascript_object_of_classes_stays_javascript():
     text = "const components = {Button: Button, List: List}\nrender(components)\n"
     assert structure.adjust(text, [("javascript", 0.7), ("typescript", 0.3)])[0][0] == "javascript"
@@ -341,6 +349,7 @@ WORST_SHAPES = {
     "typed declarations": "int ",  # C's `int *x =`, with blank runs on either side of the star
     "typed pointers": "int\t*",
     "modifiers before a type": "final ",
+    "modifiers before a property": "private ",  # TypeScript's `private x: Y;`
 }
 
 

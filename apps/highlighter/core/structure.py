@@ -62,6 +62,8 @@ MARKERS = {
         r"\)\s*:\s*[A-Z]\w*(?:<[^<>\n]*>)?(?:\[\])?\s*(?:\{|=>)",
         r"\w!\.\w",
         r"\b(?:keyof|infer)\s",
+        r"\bconst\s+\w+\s*:\s*[A-Z]\w*",
+        r"^[ \t]*(?:(?:private|public|protected|readonly|static)[ \t]+)*\w+\??:\s*[A-Z]\w*(?:<[^<>\n]*>)?(?:\[\])?;",
     ],
     "javascript": [
         r"\brequire\(\s*['\"][^'\"]+['\"]\s*\)",
