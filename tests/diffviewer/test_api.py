@@ -31,6 +31,26 @@ def test_context_all_means_the_whole_file(client):
     assert len(hunks) == 1 and len(hunks[0]["lines"]) == 21
 
 
+def test_moved_lines_say_where_their_other_side_is(client):
+    """A function moved down the file: each moved line names its block, the file (0 for two
+    texts) and its counterpart's line number (new for a removed line, old for an added one)."""
+    helper = "def helper(alpha, beta):\n    return alpha * beta + 12345\n"
+    fields = {"left": helper + "x = 1\ny = 2\nz = 3\n", "right": "x = 1\ny = 2\nz = 3\n" + helper}
+    lines = [line for hunk in client.post("/diff/api/diff", json=fields).json["hunks"] for line in hunk["lines"]]
+    assert [(line["kind"], line["moved"]) for line in lines] == [
+        ("delete", {"block": 1, "file": 0, "line": 4}),
+        ("delete", {"block": 1, "file": 0, "line": 5}),
+        ("context", None), ("context", None), ("context", None),
+        ("add", {"block": 2, "file": 0, "line": 1}),
+        ("add", {"block": 2, "file": 0, "line": 2}),
+    ]
+    # Fields were added, none changed: every line has what it had, and "moved".
+    assert {key for line in lines for key in line} == {
+        "kind", "old_no", "new_no", "text", "segments", "no_newline_at_end", "cr", "moved"}
+    off = client.post("/diff/api/diff", json={**fields, "moved": False, "word_diff": False}).json
+    assert [line["moved"] for hunk in off["hunks"] for line in hunk["lines"]] == [None] * 7
+
+
 def test_a_form_body_is_accepted_too(client):
     response = client.post("/diff/api/diff", data={"left": "a\n", "right": "b\n", "context": "0", "word_diff": "off"})
     assert response.json == diff_texts("a\n", "b\n", DiffOptions(context=0, word_diff=False)).to_dict()

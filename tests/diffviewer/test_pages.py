@@ -44,6 +44,36 @@ def test_code_cells_hold_exactly_the_line_text(client):
     assert cells == ["  indented", "<del>b</del>", "<ins>c</ins>"]
 
 
+MOVED = "def render(page):\n    return '<script>alert(1)</script>' + page\n"
+STAY = "x = 1\ny = 2\nz = 3\n"
+
+
+def test_moved_lines_look_different_and_link_to_each_other_in_the_unified_view(client):
+    """A function moved below another line: each side links to the other's line anchor."""
+    page = page_of(post(client, left=MOVED + STAY, right=STAY + MOVED))
+    assert ('<tr class="delete moved"><td class="num" id="L1"><a href="#L1">1</a></td><td class="num moved-to">'
+            '<a class="moved-link to" href="#R4" title="Moved to line 4">→\u20094</a></td>') in page
+    assert ('<tr class="add moved alt"><td class="num moved-to"><a class="moved-link from" href="#L2" '
+            'title="Moved here from line 2">2\u2009→</a></td><td class="num" id="R5"><a href="#R5">5</a></td>') in page
+    assert 'id="R4"' in page and 'id="L2"' in page  # the targets exist
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+
+
+def test_moved_lines_link_to_each_other_side_by_side(client):
+    page = page_of(post(client, left=MOVED + STAY, right=STAY + MOVED, view="side-by-side"))
+    assert ('<td class="num" id="L1"><a class="moved-link to" href="#R4" title="Moved to line 4">→</a>'
+            '<a href="#L1">1</a></td><td class="code delete moved">') in page
+    assert ('<td class="num" id="R5"><a class="moved-link from" href="#L2" title="Moved here from line 2">←</a>'
+            '<a href="#R5">5</a></td><td class="code add moved alt">') in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+
+
+def test_moved_code_can_be_turned_off(client):
+    page = page_of(post(client, left=MOVED + STAY, right=STAY + MOVED, moved="off"))
+    assert "moved-link" not in page and 'class="delete"' in page
+    assert '<option value="off" selected>Off</option>' in page.split('name="moved"')[1][:200]
+
+
 def test_the_side_by_side_view_pairs_old_and_new_lines(client):
     page = page_of(post(client, left="a\nold\nz\n", right="a\nnew\nextra\nz\n", view="side-by-side"))
     assert 'class="diff side-by-side"' in page
