@@ -11,6 +11,7 @@
 
 import json
 import re
+import shutil
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -214,13 +215,14 @@ def checkout(tmp_path):
 
 def applies(patch, folder, path):
     """``git apply`` and ``patch -p1`` each check, then turn the checkout's OLD into NEW exactly."""
+    assert shutil.which("patch"), "GNU patch is needed to check the downloaded patch (apt-get install patch)"
     (folder / "the.patch").write_bytes(patch)
     run("git", "apply", "--check", "the.patch", cwd=folder)
-    run("patch", "-p1", "--dry-run", "-i", "the.patch", cwd=folder)
+    run("patch", "--batch", "-p1", "--dry-run", "-i", "the.patch", cwd=folder)
     run("git", "apply", "the.patch", cwd=folder)
     assert (folder / path).read_bytes() == NEW.encode()
     run("git", "checkout", "--", path, cwd=folder)
-    run("patch", "-p1", "-s", "-i", "the.patch", cwd=folder)
+    run("patch", "--batch", "-p1", "-s", "-i", "the.patch", cwd=folder)
     assert (folder / path).read_bytes() == NEW.encode()
 
 
