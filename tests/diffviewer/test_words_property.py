@@ -62,7 +62,7 @@ def limits(**values):
 # ---- random inputs ----
 
 # Few distinct tokens, so lines share words, blanks and punctuation in many ways.
-token = st.sampled_from(["x", "y", "foo", "bar_1", "é", "(", ")", ",", "=", ".", " ", "  ", "\t", "\u00a0"])
+token = st.sampled_from(["x", "y", "foo", "bar_1", "é", "(", ")", ",", "=", ".", " ", "  ", "\t", "\u00a0", "\0"])
 line = st.lists(token, max_size=14).map("".join)
 lines = st.lists(line, max_size=12)
 

@@ -28,7 +28,7 @@ that shape.  The output is the same as comparing every pair afresh, budgets incl
 import re
 from collections import Counter
 from difflib import SequenceMatcher
-from itertools import groupby
+from itertools import repeat
 from operator import attrgetter, itemgetter
 
 from .model import Hunk, Line, Segment
@@ -56,19 +56,42 @@ _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 def mark_words(hunks: list[Hunk], budget: "Budget | None" = None) -> list[Hunk]:
     """``hunks`` with ``segments`` set on every added and deleted line, within ``budget``."""
-    marker = _Marker(budget or Budget())
+    marked = _Marker(budget or Budget()).mark_lines(_end_to_end([hunk.lines for hunk in hunks], _HUNK_END_LINE))
     return [
-        Hunk(hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count, hunk.header,
-             marker.mark_lines(hunk.lines))
-        for hunk in hunks
+        Hunk(hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count, hunk.header, lines)
+        for hunk, lines in zip(hunks, _cut(marked, hunks, len_of=lambda hunk: len(hunk.lines)))
     ]
 
 
 def mark_fields(hunks: list[tuple], budget: "Budget | None" = None) -> list[tuple]:
     """``mark_words`` for ``align.hunk_fields``' tuples: each changed line's tuple gets its
     segments (its fifth field), as ``mark_words`` would give its ``Line``."""
-    marker = _Marker(budget or Budget())
-    return [(*fields[:5], marker.mark_tuples(fields[5])) for fields in hunks]
+    marked = _Marker(budget or Budget()).mark_tuples(_end_to_end([fields[5] for fields in hunks], _HUNK_END))
+    return [(*fields[:5], lines) for fields, lines in zip(hunks, _cut(marked, hunks, len_of=lambda fields: len(fields[5])))]
+
+
+# Hunks are marked end to end, one list of lines (a diff of many small hunks costs less so),
+# with a context line after each hunk so that no run of changed lines spans two.
+_HUNK_END = ("context",)
+_HUNK_END_LINE = Line("context", None, None, "")
+
+
+def _end_to_end(line_lists: list[list], end) -> list:
+    joined = []
+    for lines in line_lists:
+        joined += lines
+        joined.append(end)
+    return joined
+
+
+def _cut(joined: list, hunks: list, len_of) -> list[list]:
+    """``joined`` cut back into the lines of each of ``hunks``."""
+    cut, start = [], 0
+    for hunk in hunks:
+        end = start + len_of(hunk)
+        cut.append(joined[start:end])
+        start = end + 1
+    return cut
 
 
 class Budget:
@@ -114,28 +137,31 @@ class _Marker:
         self.plans: dict[tuple, _Plan] = {}
 
     def mark_lines(self, lines: list[Line]) -> list[Line]:
-        marked = []
-        for run in _changed_runs(lines, _KIND_OF_LINE, marked):
+        marked = list(lines)
+        for start, end in _changed_runs(list(map(_KIND_OF_LINE, lines))):
+            run = lines[start:end]
             segments = self.block([line.kind for line in run], [line.text for line in run])
             # Line(kind, old_no, new_no, text, segments, no_newline_at_end, cr): positional is
             # twice as fast as dataclasses.replace, which shows on diffs of thousands of lines.
-            marked.extend(
+            marked[start:end] = [
                 Line(line.kind, line.old_no, line.new_no, line.text, marks, line.no_newline_at_end, line.cr)
                 for line, marks in zip(run, segments)
-            )
+            ]
         return marked
 
     def mark_tuples(self, lines: list[tuple]) -> list[tuple]:
-        marked = []
-        for run in _changed_runs(lines, _KIND_OF_TUPLE, marked):
-            if len(run) == 2 and run[0][0] == "delete" and run[1][0] == "add":  # the common case
-                old, new = run
+        marked = list(lines)
+        kinds = list(map(_KIND_OF_TUPLE, lines))
+        for start, end in _changed_runs(kinds):
+            if end - start == 2 and kinds[start] == "delete" and kinds[start + 1] == "add":  # the common case
+                old, new = lines[start], lines[start + 1]
                 old_marks, new_marks = self.one_pair(old[3], new[3])
-                marked.append(old[:4] + (old_marks,) + old[5:])
-                marked.append(new[:4] + (new_marks,) + new[5:])
+                marked[start] = old[:4] + (old_marks,) + old[5:]
+                marked[start + 1] = new[:4] + (new_marks,) + new[5:]
                 continue
-            segments = self.block([line[0] for line in run], [line[3] for line in run])
-            marked.extend(line[:4] + (marks,) + line[5:] for line, marks in zip(run, segments))
+            run = lines[start:end]
+            segments = self.block(kinds[start:end], [line[3] for line in run])
+            marked[start:end] = [line[:4] + (marks,) + line[5:] for line, marks in zip(run, segments)]
         return marked
 
     def block(self, kinds: list[str], texts: list[str]) -> list[list[Segment]]:
@@ -174,20 +200,20 @@ class _Marker:
             if 1 <= MAX_PAIRING_CELLS:
                 budget.spend_pairing(0)  # over-long lines take no part in the matrix
             return _whole("delete", old), _whole("insert", new)
-        a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-        cells = len(a) * len(b)
+        tokens, split = _tokens_of_both(old, new)
+        cells = split * (len(tokens) - split - 1)
         if 1 > MAX_PAIRING_CELLS or not budget.spend_pairing(chars):  # paired in order
             if budget.spend(chars) and budget.spend_token_cells(cells):
-                return self.segments(old, new, a, b)
+                plan = self.plan(tokens, split)
+                return plan.segments(old, new, tokens, chars - plan.blank_chars(tokens))
             return _whole("delete", old), _whole("insert", new)
         if chars > budget.chars or cells > budget.token_cells:
             # Not to be compared, so not worth a plan: only whether the lines pair matters,
             # for what that spends.
-            if _dice(_weighed(a), _weighed(b)) >= MIN_SIMILARITY:
+            if _dice(_weighed(tokens[:split]), _weighed(tokens[split + 1:])) >= MIN_SIMILARITY:
                 budget.spend(chars)
             return _whole("delete", old), _whole("insert", new)
-        tokens = a + b
-        plan = self.plan(tokens, len(a))
+        plan = self.plan(tokens, split)
         solid = chars - plan.blank_chars(tokens)
         if (2 * plan.shared_chars(tokens) / solid if solid else 1.0) < MIN_SIMILARITY:
             return _whole("delete", old), _whole("insert", new)  # not paired
@@ -197,12 +223,12 @@ class _Marker:
 
     def segments(self, old: str, new: str, a: list[str], b: list[str]) -> tuple[list[Segment], list[Segment]]:
         """``line_segments`` of two lines within ``MAX_LINE_CHARS``, already split into tokens."""
-        tokens = a + b
+        tokens = [*a, _SEPARATOR, *b]
         plan = self.plan(tokens, len(a))
         return plan.segments(old, new, tokens, len(old) + len(new) - plan.blank_chars(tokens))
 
     def plan(self, tokens: list[str], split: int) -> "_Plan":
-        """The plan of old line ``tokens[:split]`` against new line ``tokens[split:]``."""
+        """The plan of old line ``tokens[:split]`` against new line ``tokens[split + 1:]``."""
         if len(tokens) > MAX_PLANNED_TOKENS:
             return _Plan(tokens, split)
         key = _shape(tokens, split)
@@ -214,36 +240,42 @@ class _Marker:
 
 _KIND_OF_LINE = attrgetter("kind")
 _KIND_OF_TUPLE = itemgetter(0)
+#: Stands between the two lines' tokens in one list: a NUL never is in a text compared
+#: (``compute`` shows such texts as binary), and where it is, the lines are split apart.
+_SEPARATOR = "\0"
 
 
-def _changed_runs(lines: list, kind_of, unchanged: list):
-    """Each run of consecutive changed lines in ``lines``; context lines go to ``unchanged``
-    as they come (after the runs before them have been handled)."""
-    run = []
-    for kind, lines_of_kind in groupby(lines, key=kind_of):
-        if kind == "context":
-            if run:
-                yield run
-                run = []
-            unchanged.extend(lines_of_kind)
-        else:
-            run.extend(lines_of_kind)
-    if run:
-        yield run
+def _tokens_of_both(old: str, new: str) -> tuple[list[str], int]:
+    """The tokens of ``old``, ``_SEPARATOR`` and the tokens of ``new``; and where it stands."""
+    if _SEPARATOR in old or _SEPARATOR in new:
+        a = _TOKEN.findall(old)
+        return [*a, _SEPARATOR, *_TOKEN.findall(new)], len(a)
+    tokens = _TOKEN.findall(f"{old}{_SEPARATOR}{new}")  # one call: a NUL is a token by itself
+    return tokens, tokens.index(_SEPARATOR)
+
+
+def _changed_runs(kinds: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each run of consecutive changed lines, from the lines' kinds."""
+    letters = "".join(map(_KIND_LETTER.get, kinds, repeat("-")))
+    return [run.span() for run in _CHANGED_RUN.finditer(letters)]
+
+
+_KIND_LETTER = {"context": " ", "delete": "-", "add": "+"}
+_CHANGED_RUN = re.compile(r"[^ ]+")
 
 
 def _shape(tokens: list[str], split: int) -> tuple:
     """What ``_Plan`` depends on: where the old line ends, which tokens are equal (each as the
     position where it first appears) and which are blank."""
     first = dict(zip(reversed(tokens), range(len(tokens) - 1, -1, -1)))
-    return split, tuple(map(first.__getitem__, tokens)), tuple(map(str.isspace, tokens))
+    return split, tuple(map(first.__getitem__, tokens)), tuple(map(str.isspace, first))
 
 
 class _Plan:
     """What comparing an old line's tokens with a new line's gives, in token positions, so it
     applies to every pair of the same ``_shape``.
 
-    Positions are in the list of both lines' tokens, the old line's first.  A plan holds the
+    Positions are in one list: the old line's tokens, ``_SEPARATOR``, the new line's.  A plan holds the
     segments of each side (their kinds and the token slices they join), and which tokens to
     count for the characters kept, the characters both lines share (each token of the bag
     intersection, as often as it is in both) and the blank characters.
@@ -252,13 +284,13 @@ class _Plan:
     __slots__ = ("old_kinds", "old_slices", "new_kinds", "new_slices", "kept", "shared", "blank")
 
     def __init__(self, tokens: list[str], split: int):
-        a, b = tokens[:split], tokens[split:]
+        a, b = tokens[:split], tokens[split + 1:]
         opcodes = SequenceMatcher(None, a, b).get_opcodes()
         kept = [i for tag, i1, i2, _, _ in opcodes if tag == "equal" for i in range(i1, i2) if not a[i].isspace()]
         old, new = [], []
         for tag, i1, i2, j1, j2 in _absorb_blank_gaps(opcodes, a):
             _extend(old, "equal" if tag == "equal" else "delete", i1, i2)
-            _extend(new, "equal" if tag == "equal" else "insert", split + j1, split + j2)
+            _extend(new, "equal" if tag == "equal" else "insert", split + 1 + j1, split + 1 + j2)
         self.old_kinds, self.old_slices = _kinds_and_slices(old)
         self.new_kinds, self.new_slices = _kinds_and_slices(new)
         old_bag, new_bag = _bag(a), _bag(b)
