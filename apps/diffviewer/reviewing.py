@@ -146,7 +146,13 @@ def file_rows(file, plan, anchor, render, colours):
     if not plan.blocks:
         return
     old_tokens, new_tokens = colours.of(file)
-    yield from render(plan, old_tokens, new_tokens, anchor=f"{anchor}-")
+    yield from render(plan, old_tokens, new_tokens, anchor=f"{anchor}-", file_anchor=file_anchor)
+
+
+def file_anchor(index):
+    """The anchor prefix of the patch's file at ``index`` (``f1-`` for the first), where a moved
+    line's link leads when its counterpart is in another file."""
+    return f"f{index + 1}-"
 
 
 class Colours:

@@ -48,7 +48,8 @@ def page_job(job: dict) -> dict:
 
 
 def patch_files_job(job: dict) -> bytes:
-    """A patch read as JSON bytes (``core.patch``): ``{"patch", "max_bytes"}``, word marks on.
+    """A patch read as JSON bytes (``core.patch``): ``{"patch", "max_bytes"}``, word marks and
+    moved code on.
 
     Every line costs at least the smallest line's JSON, so a patch with more lines than
     ``max_bytes`` allows is refused before they are made.
@@ -60,14 +61,16 @@ def patch_files_job(job: dict) -> bytes:
     except TooManyLines:
         raise OutputTooLarge((max_lines + 1) * least, job["max_bytes"], certain_before=True) from None
     patch.mark_words()
+    patch.mark_moved()
     return _bounded(patch.to_json(job["max_bytes"]), job["max_bytes"])
 
 
 def review_job(job: dict) -> dict:
     """What a review page shows: ``{"patch", "max_lines"}`` in, ``Patch.to_plain()`` out, with
-    word marks; lines past ``max_lines`` are counted, not made."""
+    word marks and moved code; lines past ``max_lines`` are counted, not made."""
     patch = parse_patch(job["patch"], max_lines=job["max_lines"])
     patch.mark_words()
+    patch.mark_moved()
     return patch.to_plain()
 
 

@@ -26,6 +26,7 @@ from json import dumps
 
 from .errors import OutputTooLarge
 from .model import Diff, Hunk, Line, Stats
+from .moved import mark_moved
 from .words import Budget, mark_words
 
 HUNK_HEADER = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)")
@@ -139,6 +140,13 @@ class Patch:
         budget = Budget()
         for file in self.files:
             file.hunks = mark_words(file.hunks, budget)
+
+    def mark_moved(self) -> None:
+        """Moved code within and across the files (``core.moved``); ``Line.moved`` names a
+        file by its index in ``files``."""
+        marked = mark_moved([(file.path, file.hunks) for file in self.files])
+        for file, hunks in zip(self.files, marked):
+            file.hunks = hunks
 
     def to_json(self, max_bytes: int | None = None) -> str:
         """The patch as JSON text: files (``meta()`` and hunks), commits, only_in, totals.
