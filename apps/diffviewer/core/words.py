@@ -281,7 +281,7 @@ class _Plan:
     intersection, as often as it is in both) and the blank characters.
     """
 
-    __slots__ = ("old_kinds", "old_slices", "new_kinds", "new_slices", "kept", "shared", "blank")
+    __slots__ = ("old_kinds", "old_slices", "new_kinds", "new_slices", "kept", "blank", "split", "shared")
 
     def __init__(self, tokens: list[str], split: int):
         a, b = tokens[:split], tokens[split + 1:]
@@ -293,12 +293,10 @@ class _Plan:
             _extend(new, "equal" if tag == "equal" else "insert", split + 1 + j1, split + 1 + j2)
         self.old_kinds, self.old_slices = _kinds_and_slices(old)
         self.new_kinds, self.new_slices = _kinds_and_slices(new)
-        old_bag, new_bag = _bag(a), _bag(b)
-        shared = [a.index(token) for token, count in old_bag.items() if token in new_bag
-                  for _ in range(min(count, new_bag[token]))]
         self.kept = _picker(kept)
-        self.shared = _picker(shared)
         self.blank = _picker([i for i, token in enumerate(tokens) if token.isspace()])
+        self.split = split
+        self.shared = None  # made when first needed: only a lone pair's similarity needs it
 
     def blank_chars(self, tokens: list[str]) -> int:
         """Blank characters of both lines: all their characters less these are the
@@ -308,6 +306,8 @@ class _Plan:
 
     def shared_chars(self, tokens: list[str]) -> int:
         """The weight of the intersection of both lines' token bags."""
+        if self.shared is None:
+            self.shared = _picker(_shared_positions(tokens, self.split))
         return len("".join(self.shared(tokens)))
 
     def segments(self, old: str, new: str, tokens: list[str], solid: int) -> tuple[list[Segment], list[Segment]]:
@@ -320,6 +320,18 @@ class _Plan:
             list(zip(self.old_kinds, map("".join, self.old_slices(tokens)))),
             list(zip(self.new_kinds, map("".join, self.new_slices(tokens)))),
         )
+
+
+def _shared_positions(tokens: list[str], split: int) -> list[int]:
+    """Positions in the old line of the intersection of both lines' bags of non-blank tokens:
+    each token as many times as both lines have it."""
+    left_in_new = Counter([token for token in tokens[split + 1:] if not token.isspace()])
+    shared = []
+    for i, token in enumerate(tokens[:split]):
+        if left_in_new[token] > 0:  # never for a blank token: none was counted
+            left_in_new[token] -= 1
+            shared.append(i)
+    return shared
 
 
 def _picker(positions: list[int]):
@@ -469,7 +481,10 @@ def _dice(a: "tuple[Counter, int] | None", b: "tuple[Counter, int] | None") -> f
     total = a[1] + b[1]
     if not total:
         return 1.0
-    return 2 * _weight(a[0] & b[0]) / total
+    small, big = (a[0], b[0]) if len(a[0]) <= len(b[0]) else (b[0], a[0])
+    # The weight of ``small & big``, without making that Counter.
+    shared = sum([len(token) * min(count, big[token]) for token, count in small.items() if token in big])
+    return 2 * shared / total
 
 
 def _weight(bag: Counter) -> int:
