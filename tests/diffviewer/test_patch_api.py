@@ -110,3 +110,15 @@ def send_prefixless(client, how, text):
 def test_get_is_405(client):
     response = client.get("/diff/api/patch")
     error_of(response, 405, "method_not_allowed")
+
+
+def test_a_crlf_patch_keeps_its_carriage_returns_out_of_the_text(client):
+    crlf = (CORPUS / "diff-u-crlf-patch-no-eol.diff").read_bytes()
+    assert b"\r\n" in crlf
+    answer = client.post("/diff/api/patch", data=crlf, content_type="text/x-diff").json
+    lines = answer["files"][0]["hunks"][0]["lines"]
+    assert [(line["kind"], line["text"], line["cr"]) for line in lines[:3]] == [
+        ("context", "alpha", True), ("delete", "beta", True), ("add", "Beta", True),
+    ]
+    assert lines[-1]["no_newline_at_end"] is True
+    assert answer["totals"] == {"files": 1, "additions": 2, "deletions": 1}

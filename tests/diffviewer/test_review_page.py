@@ -231,3 +231,20 @@ def test_colours_are_asked_for_no_longer_than_the_highlight_timeout(client, monk
     page = review(client, patch)
     assert page.count('<details id="f') == 10
     assert asked == ["f0.py", "f0.py", "f1.py", "f1.py"]
+
+
+def test_the_page_streams_before_every_file_is_made(client, monkeypatch):
+    """The first bytes leave before the later files' rows (and their colours) are made."""
+    from apps.diffviewer import reviewing
+
+    made = []
+    monkeypatch.setattr(reviewing.Colours, "of", lambda self, file: (made.append(file.path), (None, None))[1])
+    patch = "".join(f"--- a/f{i}.txt\n+++ b/f{i}.txt\n@@ -1 +1 @@\n-old {i}\n+new {i}\n" for i in range(300))
+    response = client.post("/diff/review", data={"patch": patch}, buffered=False)
+    chunks = iter(response.response)
+    first = next(chunks)
+    assert b"300 files changed" in first
+    assert len(made) < 300
+    rest = b"".join(chunks)
+    assert len(made) == 300 and rest.count(b'<tr class="add">') + first.count(b'<tr class="add">') == 300
+    response.close()
