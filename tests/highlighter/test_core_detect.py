@@ -269,15 +269,30 @@ def test_a_comment_is_not_code_whatever_pygments_guesses():
     """Brainfuck's analyser is sure of a licence header drawn with `/*---*/`."""
     text = "/*---" + "-" * 50 + "*/\n/*--- Decompression machinery " + " " * 20 + "---*/\n/*---" + "-" * 50 + "*/\n"
     assert detect_module.pygments_guess(text)[0] == "brainfuck"
-    assert detect_module.comment_share("c", text) == 1.0
+    assert detect_module.only_comments(text)
     assert detect(text).lexer != "brainfuck"
 
 
-def test_comment_share_is_the_part_of_a_text_a_lexer_reads_as_comments():
-    assert detect_module.comment_share("python", "# a comment\n# another\n") == 1.0
-    assert detect_module.comment_share("python", "x = 1\n") == 0.0
-    assert 0.3 < detect_module.comment_share("python", "# set x\nx = 1\n") < 0.9
-    assert detect_module.comment_share("no-such-lexer", "# a comment\n") == 0.0
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# a comment\n\n# another\n",
+        "// Copyright 2011 Google Inc.\n//\n// Licensed under ...\n",
+        "/*\n * PostgreSQL System Functions\n *\n */\n\n/* and a note */\n",
+        "-- contrib/sepgsql/sepgsql.sql\n--\n",
+        "<!-- a licence -->\n",
+    ],
+)
+def test_a_licence_header_is_only_comments(text):
+    assert detect_module.only_comments(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n\n", "x = 1\n", "# set x\nx = 1\n", "/* note */ int x;\n", "/* open\n still open */\nreturn 0;\n"],
+)
+def test_a_text_with_code_or_nothing_is_not_only_comments(text):
+    assert not detect_module.only_comments(text)
 
 
 # --- fallback and bounds --------------------------------------------------------------------

@@ -10,9 +10,8 @@
 5. `pygments`: Pygments' own `guess_lexer`, when the model is unsure or names a language that has
    no lexer here; kept only when Pygments' analyser is near-certain (PYGMENTS_THRESHOLD), names a
    language the model does not know (the model has weighed those it knows: Python's analyser is
-   sure of any text with `import ` in it), and the text is more than comments as the model's
-   first candidate reads it (Brainfuck's analyser is sure of a C licence header drawn with
-   `/*-----*/`).
+   sure of any text with `import ` in it), and the text is more than comments (`only_comments`: Brainfuck's
+   analyser is sure of a C licence header drawn with `/*-----*/`).
 6. `fallback`: plain text, when nothing reaches THRESHOLD (measured on bench/corpus/tune, see
    docs/performance.md "Language detection").
 
@@ -25,8 +24,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from pygments import token
-from pygments.lexers import find_lexer_class_by_name, get_lexer_by_name, get_lexer_for_filename
+from pygments.lexers import find_lexer_class_by_name, get_lexer_for_filename
 from pygments.modeline import get_filetype_from_buffer
 from pygments.util import ClassNotFound
 
@@ -217,24 +215,39 @@ def pygments_guess(text):
     return lexer.aliases[0], float(lexer.analyse_text(text) or 0.0)
 
 
-COMMENT_EXAMINED = 4 * 1024  # characters a lexer reads to tell comments from code
-ONLY_COMMENTS = 0.9  # share of the visible characters in comments above which a text holds no code
+COMMENT_EXAMINED = 4 * 1024  # characters read to tell a text of comments from code
+LINE_COMMENTS = ("//", "#", "--", ";", "%", "*")  # what starts a comment line (or a line inside /* */)
+BLOCK_COMMENTS = {"/*": "*/", "<!--": "-->"}
 
 
-def comment_share(alias, text):
-    """The share of a text's visible characters that the lexer `alias` reads as comments, in
-    its first COMMENT_EXAMINED characters (Pygments' lexers are regular: linear in what they read)."""
-    try:
-        lexer = get_lexer_by_name(alias, stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        return 0.0
-    comments = visible = 0
-    for kind, value in lexer.get_tokens(text[:COMMENT_EXAMINED]):
-        size = len(value) - value.count(" ") - value.count("\n") - value.count("\t")
-        visible += size
-        if kind in token.Comment:
-            comments += size
-    return comments / visible if visible else 0.0
+def only_comments(text):
+    """True when every line of the text's first COMMENT_EXAMINED characters that is not blank is a
+    comment: a line comment in any common syntax, or inside a `/* */` or `<!-- -->` block. Such a
+    text (a licence header) names no language, whatever Pygments' analysers think of it. Read
+    line by line with plain string searches, never a lexer: some of Pygments' lexers take seconds
+    on 4 KB of blank lines or of short lines."""
+    closing = None
+    seen = False
+    for line in text[:COMMENT_EXAMINED].splitlines():
+        rest = line.strip()
+        while rest:
+            if closing:
+                end = rest.find(closing)
+                if end < 0:
+                    rest = ""
+                    break
+                rest, closing = rest[end + len(closing) :].strip(), None
+                continue
+            opening = next((o for o in BLOCK_COMMENTS if rest.startswith(o)), None)
+            if opening:
+                closing, rest = BLOCK_COMMENTS[opening], rest[len(opening) :]
+                seen = True
+                continue
+            if rest.startswith(LINE_COMMENTS):
+                seen = True
+                break
+            return False
+    return seen
 
 
 def detect(text, filename=None):
@@ -260,7 +273,7 @@ def detect(text, filename=None):
         and guessed != PLAIN
         and pygments_score >= PYGMENTS_THRESHOLD
         and guessed not in model_languages()
-        and comment_share(top, text) < ONLY_COMMENTS
+        and not only_comments(text)
     ):
         return Guess(guessed, "pygments", pygments_score, candidates)
     return Guess(PLAIN, "fallback", 1.0 - score if top != PLAIN else score, candidates)
