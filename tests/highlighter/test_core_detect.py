@@ -249,6 +249,20 @@ def test_a_line_comment_is_never_css():
     assert structure.adjust(without_comment, [("css", 0.9), ("scss", 0.1)])[0][0] == "css"
 
 
+def test_tags_that_are_no_html_element_are_not_html():
+    text = '    <issue\n        id="DefaultLocale"\n        message="Implicitly using the default locale">\n        <location file="src/A.java" line="327"/>\n    </issue>\n'
+    assert structure.adjust(text, [("html", 0.9), ("xml", 0.1)])[0][0] == "xml"
+    page = '<div class="note">\n  <p>Read <a href="/docs">the docs</a>.</p>\n</div>\n'
+    assert structure.adjust(page, [("html", 0.9), ("xml", 0.1)])[0][0] == "html"
+
+
+def test_an_import_block_in_braces_is_not_go():
+    """Go imports in parentheses; `import {` is JavaScript's or TypeScript's."""
+    text = "import {\n\tImmerState,\n\tAnyMap,\n\tdie\n} from \"../internal\"\n"
+    assert structure.adjust(text, [("go", 0.8), ("javascript", 0.2)])[0][0] == "javascript"
+    assert structure.adjust('import (\n\t"fmt"\n)\n', [("go", 0.8), ("javascript", 0.2)])[0][0] == "go"
+
+
 def test_go_panics():
     text = '\tdefault:\n\t\tpanic("invalid parser state")\n\t}\n}\n'
     assert structure.adjust(text, [("c", 0.6), ("go", 0.4)])[0][0] == "go"

@@ -120,6 +120,13 @@ REQUIRES = {
     "erb": re.compile(r"<%"),
     "scss": _COMPILED["scss"],
     "typescript": _COMPILED["typescript"],
+    # HTML names at least one HTML element: tags that are none of them are XML (or a template).
+    "html": re.compile(
+        r"<(?:html|head|body|div|span|p|a|ul|ol|li|dl|dt|dd|table|tr|td|th|h[1-6]|br|hr|img|script|style|link"
+        r"|meta|form|input|button|label|select|section|article|nav|header|footer|main|pre|code|em|strong|b|i)\b"
+        r"|<!DOCTYPE html",
+        re.IGNORECASE,
+    ),
     # Prose and markup hold at least one line that is not a code comment: `//` lines around
     # Markdown are a doc comment (Rust's `//!`, C#'s `///`), not a Markdown file.
     "markdown": re.compile(r"^(?![ \t]*(?://|/\*|\*))[ \t]*\S", _M),
@@ -173,6 +180,7 @@ def hits(language, text):
 # A language the model may name that cannot be right with one of these.
 EXCLUDES = {
     "css": _LINE_COMMENT,  # a `//` comment: SCSS or Less, never CSS
+    "go": re.compile(r"^[ \t]*import\s*\{", _M),  # JavaScript's and TypeScript's; Go's is `import (`
 }
 
 
