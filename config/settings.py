@@ -30,7 +30,8 @@ try:
     if not DEBUG and not ALLOWED_HOSTS:
         sitewide.ALLOWED_HOSTS.fail("", "the site's host names, comma-separated")
     CSRF_TRUSTED_ORIGINS = list(env.Words("CSRF_TRUSTED_ORIGINS", expected="origins, comma-separated").read())
-    SNIPPET_MAX_BYTES = env.Size("SNIPPET_MAX_BYTES", 512 * 1024, minimum=1).read()
+    SNIPPET_MAX_BYTES = env.Size("SNIPPET_MAX_BYTES", 512 * 1024, minimum=1).read()  # a revision's files together
+    SNIPPET_MAX_FILES = env.Integer("SNIPPET_MAX_FILES", 20, minimum=1, maximum=1000).read()  # files per revision
     database_url = env.Text("DATABASE_URL", f"sqlite:///{DATA_DIR / 'composite.sqlite3'}")
     DATABASE_URL = database_url.read()
     ALLOW_FILE_DATABASE = env.Boolean("ALLOW_FILE_DATABASE", False).read()
@@ -187,6 +188,7 @@ SESSION_COOKIE_SECURE = not DEBUG and SECURE_COOKIES
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 DATA_UPLOAD_MAX_MEMORY_SIZE = SNIPPET_MAX_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = SNIPPET_MAX_BYTES + 64 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = SNIPPET_MAX_FILES  # one more upload is refused while parsing (too_many_files)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

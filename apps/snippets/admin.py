@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from apps.snippets import takedown
-from apps.snippets.models import Report, Snippet
+from apps.snippets.models import File, Report, Revision, Snippet
 
 
 class ExpiryFilter(admin.SimpleListFilter):
@@ -42,27 +42,49 @@ class RemovedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FileInline(admin.TabularInline):
+    model = File
+    fields = ["position", "filename", "lexer", "lexer_source", "size", "sha256"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a revision never changes: edits make a new one (``revisions.revise``)
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """Each revision with its files (read-only: a revision's bytes never change)."""
+
+    list_display = ["snippet", "number", "created_at"]
+    search_fields = ["snippet__id"]
+    readonly_fields = ["snippet", "number", "created_at"]
+    inlines = [FileInline]
+    show_full_result_count = False
+
+
 @admin.register(Snippet)
 class SnippetAdmin(admin.ModelAdmin):
-    list_display = ["id", "title", "filename", "lexer", "size", "created_at", "expires_at", "burn_after_reading",
-                    "removed_at"]
-    list_filter = ["lexer", "lexer_source", ExpiryFilter, "burn_after_reading", RemovedFilter, "created_at"]
-    search_fields = ["id", "title", "filename", "content"]
-    readonly_fields = ["id", "size", "sha256", "created_at", "removed_at", "removed_reason", "removed_by"]
+    list_display = ["id", "title", "created_at", "expires_at", "burn_after_reading", "removed_at"]
+    list_filter = ["revisions__files__lexer", "revisions__files__lexer_source", ExpiryFilter, "burn_after_reading",
+                   RemovedFilter, "created_at"]
+    search_fields = ["id", "title", "revisions__files__filename", "revisions__files__content"]
+    readonly_fields = ["id", "created_at", "latest_files", "removed_at", "removed_reason", "removed_by"]
     raw_id_fields = ["parent"]
     show_full_result_count = False  # a COUNT(*) per page is slow on big tables
     actions = ["take_down"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_removed:  # what is left of it is the record of its removal
-            return [field.name for field in obj._meta.fields]
+            return [field.name for field in obj._meta.fields] + ["latest_files"]
         return super().get_readonly_fields(request, obj)
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.resolver_match.url_name.endswith("_changelist"):
-            queryset = queryset.defer("content")  # the list never shows it; rows can be 512 KiB
-        return queryset
+    @admin.display(description="files of the latest revision")
+    def latest_files(self, obj):
+        files = File.objects.latest_of(obj.pk).defer("content")
+        return ", ".join(f"{file} ({file.lexer or 'auto'}, {file.size:,} bytes)" for file in files) or "-"
 
     @admin.action(description="Remove the selected snippets (take down, for breaking the rules)")
     def take_down(self, request, queryset):
@@ -108,7 +130,7 @@ class ReportAdmin(admin.ModelAdmin):
     actions = ["take_down", "dismiss"]
 
     def get_queryset(self, request):
-        reports = super().get_queryset(request).select_related("snippet").defer("snippet__content")
+        reports = super().get_queryset(request).select_related("snippet")
         return reports.annotate(
             snippet_reports=Count("snippet__reports", distinct=True),
             snippet_reporters=Count("snippet__reports__reporter", distinct=True),

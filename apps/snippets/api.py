@@ -11,14 +11,15 @@ lenient decoding, which would silently turn bad bytes into U+FFFD.
 
 import json
 
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from apps import errorcodes, textinput
-from apps.snippets import creation, formdata, intake, lookup, relabel, reports
+from apps.snippets import creation, formdata, intake, lookup, rawfiles, relabel, reports, revisions
 from apps.snippets.models import Snippet
 
 TEXT_FIELDS = ("title", "filename", "lexer", "expires", "burn")
@@ -47,14 +48,12 @@ def snippets(request):
         return response
     try:
         fields = submitted(request)
-        lexer = creation.lexer_choice(fields.get("lexer"), request.META)
+        uploads = checked_uploads(fields, request.META)
         intake.check_expiry(fields.get("expires"))
         snippet, token = creation.create_snippet(
             request.META,
-            content=intake.check_content(fields["content"]),
+            files=uploads,
             title=intake.check_text("title", fields.get("title", ""))[:200],
-            filename=intake.check_text("file name", fields.get("filename", ""))[:255],
-            lexer=lexer,
             expiry=fields.get("expires"),
             burn=fields.get("burn", False),
         )
@@ -73,6 +72,7 @@ def snippets(request):
                 "lexer": snippet.lexer or intake.AUTO,
                 **lexer_source(snippet),
                 "expires_at": snippet.expires_at.isoformat() if snippet.expires_at else None,
+                **revision_json(request, snippet, revisions.latest(snippet.pk), latest=True),
             },
             status=201,
         )
@@ -84,13 +84,15 @@ def snippets(request):
 @json_api
 @csrf_exempt
 def snippet(request, snippet_id):
-    if request.method not in ("GET", "HEAD", "PATCH", "DELETE"):
-        response = error("method_not_allowed", "GET, PATCH or DELETE a snippet here.", 405)
-        response["Allow"] = "GET, HEAD, PATCH, DELETE"
+    if request.method not in ("GET", "HEAD", "PUT", "PATCH", "DELETE"):
+        response = error("method_not_allowed", "GET, PUT, PATCH or DELETE a snippet here.", 405)
+        response["Allow"] = "GET, HEAD, PUT, PATCH, DELETE"
         return response
     if request.method == "PATCH":
         return patch(request, snippet_id)
-    found = Snippet.objects.defer("content").filter(pk=snippet_id).first()
+    if request.method == "PUT":
+        return put(request, snippet_id)
+    found = Snippet.objects.filter(pk=snippet_id).first()
     if found is None:
         return error("not_found", "No such snippet.", 404)
     if found.is_removed:
@@ -186,7 +188,7 @@ def patch(request, snippet_id):
     """Set a snippet's language (``relabel``): ``{"lexer": "go"}`` or a ``lexer`` form field,
     with its delete token; 200 and its JSON, as GET answers. The token is checked before the
     body is read; a burn-after-reading snippet is not changeable (409)."""
-    found = Snippet.objects.defer("content").filter(pk=snippet_id).first()  # read only to render it
+    found = Snippet.objects.filter(pk=snippet_id).first()  # read only to render it
     if found is None:
         return error("not_found", "No such snippet.", 404)
     if found.is_removed:
@@ -209,7 +211,7 @@ def patch(request, snippet_id):
     except intake.Refused as refused:
         return error(refused.code, refused.message, refused.status)
     if not changed:  # removed or deleted while the highlighter was asked
-        now = Snippet.objects.defer("content").filter(pk=snippet_id).first()
+        now = Snippet.objects.filter(pk=snippet_id).first()
         return lookup.removed_json(lookup.Removed(now)) if now else error("not_found", "No such snippet.", 404)
     return JsonResponse(describe(request, found))
 
@@ -240,6 +242,12 @@ def describe(request, found):
         "expires_at": found.expires_at.isoformat() if found.expires_at else None,
         "burn_after_reading": found.burn_after_reading,
         "parent": found.parent_id,
+        **revision_json(request, found, revisions.latest(found.pk), latest=True),
+        "revisions": [
+            {"n": revision.number, "created_at": revision.created_at.isoformat(),
+             "url": request.build_absolute_uri(revision.get_absolute_url())}
+            for revision in revisions.history(found.pk)
+        ],
     }
 
 
@@ -262,6 +270,11 @@ def submitted(request):
         raise intake.Refused(
             f"The request is larger than the {request_limit():,}-byte limit.", status=413, code="too_large"
         ) from None
+    except TooManyFilesSent:  # Django stops reading at DATA_UPLOAD_MAX_NUMBER_FILES uploads
+        raise intake.Refused(f"A snippet has at most {settings.SNIPPET_MAX_FILES} files; more were sent.",
+                             code="too_many_files") from None
+    except TooManyFieldsSent:
+        raise intake.Refused("The form has too many fields.") from None
 
 
 def request_limit():
@@ -279,6 +292,10 @@ def from_json(body):
     if not isinstance(data, dict):
         raise intake.Refused('The JSON body must be an object: {"content": "..."}.')
     fields = {}
+    if data.get("files") is not None:
+        if data.get("content") is not None:
+            raise intake.Refused('Send either "content" (one file) or "files", not both.')
+        fields["files"] = json_files(data["files"])
     for name in ("content", *TEXT_FIELDS):
         value = data.get(name)
         if value is None:
@@ -289,9 +306,33 @@ def from_json(body):
         elif not isinstance(value, str):
             raise intake.Refused(f"{name} must be a string.")
         fields[name] = value
-    if "content" not in fields:
+    if "content" not in fields and "files" not in fields:
         raise intake.Refused('The snippet is empty: send {"content": "..."}.', code="empty")
     return fields
+
+
+FILES_EXAMPLE = '"files": [{"filename": "a.py", "content": "...", "lexer": "auto"}, ...]'
+
+
+def json_files(items):
+    """``"files"`` of a JSON body as ``intake.Upload``s (checked later, all together)."""
+    if not isinstance(items, list):
+        raise intake.Refused(f"files must be a list: {FILES_EXAMPLE}.")
+    if len(items) > settings.SNIPPET_MAX_FILES:
+        raise intake.Refused(f"A snippet has at most {settings.SNIPPET_MAX_FILES} files; {len(items)} were sent.",
+                             code="too_many_files")
+    uploads = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise intake.Refused(f"File {number} must be an object: {FILES_EXAMPLE}.")
+        values = {name: item.get(name) for name in ("filename", "content", "lexer")}
+        for name, value in values.items():
+            if value is not None and not isinstance(value, str):
+                raise intake.Refused(f"File {number}: {name} must be a string.")
+        if values["content"] is None:
+            raise intake.Refused(f"File {number} has no content.", code="empty")
+        uploads.append(intake.Upload(values["filename"] or "", values["content"], values["lexer"] or ""))
+    return uploads
 
 
 def from_form(request):
@@ -300,6 +341,12 @@ def from_form(request):
     fields, refused = formdata.text_fields(request, ("content", *TEXT_FIELDS))
     if refused:
         raise next(iter(refused.values()))
+    several = request.FILES.getlist("file") if request.content_type == "multipart/form-data" else []
+    if several:
+        if "content" in fields or "content" in request.FILES:
+            raise intake.Refused("Send either a content field (one file) or file fields (curl -F file=@a.py), not both.")
+        fields["files"] = [intake.Upload(upload.name or "", uploaded_text(upload, "file"), fields.get("lexer", ""))
+                           for upload in several]
     upload = request.FILES.get("content")
     if upload is not None:
         if upload.size > request_limit():
@@ -311,8 +358,150 @@ def from_form(request):
         fields["content"] = intake.decode_upload(upload.read(), textinput.upload("content"))
         if not fields.get("filename") and upload.name:
             fields["filename"] = upload.name
-    if "content" not in fields:
-        raise intake.Refused("The snippet is empty: send a content field (curl -F 'content=<-').", code="empty")
+    if "content" not in fields and "files" not in fields:
+        raise intake.Refused("The snippet is empty: send a content field (curl -F 'content=<-'), or files "
+                             "(curl -F file=@a.py -F file=@b.py).", code="empty")
     if "burn" in fields:
         fields["burn"] = textinput.boolean_word(fields["burn"]) is True  # any other word: no
     return fields
+
+
+def uploaded_text(upload, field):
+    """An uploaded file's text (``intake.decode_upload``), refused unread when over the limit."""
+    if upload.size > request_limit():
+        raise intake.Refused(
+            f"The file {upload.name or ''} is {upload.size:,} bytes; the limit is {request_limit():,} bytes.",
+            status=413,
+            code="too_large",
+        )
+    return intake.decode_upload(upload.read(), textinput.upload(field))
+
+
+def checked_uploads(fields, environ):
+    """The files of a create or edit request (``files``, or the one-file fields content,
+    filename and lexer), checked by ``intake.check_files``, each lexer by ``lexer_choice``."""
+    if "files" in fields:
+        uploads = fields["files"]
+    else:
+        name = intake.one_file_name(fields.get("filename", ""))
+        uploads = [intake.Upload(name, fields["content"], fields.get("lexer", ""))]
+    uploads = intake.check_files(uploads)
+    return [intake.Upload(upload.filename, upload.content, lexer_of(upload, len(uploads), environ))
+            for upload in uploads]
+
+
+def lexer_of(upload, count, environ):
+    try:
+        return creation.lexer_choice(upload.lexer, environ)
+    except intake.Refused as refused:
+        if count > 1:
+            refused.message = f"{upload.filename[:80]}: {refused.message}"
+        raise
+
+
+def revision_json(request, snippet, revision, latest):
+    """A revision's number, URL and files (names, languages, sizes, digests, raw URLs): of the
+    latest revision (``latest``: raw URLs that follow later edits) or of revision n (raw URLs
+    of that revision, forever the same bytes)."""
+    number = None if latest else revision.number
+    return {
+        "revision": revision.number,
+        "revision_url": request.build_absolute_uri(revision.get_absolute_url()),
+        "files": [file_json(request, snippet, file, number) for file in revisions.files(revision, text=False)],
+    }
+
+
+def file_json(request, snippet, file, number):
+    if file.filename:
+        raw = rawfiles.raw_url(snippet.pk, file, number)
+    else:  # the one file of a snippet pasted without a name
+        raw = reverse("snippets:raw", args=[snippet.pk]) if number is None else reverse(
+            "snippets:revision-raw", args=[snippet.pk, number])
+    return {
+        "filename": file.filename,
+        "lexer": file.lexer or intake.AUTO,
+        **lexer_source(file),
+        "size": file.size,
+        "sha256": file.sha256,
+        "raw_url": request.build_absolute_uri(raw),
+    }
+
+
+@json_api
+@csrf_exempt
+def revision(request, snippet_id, number):
+    """``GET /api/snippets/<id>/revisions/<n>``: that revision's files (their texts at raw_url)."""
+    if request.method not in ("GET", "HEAD"):
+        response = error("method_not_allowed", "GET a revision here.", 405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    found = Snippet.objects.filter(pk=snippet_id).first()
+    if found is None:
+        return error("not_found", "No such snippet.", 404)
+    if found.is_removed:
+        return lookup.removed_json(lookup.Removed(found))
+    if found.is_expired:
+        return error("gone", "This snippet has expired.", 410)
+    if found.burn_after_reading:  # reveals nothing, as GET of the snippet
+        return JsonResponse(describe(request, found))
+    chosen = revisions.numbered(snippet_id, number)
+    if chosen is None:
+        return error("not_found", f"This snippet has no revision {number}.", 404)
+    return JsonResponse({
+        "id": found.pk,
+        "url": request.build_absolute_uri(found.get_absolute_url()),
+        "created_at": chosen.created_at.isoformat(),
+        "latest": chosen.number == revisions.latest(snippet_id).number,
+        **revision_json(request, found, chosen, latest=False),
+    })
+
+
+def put(request, snippet_id):
+    """A new revision (``revisions.revise``) from a body as POST takes (``content``, or
+    ``files``, or multipart ``file`` fields), with the delete token: 201 and its number and
+    URL; 200 and no new revision when nothing changed. ``title`` changes the snippet's title
+    (shared by its revisions); ``expires`` and ``burn`` are the snippet's, set when it was made,
+    and are not read. The token is checked before the body is read."""
+    found = Snippet.objects.filter(pk=snippet_id).first()
+    if found is None:
+        return error("not_found", "No such snippet.", 404)
+    if found.is_removed:
+        return lookup.removed_json(lookup.Removed(found))
+    refused = unauthorized(request, found)
+    if refused is not None:
+        return refused
+    if found.is_expired:
+        return error("gone", "This snippet has expired.", 410)
+    if found.burn_after_reading:
+        return error("burn_after_reading", revisions.NOT_CHANGEABLE, 409)
+    try:
+        parse_as_post(request)
+        fields = submitted(request)
+        uploads = checked_uploads(fields, request.META)
+        title = intake.check_text("title", fields["title"])[:200] if "title" in fields else None
+        made, created = revisions.revise(found, uploads, request.META)
+    except intake.Refused as refused:
+        return error(refused.code, refused.message, refused.status)
+    if title is not None and title != found.title:
+        Snippet.objects.filter(pk=found.pk).update(title=title)
+        found.title = title
+        apps.get_app_config("snippets").pages.forget(found.pk)
+    body = {"id": found.pk, "url": request.build_absolute_uri(found.get_absolute_url()), "changed": created,
+            **revision_json(request, found, made, latest=True)}
+    response = JsonResponse(body, status=201 if created else 200)
+    if created:
+        response["Location"] = body["revision_url"]
+    return response
+
+
+def parse_as_post(request):
+    """Have Django read a PUT's form or multipart body as it reads a POST's (it reads bodies
+    for POST only), with the same limits (``DATA_UPLOAD_MAX_*``)."""
+    if request.content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return
+    request.method = "POST"
+    try:
+        formdata.keep_bytes(request)
+        request.POST  # noqa: B018 (parsed now, while the method says POST)
+    finally:
+        request.method = "PUT"

@@ -1,4 +1,5 @@
-"""Storing a new snippet: one atomic insert, a fresh id on collision, the lexer decided.
+"""Storing a new snippet: its revision 1 and files in one atomic insert, a fresh id on
+collision, each file's lexer decided.
 
 The language is decided when the snippet is stored (``auto`` asks the highlighter, which
 looks at the file name, then the content), and that first rendering is put in the cache,
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from apps import sitewide
 from apps.snippets import catalog, highlighting, intake, language
-from apps.snippets.models import Snippet, new_id
+from apps.snippets.models import File, Revision, Snippet, new_id
 
 log = logging.getLogger(__name__)
 
@@ -50,46 +51,106 @@ def lexer_choice(requested, environ):
     return alias
 
 
-def create_snippet(environ, *, content, title="", filename="", lexer="", expiry=None, burn=False, parent=None):
-    """Store a snippet and return ``(snippet, delete_token)``; fields must be checked already."""
+def create_snippet(environ, *, content=None, title="", filename="", lexer="", expiry=None, burn=False, parent=None,
+                   files=None):
+    """Store a snippet and return ``(snippet, delete_token)``; fields must be checked already.
+
+    Its files are ``files`` (``intake.Upload``s checked by ``intake.check_files``), or the one
+    file ``content``, ``filename`` and ``lexer`` (the name taken as ``intake.one_file_name``).
+    """
+    if files is None:
+        files = [intake.Upload(intake.one_file_name(filename), content, lexer)]
+    return create(environ, files, title=title, expiry=expiry, burn=burn, parent=parent)
+
+
+def create(environ, uploads, *, title="", expiry=None, burn=False, parent=None):
+    """Store a snippet with the files ``uploads`` (``intake.check_files`` checked them, and
+    ``lexer_choice`` their lexers) as its revision 1: ``(snippet, delete_token)``.
+
+    Everything is written in one transaction, or nothing is. Each file is rendered ahead,
+    its language decided (auto: per file, by its name then its content).
+    """
     config = apps.get_app_config("snippets")
     now = timezone.now()
     snippet = Snippet(
         id=new_id(),
-        content=content,
         title=title,
-        filename=filename,
-        lexer=lexer,
         parent=parent,
         created_at=now,
         expires_at=intake.expires_at(expiry, now),
         burn_after_reading=burn,
     )
     token = snippet.set_delete_token()
-    snippet.measure()
-    if config.refuse_removed_text and Snippet.objects.removed_digest(snippet.sha256):
-        raise intake.Refused(REMOVED_TEXT, status=422, code="removed_content")
-    known = catalog.current(environ)
-    rendering, version = None, known.version
-    if not burn:
-        rendering = highlighting.ask_highlighter(snippet, environ)
-        if rendering.declined:
-            highlighting.mark_declined(snippet, version, rendering)
-    language.settle(snippet, rendering, known)  # the lexer auto decided, and whether it was detected
-    insert(snippet, config.id_attempts)
-    if rendering is not None:  # the rendering, or that the highlighter declined it, for the first views
-        highlighting.remember(snippet, version, rendering)
+    revision = Revision(snippet=snippet, number=1, created_at=now)
+    files = new_files(revision, uploads)
+    refuse_removed(files)
+    renderings = settle(files, environ, burn=burn)
+    insert(snippet, config.id_attempts, revision, files)
+    snippet.__dict__["_head"] = files[0]  # a one-file snippet's fields (``Snippet.head``), without a query
+    remember(files, renderings, environ)
     return snippet, token
 
 
-def insert(snippet, attempts):
-    """Insert with a fresh random id, retrying when the id is already taken."""
+def new_files(revision, uploads):
+    """Unsaved ``File`` rows of ``revision`` for ``uploads``, measured."""
+    files = []
+    for position, upload in enumerate(uploads):
+        file = File(revision=revision, position=position, filename=upload.filename, content=upload.content,
+                    lexer=upload.lexer)
+        file.measure()
+        files.append(file)
+    return files
+
+
+def refuse_removed(files):
+    """Refuse a text identical to one that was taken down (``refuse_removed_text``)."""
+    if not apps.get_app_config("snippets").refuse_removed_text:
+        return
+    for file in files:
+        if Snippet.objects.removed_digest(file.sha256):
+            raise intake.Refused(REMOVED_TEXT if len(files) == 1 else f"{file.filename}: {REMOVED_TEXT}",
+                                 status=422, code="removed_content")
+
+
+def settle(files, environ, *, burn):
+    """Ask the highlighter for each file (not for a burn snippet: nobody may see it first) and
+    record the language each was decided as; the renderings, to be cached once stored."""
+    known = catalog.current(environ)
+    renderings = []
+    for file in files:
+        rendering = None
+        if not burn:
+            rendering = highlighting.ask_highlighter(file, environ)
+            if rendering.declined:
+                highlighting.mark_declined(file, known.version, rendering)
+        language.settle(file, rendering, known)  # the lexer auto decided, and whether it was detected
+        renderings.append(rendering)
+    return renderings
+
+
+def remember(files, renderings, environ):
+    """Cache each rendering, or that the highlighter declined it, for the first views."""
+    version = catalog.current(environ).version
+    for file, rendering in zip(files, renderings):
+        if rendering is not None:
+            highlighting.remember(file, version, rendering)
+
+
+def insert(snippet, attempts, revision, files):
+    """Insert the snippet, its revision and files in one transaction, with a fresh random id,
+    retrying when the id is already taken."""
     for attempt in range(attempts):
         try:
             with transaction.atomic():
                 snippet.save(force_insert=True)
+                revision.snippet = snippet
+                revision.save(force_insert=True)
+                for file in files:
+                    file.revision = revision
+                File.objects.bulk_create(files)
             return snippet
         except IntegrityError:
+            revision.pk = None
             if attempt + 1 == attempts or not Snippet.objects.filter(pk=snippet.pk).exists():
                 raise
             log.warning("snippet id %s already taken; trying another", snippet.pk)

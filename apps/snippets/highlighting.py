@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from apps import highlightclient, sitewide
 from apps.snippets import catalog, codeblock
+from apps.snippets.models import File
 
 # Each line in <span id="L-n">; leading and trailing blank lines kept so numbers match.
 OPTIONS = {"linespans": "L", "wrapcode": True, "stripnl": False}
@@ -104,14 +105,17 @@ def remember(snippet, version, rendering, declined_ttl=None):
         cache.set(declined_key(snippet, version), asdict(rendering), ttl)
 
 
-def forget(snippet, environ=None):
-    """Drop every cached rendering and page of ``snippet`` as it is now (its lexer and content),
-    for every highlighter version this process has seen: before it is taken down or relabelled."""
+def forget(snippet, environ=None, files=None):
+    """Drop every cached rendering and page of ``snippet`` as it is now (its lexer and content;
+    or of each of ``files``), for every highlighter version this process has seen: before it is
+    taken down or relabelled."""
     apps.get_app_config("snippets").pages.forget(snippet.pk)
     versions = catalog.known_versions()
     if environ is not None:
         versions.add(catalog.current(environ).version)
-    keys = [key for version in versions for key in (cache_key(snippet, version), declined_key(snippet, version))]
+    items = [snippet] if files is None else files
+    keys = [key for version in versions for item in items
+            for key in (cache_key(item, version), declined_key(item, version))]
     if keys:
         cache.delete_many(keys)
 
@@ -125,9 +129,16 @@ def mark_declined(snippet, version, rendering):
 
 
 def cache_key(snippet, version, kind="render"):
+    """The key of a rendering of ``snippet`` (a one-file ``Snippet``, or one ``File`` of a revision:
+    the key names the snippet, the text's digest and the lexer, so every file has its own)."""
     # Hashed: the lexer name and version are free text, cache keys must be short and plain.
-    parts = "\0".join([snippet.id, snippet.sha256, snippet.lexer, version])
+    parts = "\0".join([snippet_id_of(snippet), snippet.sha256, snippet.lexer, version])
     return f"snippets:{kind}:{CACHE_FORMAT}:{hashlib.sha256(parts.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def snippet_id_of(item):
+    """The id of the snippet ``item`` is (a ``Snippet``) or belongs to (a ``File``)."""
+    return item.snippet_id if isinstance(item, File) else item.pk
 
 
 def declined_key(snippet, version):

@@ -2,9 +2,14 @@
 
 Shared by the HTML form and the API, so both refuse the same things with the same words:
 empty content, text that is not text (bytes that are not UTF-8, lone surrogates, NUL: read
-as every app reads text, ``apps.textinput``), and content over ``SNIPPET_MAX_BYTES``.
+as every app reads text, ``apps.textinput``), and content over ``SNIPPET_MAX_BYTES``; for the
+files of a revision (``check_files``): at most ``SNIPPET_MAX_FILES``, names that are file
+names (no ``/``, ``\\``, NUL or control character, at most 255 characters, unique), and the
+limit on all their bytes together.
 """
 
+import unicodedata
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -78,3 +83,92 @@ def check_expiry(choice):
 def expires_at(choice, now):
     lifetime = EXPIRY[check_expiry(choice)]
     return None if lifetime is None else now + lifetime
+
+
+MAX_NAME_CHARS = 255
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as submitted: its name ("" for none), its text, and the lexer asked for
+    (``""``: auto; a name still to be checked by ``creation.lexer_choice``)."""
+
+    filename: str
+    content: str
+    lexer: str = ""
+
+
+def one_file_name(name):
+    """The ``filename`` field of a one-file paste (the form, the API's ``content``), as it has
+    always been taken: the last part of a path (``src/app.py`` is ``app.py``), control
+    characters dropped, at most 255 characters. (Several files' names are checked strictly,
+    ``check_filename``.)"""
+    name = check_text("file name", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Zl", "Zp")).strip()
+    return "" if name in (".", "..") else name[:MAX_NAME_CHARS]
+
+
+def check_filename(name, position):
+    """A file name as it will be stored, or Refused (``bad_filename``)."""
+    which = f"File {position + 1}" if not name else f"The file name {name[:60]!r}"
+    name = check_text("file name", name)
+    if len(name) > MAX_NAME_CHARS:
+        raise Refused(f"{which[:80]}… is {len(name):,} characters long; a file name has at most "
+                      f"{MAX_NAME_CHARS}.", code="bad_filename")
+    bad = next((char for char in name if char in "/\\" or unicodedata.category(char) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        raise Refused(f"{which} contains {bad!r}: a file name cannot hold a slash, a backslash or a control "
+                      "character (it is a name, not a path).", code="bad_filename")
+    if name in (".", "..") or (name and not name.strip()):
+        raise Refused(f"{which} is not a usable file name.", code="bad_filename")
+    return name
+
+
+def check_files(uploads):
+    """The files of one revision, checked (names, count, each text, all bytes together): a
+    list of ``Upload`` with their texts as stored, or Refused.
+
+    A file may have no name only when it is the revision's one file (a snippet pasted without
+    a name, as before revisions).
+    """
+    uploads = list(uploads)
+    limit = settings.SNIPPET_MAX_FILES
+    if not uploads:
+        raise Refused("The snippet is empty: send at least one file.", code="empty")
+    if len(uploads) > limit:
+        raise Refused(f"A snippet has at most {limit} files; {len(uploads)} were sent.", code="too_many_files")
+    names = [check_filename(upload.filename, position) for position, upload in enumerate(uploads)]
+    if len(uploads) > 1:
+        unnamed = next((position for position, name in enumerate(names) if not name), None)
+        if unnamed is not None:
+            raise Refused(f"File {unnamed + 1} has no name: when a snippet has several files, each needs one.",
+                          code="bad_filename")
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise Refused(f"Two files are named {name[:80]!r}: names must differ within a snippet.",
+                          code="duplicate_filename")
+        seen.add(name)
+    contents = [check_file_text(upload.content, name, len(uploads)) for upload, name in zip(uploads, names)]
+    total = sum(len(content.encode("utf-8")) for content in contents)
+    if total > settings.SNIPPET_MAX_BYTES:
+        raise Refused(
+            f"The files are {total:,} bytes together; the limit is {settings.SNIPPET_MAX_BYTES:,} bytes for all "
+            "the files of a snippet.",
+            status=413,
+            code="too_large",
+        )
+    return [Upload(name, content, upload.lexer) for upload, name, content in zip(uploads, names, contents)]
+
+
+def check_file_text(content, name, count):
+    """One file's text (``check_content``), its name in the message when there are several."""
+    if count == 1:
+        return check_content(content)
+    try:
+        return check_content(content)
+    except Refused as refused:
+        refused.message = f"{name[:80]}: {refused.message}"
+        refused.args = (refused.message,)
+        raise

@@ -1,12 +1,16 @@
-"""A snippet: a piece of text someone shared, with its history (parent) and lifetime; and the
-reports visitors make about snippets that break the site's rules (``Report``)."""
+"""A snippet: files someone shared, kept as numbered revisions, with its history (parent) and
+lifetime; and the reports visitors make about snippets that break the site's rules (``Report``).
+
+``Snippet`` holds what every revision shares; ``Revision`` (1, 2, 3…) is one state of it;
+``File`` is one file of a revision, and the only place a text is kept.
+"""
 
 import hashlib
 import hmac
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,12 +52,6 @@ LEXER_SOURCES = [
 ]
 
 
-FAMILY_COLUMNS = (
-    "id, parent_id, title, filename, lexer, lexer_source, size, sha256, created_at, expires_at, burn_after_reading,"
-    " declined_key, declined_notice, declined_until, removed_at, removed_reason"
-)
-
-
 class SnippetQuerySet(models.QuerySet):
     def alive(self, now=None):
         now = now or timezone.now()
@@ -66,62 +64,50 @@ class SnippetQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=False)
 
     def removed_digest(self, sha256):
-        """Whether a snippet with this content was taken down (the digest is kept for this)."""
-        return self.removed().filter(sha256=sha256).exists()
+        """Whether a file with this content was taken down (its digest is kept for this)."""
+        return File.objects.filter(sha256=sha256, revision__snippet__removed_at__isnull=False).exists()
 
     def family(self, snippet_id):
-        """The snippet, its parent and its children, in one query and without content.
+        """The snippet, its parent and its children, each with the first file of its latest
+        revision (``Snippet.head``, without its text), in one query.
 
         Plain SQL: this runs on every page view, and building it with the ORM cost more
         than running it.
         """
-        table = self.model._meta.db_table
         sql = (
-            f"SELECT {FAMILY_COLUMNS} FROM {table} WHERE id = %s OR parent_id = %s"
-            f" OR id = (SELECT parent_id FROM {table} WHERE id = %s)"
+            f"SELECT {family_columns()} FROM {HEAD_JOIN}"
+            f" WHERE s.id = %s OR s.parent_id = %s OR s.id = (SELECT parent_id FROM {SNIPPETS} WHERE id = %s)"
         )
-        return self.model.objects.raw(sql, [snippet_id, snippet_id, snippet_id])
+        return with_heads(self.model.objects.raw(sql, [snippet_id, snippet_id, snippet_id]), text=False)
 
     def readable(self, snippet_id):
-        """The snippet with its content (for raw and download), or None; plain SQL too."""
-        table = self.model._meta.db_table
-        sql = (
-            f"SELECT id, content, sha256, filename, created_at, expires_at, burn_after_reading, removed_at, removed_reason"
-            f" FROM {table} WHERE id = %s"
-        )
-        return next(iter(self.model.objects.raw(sql, [snippet_id])), None)
+        """The snippet with its head file and its text (for raw and download), or None; plain SQL too."""
+        sql = f"SELECT {family_columns(text=True)} FROM {HEAD_JOIN} WHERE s.id = %s"
+        return next(iter(with_heads(self.model.objects.raw(sql, [snippet_id]), text=True)), None)
 
 
 class Snippet(models.Model):
+    """What stays the same across revisions: the id, title, lifetime, delete token, parent and
+    removal. The text lives in ``File`` rows, one per file of each ``Revision``.
+
+    A one-file snippet still reads as before: ``content``, ``filename``, ``lexer``,
+    ``lexer_source``, ``size``, ``sha256`` and the ``declined_*`` notes are those of its
+    ``head``, the first file of its latest revision (set on a new snippet, they make its
+    revision 1 when it is saved: ``Snippet.objects.create(content="x")`` works). Code that
+    handles several files asks ``revisions`` and ``files`` (``apps.snippets.revisions``).
+    """
+
     id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     title = models.CharField(max_length=200, blank=True)
-    filename = models.CharField(max_length=255, blank=True)
-    lexer = models.CharField(
-        max_length=100, blank=True, help_text="Pygments lexer alias; empty: not decided yet (auto)"
-    )
-    # db_default: added in place (no table copy on SQLite), and rows written by code from before
-    # it (a rolling deploy) are "not known" too.
-    lexer_source = models.CharField(
-        max_length=10, blank=True, default="", db_default="", choices=LEXER_SOURCES,
-        help_text="where the language came from; empty: not known (older snippets) or not decided yet",
-    )
-    content = models.TextField()
-    size = models.PositiveIntegerField(help_text="size of the content in bytes (UTF-8)")
-    sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     burn_after_reading = models.BooleanField(default=False)
     delete_token_hash = models.CharField(max_length=64, blank=True, editable=False)
-    # The highlighter declined the first rendering (too slow, too large): every process shows
-    # plain text at once until declined_until, for the rendering named by declined_key.
-    declined_key = models.CharField(max_length=100, blank=True, editable=False)
-    declined_notice = models.CharField(max_length=300, blank=True, editable=False)
-    declined_until = models.DateTimeField(null=True, blank=True, editable=False)
-    # Taken down for breaking the rules (``takedown``): the content, names and lexer are
-    # emptied; the id, the digest (to refuse the same text again) and why and by whom stay.
+    # Taken down for breaking the rules (``takedown``): every file's text, name and lexer are
+    # emptied; the id, the digests (to refuse the same text again) and why and by whom stay.
     removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     removed_reason = models.CharField(max_length=20, blank=True, editable=False, choices=REASONS)
     removed_by = models.ForeignKey(
@@ -132,23 +118,35 @@ class Snippet(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [  # only removed snippets: a small index, asked on every create
-            models.Index(fields=["sha256"], condition=models.Q(removed_at__isnull=False), name="snippet_removed_sha256"),
-        ]
 
     def __str__(self):
         return self.title or self.filename or self.id
 
+    @property
+    def head(self):
+        """The first file of the latest revision (for a new snippet: the one it is being made with)."""
+        head = self.__dict__.get("_head")
+        if head is None:
+            if self._state.adding:
+                head = File(position=0)
+            else:
+                head = File.objects.latest_of(self.pk).defer("content").first() or File(position=0)
+            self.__dict__["_head"] = head
+        return head
+
     def save(self, *args, **kwargs):
-        if "content" in self.__dict__ and not self.is_removed:  # not deferred: keep size and digest in step
-            self.measure()  # (a removed snippet keeps the digest of the text it had)
-        super().save(*args, **kwargs)
+        """Save; a new snippet given a text through ``content`` is saved with it as revision 1."""
+        head = self.__dict__.get("_head")
+        first = self._state.adding and head is not None and head.pk is None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if first:
+                revision = Revision.objects.create(snippet=self, number=1, created_at=self.created_at)
+                head.revision = revision
+                head.save()
 
     def measure(self):
-        """Set size and digest from the content."""
-        data = self.content.encode("utf-8")
-        self.size = len(data)
-        self.sha256 = hashlib.sha256(data).hexdigest()
+        self.head.measure()
 
     def get_absolute_url(self):
         return reverse("snippets:detail", args=[self.id])
@@ -176,6 +174,151 @@ class Snippet(models.Model):
         if not token or not self.delete_token_hash:
             return False
         return hmac.compare_digest(hash_token(token), self.delete_token_hash)
+
+
+def head_field(name):
+    """A property of ``Snippet`` that reads and writes the field ``name`` of its head file."""
+    return property(lambda self: getattr(self.head, name), lambda self, value: setattr(self.head, name, value),
+                    doc=f"The {name} of the first file of the latest revision.")
+
+
+HEAD_FIELDS = ("filename", "lexer", "lexer_source", "content", "size", "sha256",
+               "declined_key", "declined_notice", "declined_until")
+for _name in HEAD_FIELDS:
+    setattr(Snippet, _name, head_field(_name))
+
+
+class Revision(models.Model):
+    """One state of a snippet, numbered 1, 2, 3… per snippet; never changed once made."""
+
+    snippet = models.ForeignKey(Snippet, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["snippet", "number"], name="revision_number_once")]
+
+    def __str__(self):
+        return f"{self.snippet_id} revision {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("snippets:revision", args=[self.snippet_id, self.number])
+
+
+class FileQuerySet(models.QuerySet):
+    def latest_of(self, snippet_id):
+        """The files of a snippet's latest revision, in order."""
+        latest = Revision.objects.filter(snippet_id=snippet_id).order_by("-number").values("pk")[:1]
+        return self.filter(revision=models.Subquery(latest)).order_by("position")
+
+
+class File(models.Model):
+    """One file of a revision: its name (unique in the revision; empty only for the one file
+    of a revision that has no other), its language and its text — the one place a text is kept.
+
+    ``declined_*``: the highlighter declined this file's first rendering (too slow, too large):
+    every process shows plain text at once until ``declined_until``, for the rendering named
+    by ``declined_key``.
+    """
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveSmallIntegerField(default=0, help_text="0, 1, 2… in the order the files were given")
+    filename = models.CharField(max_length=255, blank=True)
+    lexer = models.CharField(
+        max_length=100, blank=True, help_text="Pygments lexer alias; empty: not decided yet (auto)"
+    )
+    lexer_source = models.CharField(
+        max_length=10, blank=True, default="", choices=LEXER_SOURCES,
+        help_text="where the language came from; empty: not known (older snippets) or not decided yet",
+    )
+    content = models.TextField()
+    size = models.PositiveIntegerField(help_text="size of the content in bytes (UTF-8)")
+    sha256 = models.CharField(max_length=64, db_index=True)  # asked on every create (``removed_digest``)
+    declined_key = models.CharField(max_length=100, blank=True, editable=False)
+    declined_notice = models.CharField(max_length=300, blank=True, editable=False)
+    declined_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = FileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["revision", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "position"], name="file_position_once"),
+            models.UniqueConstraint(fields=["revision", "filename"], name="file_name_once"),
+        ]
+
+    def __str__(self):
+        return self.filename or f"file {self.position + 1}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.measure()
+        super().save(*args, **kwargs)
+
+    def measure(self):
+        """Set size and digest from the content."""
+        data = self.content.encode("utf-8")
+        self.size = len(data)
+        self.sha256 = hashlib.sha256(data).hexdigest()
+
+    @property
+    def snippet_id(self):
+        return self.__dict__.get("_snippet_id") or self.revision.snippet_id
+
+    @property
+    def lexer_detected(self):
+        return self.lexer_source == DETECTED
+
+
+# The family and raw queries: each snippet joined with the first file of its latest revision.
+SNIPPETS, REVISIONS, FILES = "snippets_snippet", "snippets_revision", "snippets_file"
+SNIPPET_COLUMNS = (
+    "id", "parent_id", "title", "created_at", "expires_at", "burn_after_reading", "delete_token_hash",
+    "removed_at", "removed_reason",
+)
+HEAD_COLUMNS = ("id", "filename", "lexer", "lexer_source", "size", "sha256", "declined_key", "declined_notice",
+                "declined_until")
+HEAD_JOIN = (
+    f"{SNIPPETS} s LEFT JOIN {REVISIONS} r ON r.snippet_id = s.id"
+    f" AND r.number = (SELECT MAX(number) FROM {REVISIONS} WHERE snippet_id = s.id)"
+    f" LEFT JOIN {FILES} f ON f.revision_id = r.id AND f.position = 0"
+)
+
+
+def family_columns(text=False):
+    columns = [f"s.{name}" for name in SNIPPET_COLUMNS]
+    columns += [f"f.{name} AS head_{name}" for name in HEAD_COLUMNS + (("content",) if text else ())]
+    columns += ["r.number AS head_revision", f"(SELECT COUNT(*) FROM {FILES} WHERE revision_id = r.id) AS head_files"]
+    return ", ".join(columns)
+
+
+def from_database(field, value, alias):
+    """A column of a plain query as the ORM would give it (SQLite's dates are text, for one)."""
+    connection = connections[alias]
+    column = field.cached_col
+    for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+        value = convert(value, column, connection)
+    return value
+
+
+def with_heads(snippets, text):
+    """Give each snippet of a raw query its head file (``text``: with its content)."""
+    names = HEAD_COLUMNS + (("content",) if text else ())
+    for snippet in snippets:
+        row = {name: snippet.__dict__.pop(f"head_{name}") for name in names}
+        revision = snippet.__dict__.pop("head_revision")
+        snippet.__dict__["file_count"] = snippet.__dict__.pop("head_files")  # files in its latest revision
+        if row["id"] is None:  # no revision (should not happen): an empty file
+            head = File(position=0, content="", size=0, sha256="")
+        else:  # from_db wants the values in the model's field order
+            fields = [field for field in File._meta.concrete_fields if field.attname in row]
+            values = [from_database(field, row[field.attname], snippet._state.db) for field in fields]
+            head = File.from_db(snippet._state.db, [field.attname for field in fields], values)
+        head.__dict__["_snippet_id"] = snippet.pk
+        head.__dict__["revision_number"] = revision
+        snippet.__dict__["_head"] = head
+        yield snippet
 
 
 class Report(models.Model):

@@ -2,14 +2,15 @@
 
 Detection can be wrong ("Python (detected)" for Go). The snippet's owner (its delete token
 in their session, or sent to the API) names the right lexer, or ``auto`` to detect again:
-the row changes in place (no fork, the same id and link), its notes about a declined
+the row of the first file of its latest revision changes in place (no fork, no new revision:
+the same id, link and bytes), its notes about a declined
 rendering are cleared, and its cached renderings and pages are dropped. The new rendering
 is made at once, as at creation, so the page the owner is sent back to is ready. A
 burn-after-reading snippet is not changed: nobody may read it before its one reader.
 """
 
 from apps.snippets import catalog, creation, highlighting, language
-from apps.snippets.models import Snippet
+from apps.snippets.models import File, Snippet
 
 NOT_CHANGEABLE = "A burn-after-reading snippet cannot be changed: it is shown once, to its reader, as it was posted."
 
@@ -29,7 +30,8 @@ def relabel(snippet, requested, environ):
     if rendering.declined:
         highlighting.mark_declined(snippet, known.version, rendering)
     language.settle(snippet, rendering, known)
-    changed = Snippet.objects.filter(pk=snippet.pk, removed_at__isnull=True).update(
+    head = snippet.head  # the language is a file's: the first file of the latest revision
+    changed = File.objects.filter(pk=head.pk, revision__snippet__removed_at__isnull=True).update(
         lexer=snippet.lexer,
         lexer_source=snippet.lexer_source,
         declined_key=snippet.declined_key,

@@ -1,7 +1,14 @@
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, register_converter
 
-from apps.snippets import api, views
+from apps.snippets import api, rawfiles, views
+
+
+def pending_page(request, *args, **kwargs):
+    """A page of issue 13 that the revision pages will answer (until then: 404). Its URL
+    name is registered so that links and the API's URLs can be built already."""
+    raise Http404("This page is not there yet.")
 
 
 class SnippetId:
@@ -25,6 +32,15 @@ snippet_patterns = (
         path("mine", views.mine, name="mine"),
         path("s/<id:snippet_id>", views.detail, name="detail"),
         path("s/<id:snippet_id>/raw", views.raw, name="raw"),
+        # Revisions (issue 13). A file name holds no "/", so the str converter takes it whole.
+        path("s/<id:snippet_id>/raw/<str:filename>", rawfiles.latest_file, name="raw-file"),
+        path("s/<id:snippet_id>/<int:number>/raw", rawfiles.revision_raw, name="revision-raw"),
+        path("s/<id:snippet_id>/<int:number>/raw/<str:filename>", rawfiles.revision_file, name="revision-raw-file"),
+        path("s/<id:snippet_id>/<int:number>", pending_page, name="revision"),
+        path("s/<id:snippet_id>/history", pending_page, name="history"),
+        path("s/<id:snippet_id>/edit", pending_page, name="edit"),
+        path("s/<id:snippet_id>/compare/<int:a>..<int:b>", pending_page, name="compare"),
+        path("s/<id:snippet_id>/compare/<int:a>..<int:b>.patch", pending_page, name="compare-patch"),
         path("s/<id:snippet_id>/download", views.download, name="download"),
         path("s/<id:snippet_id>/fork", views.fork, name="fork"),
         path("s/<id:snippet_id>/delete", views.delete, name="delete"),
@@ -33,6 +49,7 @@ snippet_patterns = (
         path("s/<id:snippet_id>/language", views.set_language, name="language"),
         path("api/snippets", api.snippets, name="api-snippets"),
         path("api/snippets/<id:snippet_id>", api.snippet, name="api-snippet"),
+        path("api/snippets/<id:snippet_id>/revisions/<int:number>", api.revision, name="api-revision"),
         path("api/snippets/<id:snippet_id>/report", api.report, name="api-report"),
     ],
     "snippets",

@@ -31,8 +31,10 @@ from apps.snippets import (
     language,
     lookup,
     ownership,
+    rawfiles,
     relabel,
     reports,
+    revisions,
 )
 from apps.snippets.forms import LanguageForm, SnippetForm
 from apps.snippets.lookup import answers_gone
@@ -292,6 +294,8 @@ def download(request, snippet_id):
 def text_answer(request, snippet_id, respond):
     """``respond(snippet)`` for raw and download; a burn snippet is burned by it (``burning``)."""
     snippet = lookup.showable(Snippet.objects.readable(snippet_id))
+    if snippet.file_count > 1:  # several files are not one text: the list of them (300)
+        return rawfiles.choices(request, snippet, revisions.files(revisions.latest(snippet_id), text=False))
     if snippet.burn_after_reading:
         return burning.serve(request, snippet_id, respond, content_type="text/plain; charset=utf-8")
     return respond(snippet)
@@ -340,7 +344,7 @@ def download_name(snippet):
 @require_http_methods(["GET", "HEAD", "POST"])
 @answers_gone
 def delete(request, snippet_id):
-    snippet = lookup.live(snippet_id, Snippet.objects.defer("content"))
+    snippet = lookup.live(snippet_id)
     owner_token = ownership.token_for(request, snippet.pk)
     error = None
     if request.method == "POST":
@@ -362,7 +366,7 @@ def set_language(request, snippet_id):
     """The owner's one-click correction of the language (``relabel``): the same snippet, its
     page made again with the new lexer. Anyone else (no delete token in their session) is
     refused; a burn-after-reading snippet is not changeable (409)."""
-    snippet = lookup.live(snippet_id, Snippet.objects.defer("content"))  # read only to render it
+    snippet = lookup.live(snippet_id)  # read only to render it
     if not snippet.accepts_delete_token(ownership.token_for(request, snippet.pk)):
         raise PermissionDenied("Only the snippet's creator can change its language, from the browser that created it.")
     if snippet.burn_after_reading:
@@ -388,7 +392,7 @@ def not_changed(request, snippet, message, status):
 @answers_gone
 def share(request, snippet_id):
     """What the creator of a burn-after-reading snippet sees instead of it: the link to pass on."""
-    snippet = Snippet.objects.defer("content").filter(pk=snippet_id, burn_after_reading=True).first()
+    snippet = Snippet.objects.filter(pk=snippet_id, burn_after_reading=True).first()
     if snippet is None or snippet.is_expired:
         raise Http404("No such snippet, or it has already been read.")
     lookup.showable(snippet)  # removed: 410
@@ -403,7 +407,7 @@ def share(request, snippet_id):
     return response
 
 
-REPORT_FIELDS = ("id", "title", "filename", "expires_at", "burn_after_reading", "removed_at", "removed_reason")
+REPORT_FIELDS = ("id", "title", "expires_at", "burn_after_reading", "removed_at", "removed_reason")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -432,7 +436,7 @@ def report(request, snippet_id):
 @require_safe
 def mine(request):
     ids = ownership.owned_ids(request)
-    found = {s.pk: s for s in Snippet.objects.alive().defer("content").filter(pk__in=ids, removed_at__isnull=True)}
+    found = {s.pk: s for s in Snippet.objects.alive().filter(pk__in=ids, removed_at__isnull=True)}
     return render(request, "snippets/mine.html", {"snippets": [found[i] for i in ids if i in found]})
 
 

@@ -24,7 +24,8 @@ def test_curl_F_content_from_stdin_creates_a_snippet_and_answers_201_json(client
     response = multipart(client, content="print('hi')\n")
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"id", "url", "raw_url", "delete_token", "lexer", "lexer_detected", "lexer_source", "expires_at"}
+    assert set(body) == {"id", "url", "raw_url", "delete_token", "lexer", "lexer_detected", "lexer_source", "expires_at",
+                         "revision", "revision_url", "files"}
     assert body["url"] == f"http://localhost/s/{body['id']}"
     assert response.headers["Location"] == body["url"]
     assert client.get(path_of(body["raw_url"])).get_data(as_text=True) == "print('hi')\n"
@@ -173,7 +174,7 @@ def test_lexer_names_are_stored_as_the_highlighters_alias(client, fake_highlight
 
 def test_other_methods_are_405_json(client):
     assert client.get("/api/snippets").status_code == 405
-    assert client.put("/api/snippets/x").get_json()["error"]["code"] == "method_not_allowed"
+    assert client.post("/api/snippets/x").get_json()["error"]["code"] == "method_not_allowed"  # (PUT: an edit)
 
 
 def test_a_failed_write_leaves_nothing_behind(client, monkeypatch):

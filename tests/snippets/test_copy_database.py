@@ -48,7 +48,7 @@ User.objects.create_superuser("admin", "admin@example.com", "a-long-password")
 alive = SessionStore(); alive["owned"] = {parent.id: "token-hash"}; alive.create()
 gone = SessionStore(); gone.set_expiry(-1); gone.create()
 print(json.dumps({"session": alive.session_key,
-                  "snippets": dict(Snippet.objects.values_list("id", "sha256"))}))
+                  "snippets": {snippet.id: snippet.sha256 for snippet in Snippet.objects.all()}}))
 """
 
 
@@ -87,14 +87,16 @@ def test_the_copy_reports_every_table_verified(moved):
     assert moved["copy"].returncode == 0, moved["copy"].stderr
     report = moved["copy"].stdout
     assert "snippets.Snippet: 6 rows verified" in report
+    assert "snippets.Revision: 6 rows verified" in report and "snippets.File: 6 rows verified" in report
     assert "auth.User: 1 rows verified" in report
     assert "sessions.Session: 1 rows verified" in report
-    assert f"{len(TEXTS)} snippet contents verified by SHA-256" in report
+    assert f"{len(TEXTS)} file contents verified by SHA-256" in report
 
 
 def test_every_snippet_arrives_byte_for_byte(moved):
-    assert dict(read(moved["target"], "SELECT id, sha256 FROM snippets_snippet")) == moved["snippets"]
-    contents = [text for (text,) in read(moved["target"], "SELECT content FROM snippets_snippet")]
+    files = "snippets_file f JOIN snippets_revision r ON f.revision_id = r.id"
+    assert dict(read(moved["target"], f"SELECT r.snippet_id, f.sha256 FROM {files}")) == moved["snippets"]
+    contents = [text for (text,) in read(moved["target"], f"SELECT f.content FROM {files}")]
     digest = lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()  # noqa: E731
     assert sorted(map(digest, contents)) == sorted(map(digest, TEXTS))
     assert read(moved["target"], "SELECT COUNT(*) FROM snippets_snippet WHERE parent_id IS NOT NULL") == [(2,)]

@@ -292,4 +292,4 @@ def test_a_site_with_a_removed_snippet_can_still_be_copied_to_another_database(t
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "snippets.Report: 1 rows verified" in done.stdout
-    assert "1 snippet contents verified" in done.stdout
+    assert "1 file contents verified" in done.stdout

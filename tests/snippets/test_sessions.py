@@ -16,7 +16,7 @@ def create_with_the_form(client, content):
     token = csrf_token(client)
     response = client.post("/", data={"csrfmiddlewaretoken": token, "content": content})
     assert response.status_code == 302
-    return Snippet.objects.get(content=content).pk
+    return Snippet.objects.get(revisions__files__content=content).pk
 
 
 def test_a_planted_session_cookie_lets_its_planter_see_and_delete_nothing(site):

@@ -7,8 +7,8 @@ checks the copy row by row before it says so:
 - every snippet, every field, in one transaction on the target: all of it or nothing;
 - the admin accounts (``auth.User``) and the sessions that are still alive, since a
   visitor's "My snippets" and delete tokens live in their session;
-- then a report: rows copied and verified per table, and the SHA-256 of every snippet's
-  content recomputed on the target and compared with the source's.
+- then a report: rows copied and verified per table, and the SHA-256 of every file of every
+  revision recomputed on the target and compared with the source's.
 
 The target is migrated first and must hold no snippets (nothing is merged). Run it with
 the site stopped or read-only (writes made during the copy are not in it), then point
@@ -22,6 +22,7 @@ import dj_database_url
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.color import no_style
 from django.db import connections, transaction
 from django.utils import timezone
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             with transaction.atomic(using=TARGET):
                 for model in copied_models():
                     self.copy(model)
+                self.reset_sequences()
             self.verify()
         finally:
             connections[TARGET].close()
@@ -85,6 +87,15 @@ class Command(BaseCommand):
             raise CommandError("The target is the site's own database.")
         everything = connections.configure_settings({"default": dict(source), TARGET: config})
         connections.settings[TARGET] = everything[TARGET]
+
+    def reset_sequences(self):
+        """Rows came with their ids: the target's id counters (PostgreSQL sequences) must
+        continue after them, or its next revision or report would take an id in use."""
+        connection = connections[TARGET]
+        statements = connection.ops.sequence_reset_sql(no_style(), copied_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
     def refuse_a_target_with_snippets(self):
         snippet = apps.get_model("snippets.Snippet")
@@ -120,13 +131,14 @@ class Command(BaseCommand):
         self.verify_contents()
 
     def verify_contents(self):
-        snippet = apps.get_model("snippets.Snippet")
+        file_model = apps.get_model("snippets.File")
         checked = 0
-        for row in rows(snippet, TARGET):
-            if row.removed_at is not None:
-                continue  # taken down: its content was erased, its digest kept (``takedown``)
+        files = file_model._default_manager.using(TARGET).filter(revision__snippet__removed_at__isnull=True)
+        for row in files.select_related("revision").order_by("pk").iterator(chunk_size=BATCH):
+            # (a snippet taken down had its texts erased, their digests kept: ``takedown``)
             actual = hashlib.sha256(row.content.encode("utf-8", "surrogatepass")).hexdigest()
             if actual != row.sha256:
-                raise CommandError(f"Snippet {row.id}: its content on the target does not match its SHA-256.")
+                raise CommandError(f"Snippet {row.revision.snippet_id}, revision {row.revision.number}, "
+                                   f"file {row.position + 1}: its content on the target does not match its SHA-256.")
             checked += 1
-        self.stdout.write(self.style.SUCCESS(f"{checked} snippet contents verified by SHA-256; the copy is complete."))
+        self.stdout.write(self.style.SUCCESS(f"{checked} file contents verified by SHA-256; the copy is complete."))
