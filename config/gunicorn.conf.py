@@ -53,3 +53,16 @@ def on_starting(server):
 
         create_app(settings.snippets_prefix)
     static.collect(django=serves_django)
+
+
+def post_worker_init(worker):
+    """Start this worker's highlighting processes before it takes a request, when it serves the
+    highlighter: each loads the language-detection model at start (about a second), which no
+    request should wait for (docs/highlighter.md, "Guess")."""
+    from composite.settings import CompositeSettings
+
+    if "highlighter" in CompositeSettings.from_env().apps:
+        from apps.highlighter import pools
+
+        worker.notify()  # the master's timeout counts from here: loading the apps took some of it
+        pools.start_from_environment()

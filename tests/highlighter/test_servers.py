@@ -157,3 +157,13 @@ def test_under_gunicorn_a_slow_input_ends_at_the_budget_while_others_are_served(
 def test_under_gunicorn_a_huge_declared_body_is_refused_unread(gunicorn_site):
     url, _ = gunicorn_site
     assert b" 413 " in raw_post_status(url, 10**9, path="/highlight/api/highlight")
+
+
+def test_under_gunicorn_each_worker_starts_its_highlighting_processes_before_any_request(tmp_path):
+    """Their language model is loaded before the first request, not during it."""
+    env = site_environment(tmp_path, WEB_CONCURRENCY="1", HIGHLIGHT_WORKERS="2")
+    migrate(env)
+    port = free_port()
+    with running(procfile_command(), env, port, tmp_path / "gunicorn.log") as server:
+        # The worker answered /healthz: it is past its start-up, and nothing was highlighted.
+        assert len(descendants_running(server.pid, "apps.highlighter.core.worker")) == 2
