@@ -131,41 +131,50 @@ class _Slots:
         self.deleted, self.added = {}, {}  # ident -> slots of that kind holding it, in order
         idents = {"": 0}  # key -> ident; 0 is every blank line
         index = {_DELETE: self.deleted, _ADD: self.added}
-        for f, (_, hunks) in enumerate(files):
-            for h, hunk in enumerate(hunks):
-                previous = None
-                for i, k, text, number, cr in _changed(hunk.lines if isinstance(hunk, Hunk) else hunk[5]):
-                    if previous is not None and i != previous + 1:
-                        kind.append(0)  # a context line between: the run ends
-                        ident.append(None)
-                        width.append(None)
-                        info.append(None)
-                    previous = i
-                    lead = text.lstrip("\f\v\r") if text[:1] in ("\f", "\v", "\r") else text
-                    rest = lead.lstrip(" \t")
-                    if not rest or (rest[0] in _SPACE and not rest.strip(_SPACE)):
-                        key, indent = "", None
-                    else:
-                        key = (rest, True) if cr else rest  # git compares a CR, not a missing newline
-                        indent = len(lead) - len(rest)
-                        if indent and "\t" in lead[:indent]:
-                            indent = len(lead[:indent].expandtabs(TAB_WIDTH))
-                    n = idents.get(key)
-                    if n is None:
-                        n = idents[key] = len(idents)
-                    k = _KINDS[k]
-                    index[k].setdefault(n, []).append(len(kind))
-                    kind.append(k)
-                    ident.append(n)
-                    width.append(indent)
-                    info.append((f, h, i, number, text))
-                if previous is not None:
-                    kind.append(0)
-                    ident.append(None)
-                    width.append(None)
-                    info.append(None)
-        self.changed = len(kind) - kind.count(0)
+        hunks = [(f, h, _changed(hunk.lines if isinstance(hunk, Hunk) else hunk[5]))
+                 for f, (_, file_hunks) in enumerate(files) for h, hunk in enumerate(file_hunks)]
+        self.changed = sum(len(rows) for _, _, rows in hunks)
+        # A line whose text (stripped: equal after indentation means equal stripped) is on
+        # one side only can match nothing: like a context line, it only ends runs, so a
+        # stretch of them is one break, and most lines of a big diff cost no more than this.
+        on_both = ({row[2].strip() for _, _, rows in hunks for row in rows if row[1] == "delete"}
+                   & {row[2].strip() for _, _, rows in hunks for row in rows if row[1] == "add"})
+        for f, h, rows in hunks if on_both else ():
+            previous = None
+            for i, k, text, number, cr in rows:
+                if text.strip() not in on_both:
+                    self.end_run()
+                    previous = None
+                    continue
+                if previous is not None and i != previous + 1:
+                    self.end_run()  # a context line between
+                previous = i
+                lead = text.lstrip("\f\v\r") if text[:1] in ("\f", "\v", "\r") else text
+                rest = lead.lstrip(" \t")
+                if not rest or (rest[0] in _SPACE and not rest.strip(_SPACE)):
+                    key, indent = "", None
+                else:
+                    key = (rest, True) if cr else rest  # git compares a CR, not a missing newline
+                    indent = len(lead) - len(rest)
+                    if indent and "\t" in lead[:indent]:
+                        indent = len(lead[:indent].expandtabs(TAB_WIDTH))
+                n = idents.get(key)
+                if n is None:
+                    n = idents[key] = len(idents)
+                k = _KINDS[k]
+                index[k].setdefault(n, []).append(len(kind))
+                kind.append(k)
+                ident.append(n)
+                width.append(indent)
+                info.append((f, h, i, number, text))
+            self.end_run()
         self.alnum = [-1] * len(kind)
+
+    def end_run(self):
+        """A break after the last slot, unless there is one."""
+        if self.kind and self.kind[-1]:
+            for column in (self.kind, self.ident, self.width, self.info):
+                column.append(0 if column is self.kind else None)
 
     def alnum_count(self, start: int, stop: int) -> int:
         """ASCII letters and digits in slots ``start:stop``, counted up to ``MIN_ALNUM``."""
