@@ -1,0 +1,214 @@
+"""Markdown files shown as HTML: CommonMark rendered, then cleaned by an allow-list.
+
+The text is anybody's, so safety does not rest on one layer. markdown-it-py parses it with
+raw HTML off (a ``<script>`` in the text is shown as text) and with a link check stricter
+than its own (only ``http``, ``https``, ``mailto`` and relative links; images only from
+absolute ``http(s)`` URLs, anything else shows its alt text). Then nh3 (ammonia) keeps only
+the tags, attributes and URL schemes listed here, whatever the parser emitted, and gives
+every link ``rel="nofollow noopener"``. Heading ids, and the ``#fragment`` links that point
+at them, carry a prefix (``md-``) so that a document cannot take the name of an element of
+the page around it (DOM clobbering).
+
+Rendering is bounded. markdown-it-py is linear, but some shapes cost 15 times as much per
+byte as prose (a paragraph of ``![``), and a link reference used many times is copied into
+the HTML each time. So the work is counted while parsing (every block and inline rule step,
+every token) and the size of the HTML is estimated before it is made: past ``MAX_WORK`` or
+``MAX_HTML``, ``render`` raises ``TooCostly`` and the page shows the highlighted source
+instead. The counts depend only on the text, so a text renders always or never.
+"""
+
+import re
+import unicodedata
+from html import escape
+
+import nh3
+from markdown_it import MarkdownIt
+
+MAX_NESTING = 20  # blockquotes, lists and brackets deeper than this are shown as text
+MAX_WORK = 400_000  # rule steps plus tokens; prose costs about one per 3 bytes
+MAX_HTML = 4 << 20  # characters of text and attribute values the HTML would hold
+ANCHOR_PREFIX = "md-"
+
+LINK_SCHEMES = {"http", "https", "mailto"}
+IMAGE_SCHEMES = {"http", "https"}
+SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")  # what browsers drop or strip in a URL
+LANGUAGE_CLASS = re.compile(r"language-[\w+#.-]{1,64}")
+ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+
+
+class TooCostly(Exception):
+    """The text would take too much work or HTML to render; show its source instead."""
+
+
+def render(text: str, anchor_prefix: str = ANCHOR_PREFIX) -> str:
+    """Safe HTML for the Markdown ``text``, or ``TooCostly``.
+
+    ``anchor_prefix`` starts every heading id (``md-install``) and every ``#install``
+    link in the text; give each file of a page its own (``md-2-``) so that their ids
+    differ. It must start with ``md-``: any other id is given that prefix by the cleaner.
+    """
+    env = {"budget": Budget(MAX_WORK), "anchor_prefix": anchor_prefix}
+    tokens = PARSER.parse(text, env)
+    if html_estimate(tokens) > MAX_HTML:
+        raise TooCostly(f"its HTML would be more than {MAX_HTML} characters")
+    return CLEANER.clean(PARSER.renderer.render(tokens, PARSER.options, env))
+
+
+class Budget:
+    """Work left for one rendering; spending past zero raises ``TooCostly``."""
+
+    def __init__(self, work):
+        self.left = work
+
+    def spend(self, work=1):
+        self.left -= work
+        if self.left < 0:
+            raise TooCostly(f"it would take more than {MAX_WORK} parsing steps")
+
+
+# Parsing: markdown-it-py rules that count work, check links and set anchors.
+
+def count_block_step(state, start_line, end_line, silent):
+    """First block rule: pays for this step and for the tokens made since the last one."""
+    budget = state.env["budget"]
+    made = len(state.tokens) - state.env.get("block_tokens_paid", 0)
+    state.env["block_tokens_paid"] = len(state.tokens)
+    budget.spend(1 + made)
+    return False
+
+
+def count_inline_step(state, silent):
+    state.env["budget"].spend()
+    return False
+
+
+def count_final_tokens(state):
+    """After the block parse: pays for the tokens its last rule made (a long list, a table)."""
+    made = len(state.tokens) - state.env.get("block_tokens_paid", 0)
+    state.env["block_tokens_paid"] = len(state.tokens)
+    state.env["budget"].spend(made)
+
+
+def scheme(url):
+    """The URL's scheme as a browser would read it (lower case), or None if relative."""
+    match = SCHEME.match(INVISIBLE.sub("", url))
+    return match.group(1).lower() if match else None
+
+
+def allowed_link(url):
+    return scheme(url) in LINK_SCHEMES | {None}
+
+
+def allowed_image(url):
+    return scheme(url) in IMAGE_SCHEMES and "//" in url
+
+
+def slug(text):
+    """GitHub's way: lower case, punctuation dropped, spaces to hyphens."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = "".join(c for c in text if c.isalnum() or c in " -_")
+    return text.replace(" ", "-")
+
+
+def set_anchors(state):
+    """Heading ids from their text, unique, prefixed; ``#x`` links follow the prefix."""
+    prefix = state.env["anchor_prefix"]
+    seen = {}
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            base = slug("".join(c.content for c in inline.children or () if c.type in ("text", "code_inline")))
+            count = seen.get(base, 0)
+            seen[base] = count + 1
+            token.attrSet("id", prefix + (f"{base}-{count}" if count else base))
+        elif token.type == "inline":
+            for child in token.children or ():
+                href = child.attrGet("href") if child.type == "link_open" else None
+                if isinstance(href, str) and href.startswith("#") and len(href) > 1:
+                    child.attrSet("href", "#" + prefix + href[1:])
+
+
+def table_alignment_as_attribute(state):
+    """``style="text-align:right"`` on table cells becomes ``align="right"``: no styles."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrs:
+            align = ALIGN.get(token.attrs.pop("style", ""))
+            if align:
+                token.attrSet("align", align)
+
+
+def image_or_alt_text(self, tokens, index, options, env):
+    """An image from an allowed URL, else its alt text (as GitHub shows a broken one)."""
+    token = tokens[index]
+    if allowed_image(str(token.attrGet("src") or "")):
+        return self.image(tokens, index, options, env)
+    return escape(self.renderInlineAsText(token.children, options, env))
+
+
+def make_parser():
+    parser = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING})
+    parser.enable(["table", "strikethrough"])
+    parser.validateLink = allowed_link
+    parser.block.ruler.before("table", "count_work", count_block_step)
+    parser.inline.ruler.before("text", "count_work", count_inline_step)
+    parser.core.ruler.after("block", "count_final_tokens", count_final_tokens)
+    parser.core.ruler.after("inline", "anchors", set_anchors)
+    parser.core.ruler.after("anchors", "table_alignment", table_alignment_as_attribute)
+    parser.add_render_rule("image", image_or_alt_text)
+    return parser
+
+
+def html_estimate(tokens):
+    """Characters of content and attribute values the HTML of ``tokens`` would hold.
+
+    A link reference defined once and used a hundred thousand times is one string in the
+    tokens and a hundred thousand in the HTML: this counts it as the HTML will.
+    """
+    total = 0
+    for token in tokens:
+        total += 16 + len(token.content) + sum(len(str(value)) for value in token.attrs.values())
+        if token.children:
+            total += html_estimate(token.children)
+    return total
+
+
+# Cleaning: nh3 keeps only what is listed here.
+
+TAGS = {
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote",
+    "ul", "ol", "li", "pre", "code", "em", "strong", "del", "s",
+    "table", "thead", "tbody", "tr", "th", "td", "a", "img",
+}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "code": {"class"},
+    "ol": {"start"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+}
+ALIGNMENTS = {"align": {"left", "center", "right"}}
+
+
+def keep_attribute(tag, name, value):
+    """nh3's last word on an attribute: images from the web only, known classes only."""
+    if tag == "img" and name == "src":
+        return value if allowed_image(value) else None
+    if name == "class":
+        return value if LANGUAGE_CLASS.fullmatch(value) else None
+    return value
+
+
+CLEANER = nh3.Cleaner(
+    tags=TAGS,
+    clean_content_tags={"script", "style", "template", "svg", "math", "iframe", "object", "noscript"},
+    attributes=ATTRIBUTES,
+    tag_attribute_values={"th": ALIGNMENTS, "td": ALIGNMENTS},
+    attribute_filter=keep_attribute,
+    url_schemes=LINK_SCHEMES,
+    link_rel="nofollow noopener",
+    id_prefix=ANCHOR_PREFIX,
+    strip_comments=True,
+)
+PARSER = make_parser()
