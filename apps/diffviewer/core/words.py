@@ -50,8 +50,11 @@ MIN_SIMILARITY = 0.3
 #: Pairs with more tokens than this (both lines together) are compared without keeping
 #: their plan: a long line's shape seldom comes back, and its key would be big.
 MAX_PLANNED_TOKENS = 400
+#: Shapes with more tokens than this get no regular expression (``_Plan.make_template``).
+MAX_TEMPLATE_TOKENS = 120
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+_WORD = re.compile(r"\w+")
 
 
 def mark_words(hunks: list[Hunk], budget: "Budget | None" = None) -> list[Hunk]:
@@ -135,6 +138,7 @@ class _Marker:
     def __init__(self, budget: Budget):
         self.budget = budget
         self.plans: dict[tuple, _Plan] = {}
+        self.recent: _Plan | None = None  # the plan of the last pair compared
 
     def mark_lines(self, lines: list[Line]) -> list[Line]:
         marked = list(lines)
@@ -200,11 +204,13 @@ class _Marker:
             if 1 <= MAX_PAIRING_CELLS:
                 budget.spend_pairing(0)  # over-long lines take no part in the matrix
             return _whole("delete", old), _whole("insert", new)
-        tokens, split = _tokens_of_both(old, new)
+        tokens, split, plan = self.split_like_recent(old, new)
+        if tokens is None:
+            tokens, split = _tokens_of_both(old, new)
         cells = split * (len(tokens) - split - 1)
         if 1 > MAX_PAIRING_CELLS or not budget.spend_pairing(chars):  # paired in order
             if budget.spend(chars) and budget.spend_token_cells(cells):
-                plan = self.plan(tokens, split)
+                plan = plan or self.plan(tokens, split)
                 return plan.segments(old, new, tokens, chars - plan.blank_chars(tokens))
             return _whole("delete", old), _whole("insert", new)
         if chars > budget.chars or cells > budget.token_cells:
@@ -213,7 +219,7 @@ class _Marker:
             if _dice(_weighed(tokens[:split]), _weighed(tokens[split + 1:])) >= MIN_SIMILARITY:
                 budget.spend(chars)
             return _whole("delete", old), _whole("insert", new)
-        plan = self.plan(tokens, split)
+        plan = plan or self.plan(tokens, split)
         solid = chars - plan.blank_chars(tokens)
         if (2 * plan.shared_chars(tokens) / solid if solid else 1.0) < MIN_SIMILARITY:
             return _whole("delete", old), _whole("insert", new)  # not paired
@@ -227,6 +233,21 @@ class _Marker:
         plan = self.plan(tokens, len(a))
         return plan.segments(old, new, tokens, len(old) + len(new) - plan.blank_chars(tokens))
 
+    def split_like_recent(self, old: str, new: str) -> tuple:
+        """(tokens, split, plan) of a pair of the same shape as the last pair compared, found
+        by that shape's ``template`` (one regular expression match, no tokens split and
+        numbered one by one); (None, None, None) for any other pair."""
+        recent = self.recent
+        if recent is None or recent.template is None or _SEPARATOR in old or _SEPARATOR in new:
+            return None, None, None
+        match = recent.template.fullmatch(f"{old}{_SEPARATOR}{new}")
+        if match is None:
+            return None, None, None
+        tokens = match.groups()
+        if len(set(recent.firsts(tokens))) != recent.distinct:
+            return None, None, None  # two tokens the shape has apart are equal here
+        return tokens, recent.split, recent
+
     def plan(self, tokens: list[str], split: int) -> "_Plan":
         """The plan of old line ``tokens[:split]`` against new line ``tokens[split + 1:]``."""
         if len(tokens) > MAX_PLANNED_TOKENS:
@@ -235,6 +256,9 @@ class _Marker:
         plan = self.plans.get(key)
         if plan is None:
             plan = self.plans[key] = _Plan(tokens, split)
+        elif plan is self.recent and plan.template is None and len(tokens) <= MAX_TEMPLATE_TOKENS:
+            plan.make_template(tokens)  # a shape seen twice running: worth a regular expression
+        self.recent = plan
         return plan
 
 
@@ -281,7 +305,8 @@ class _Plan:
     intersection, as often as it is in both) and the blank characters.
     """
 
-    __slots__ = ("old_kinds", "old_slices", "new_kinds", "new_slices", "kept", "blank", "split", "shared")
+    __slots__ = ("old_kinds", "old_slices", "new_kinds", "new_slices", "kept", "blank", "split", "shared",
+                 "template", "firsts", "distinct")
 
     def __init__(self, tokens: list[str], split: int):
         a, b = tokens[:split], tokens[split + 1:]
@@ -297,6 +322,38 @@ class _Plan:
         self.blank = _picker([i for i, token in enumerate(tokens) if token.isspace()])
         self.split = split
         self.shared = None  # made when first needed: only a lone pair's similarity needs it
+        self.template = None  # made when the shape comes back (``make_template``)
+
+    def make_template(self, tokens: list[str]) -> None:
+        """``template``: a regular expression that the old line, ``_SEPARATOR`` and the new
+        line, joined, match in full when they split into tokens of this shape, one group
+        per token; ``firsts`` picks the first token of each distinct value, ``distinct``
+        says how many there are.
+
+        A token's group is the pattern of its kind (``_TOKEN``'s three, which no token of
+        the same kind can follow, so each group takes a whole token) or, for a token equal
+        to an earlier one, a backreference to it.  Tokens the shape has apart must still
+        be told apart: ``len(set(firsts(groups))) == distinct``.
+        """
+        first: dict[str, int] = {}
+        parts = []
+        for i, token in enumerate(tokens):
+            if token in first:
+                parts.append(f"((?P=t{first[token]}))")
+                continue
+            first[token] = i
+            if i == self.split:
+                kind = re.escape(_SEPARATOR)
+            elif token.isspace():
+                kind = r"\s+"
+            elif _WORD.fullmatch(token):
+                kind = r"\w+"
+            else:
+                kind = r"[^\w\s]"
+            parts.append(f"(?P<t{i}>{kind})")
+        self.firsts = _picker(list(first.values()))
+        self.distinct = len(first)
+        self.template = re.compile("".join(parts))
 
     def blank_chars(self, tokens: list[str]) -> int:
         """Blank characters of both lines: all their characters less these are the
