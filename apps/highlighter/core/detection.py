@@ -58,11 +58,6 @@ def load_model() -> bool:
     return True
 
 
-def model_failure() -> str | None:
-    """Why this process detects without the content model, or None when it has it (or has not tried)."""
-    return _model_failure
-
-
 def detected(code, filename=None, *, content=True):
     """``(lexer class, answer)`` for a text and/or a file name.
 
