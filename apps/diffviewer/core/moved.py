@@ -7,7 +7,8 @@ checked against git itself by the tests:
 - The changed lines of every file of the diff are read in order; a context line, a hunk
   boundary and a file boundary end a run.  A removed line *matches* an added line (and the
   other way round) when both are equal after their indentation (leading spaces and tabs);
-  all blank lines match each other.
+  all blank lines match each other; a line ending in CR matches only another (a missing
+  final newline does not count).
 - A block grows greedily: a run of removed lines (or of added lines) is a block while some
   run of lines of the other kind, anywhere in the diff (other files included), matches it
   line for line, each line shifted by the same indentation width (tabs to columns of 8;
@@ -40,7 +41,7 @@ MIN_ALNUM = 20
 #: Columns of a tab in an indentation, as git's default whitespace rule has it.
 TAB_WIDTH = 8
 #: Steps a diff may spend per changed line before detection turns cheap, and at least.
-STEPS_PER_LINE = 8
+STEPS_PER_LINE = 6
 MIN_STEPS = 20_000
 #: Candidate runs a block follows once the budget is spent.
 CHEAP_CANDIDATES = 4
@@ -77,31 +78,36 @@ def mark_moved(files: list[tuple[str, list[Hunk]]], budget: Budget | None = None
 
     ``files`` is a list of ``(path, hunks)``, in the order of the diff (one pair for a
     two-text diff; one per file of a patch, for moves across its files); the paths are
-    not read, the file's index in the list is what ``Line.moved`` names.  For a patch::
+    not read, the file's index in the list is what ``Line.moved`` names.  A two-text diff
+    (``compute.diff_texts``)::
 
-        hunks_by_file = mark_moved([(f.new_path or f.old_path, f.hunks) for f in files])
+        hunks = mark_moved([("", hunks)])[0]
 
-    and give each file back its hunks; ``json`` of a line then carries ``"moved"``.
-    Hunks without a moved line are returned as they were.
+    and a patch (``patch.Patch.mark_moved``, after word marks, which it keeps)::
+
+        marked = mark_moved([(file.path, file.hunks) for file in patch.files])
+        for file, hunks in zip(patch.files, marked):
+            file.hunks = hunks
+
+    ``to_json``/``to_dict`` of the lines then carry ``"moved"``. Hunks without a moved line
+    are returned as they were; one ``budget`` (``Budget.for_lines``) covers all the files.
     """
     found = find_moved(files, budget)
-    if not found:
-        return [list(hunks) for _, hunks in files]
+    by_hunk = {}  # (file, hunk) -> {line index: moved}
+    for (f, h, i), moved in found.items():
+        by_hunk.setdefault((f, h), {})[i] = moved
     marked = []
     for f, (_, hunks) in enumerate(files):
-        new_hunks = []
+        new_hunks = list(hunks)
         for h, hunk in enumerate(hunks):
-            lines = hunk.lines
-            if not any((f, h, i) in found for i in range(len(lines))):
-                new_hunks.append(hunk)
-                continue
-            lines = [
-                line if (f, h, i) not in found else
-                Line(line.kind, line.old_no, line.new_no, line.text, line.segments,
-                     line.no_newline_at_end, line.cr, found[f, h, i])
-                for i, line in enumerate(lines)
-            ]
-            new_hunks.append(Hunk(hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count, hunk.header, lines))
+            moves = by_hunk.get((f, h))
+            if moves:
+                lines = list(hunk.lines)
+                for i, moved in moves.items():
+                    line = lines[i]
+                    lines[i] = Line(line.kind, line.old_no, line.new_no, line.text, line.segments,
+                                    line.no_newline_at_end, line.cr, moved)
+                new_hunks[h] = Hunk(hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count, hunk.header, lines)
         marked.append(new_hunks)
     return marked
 
