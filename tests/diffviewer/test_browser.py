@@ -51,6 +51,23 @@ def test_a_link_to_a_folded_line_opens_its_run(page, site_url):
     page.wait_for_selector("#R80", state="visible")
 
 
+def test_a_moved_line_looks_moved_and_its_link_leads_to_the_other_side(page, site_url):
+    """Moved lines differ from plain removals and additions; each side's link jumps to the other."""
+    moved, stay = "def render(page):\n    return '<b>' + page + '</b>'\n", "x = 1\ny = 2\nz = 3\n"
+    submit(page, site_url, moved + stay + "old line\n", stay + moved + "new line\n")
+
+    def background(selector):
+        return page.eval_on_selector(selector, "cell => getComputedStyle(cell).backgroundColor")
+
+    assert background("tr.delete.moved td.code") != background("tr.delete:not(.moved) td.code")
+    assert background("tr.add.moved td.code") != background("tr.add:not(.moved) td.code")
+    assert page.inner_text("tr.delete.moved td.code >> nth=1") == "    return '<b>' + page + '</b>'"
+    page.click("tr.delete.moved a.moved-link >> nth=0")
+    page.wait_for_function("location.hash === '#R4' && document.querySelector('#R4:target') !== null")
+    page.click("tr.add.moved a.moved-link >> nth=1")
+    page.wait_for_function("location.hash === '#L2' && document.querySelector('#L2:target') !== null")
+
+
 def test_scripts_in_the_texts_do_not_run(page, site_url):
     messages = []
     page.on("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
