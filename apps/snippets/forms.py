@@ -1,5 +1,6 @@
-"""The create (and fork) form: paste or upload, describe, choose language and lifetime; and the
-owner's language correction, which offers the same language menu."""
+"""The create, fork and edit forms' parts: a file block (paste or upload, name, language), the
+snippet's own fields (title, lifetime), and the owner's language correction, which offers the same
+language menu. ``fileforms`` puts several file blocks together."""
 
 from django import forms
 from django.conf import settings
@@ -17,26 +18,19 @@ def language_menu(catalog):
     return choices
 
 
-class SnippetForm(forms.Form):
+class FileForm(forms.Form):
+    """One file block of the create, fork and edit forms (``fileforms``): a name, a language, and
+    a text pasted or uploaded. A block left blank (no name, no text, no upload) is no file."""
+
+    filename = forms.CharField(required=False, max_length=255, label="File name")
+    lexer = forms.CharField(required=False, initial=intake.AUTO, label="Language")
     content = forms.CharField(
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false", "autofocus": True}),
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
     )
     upload = forms.FileField(required=False, label="or upload a file")
-    title = forms.CharField(required=False, max_length=200)
-    filename = forms.CharField(required=False, max_length=255, label="File name")
-    lexer = forms.CharField(required=False, initial=intake.AUTO, label="Language")
-    expires = forms.ChoiceField(
-        choices=list(intake.EXPIRY_LABELS.items()), initial=intake.DEFAULT_EXPIRY, required=False, label="Expires"
-    )
-    burn = forms.BooleanField(required=False, label="Burn after reading (shown once, then deleted)")
-    # The honeypot: hidden from people by CSS, filled by bots that fill every field.
-    website = forms.CharField(
-        required=False,
-        label="Leave this empty",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    remove = forms.BooleanField(required=False, label="Remove this file")
 
     def __init__(self, *args, environ=None, catalog=None, undecodable=None, **kwargs):
         """``undecodable``: field name -> ``intake.Refused`` for text that was not UTF-8
@@ -46,17 +40,6 @@ class SnippetForm(forms.Form):
         self.undecodable = undecodable or {}
         self.fields["lexer"].widget = ListedSelect(choices=language_menu(catalog))
         self.fields["lexer"].help_text = "Auto: from the file name, then the content, then plain text."
-
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise forms.ValidationError("This field must be left empty.")
-        return ""
-
-    def clean_expires(self):
-        return self.cleaned_data["expires"] or intake.DEFAULT_EXPIRY
-
-    def clean_title(self):
-        return self.checked("title", self.cleaned_data["title"])
 
     def clean_filename(self):
         return self.checked("file name", self.cleaned_data["filename"])
@@ -78,11 +61,16 @@ class SnippetForm(forms.Form):
         return tuple(name for name, field in cls.base_fields.items() if not isinstance(field, forms.FileField))
 
     def clean(self):
+        """The block's text (pasted, or the upload decoded), checked as one file's; ``blank``:
+        nothing was entered (the block is no file; ``fileforms`` decides whether that is an error)."""
         cleaned = super().clean()
         if formdata.show_refused(self, self.undecodable):
             return cleaned
         upload = cleaned.get("upload")
         content = cleaned.get("content") or ""
+        cleaned["blank"] = upload is None and not content.strip() and not cleaned.get("filename")
+        if cleaned["blank"] or cleaned.get("remove"):
+            return cleaned
         if upload is not None:
             if content.strip():
                 self.add_error("upload", "Paste the text or upload a file, not both.")
@@ -114,6 +102,38 @@ class SnippetForm(forms.Form):
             return intake.check_text(name, value)
         except intake.Refused as refused:
             raise forms.ValidationError(refused.message) from None
+
+
+class SnippetForm(FileForm):
+    """The create (and fork) form's first block, with what the whole snippet has: its title,
+    its lifetime, burn-after-reading, and the honeypot."""
+
+    title = forms.CharField(required=False, max_length=200)
+    expires = forms.ChoiceField(
+        choices=list(intake.EXPIRY_LABELS.items()), initial=intake.DEFAULT_EXPIRY, required=False, label="Expires"
+    )
+    burn = forms.BooleanField(required=False, label="Burn after reading (shown once, then deleted)")
+    # The honeypot: hidden from people by CSS, filled by bots that fill every field.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content"].widget.attrs["autofocus"] = True
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError("This field must be left empty.")
+        return ""
+
+    def clean_expires(self):
+        return self.cleaned_data["expires"] or intake.DEFAULT_EXPIRY
+
+    def clean_title(self):
+        return self.checked("title", self.cleaned_data["title"])
 
 
 class LanguageForm(forms.Form):

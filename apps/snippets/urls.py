@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path, register_converter
 
-from apps.snippets import api, rawfiles, views
+from apps.snippets import api, downloads, editing, rawfiles, snippetpage, views
 
 
 def pending_page(request, *args, **kwargs):
@@ -30,15 +30,16 @@ snippet_patterns = (
     [
         path("", views.create, name="create"),
         path("mine", views.mine, name="mine"),
-        path("s/<id:snippet_id>", views.detail, name="detail"),
+        path("s/<id:snippet_id>", snippetpage.detail, name="detail"),
         path("s/<id:snippet_id>/raw", views.raw, name="raw"),
         # Revisions (issue 13). A file name holds no "/", so the str converter takes it whole.
         path("s/<id:snippet_id>/raw/<str:filename>", rawfiles.latest_file, name="raw-file"),
         path("s/<id:snippet_id>/<int:number>/raw", rawfiles.revision_raw, name="revision-raw"),
         path("s/<id:snippet_id>/<int:number>/raw/<str:filename>", rawfiles.revision_file, name="revision-raw-file"),
-        path("s/<id:snippet_id>/<int:number>", pending_page, name="revision"),
-        path("s/<id:snippet_id>/history", pending_page, name="history"),
-        path("s/<id:snippet_id>/edit", pending_page, name="edit"),
+        path("s/<id:snippet_id>/<int:number>", snippetpage.revision, name="revision"),
+        path("s/<id:snippet_id>/<int:number>/download", downloads.revision_download, name="revision-download"),
+        path("s/<id:snippet_id>/history", snippetpage.history, name="history"),
+        path("s/<id:snippet_id>/edit", editing.edit, name="edit"),
         path("s/<id:snippet_id>/compare/<int:a>..<int:b>", pending_page, name="compare"),
         path("s/<id:snippet_id>/compare/<int:a>..<int:b>.patch", pending_page, name="compare-patch"),
         path("s/<id:snippet_id>/download", views.download, name="download"),

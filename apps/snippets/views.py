@@ -1,34 +1,29 @@
-"""Pages of the paste site: create, view, raw, download, fork, delete, share, report, mine, the
-owner's language correction; health."""
+"""Pages of the paste site: create, fork, raw, download, delete, share, report, mine, the
+owner's language correction; health. The snippet page and its history are ``snippetpage``, the
+owner's edit page ``editing``, a revision's download ``downloads``."""
 
 import re
-import secrets
 from functools import wraps
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from apps import sitewide, textinput
+from apps import textinput
 from apps.snippets import (
     burning,
     catalog,
     creation,
+    downloads,
     formdata,
-    highlighting,
     intake,
-    language,
     lookup,
     ownership,
     rawfiles,
@@ -36,11 +31,10 @@ from apps.snippets import (
     reports,
     revisions,
 )
-from apps.snippets.forms import LanguageForm, SnippetForm
+from apps.snippets.fileforms import FileBlocks
+from apps.snippets.forms import SnippetForm
 from apps.snippets.lookup import answers_gone
-from apps.snippets.models import DETECTED, FILENAME, Snippet
-
-STYLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
+from apps.snippets.models import Snippet
 
 
 def strict_text(view):
@@ -78,200 +72,48 @@ def fork(request, snippet_id):
 
 
 def snippet_form(request, parent):
-    known = catalog.current(request.META)
+    """The create form, or a fork's: file blocks (``fileforms``), the first with the snippet's
+    title and lifetime. A fork starts from every file of the revision it was opened from
+    (``?revision=<n>``, else the latest)."""
+    options = {"environ": request.META, "catalog": catalog.current(request.META)}
+    number = None
     if request.method == "POST":
-        text, undecodable = formdata.text_fields(request, SnippetForm.text_fields())
-        form = SnippetForm(text, request.FILES, environ=request.META, catalog=known, undecodable=undecodable)
-        if form.is_valid():
-            fields = form.cleaned_data
+        blocks = FileBlocks.posted(request, SnippetForm, **options)
+        if blocks.is_valid():
+            fields = blocks.first.cleaned_data
             try:
                 snippet, token = creation.create_snippet(
                     request.META,
-                    content=fields["content"],
+                    files=blocks.uploads,
                     title=fields["title"],
-                    filename=fields["filename"],
-                    lexer=fields["lexer"],
                     expiry=fields["expires"],
                     burn=fields["burn"],
                     parent=parent,
                 )
             except intake.Refused as refused:  # the text of a snippet that was taken down
-                form.add_error("content", refused.message)
+                blocks.add_error(refused.message)
             else:
                 ownership.remember(request, snippet.id, token)
                 if snippet.burn_after_reading:
                     return redirect("snippets:share", snippet.id)
                 return redirect(snippet)
+    elif parent is not None:
+        number, files = forked_files(request, parent)
+        blocks = FileBlocks.initial(SnippetForm, files, first_initial={"title": parent.title}, **options)
     else:
-        initial = {}
-        if parent is not None:
-            initial = {
-                "content": parent.content,
-                "title": parent.title,
-                "filename": parent.filename,
-                "lexer": chosen_lexer(parent),
-            }
-        form = SnippetForm(initial=initial, environ=request.META, catalog=known)
-    context = {"form": form, "parent": parent}
-    return render(request, "snippets/create.html", context, status=400 if form.errors else 200)
+        blocks = FileBlocks.initial(SnippetForm, **options)
+    context = {"form": blocks.first, "blocks": blocks, "parent": parent, "revision": number}
+    status = 400 if blocks.has_errors and request.method == "POST" else 200
+    return render(request, "snippets/create.html", context, status=status)
 
 
-def chosen_lexer(parent):
-    """A fork's language, filled in: the parent's when a person chose it, else auto (a fork
-    whose text changed is detected again, and nobody claims to have chosen it)."""
-    if parent.lexer_source in (FILENAME, DETECTED):
-        return intake.AUTO
-    return parent.lexer or intake.AUTO
-
-
-@require_safe
-@answers_gone
-def detail(request, snippet_id):
-    """The snippet page. One query; on a repeat view the page comes from memory as bytes."""
-    family = list(Snippet.objects.family(snippet_id))
-    snippet = lookup.showable(next((s for s in family if s.pk == snippet_id), None))
-    if snippet.burn_after_reading:
-        return burned_page(request, snippet_id)
-    known = catalog.current(request.META)
-    style, picked = chosen_style(request, known)
-    parent = next((s for s in family if s.pk == snippet.parent_id and s.pk != snippet.pk), None)
-    if parent is not None and not linkable(parent):
-        parent = None  # nor a compare link: the diff viewer could not fetch it
-    children = [s for s in family if s.parent_id == snippet.pk and s.pk != snippet.pk and linkable(s)]
-    context = {
-        "snippet": snippet,
-        "parent": parent,
-        "children": children,
-        "compare_url": compare_url(parent, snippet),
-        "review_url": review_url(snippet),
-        "style": style,
-        "styles": known.styles or (style,),
-        "style_css": style_css(style),
-        "fresh": ownership.take_fresh(request, snippet.pk),
-        "owner_token": ownership.token_for(request, snippet.pk),
-    }
-    pages = apps.get_app_config("snippets").pages
-    # The owner's page has the token notice or the language correction (with its CSRF token): never kept.
-    key = None if context["fresh"] or context["owner_token"] else page_key(context, known.version)
-    page = pages.get(key) if key else None
-    if page is not None:
-        response = HttpResponse(page)
-    else:
-        rendering = context["rendering"] = highlighting.render(snippet, request.META)
-        context["detected"] = language.detected(snippet, rendering, known)
-        if context["owner_token"]:
-            context["language_form"] = LanguageForm(initial={"lexer": snippet.lexer or intake.AUTO}, catalog=known)
-        if rendering.size > pages.max_item_bytes:
-            response = StreamingHttpResponse(streamed_page(request, context, rendering))
-        else:
-            page = render_to_string("snippets/detail.html", {**context, "code_block": mark_safe(rendering.html)},
-                                    request).encode()
-            if key and not rendering.notice:
-                pages.put(key, page)
-            response = HttpResponse(page)
-    if picked:
-        response.set_cookie(
-            apps.get_app_config("snippets").style_cookie,
-            style,
-            max_age=365 * 24 * 3600,
-            path=reverse("snippets:create"),
-            secure=request.is_secure(),
-            httponly=True,
-            samesite="Lax",
-        )
-    return response
-
-
-def linkable(relative):
-    """Whether a parent or fork may be linked from a snippet's page."""
-    return not (relative.is_expired or relative.is_removed or relative.burn_after_reading)
-
-
-def streamed_page(request, context, rendering):
-    """A page too big to keep, sent a piece at a time: the page around a marker, then the
-    code block decompressed piece by piece in the marker's place (``codeblock``)."""
-    marker = f"<!--code-block-{secrets.token_hex(16)}-->"
-    head, tail = render_to_string(
-        "snippets/detail.html", {**context, "code_block": mark_safe(marker)}, request
-    ).split(marker, 1)
-    yield head.encode()
-    for piece in rendering.pieces():
-        yield piece.encode()
-    yield tail.encode()
-
-
-def page_key(context, version):
-    """Everything a snippet page shows that can differ between two views of it."""
-    snippet, parent = context["snippet"], context["parent"]
-    return (
-        snippet.pk, snippet.sha256, snippet.lexer, snippet.lexer_source, snippet.title, snippet.filename, snippet.expires_at,
-        parent and (parent.pk, str(parent)),
-        tuple((child.pk, str(child), child.created_at) for child in context["children"]),
-        context["style"], context["styles"], context["style_css"], context["compare_url"], version,
-    )
-
-
-def burned_page(request, snippet_id):
-    """The one showing of a burn-after-reading snippet: rendered uncached, then deleted."""
-
-    known = catalog.current(request.META)
-    style, _ = chosen_style(request, known)
-
-    def page(snippet):
-        context = {
-            "snippet": snippet,
-            "rendering": (rendering := highlighting.render(snippet, request.META, use_cache=False)),
-            "detected": language.detected(snippet, rendering, known),
-            "code_block": mark_safe(rendering.html),
-            "burned": True,
-            "style": style,
-            "styles": (style,),
-            "style_css": style_css(style),
-        }
-        return render(request, "snippets/detail.html", context)
-
-    response = burning.serve(request, snippet_id, page, content_type="text/html; charset=utf-8")
-    if response.status_code == 200 and request.method == "GET":
-        ownership.forget(request, snippet_id)
-    return response
-
-
-def chosen_style(request, known):
-    """(style, picked now): ``?style=`` (remembered in a cookie), else the cookie, else the default.
-
-    Only a style the highlighter offers is taken; anything else is the default, so that
-    made-up names add nothing to any cache (nor when the highlighter's list is unknown).
-    """
-    config = apps.get_app_config("snippets")
-    for value, picked in ((request.GET.get("style"), True), (request.COOKIES.get(config.style_cookie), False)):
-        if value and STYLE_NAME.fullmatch(value) and value in known.styles:
-            return value, picked
-    return config.default_style, False
-
-
-def style_css(style):
-    return sitewide.public_url("highlighter", f"/styles/{style}.css?selector=.highlight")
-
-
-PATCH_LEXERS = ("diff", "udiff")  # Pygments' aliases of the diff lexer
-
-
-def review_url(snippet):
-    """A patch's review page in the diff viewer (its raw text fetched in-process), else None."""
-    if snippet.lexer not in PATCH_LEXERS:
-        return None
-    return sitewide.public_url("diffviewer", "/review?" + urlencode({"patch": reverse("snippets:raw", args=[snippet.pk])}))
-
-
-def compare_url(parent, snippet):
-    if parent is None:
-        return None
-    fields = {"left": reverse("snippets:raw", args=[parent.pk]), "right": reverse("snippets:raw", args=[snippet.pk])}
-    if parent.filename or snippet.filename:  # names for the diff's headers and its .patch (one file, renamed or not)
-        fields.update(left_name=parent.filename or snippet.filename, right_name=snippet.filename or parent.filename)
-    if snippet.lexer:  # so the diff viewer colours the lines as the snippet page does
-        fields["lexer"] = snippet.lexer
-    return sitewide.public_url("diffviewer", "/compare?" + urlencode(fields))
+def forked_files(request, parent):
+    """``(revision number or None, its files with their texts)`` for a fork's form."""
+    asked = request.GET.get("revision", "")
+    revision = revisions.numbered(parent.pk, int(asked)) if asked.isdigit() and len(asked) < 10 else None
+    if asked and revision is None:
+        raise Http404("This snippet has no such revision.")
+    return (revision.number if revision else None), revisions.files(revision or revisions.latest(parent.pk))
 
 
 @require_safe
@@ -288,13 +130,17 @@ def download(request, snippet_id):
         response["Content-Disposition"] = content_disposition_header(True, download_name(snippet))
         return response
 
-    return text_answer(request, snippet_id, attachment)
+    return text_answer(request, snippet_id, attachment,
+                       several=lambda snippet: downloads.download(request, snippet, revisions.latest(snippet_id)))
 
 
-def text_answer(request, snippet_id, respond):
-    """``respond(snippet)`` for raw and download; a burn snippet is burned by it (``burning``)."""
+def text_answer(request, snippet_id, respond, several=None):
+    """``respond(snippet)`` for raw and download; a burn snippet is burned by it (``burning``).
+    A snippet of several files: ``several(snippet)``, else the list of its files."""
     snippet = lookup.showable(Snippet.objects.readable(snippet_id))
-    if snippet.file_count > 1:  # several files are not one text: the list of them (300)
+    if snippet.file_count > 1:  # several files are not one text: the list of them (300), or a .zip
+        if several is not None:
+            return several(snippet)
         return rawfiles.choices(request, snippet, revisions.files(revisions.latest(snippet_id), text=False))
     if snippet.burn_after_reading:
         return burning.serve(request, snippet_id, respond, content_type="text/plain; charset=utf-8")
@@ -383,8 +229,8 @@ def set_language(request, snippet_id):
     return redirect(snippet)
 
 
-def not_changed(request, snippet, message, status):
-    context = {"snippet": snippet, "message": message, "link": not snippet.burn_after_reading}
+def not_changed(request, snippet, message, status, heading="Language not changed"):
+    context = {"snippet": snippet, "message": message, "link": not snippet.burn_after_reading, "heading": heading}
     return render(request, "snippets/not_changed.html", context, status=status)
 
 

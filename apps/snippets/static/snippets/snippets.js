@@ -1,51 +1,109 @@
-// Line marks on a snippet page: #L12 or #L3-7 in the URL marks lines; clicking a line
-// number marks it, shift-clicking marks the range from the last mark. And the style picker
-// applies on change; the share page's link is selected on focus. Works on the
+// Line marks on a snippet page: #L12 or #L3-7 in the URL marks lines of a one-file page;
+// #app.py-L12 or #app.py-L12-L20 marks lines of the file app.py on a page of several files
+// (each code block's anchors carry its file's name). Clicking a line number marks it,
+// shift-clicking marks the range from the last mark in the same file. Copy buttons (hidden
+// without JS) copy a file's code, a link (made absolute) or the text beside them. The style
+// picker applies on change; the share page's link is selected on focus. Works on the
 // server-rendered page; without JS the links still jump. No inline script: the pages' CSP
 // allows scripts from the site only.
 (function () {
   "use strict";
-  var view = document.querySelector(".code-view");
-  var anchor = null;
+  var views = document.querySelectorAll(".code-view");
+  var anchor = null; // {prefix, line}: the last line clicked
 
+  function byId(id) { return document.getElementById(id); }
+
+  // "#app.py-L12-L20" -> {prefix: "app.py-", lines: [12, 20]}, when those lines exist.
   function range() {
-    var m = /^#L(\d+)(?:-L?(\d+))?$/.exec(window.location.hash);
-    if (!m) return null;
-    var a = parseInt(m[1], 10), b = m[2] ? parseInt(m[2], 10) : a;
-    return a <= b ? [a, b] : [b, a];
+    var hash;
+    try { hash = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { return null; }
+    var m = /^(.*)L(\d+)-L?(\d+)$/.exec(hash);
+    if (m && byId(m[1] + "L" + m[2])) return found(m[1], m[2], m[3]);
+    m = /^(.*)L(\d+)$/.exec(hash);
+    if (m && byId(m[1] + "L" + m[2])) return found(m[1], m[2], m[2]);
+    return null;
   }
 
-  function mark(lines, scroll) {
-    if (!view) return;
-    view.querySelectorAll(".marked").forEach(function (el) { el.classList.remove("marked"); });
-    if (!lines) return;
-    for (var n = lines[0]; n <= lines[1]; n++) {
-      var line = document.getElementById("L-" + n), number = document.getElementById("L" + n);
+  function found(prefix, a, b) {
+    a = parseInt(a, 10); b = parseInt(b, 10);
+    return { prefix: prefix, lines: a <= b ? [a, b] : [b, a] };
+  }
+
+  function mark(marked, scroll) {
+    document.querySelectorAll(".code-view .marked").forEach(function (el) { el.classList.remove("marked"); });
+    if (!marked) return;
+    for (var n = marked.lines[0]; n <= marked.lines[1]; n++) {
+      var line = byId(marked.prefix + "L-" + n), number = byId(marked.prefix + "L" + n);
       if (!line) break;
       line.classList.add("marked");
       if (number) number.classList.add("marked");
     }
-    var first = document.getElementById("L" + lines[0]);
+    var first = byId(marked.prefix + "L" + marked.lines[0]);
     if (scroll && first) first.scrollIntoView({ block: "center" });
   }
 
-  if (view) {
+  function hashOf(marked) {
+    var a = marked.lines[0], b = marked.lines[1];
+    if (!marked.prefix) return a === b ? "#L" + a : "#L" + a + "-" + b; // a one-file page, as always
+    return "#" + marked.prefix + "L" + a + (a === b ? "" : "-L" + b);
+  }
+
+  views.forEach(function (view) {
     view.querySelector(".gutter").addEventListener("click", function (event) {
-      var link = event.target.closest("a[id^=L]");
+      var link = event.target.closest(".gutter a[id]");
       if (!link) return;
+      var m = /^(.*)L(\d+)$/.exec(link.id);
+      if (!m) return;
       event.preventDefault();
-      var n = parseInt(link.id.slice(1), 10);
-      var lines = event.shiftKey && anchor ? [Math.min(anchor, n), Math.max(anchor, n)] : [n, n];
-      if (!event.shiftKey) anchor = n;
-      var hash = lines[0] === lines[1] ? "#L" + lines[0] : "#L" + lines[0] + "-" + lines[1];
-      history.replaceState(null, "", hash);
-      mark(lines, false);
+      var prefix = m[1], n = parseInt(m[2], 10);
+      var same = event.shiftKey && anchor && anchor.prefix === prefix;
+      var marked = { prefix: prefix, lines: same ? [Math.min(anchor.line, n), Math.max(anchor.line, n)] : [n, n] };
+      if (!same) anchor = { prefix: prefix, line: n };
+      history.replaceState(null, "", hashOf(marked));
+      mark(marked, false);
     });
+  });
+  if (views.length) {
     window.addEventListener("hashchange", function () { mark(range(), true); });
     var initial = range();
-    if (initial) anchor = initial[0];
+    if (initial) anchor = { prefix: initial.prefix, line: initial.lines[0] };
     mark(initial, true);
   }
+
+  // Copy buttons: data-copy-url (a link, made absolute), data-copy-target (an element's text:
+  // a file's code, without its line numbers; a rendered Markdown file's raw text, fetched),
+  // data-copy-previous (the element before the button: the delete token).
+  function copyText(button) {
+    if (button.hasAttribute("data-copy-url")) {
+      return Promise.resolve(new URL(button.getAttribute("data-copy-url"), window.location.href).href);
+    }
+    if (button.hasAttribute("data-copy-previous")) {
+      return Promise.resolve(button.previousElementSibling.textContent);
+    }
+    var target = byId(button.getAttribute("data-copy-target"));
+    if (!target) return Promise.reject(new Error("nothing to copy"));
+    if (target.hasAttribute("data-raw")) {
+      return fetch(target.getAttribute("data-raw")).then(function (response) { return response.text(); });
+    }
+    var code = target.querySelector(".code") || target;
+    return Promise.resolve(code.textContent);
+  }
+
+  document.querySelectorAll("button.copy").forEach(function (button) {
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      copyText(button).then(function (text) {
+        return navigator.clipboard.writeText(text);
+      }).then(function () {
+        button.textContent = "Copied";
+      }, function () {
+        button.textContent = "Copy failed";
+      }).then(function () {
+        setTimeout(function () { button.textContent = label; }, 1500);
+      });
+    });
+  });
 
   var share = document.querySelector(".share-link");
   if (share) share.addEventListener("focus", function () { share.select(); });

@@ -1,0 +1,370 @@
+"""The snippet page: its latest revision (``/s/<id>``) or revision n (``/s/<id>/<n>``), every
+file highlighted, each under its own heading with its own line anchors; and the history.
+
+A one-file snippet's page is what it always was (line anchors ``#L12``, the language
+correction for its owner). With several files, each file's anchors are named after it
+(``#app.py-L12``, ranges ``#app.py-L12-L20``): the cached rendering of a file holds ``L``
+anchors, and their names are prefixed as the page is written (``anchors``). A Markdown file
+is shown rendered (``markdown``), with a link to its highlighted source (``?source=<name>``).
+
+Repeat views come from the page cache as bytes, keyed on everything the page shows: revision
+n's files never change, and the latest revision's are in the key, so an edit makes new keys.
+Each view still asks the database (one query for the snippet and its relatives, one more for
+the files of a several-file or older revision), so deletion and expiry take effect at once.
+"""
+
+import re
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.apps import apps
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from apps import sitewide
+from apps.snippets import (
+    anchors,
+    burning,
+    catalog,
+    highlighting,
+    intake,
+    language,
+    lookup,
+    markdown,
+    ownership,
+    revisions,
+)
+from apps.snippets.forms import LanguageForm
+from apps.snippets.lookup import answers_gone
+from apps.snippets.models import File, Snippet
+
+
+STYLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
+PATCH_LEXERS = ("diff", "udiff")  # Pygments' aliases of the diff lexer
+MARKDOWN_LEXERS = ("markdown", "md")
+
+
+@require_safe
+@answers_gone
+def detail(request, snippet_id):
+    """The latest revision's page. One query; on a repeat view the page comes from memory as bytes."""
+    return snippet_page(request, snippet_id, None)
+
+
+@require_safe
+@answers_gone
+def revision(request, snippet_id, number):
+    """Revision ``number``'s page: its files are forever the same bytes."""
+    return snippet_page(request, snippet_id, number)
+
+
+@dataclass
+class Pane:
+    """One file as the page shows it."""
+
+    file: File
+    anchor: str  # its line anchors' prefix: "" on a one-file page (#L12), else "<name>-" (#app.py-L12)
+    raw_url: str
+    rendering: highlighting.Rendering = None  # the highlighted code block (None: shown as Markdown only)
+    detected: bool = False
+    markdown_html: str = None  # the rendered Markdown, when shown so
+    source_url: str = ""  # Markdown: the link to its highlighted source, or back to the rendered view
+    code_block: str = ""  # the block's HTML, or the marker a streamed page writes it in place of
+
+    @property
+    def name(self):
+        return self.anchor[:-1]
+
+    @property
+    def code_id(self):
+        """The id of the element holding its code (what "Copy code" copies)."""
+        return f"code-{self.name}" if self.anchor else "code"
+
+    @property
+    def size(self):
+        return (self.rendering.size if self.rendering else 0) + len(self.markdown_html or "")
+
+
+def snippet_page(request, snippet_id, number):
+    family = list(Snippet.objects.family(snippet_id))
+    snippet = lookup.showable(next((s for s in family if s.pk == snippet_id), None))
+    latest = snippet.head.revision_number or 1
+    if number is not None and not 1 <= number <= latest:
+        raise Http404("This snippet has no such revision.")
+    if snippet.burn_after_reading:
+        return burned_page(request, snippet_id)
+    known = catalog.current(request.META)
+    style, picked = chosen_style(request, known)
+    shown = latest if number is None else number
+    made_at, files = revision_files(snippet, shown, latest)
+    several = len(files) > 1
+    parent = next((s for s in family if s.pk == snippet.parent_id and s.pk != snippet.pk), None)
+    if parent is not None and not linkable(parent):
+        parent = None  # nor a compare link: the diff viewer could not fetch it
+    children = [s for s in family if s.parent_id == snippet.pk and s.pk != snippet.pk and linkable(s)]
+    owner_token = ownership.token_for(request, snippet.pk)
+    context = {
+        "snippet": snippet,
+        "number": number,  # None: the latest, at /s/<id>
+        "shown": shown,
+        "latest": latest,
+        "made_at": made_at,
+        "several": several,
+        "total_size": sum(file.size for file in files),
+        "parent": parent,
+        "children": children,
+        "compare_url": compare_url(parent, snippet) if not several and parent_has_one_file(parent) else None,
+        "review_url": review_url(snippet) if not several and number is None else None,
+        "style": style,
+        "styles": known.styles or (style,),
+        "style_css": style_css(style),
+        "fresh": ownership.take_fresh(request, snippet.pk),
+        "owner_token": owner_token,
+        "source": markdown_source(request, files),
+        "download_url": download_url(snippet.pk, number),
+        "fork_url": reverse("snippets:fork", args=[snippet.pk]) + (f"?revision={number}" if number else ""),
+    }
+    pages = apps.get_app_config("snippets").pages
+    # The owner's page has the token notice, the language correction (with its CSRF token) and messages: never kept.
+    key = None if context["fresh"] or owner_token else page_key(context, files, known.version)
+    page = pages.get(key) if key else None
+    if page is not None:
+        response = HttpResponse(page)
+    else:
+        panes = context["panes"] = make_panes(request, snippet, files, number, several, context["source"], known)
+        if owner_token and not several and number is None:
+            context["language_form"] = LanguageForm(initial={"lexer": snippet.lexer or intake.AUTO}, catalog=known)
+        if sum(pane.size for pane in panes) > pages.max_item_bytes:
+            response = StreamingHttpResponse(streamed_page(request, context))
+        else:
+            for pane in panes:
+                pane.code_block = mark_safe(pane_html(pane))
+            page = render_to_string("snippets/detail.html", context, request).encode()
+            if key and not any(pane.rendering and pane.rendering.notice for pane in panes):
+                pages.put(key, page)
+            response = HttpResponse(page)
+    if picked:
+        response.set_cookie(
+            apps.get_app_config("snippets").style_cookie,
+            style,
+            max_age=365 * 24 * 3600,
+            path=reverse("snippets:create"),
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def revision_files(snippet, number, latest):
+    """``(when revision number was made, its files without their texts)``. The latest
+    revision of a one-file snippet is its head, already loaded: no query."""
+    if number == latest and snippet.file_count == 1:
+        return None, [snippet.head]
+    files = list(File.objects.filter(revision__snippet_id=snippet.pk, revision__number=number)
+                 .select_related("revision").defer("content").order_by("position"))
+    if not files:
+        raise Http404("This snippet has no such revision.")
+    for file in files:
+        file.__dict__["_snippet_id"] = snippet.pk
+    return files[0].revision.created_at, files
+
+
+def parent_has_one_file(parent):
+    return parent is None or parent.file_count == 1
+
+
+def make_panes(request, snippet, files, number, several, source, known):
+    """Each file with its anchors, links and what shows it: its rendering, or its Markdown."""
+    names = anchors.names([file.filename for file in files]) if several else [""] * len(files)
+    panes = []
+    for position, (file, name) in enumerate(zip(files, names), start=1):
+        pane = Pane(file=file, anchor=f"{name}-" if several else "", raw_url=raw_path(snippet.pk, file, number, several))
+        if is_markdown(file):
+            here = request.path
+            back = here + (f"#{name}" if several else "")
+            if source == file.filename:  # its highlighted source, asked for
+                pane.source_url = back
+            else:
+                try:  # each file's heading ids apart from the others' and the page's (md-2-install)
+                    pane.markdown_html = markdown.render(file.content, f"md-{position}-" if several else "md-")
+                except markdown.TooCostly:  # too much work to render: its source, highlighted
+                    pane.markdown_html = None
+                else:
+                    pane.source_url = here + "?" + urlencode({"source": file.filename}) + (f"#{name}" if several else "")
+        if pane.markdown_html is None:
+            pane.rendering = highlighting.render(file, request.META)
+            pane.detected = language.detected(file, pane.rendering, known)
+        panes.append(pane)
+    return panes
+
+
+def markdown_source(request, files):
+    """The Markdown file whose source was asked for (``?source=<name>``), else None (any other
+    value is ignored: it adds no page to the cache)."""
+    asked = request.GET.get("source")
+    if asked is None:
+        return None
+    return next((file.filename for file in files if file.filename == asked and is_markdown(file)), None)
+
+
+def is_markdown(file):
+    return file.lexer in MARKDOWN_LEXERS or file.filename.lower().endswith((".md", ".markdown"))
+
+
+def raw_path(snippet_id, file, number, several):
+    """A file's raw text: of the latest revision (``/s/<id>/raw…``) or of revision n (forever the
+    same bytes). A one-file page links the snippet's raw URL, as it always did."""
+    if not several:
+        return reverse("snippets:raw", args=[snippet_id]) if number is None else reverse(
+            "snippets:revision-raw", args=[snippet_id, number])
+    if number is None:
+        return reverse("snippets:raw-file", args=[snippet_id, file.filename])
+    return reverse("snippets:revision-raw-file", args=[snippet_id, number, file.filename])
+
+
+def download_url(snippet_id, number):
+    if number is None:
+        return reverse("snippets:download", args=[snippet_id])
+    return reverse("snippets:revision-download", args=[snippet_id, number])
+
+
+def pane_html(pane):
+    if pane.markdown_html is not None:
+        return pane.markdown_html
+    return anchors.prefixed(pane.rendering.html, pane.anchor)
+
+
+def streamed_page(request, context):
+    """A page too big to keep, sent a piece at a time: the page around a marker per file, then
+    each file's code block decompressed piece by piece in its marker's place (``codeblock``)."""
+    token = secrets.token_hex(16)
+    panes = context["panes"]
+    for index, pane in enumerate(panes):
+        pane.code_block = mark_safe(f"<!--code-block-{token}-{index}-->")
+    rest = render_to_string("snippets/detail.html", context, request)
+    for pane in panes:
+        head, rest = rest.split(pane.code_block, 1)
+        yield head.encode()
+        if pane.markdown_html is not None:
+            yield pane.markdown_html.encode()
+        else:
+            for piece in anchors.prefixed_pieces(pane.rendering.pieces(), pane.anchor):
+                yield piece.encode()
+    yield rest.encode()
+
+
+def page_key(context, files, version):
+    """Everything a snippet page shows that can differ between two views of it."""
+    snippet, parent = context["snippet"], context["parent"]
+    return (
+        snippet.pk, context["number"], context["latest"], context["made_at"], snippet.title, snippet.expires_at,
+        tuple((file.pk, file.filename, file.sha256, file.lexer, file.lexer_source) for file in files),
+        parent and (parent.pk, str(parent)),
+        tuple((child.pk, str(child), child.created_at) for child in context["children"]),
+        context["style"], context["styles"], context["style_css"], context["compare_url"], context["source"], version,
+    )
+
+
+def linkable(relative):
+    """Whether a parent or fork may be linked from a snippet's page."""
+    return not (relative.is_expired or relative.is_removed or relative.burn_after_reading)
+
+
+def burned_page(request, snippet_id):
+    """The one showing of a burn-after-reading snippet: rendered uncached, then deleted."""
+
+    known = catalog.current(request.META)
+    style, _ = chosen_style(request, known)
+
+    def page(snippet):
+        files = revisions.files(revisions.latest(snippet.pk))
+        several = len(files) > 1
+        names = anchors.names([file.filename for file in files]) if several else [""]
+        panes = []
+        for file, name in zip(files, names):
+            rendering = highlighting.render(file, request.META, use_cache=False)
+            pane = Pane(file=file, anchor=f"{name}-" if several else "", raw_url="", rendering=rendering,
+                        detected=language.detected(file, rendering, known))
+            pane.code_block = mark_safe(pane_html(pane))
+            panes.append(pane)
+        context = {
+            "snippet": snippet,
+            "panes": panes,
+            "several": several,
+            "total_size": sum(file.size for file in files),
+            "shown": 1,
+            "latest": 1,
+            "burned": True,
+            "style": style,
+            "styles": (style,),
+            "style_css": style_css(style),
+        }
+        return render(request, "snippets/detail.html", context)
+
+    response = burning.serve(request, snippet_id, page, content_type="text/html; charset=utf-8")
+    if response.status_code == 200 and request.method == "GET":
+        ownership.forget(request, snippet_id)
+    return response
+
+
+def chosen_style(request, known):
+    """(style, picked now): ``?style=`` (remembered in a cookie), else the cookie, else the default.
+
+    Only a style the highlighter offers is taken; anything else is the default, so that
+    made-up names add nothing to any cache (nor when the highlighter's list is unknown).
+    """
+    config = apps.get_app_config("snippets")
+    for value, picked in ((request.GET.get("style"), True), (request.COOKIES.get(config.style_cookie), False)):
+        if value and STYLE_NAME.fullmatch(value) and value in known.styles:
+            return value, picked
+    return config.default_style, False
+
+
+def style_css(style):
+    return sitewide.public_url("highlighter", f"/styles/{style}.css?selector=.highlight")
+
+
+def review_url(snippet):
+    """A patch's review page in the diff viewer (its raw text fetched in-process), else None."""
+    if snippet.lexer not in PATCH_LEXERS:
+        return None
+    return sitewide.public_url("diffviewer", "/review?" + urlencode({"patch": reverse("snippets:raw", args=[snippet.pk])}))
+
+
+def compare_url(parent, snippet):
+    if parent is None:
+        return None
+    fields = {"left": reverse("snippets:raw", args=[parent.pk]), "right": reverse("snippets:raw", args=[snippet.pk])}
+    if parent.filename or snippet.filename:  # names for the diff's headers and its .patch (one file, renamed or not)
+        fields.update(left_name=parent.filename or snippet.filename, right_name=snippet.filename or parent.filename)
+    if snippet.lexer:  # so the diff viewer colours the lines as the snippet page does
+        fields["lexer"] = snippet.lexer
+    return sitewide.public_url("diffviewer", "/compare?" + urlencode(fields))
+
+
+@require_safe
+@answers_gone
+def history(request, snippet_id):
+    """Every revision, newest first, with its date, its files, and a link to what changed from
+    the one before (the compare page)."""
+    snippet = lookup.live(snippet_id)
+    if snippet.burn_after_reading:
+        raise Http404("A burn-after-reading snippet has no history to show.")
+    made = revisions.history(snippet_id)
+    files = {}
+    for file in File.objects.filter(revision__snippet_id=snippet_id).defer("content").order_by("position"):
+        files.setdefault(file.revision_id, []).append(file)
+    rows = [{"revision": made_one, "files": files.get(made_one.pk, []),
+             "compare_url": compare_path(snippet_id, made_one.number - 1, made_one.number) if made_one.number > 1 else None}
+            for made_one in reversed(made)]
+    return render(request, "snippets/history.html", {"snippet": snippet, "rows": rows, "latest": len(made)})
+
+
+def compare_path(snippet_id, a, b):
+    return reverse("snippets:compare", args=[snippet_id, a, b])
