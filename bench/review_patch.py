@@ -58,6 +58,7 @@ from tests.waiting import children, descendants  # noqa: E402
 OLD, NEW = "5.1.15", "5.2.19"
 DIFF2HTML = "diff2html-cli@5"
 VIEWS = (("unified", "line"), ("side-by-side", "side"))  # ours, diff2html-cli's -s
+COLOURED = 'class="t-'  # a token our stylesheet colours
 SMALL_PATCH = b"""diff --git a/app.py b/app.py
 --- a/app.py
 +++ b/app.py
@@ -162,9 +163,14 @@ def api_request(http, patch: bytes) -> float:
 def page_figures(body: bytes) -> str:
     """What a page holds, to check both sides show the same thing (rows, word marks, colours)."""
     text = body.decode("utf-8", "replace")
-    rows, coloured = text.count("<tr"), text.count('class="t-')
-    return (f"{len(body) / 1e6:.1f} MB, {rows:,} <tr>, {text.count('<ins>') + text.count('<del>'):,} word marks, "
-            f"{coloured:,} coloured tokens")
+    rows, coloured = text.count("<tr"), text.count(COLOURED)
+    figures = (f"{len(body) / 1e6:.1f} MB, {rows:,} <tr>, {text.count('<ins>') + text.count('<del>'):,} word marks, "
+               f"{coloured:,} coloured tokens")
+    tables = [part for part in text.split('<details id="f')[1:] if "<table" in part]  # ours: a <details> per file
+    if tables:
+        with_colours = sum(COLOURED in part for part in tables)
+        figures += f", {with_colours} of {len(tables)} files with code coloured"
+    return figures
 
 
 def rss_kib(pid: int, field="VmRSS") -> int:
@@ -217,6 +223,8 @@ def main():
                         help="DIFF_MAX_RENDER_LINES for the server (default: more than the patch has)")
     parser.add_argument("--highlight-cache", action="store_true",
                         help="keep the highlighter's result cache (repeat views); default: every review a first view")
+    parser.add_argument("--highlight-timeout", type=float, default=None,
+                        help="DIFF_HIGHLIGHT_TIMEOUT: the seconds a page may spend on colours (default: the site's)")
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / "review-patch",
                         help="wheels, trees, the patch, diff2html-cli and the server's scratch data")
     args = parser.parse_args()
@@ -237,6 +245,8 @@ def main():
     data.mkdir()
     render_lines = args.render_lines or figures["lines"] + 1_000
     env = site_environment(data, LOG_LEVEL="warning", DIFF_MAX_RENDER_LINES=str(render_lines))
+    if args.highlight_timeout:
+        env["DIFF_HIGHLIGHT_TIMEOUT"] = str(args.highlight_timeout)
     if not args.highlight_cache:
         env["HIGHLIGHT_CACHE_BYTES"] = "0"
     migrate(env)
@@ -274,7 +284,7 @@ def main():
     for view, style in VIEWS if pages else ():
         print(f"ours {view:13} {page_figures(bodies[view])}")
         print(f"diff2html -s {style:6} {page_figures((data / f'd2h-{style}.html').read_bytes())}")
-    print(f"(DIFF_MAX_RENDER_LINES={render_lines:,})")
+    print(f"(DIFF_MAX_RENDER_LINES={render_lines:,}, DIFF_HIGHLIGHT_TIMEOUT={args.highlight_timeout or 'default'})")
     print(f"\nmedian of {args.runs} runs, seconds (process start included for diff2html-cli)\n")
     print(f"{'ours':42} {'s':>6}   {'diff2html-cli':16} {'s':>6}  {'ratio':>6}")
     for view, style in VIEWS if pages else ():
