@@ -200,6 +200,8 @@ def test_markdown_inside_code_comments_is_not_markdown():
     assert structure.adjust(text, [("markdown", 0.6), ("rust", 0.4)])[0][0] == "rust"
     prose = "# Url\n\n- parse a URL\n- [spec](https://url.spec.whatwg.org/)\n"
     assert structure.adjust(prose, [("markdown", 0.6), ("rust", 0.4)])[0][0] == "markdown"
+    bullets = "  * `--app` - limit running the command to the given app\n  * `--cd` - the directory\n"
+    assert structure.adjust(bullets, [("markdown", 0.6), ("rust", 0.4)])[0][0] == "markdown"
 
 
 def test_a_ruby_module_and_symbol_keys_are_ruby_not_elixir():

@@ -5,13 +5,14 @@
 3. `modeline`: an Emacs `-*- mode: ruby -*-` or a Vim `vim: ft=ruby` / `vim: set filetype=ruby:`.
 4. `model`: Magika's content model (apps/highlighter/core/content_model.py), its candidates
    reordered by `structure.adjust` where it is measured to confuse neighbours: each language's
-   markers (`std::`, `using System;`, a `## ` heading, ...) raise it, and a template language
-   without its delimiters (Handlebars without `{{`) is lowered.
+   markers (`std::`, `using System;`, a `## ` heading, ...) raise it, and a language without
+   what it cannot do without (Handlebars without `{{`), or with what it cannot hold (CSS with a
+   `//` comment), is lowered.
 5. `pygments`: Pygments' own `guess_lexer`, when the model is unsure or names a language that has
    no lexer here; kept only when Pygments' analyser is near-certain (PYGMENTS_THRESHOLD), names a
    language the model does not know (the model has weighed those it knows: Python's analyser is
-   sure of any text with `import ` in it), and the text is more than comments (`only_comments`: Brainfuck's
-   analyser is sure of a C licence header drawn with `/*-----*/`).
+   sure of any text with `import ` in it), and the text is more than comments (`only_comments`:
+   Brainfuck's analyser is sure of a C licence header drawn with `/*-----*/`).
 6. `fallback`: plain text, when nothing reaches THRESHOLD (measured on bench/corpus/tune, see
    docs/performance.md "Language detection").
 

@@ -4,10 +4,12 @@ The model confuses neighbours on short excerpts: C# with Java, TypeScript with J
 with SCSS, HTML with Handlebars, Kotlin with Scala or Swift, Elixir with Ruby or Erlang, C++ with
 C, Markdown with the code it quotes. Each language below lists a few markers that a reader would
 take as proof (`namespace X {` with `using System;`, a type annotation, `std::`, a `## ` heading);
-some neighbours also list what they cannot do without (Handlebars without `{{` is HTML). The
-correction only reorders the model's own candidates: a candidate's probability is multiplied by
-BOOST for each marker found and by MISSING when it lacks a requirement, then all are normalised.
-Tuned on bench/corpus/tune only.
+some neighbours also list what they cannot do without (Handlebars without `{{` is HTML, HTML
+without an HTML element is XML) or cannot hold (a `//` comment is never CSS, `import {` never
+Go). The correction only reorders the model's own candidates: a candidate's probability is
+multiplied by BOOST for each marker found and by MISSING when it lacks a requirement or holds
+what it cannot, then all are normalised. Tuned on bench/corpus/tune only (docs/performance.md
+"Language detection" says what each addition bought).
 
 Every marker is searched in linear time, whatever the text (tests/highlighter/test_core_detect.py
 times the worst shapes): a marker for the start of a line skips blanks with `[ \t]`, never `\s`,
@@ -127,10 +129,11 @@ REQUIRES = {
         r"|<!DOCTYPE html",
         re.IGNORECASE,
     ),
-    # Prose and markup hold at least one line that is not a code comment: `//` lines around
-    # Markdown are a doc comment (Rust's `//!`, C#'s `///`), not a Markdown file.
-    "markdown": re.compile(r"^(?![ \t]*(?://|/\*|\*))[ \t]*\S", _M),
-    "restructuredtext": re.compile(r"^(?![ \t]*(?://|/\*|\*))[ \t]*\S", _M),
+    # Prose and markup hold at least one line that is not a `//` or `/*` comment: `//` lines
+    # around Markdown are a doc comment (Rust's `//!`, C#'s `///`), not a Markdown file. (Lines
+    # that start with `*` may be either: the inside of a `/** */` or a Markdown list.)
+    "markdown": re.compile(r"^(?![ \t]*(?://|/\*))[ \t]*\S", _M),
+    "restructuredtext": re.compile(r"^(?![ \t]*(?://|/\*))[ \t]*\S", _M),
 }
 
 
