@@ -5,7 +5,7 @@ and use any composite site from a terminal.
     composite prepare      apply migrations and collect static files (release / build step)
     composite check        load the configuration and all three apps, report problems
 
-    composite paste | get | delete | diff    a site's HTTP API (composite.pastecommands)
+    composite paste | get | edit | delete | diff    a site's HTTP API (composite.pastecommands)
 """
 
 import argparse

@@ -84,21 +84,39 @@ class Client:
     def __exit__(self, *exc):
         self.http.close()
 
-    def paste(self, content: bytes, *, filename="", lexer="", title="", expires="", burn=False):
-        fields = {"title": title, "lexer": lexer, "expires": expires, "filename": filename}
+    def paste(self, files, *, lexer="", title="", expires="", burn=False):
+        """Create a snippet of ``files``: [(file name or "", bytes)]; one file may be unnamed."""
+        fields = {"title": title, "lexer": lexer, "expires": expires}
         data = {name: value for name, value in fields.items() if value}
         if burn:
             data["burn"] = "true"
-        files = {"content": (filename or "stdin", content, "text/plain; charset=utf-8")}
-        answer = self.send("POST", f"{self.server}/api/snippets", data=data, files=files,
+        answer = self.send("POST", f"{self.server}/api/snippets", data=data, files=uploads(files),
                            headers={"Accept": "application/json"})
         body = answer.json()
         return Pasted(body["id"], body["url"], body["raw_url"], body["delete_token"], body.get("lexer", ""))
 
-    def raw(self, ref: Reference) -> bytes:
-        """The snippet's exact bytes."""
-        with self.reaching(ref.server), self.http.stream("GET", f"{ref.page}/raw") as answer:
-            self.check(answer, f"snippet {ref.id}")
+    def edit(self, ref: Reference, token, files, *, lexer="", title=""):
+        """A new revision of ``files`` (every file it should hold): (revision URL or None when
+        nothing changed, the revision's number)."""
+        data = {name: value for name, value in {"lexer": lexer, "title": title}.items() if value}
+        answer = self.send("PUT", f"{ref.server}/api/snippets/{ref.id}", data=data, files=uploads(files),
+                           headers={"Authorization": f"Token {token}"}, what=f"snippet {ref.id}")
+        body = answer.json()
+        return (body.get("revision_url") if answer.status_code == 201 else None), body.get("revision")
+
+    def raw(self, ref: Reference, *, filename=None, revision=None) -> bytes:
+        """The exact bytes of a snippet's file (the only one, or ``filename``), in the latest
+        revision or in ``revision``."""
+        path = ref.page + (f"/{int(revision)}" if revision else "") + "/raw"
+        if filename is not None:
+            path += "/" + quote(filename, safe="")
+        what = f"snippet {ref.id}" + (f" revision {revision}" if revision else "") + (
+            f" file {filename!r}" if filename is not None else "")
+        with self.reaching(ref.server), self.http.stream("GET", path) as answer:
+            if answer.status_code == 300:
+                answer.read()
+                raise Failed(f"{ref.page} has several files: name one with --file ({listed(answer)}).", USAGE)
+            self.check(answer, what)
             received = bytearray()
             for chunk in answer.iter_bytes():
                 received += chunk
@@ -156,6 +174,20 @@ class Client:
         if status >= 500:
             raise Failed(f"The server failed ({status}): {message}", SERVER_ERROR)
         raise Failed(f"The server refused {what} ({status}): {message}", REFUSED)
+
+
+def uploads(files):
+    """Multipart ``file`` fields, each named after its file (the site's multi-file form); an
+    unnamed single file is sent as ``content``, the site's one-file field."""
+    if len(files) == 1 and not files[0][0]:
+        return [("content", (None, files[0][1], "text/plain"))]  # a field, not an upload: no name
+    return [("file", (name, content, "text/plain")) for name, content in files]
+
+
+def listed(answer):
+    """The file names a 300 answer lists, one per line of its text."""
+    names = [line.split("\t", 1)[0] for line in answer.text.splitlines() if line.strip()]
+    return ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
 
 
 def error_message(answer):

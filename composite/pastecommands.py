@@ -1,8 +1,9 @@
-"""``composite paste | get | delete | diff``: the site from a terminal, through its HTTP API.
+"""``composite paste | get | edit | delete | diff``: the site from a terminal, through its HTTP API.
 
-    composite paste script.py             prints the snippet's URL; its delete token goes to
+    composite paste a.py b.py             prints the snippet's URL; its delete token goes to
     some-command | composite paste --name log.txt    stderr and into the token file
-    composite get <id or URL> > file      the exact bytes
+    composite get <id or URL> [--file NAME] [--revision N] > file      the exact bytes
+    composite edit <id or URL> a.py c.py  a new revision holding these files
     composite delete <id or URL>          with the token kept when it was pasted from here
     composite diff OLD NEW                the unified diff (files or snippet URLs); --url: a link
 
@@ -30,17 +31,31 @@ def add_commands(commands, formatter):
         return parser
 
     paste = command("paste", "paste files or stdin, print the snippet's URL",
-                    "Paste a file (or stdin) and print the snippet's URL on stdout. The delete token "
-                    "is printed on stderr and kept in the token file (for `composite delete`).")
-    paste.add_argument("file", nargs="?", help="the file to paste (default, or '-': stdin)")
-    paste.add_argument("--name", help="the file name (picks the language); default: the file's name")
+                    "Paste files (or stdin) as one snippet and print its URL on stdout. The delete token "
+                    "is printed on stderr and kept in the token file (for `composite edit` and `delete`).")
+    paste.add_argument("files", nargs="*", metavar="FILE", help="the files to paste (none, or '-': stdin)")
+    paste.add_argument("--name", help="stdin's file name (picks the language)")
     paste.add_argument("--lexer", "-l", help="the language (default: detected from name and content)")
     paste.add_argument("--title", "-t", help="a title")
     paste.add_argument("--expires", "-e", help="1h, 1d, 1w, 1m or never (default: the site's)")
     paste.add_argument("--burn", action="store_true", help="burn after reading: one view only")
 
-    get = command("get", "write a snippet's exact bytes to stdout", "Write a snippet's exact bytes to stdout.")
+    get = command("get", "write a snippet's exact bytes to stdout",
+                  "Write the exact bytes of a snippet's file to stdout (--file for one of several).")
     get.add_argument("snippet", help="its id or URL")
+    get.add_argument("--file", "-f", dest="filename", help="which file (a snippet of several files needs it)")
+    get.add_argument("--revision", "-r", type=int, help="which revision (default: the latest)")
+
+    edit = command("edit", "make a new revision of a snippet pasted from here",
+                   "Replace a snippet's files with FILEs (every file the new revision should hold: "
+                   "leave one out to remove it); a new revision, unless nothing changed. Uses the delete "
+                   "token kept when it was pasted (or --token).")
+    edit.add_argument("snippet", help="its id or URL")
+    edit.add_argument("files", nargs="+", metavar="FILE", help="the files of the new revision ('-': stdin)")
+    edit.add_argument("--name", help="stdin's file name")
+    edit.add_argument("--lexer", "-l", help="the language of every file (default: as detected)")
+    edit.add_argument("--title", "-t", help="a new title")
+    edit.add_argument("--token", help="the delete token (default: the one kept in the token file)")
 
     delete = command("delete", "delete a snippet pasted from here",
                      "Delete a snippet with the delete token kept when it was pasted (or --token).")
@@ -74,13 +89,20 @@ def server_of(args):
     return args.server or os.environ.get("COMPOSITE_URL", "")
 
 
+def read_files(paths, stdin_name):
+    """[(file name, bytes)] of the named files; '-' (or none) is stdin."""
+    if not paths:
+        paths = ["-"]
+    if paths.count("-") > 1:
+        raise Failed("stdin ('-') can be read only once.", client.USAGE)
+    return [(stdin_name or "", sys.stdin.buffer.read()) if path == "-" else (Path(path).name, Path(path).read_bytes())
+            for path in paths]
+
+
 def paste(args):
-    if args.file in (None, "-"):
-        content, name = sys.stdin.buffer.read(), args.name or ""
-    else:
-        content, name = Path(args.file).read_bytes(), args.name or Path(args.file).name
+    files = read_files(args.files, args.name)
     with Client(server_of(args)) as site:
-        pasted = site.paste(content, filename=name, lexer=args.lexer or "", title=args.title or "",
+        pasted = site.paste(files, lexer=args.lexer or "", title=args.title or "",
                             expires=args.expires or "", burn=args.burn)
     tokenfile.remember(pasted.url, pasted.delete_token)
     print(pasted.url)
@@ -91,16 +113,34 @@ def paste(args):
 def get(args):
     ref = client.reference(args.snippet, server_of(args))
     with Client(ref.server) as site:
-        sys.stdout.buffer.write(site.raw(ref))
+        sys.stdout.buffer.write(site.raw(ref, filename=args.filename, revision=args.revision))
     sys.stdout.buffer.flush()
     return 0
 
 
-def delete(args):
+def edit(args):
     ref = client.reference(args.snippet, server_of(args))
+    token = kept_token(args, ref)
+    with Client(ref.server) as site:
+        url, number = site.edit(ref, token, read_files(args.files, args.name), lexer=args.lexer or "",
+                                title=args.title or "")
+    if url:
+        print(url)
+    else:
+        print(f"nothing changed: {ref.page} stays at revision {number}", file=sys.stderr)
+    return 0
+
+
+def kept_token(args, ref):
     token = args.token or tokenfile.token_for(ref.page)
     if not token:
         raise Failed(f"No delete token for {ref.page} in {tokenfile.location()}: pass --token.", client.USAGE)
+    return token
+
+
+def delete(args):
+    ref = client.reference(args.snippet, server_of(args))
+    token = kept_token(args, ref)
     with Client(ref.server) as site:
         site.delete(ref, token)
     tokenfile.forget(ref.page)
@@ -149,10 +189,10 @@ def as_snippet(site, text):
         if ref.server != site.server:
             raise Failed(f"{text} is not on {site.server}: the diff page reads snippets of its own site.", client.USAGE)
         return ref
-    pasted = site.paste(Path(text).read_bytes(), filename=Path(text).name)
+    pasted = site.paste([(Path(text).name, Path(text).read_bytes())])
     tokenfile.remember(pasted.url, pasted.delete_token)
     print(f"pasted {text} as {pasted.url}", file=sys.stderr)
     return client.reference(pasted.url, site.server)
 
 
-COMMANDS = {"paste": paste, "get": get, "delete": delete, "diff": diff}
+COMMANDS = {"paste": paste, "get": get, "edit": edit, "delete": delete, "diff": diff}

@@ -159,3 +159,46 @@ def test_too_large_and_too_many_requests_say_so(composite, strict_site):
     assert composite("paste", stdin=b"fits\n", server=strict_site).returncode == 0  # the second write
     limited = composite("paste", stdin=b"one too many\n", server=strict_site)
     assert limited.returncode == 7 and "Too many requests; try again in" in limited.err
+
+
+def test_several_files_are_one_snippet_and_get_names_a_file_and_a_revision(composite, tmp_path):
+    (tmp_path / "app.py").write_bytes(b"print('app')\n")
+    (tmp_path / "README.md").write_bytes(b"# App\r\n")
+    url = pasted(composite, "app.py", "README.md")
+    assert [f["filename"] for f in api(url)["files"]] == ["app.py", "README.md"]
+    assert composite("get", url, "--file", "README.md").stdout == b"# App\r\n"
+    several = composite("get", url)
+    assert several.returncode == 2 and "--file" in several.err and "app.py, README.md" in several.err
+
+    (tmp_path / "app.py").write_bytes(b"print('app, version 2')\n")
+    edited = composite("edit", url, "app.py")  # README.md left out: removed in revision 2
+    assert edited.returncode == 0, edited.err
+    assert edited.out.strip().endswith("/2")
+    assert [f["filename"] for f in api(url)["files"]] == ["app.py"]
+    assert composite("get", url).stdout == b"print('app, version 2')\n"
+    assert composite("get", url, "--revision", "1", "--file", "app.py").stdout == b"print('app')\n"
+    assert composite("get", url, "-r", "1", "-f", "README.md").stdout == b"# App\r\n"
+
+
+def test_an_edit_that_changes_nothing_makes_no_revision(composite, tmp_path):
+    (tmp_path / "same.py").write_bytes(b"x = 1\n")
+    url = pasted(composite, "same.py")
+    again = composite("edit", url, "same.py")
+    assert again.returncode == 0 and again.out == ""
+    assert "nothing changed" in again.err and "revision 1" in again.err
+    assert len(api(url)["revisions"]) == 1
+
+
+def test_edit_without_the_token_or_with_a_wrong_one_changes_nothing(composite, site, tmp_path):
+    created = httpx.post(f"{site}/api/snippets", data={"content": "theirs\n"}).json()
+    (tmp_path / "mine.py").write_bytes(b"mine\n")
+    assert composite("edit", created["url"], "mine.py").returncode == 2
+    wrong = composite("edit", created["url"], "mine.py", "--token", "wrong")
+    assert wrong.returncode == 5
+    assert httpx.get(created["raw_url"]).text == "theirs\n"
+
+
+def test_stdin_without_a_name_is_an_unnamed_file(composite):
+    url = pasted(composite, stdin=b"just text\n")
+    assert api(url)["files"][0]["filename"] == ""
+    assert composite("get", url).stdout == b"just text\n"
