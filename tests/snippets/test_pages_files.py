@@ -99,7 +99,7 @@ def test_revision_n_shows_the_same_files_after_later_edits(client, owned):
     assert response.status_code == 302
     assert client.get(f"/s/{snippet_id}/1/raw/util.py").get_data() == raw_before == FORM_UTIL.encode()
     again = page_of(client, f"/s/{snippet_id}/1")
-    code = re.compile(r'<div id="code-[^"]*" class="pane-code">.*?</div></div></div>', re.S)
+    code = re.compile(r'<div id="code-[^"]*" class="pane-code"[^>]*>.*?</div></div></div>', re.S)
     assert code.findall(again) == code.findall(first) and len(code.findall(first)) == 2
     assert "revision 1 of 2" in again and "See the latest revision" in again
     latest = page_of(client, f"/s/{snippet_id}")

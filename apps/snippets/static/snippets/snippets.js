@@ -70,9 +70,9 @@
     mark(initial, true);
   }
 
-  // Copy buttons: data-copy-url (a link, made absolute), data-copy-target (an element's text:
-  // a file's code, without its line numbers; a rendered Markdown file's raw text, fetched),
-  // data-copy-previous (the element before the button: the delete token).
+  // Copy buttons: data-copy-url (a link, made absolute), data-copy-target (a file's code: its
+  // exact text fetched from its raw URL, data-raw, else the text shown without the line
+  // numbers), data-copy-previous (the element before the button: the delete token).
   function copyText(button) {
     if (button.hasAttribute("data-copy-url")) {
       return Promise.resolve(new URL(button.getAttribute("data-copy-url"), window.location.href).href);
@@ -86,7 +86,7 @@
       return fetch(target.getAttribute("data-raw")).then(function (response) { return response.text(); });
     }
     var code = target.querySelector(".code") || target;
-    return Promise.resolve(code.textContent);
+    return Promise.resolve(code.textContent.replace(/\n$/, ""));
   }
 
   document.querySelectorAll("button.copy").forEach(function (button) {
