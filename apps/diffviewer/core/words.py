@@ -21,8 +21,10 @@ appearance in the pair, and which tokens are blank) get the same opcodes.  A dif
 changed lines are mostly edits of one kind (a renamed call, a changed argument), so each
 shape is compared once per diff and its ``_Plan`` -- the segments as token ranges, the
 tokens that count as kept, the tokens both lines share -- is applied to every pair of
-that shape.  The output is the same as comparing every pair afresh, budgets included;
-``tests/diffviewer/test_words_property.py`` holds it to the code it replaced.
+that shape; a shape that keeps coming back (``TEMPLATE_AFTER``) gets a regular expression
+that splits its next pairs into tokens in one match.  The output is the same as comparing
+every pair afresh, budgets included; ``tests/diffviewer/test_words_property.py`` holds it
+to the code it replaced (``tests/diffviewer/reference_words.py``).
 """
 
 import re
