@@ -246,3 +246,36 @@ def test_the_page_is_kept_and_an_edit_shows_at_once(client, owned):
     assert page_of(visitor, f"/s/{snippet_id}") == page_of(visitor, f"/s/{snippet_id}")
     client.post(f"/s/{snippet_id}/edit", data=edit_fields(client, snippet_id, ("app.py", "edited\n")))
     assert "edited" in page_of(visitor, f"/s/{snippet_id}")
+
+
+def test_a_page_too_big_to_keep_is_streamed_with_the_same_anchors(client, paste_files, monkeypatch):
+    from django.apps import apps
+
+    snippet = paste_files(("app.py", APP), ("util.py", UTIL))
+    whole = page_of(client, f"/s/{snippet['id']}")
+    apps.get_app_config("snippets").pages.clear()
+    monkeypatch.setattr(apps.get_app_config("snippets").pages, "max_item_bytes", 100)
+    response = client.get(f"/s/{snippet['id']}")
+    assert response.status_code == 200 and "Content-Length" not in response.headers  # streamed
+    streamed = response.get_data(as_text=True)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", streamed) == token.sub("", whole)
+    assert 'id="util.py-L4"' not in streamed and '<span id="util.py-L-2">' in streamed
+
+
+def test_a_burn_after_reading_snippet_of_several_files_is_shown_once(client, paste_files):
+    snippet = paste_files(("app.py", APP), ("util.py", UTIL), burn=True)
+    page = page_of(client, f"/s/{snippet['id']}")
+    assert "you are its one reader" in page
+    assert '<span id="util.py-L-2">' in page and "raw/util.py" not in page
+    assert client.get(f"/s/{snippet['id']}").status_code == 404
+
+
+def test_a_burn_after_reading_zip_is_its_one_reading(client, paste_files):
+    snippet = paste_files(("app.py", APP), ("util.py", UTIL), burn=True)
+    assert client.head(f"/s/{snippet['id']}/download").status_code == 200  # a HEAD burns nothing
+    response = client.get(f"/s/{snippet['id']}/download")
+    assert response.headers["Cache-Control"] == "no-store, private"
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        assert archive.read("util.py") == UTIL.encode()
+    assert client.get(f"/s/{snippet['id']}/download").status_code == 404
