@@ -412,9 +412,9 @@ def revision_json(request, snippet, revision, latest):
 
 
 def file_json(request, snippet, file, number):
-    if file.filename:
+    if file.filename and "/" not in file.filename:
         raw = rawfiles.raw_url(snippet.pk, file, number)
-    else:  # the one file of a snippet pasted without a name
+    else:  # the one file of a snippet pasted without a name (or named a path, before revisions)
         raw = reverse("snippets:raw", args=[snippet.pk]) if number is None else reverse(
             "snippets:revision-raw", args=[snippet.pk, number])
     return {

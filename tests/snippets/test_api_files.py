@@ -98,6 +98,14 @@ def test_a_file_without_a_name_is_fine_when_it_is_the_only_one(client):
 # Reading
 
 
+def test_a_snippet_from_before_named_like_a_path_still_has_a_raw_url(client):
+    """Names were not checked before revisions; such a snippet's one file is at /s/<id>/raw."""
+    snippet = Snippet.objects.create(content="old\n", filename="src/old.py")
+    body = client.get(f"/api/snippets/{snippet.pk}").get_json()
+    assert path_of(body["files"][0]["raw_url"]) == f"/s/{snippet.pk}/raw"
+    assert raw(client, body["files"][0]["raw_url"]) == b"old\n"
+
+
 def test_get_lists_the_latest_files_and_every_revision(client, made):
     body = client.get(f"/api/snippets/{made['id']}").get_json()
     assert (body["revision"], [f["filename"] for f in body["files"]]) == (1, ["hello.py", "q.sql"])

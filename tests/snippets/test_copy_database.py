@@ -103,6 +103,17 @@ def test_every_snippet_arrives_byte_for_byte(moved):
     assert read(moved["target"], "SELECT COUNT(*) FROM snippets_snippet WHERE burn_after_reading") == [(1,)]
 
 
+def test_the_targets_id_counters_continue_after_the_copied_rows(moved):
+    """Revisions came with their ids: the next one the target makes must not take one in use."""
+    with psycopg.connect(moved["target"]) as db:
+        (highest,) = db.execute("SELECT MAX(id) FROM snippets_revision").fetchone()
+        (snippet,) = db.execute("SELECT id FROM snippets_snippet LIMIT 1").fetchone()
+        (made,) = db.execute("INSERT INTO snippets_revision (snippet_id, number, created_at) VALUES (%s, 99, now())"
+                             " RETURNING id", [snippet]).fetchone()
+        db.rollback()
+    assert made > highest
+
+
 def test_live_sessions_and_admin_accounts_come_along_expired_sessions_do_not(moved):
     assert read(moved["target"], "SELECT session_key FROM django_session") == [(moved["session"],)]
     assert read(moved["target"], "SELECT username, is_superuser FROM auth_user") == [("admin", True)]
