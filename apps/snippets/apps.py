@@ -23,6 +23,10 @@ class SnippetsConfig(AppConfig):
     my_snippets_limit = 50  # how many of a visitor's snippets their session remembers
     id_attempts = 5  # fresh ids tried when one is already taken
     refuse_removed_text = True  # refuse a new snippet whose text is exactly one that was taken down (same SHA-256)
+    compare_timeout = 5.0  # seconds a revision compare's patch may take (its process is killed after: 422); also its longest wait for a process (503)
+    compare_workers = 1  # processes per server process that make revision patches (libgit2), started on first use
+    compare_waiting = 2  # requests that may wait for a busy patch process at once; the next is told 503 at once
+    compare_page_lines = 5000  # patch lines the compare page shows without a diff viewer (the rest: the .patch)
 
     def ready(self):
         from apps import sitewide

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path, register_converter
 
-from apps.snippets import api, downloads, editing, rawfiles, snippetpage, views
+from apps.snippets import api, comparing, downloads, editing, rawfiles, snippetpage, views
 
 
 def pending_page(request, *args, **kwargs):
@@ -40,8 +40,8 @@ snippet_patterns = (
         path("s/<id:snippet_id>/<int:number>/download", downloads.revision_download, name="revision-download"),
         path("s/<id:snippet_id>/history", snippetpage.history, name="history"),
         path("s/<id:snippet_id>/edit", editing.edit, name="edit"),
-        path("s/<id:snippet_id>/compare/<int:a>..<int:b>", pending_page, name="compare"),
-        path("s/<id:snippet_id>/compare/<int:a>..<int:b>.patch", pending_page, name="compare-patch"),
+        path("s/<id:snippet_id>/compare/<int:a>..<int:b>", comparing.compare, name="compare"),
+        path("s/<id:snippet_id>/compare/<int:a>..<int:b>.patch", comparing.compare_patch, name="compare-patch"),
         path("s/<id:snippet_id>/download", views.download, name="download"),
         path("s/<id:snippet_id>/fork", views.fork, name="fork"),
         path("s/<id:snippet_id>/delete", views.delete, name="delete"),
