@@ -3,7 +3,7 @@
 The paste site and the diff viewer both ask the highlighter for things; this module is the
 only place that knows how, and it knows only what ``GET /api/openapi.json`` publishes
 (``apps/highlighter/openapi.py``): ``POST /api/highlight``, ``GET /api/lexers``,
-``GET /api/styles``, their JSON shapes, error codes and the ``X-Highlighter-Version`` header.
+``GET /api/styles``, ``GET /styles/{style}.css``, their JSON shapes, error codes and the ``X-Highlighter-Version`` header.
 Any server that honours that document will do; none of its internals (``/_health``,
 Pygments' token types) are read here. A highlight whose lexer the highlighter detected comes
 with its ``detection`` (``Detection``: the rule that decided, a confidence, the candidates).
@@ -30,6 +30,7 @@ import httpx
 
 MAX_ANSWER_BYTES = 64 * 1024 * 1024  # a highlight answer (the service's own cap is 16 MiB by default)
 MAX_CATALOG_BYTES = 4 * 1024 * 1024  # the lexer or style list (about 100 kB with Pygments 2.21)
+MAX_STYLESHEET_BYTES = 256 * 1024  # a style's CSS (about 5 kB with Pygments 2.21)
 NO_STORE = {"Cache-Control": "no-store"}  # this code must be kept in no cache (burn-after-reading)
 # The CSS classes of one token as format "classes" gives them: names a page may put in class="…".
 CLASSES = re.compile(r"[A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*|")
@@ -170,6 +171,31 @@ def catalog(client, max_bytes=MAX_CATALOG_BYTES):
                 if isinstance(name, str)],
         version=headers.get("X-Highlighter-Version") or "unknown",
     )
+
+
+def style_css(client, style, selector, max_bytes=MAX_STYLESHEET_BYTES):
+    """The CSS of Pygments style ``style`` scoped under ``selector`` (``GET /styles/{style}.css``),
+    as text; raises ``Unavailable`` or ``Refused`` (an unknown style, a refused selector)."""
+    try:
+        with client.stream("GET", f"/styles/{style}.css", params={"selector": selector}) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                if len(body) + len(chunk) > max_bytes:
+                    raise too_large(max_bytes)
+                body += chunk
+            status, kind = response.status_code, response.headers.get("Content-Type", "")
+    except httpx.TimeoutException as error:
+        raise Unavailable(f"no answer in time ({type(error).__name__})", timed_out=True) from None
+    except Refused:
+        raise
+    except Exception as error:  # noqa: BLE001 -- as in exchange()
+        raise Unavailable(f"not reached ({type(error).__name__})") from None
+    if status != 200 or not kind.startswith("text/css"):
+        raise Refused(status, None, f"the stylesheet was answered {status} {kind}")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused(status, None, "the stylesheet is not UTF-8") from None
 
 
 def request_fields(code, *, lexer=None, filename=None, guess=False, options=None, format=None):

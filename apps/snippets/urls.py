@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path, register_converter
 
-from apps.snippets import api, comparing, downloads, editing, rawfiles, snippetpage, views
+from apps.snippets import api, comparing, downloads, editing, embeds, embedstyles, rawfiles, snippetpage, views
 
 
 def pending_page(request, *args, **kwargs):
@@ -43,6 +43,11 @@ snippet_patterns = (
         path("s/<id:snippet_id>/compare/<int:a>..<int:b>", comparing.compare, name="compare"),
         path("s/<id:snippet_id>/compare/<int:a>..<int:b>.patch", comparing.compare_patch, name="compare-patch"),
         path("s/<id:snippet_id>/download", views.download, name="download"),
+        # Embeds (issue 13): the one page any origin may frame, a script that writes the snippet, their stylesheet.
+        path("s/<id:snippet_id>/embed", embeds.frame, name="embed"),
+        path("s/<id:snippet_id>/<int:number>/embed", embeds.revision_frame, name="revision-embed"),
+        path("s/<id:snippet_id>.js", embeds.script, name="embed-script"),
+        path("s/embed.css", embedstyles.stylesheet, name="embed-css"),
         path("s/<id:snippet_id>/fork", views.fork, name="fork"),
         path("s/<id:snippet_id>/delete", views.delete, name="delete"),
         path("s/<id:snippet_id>/share", views.share, name="share"),
