@@ -197,7 +197,7 @@ class DiffViewer:
 
     def on_review(self, request, urls):
         """The review form, or the review page of a posted patch or one fetched by reference."""
-        max_bytes, links, ref, text = self.settings.DIFF_MAX_BYTES, None, None, None
+        max_bytes, links, ref, text, named = self.settings.DIFF_MAX_BYTES, None, None, None, None
         if request.method == "POST":
             text, fields = reviewing.form_text(request, max_bytes, MAX_FORM_PARTS, textarea=True)
             view = reviewing.view_of(fields.get("view"))
@@ -213,10 +213,11 @@ class DiffViewer:
             fetched = refs.fetch("patch", ref, self.settings, request.environ)
             text = reviewing.checked(getattr(fetched, "text", fetched), max_bytes, "the fetched text")
             links = {v: urls.build("review", {"patch": ref.given, "view": v}) for v in inputs.VIEWS}
+            named = reviewing.named(fetched)
         else:
             return self.page("review_form.html", urls=urls)
         review = reviewing.build(text, view, self.settings, request.environ)
-        return self.page("review.html", urls=urls, review=review, text=text, ref=ref, links=links)
+        return self.page("review.html", urls=urls, review=review, text=text, ref=ref, links=links, named=named)
 
     # ---- API ----
 

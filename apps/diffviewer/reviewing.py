@@ -27,6 +27,7 @@ API_FIELDS = ("patch",)
 #: DIFF_HIGHLIGHT_MAX_BYTES; and no file asks after DIFF_HIGHLIGHT_TIMEOUT seconds of asking
 #: (the rest is plain), so colours add at most twice that to a page.
 HIGHLIGHT_PAGE_FACTOR = 4
+TITLE_FILES = 3  # file names a page's title gives before "and N more"
 
 
 def checked(text, max_bytes, what="the patch"):
@@ -125,6 +126,20 @@ class ReviewPage:
     files: list
     view: str
     truncated: bool
+
+    @property
+    def file_names(self):
+        """The files' names for the page's title: the first few, and how many more."""
+        names = [item.file.path for item in self.files]
+        shown = ", ".join(names[:TITLE_FILES])
+        return shown if len(names) <= TITLE_FILES else f"{shown} and {len(names) - TITLE_FILES} more"
+
+
+def named(fetched):
+    """``(title, page href)`` when the answer of a patch fetched by reference named it and gave
+    the page that shows it (``refs.described``, checked there), else None: the heading's link."""
+    title, page = getattr(fetched, "title", ""), getattr(fetched, "page", None)
+    return (title, page.href) if title and page is not None else None
 
 
 def build(text, view, settings, environ):

@@ -42,6 +42,12 @@ def test_the_page_has_totals_a_file_list_and_a_section_per_file(client, view):
     assert f'<table class="diff {view}">' in page
 
 
+def test_the_title_names_the_files_when_no_commit_or_answer_names_the_patch(client):
+    assert "<title>Patch review of added.txt, compute.py, gone.txt and 5 more · composite</title>" in review(client, GIT)
+    one = "--- a/app.py\n+++ b/app.py\n@@ -1 +1 @@\n-x\n+y\n"
+    assert "<title>Patch review of app.py · composite</title>" in review(client, one)
+
+
 def test_binary_files_and_mode_changes_are_said_in_words(client):
     page = review(client, GIT)
     assert page.count("Binary file: its contents are not shown.") == 2
@@ -157,6 +163,18 @@ def test_a_site_path_is_reviewed_in_process(client, listener, view):
     assert f'href="/diff/review?patch=/s/{snippet.id}/raw&amp;view={other}"' in page
     assert 'id="review-input"' not in page, "a page by reference has no form to post"
     assert listener.connections == 0
+
+
+@pytest.mark.django_db
+def test_a_patch_whose_answer_names_it_and_its_page_is_headed_by_that_link(client):
+    """The paste site's raw answer says ``Link: </s/<id>>; rel="alternate"; type="text/html";
+    title*=…`` (``refs.described``): the heading and the title name it, the heading links there."""
+    snippet = make_snippet(GIT)
+    snippet.title = "The <b>fix</b>"
+    snippet.save()
+    page = client.get(f"/diff/review?{urlencode({'patch': f'/s/{snippet.id}/raw'})}").get_data(as_text=True)
+    assert f'<h1>Patch review: <a class="named" href="/s/{snippet.id}">The &lt;b&gt;fix&lt;/b&gt;</a></h1>' in page
+    assert "<title>Patch review of The &lt;b&gt;fix&lt;/b&gt; · composite</title>" in page
 
 
 def test_an_allowed_origin_is_fetched(make_app, origin):
