@@ -301,4 +301,4 @@ def test_without_a_diff_viewer_a_long_patch_is_cut_on_the_page_not_in_the_patch(
     page = alone.get(f"/s/{made['id']}/compare/1..2").content.decode()
     assert page.count('<span class="add">') + page.count('<span class="delete">') < 10
     assert "The rest of this file's changes are in the" in page
-    assert patch_of(client, made["id"], 1, 2).count(b"\n+") == 100
+    assert patch_of(client, made["id"], 1, 2).count(b"!\n") == 100  # every added line is in the patch
