@@ -174,7 +174,7 @@ def test_a_patch_whose_answer_names_it_and_its_page_is_headed_by_that_link(clien
     snippet.save()
     page = client.get(f"/diff/review?{urlencode({'patch': f'/s/{snippet.id}/raw'})}").get_data(as_text=True)
     assert f'<h1>Patch review: <a class="named" href="/s/{snippet.id}">The &lt;b&gt;fix&lt;/b&gt;</a></h1>' in page
-    assert "<title>Patch review of The &lt;b&gt;fix&lt;/b&gt; · composite</title>" in page
+    assert "<title>Patch review of The &lt;b&gt;fix&lt;/b&gt;: added.txt, compute.py, gone.txt and 5 more · composite</title>" in page
 
 
 def test_an_allowed_origin_is_fetched(make_app, origin):

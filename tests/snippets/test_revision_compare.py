@@ -235,7 +235,7 @@ def test_the_review_page_shows_every_file_of_the_compare(client):
     assert ">keep.py<" not in page
     assert "4 files changed" in page
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
-    assert "The &lt;b&gt;fix&lt;/b&gt;, revision 1 → 2" in title
+    assert title == "Patch review of The &lt;b&gt;fix&lt;/b&gt;, revision 1 → 2: edit.py, gone.py, moved2.py and 1 more · composite"
     assert f'href="/s/{made["id"]}/history"' in page
 
 
