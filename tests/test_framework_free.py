@@ -12,7 +12,7 @@ from apps import killable
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ("flask", "werkzeug", "django", "genshi", "jinja2")
 CORES = ["apps.highlighter.core", "apps.diffviewer.core"]
-JOB_MODULES = ["apps.highlighter.core.worker", "apps.diffviewer.core.jobs"]
+JOB_MODULES = ["apps.highlighter.core.worker", "apps.diffviewer.core.jobs", "apps.snippets.revisionpatch"]
 
 
 def frameworks_loaded_by(module):
