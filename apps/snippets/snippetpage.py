@@ -118,7 +118,9 @@ def snippet_page(request, snippet_id, number):
         "total_size": sum(file.size for file in files),
         "parent": parent,
         "children": children,
-        "compare_url": compare_url(parent, snippet) if not several and parent_has_one_file(parent) else None,
+        # one file against the parent's one file, latest against latest (the raw URLs follow edits)
+        "compare_url": compare_url(parent, snippet) if number is None and not several and parent_has_one_file(
+            parent) else None,
         "review_url": review_url(snippet) if not several and number is None else None,
         "style": style,
         "styles": known.styles or (style,),

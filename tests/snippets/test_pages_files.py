@@ -279,3 +279,14 @@ def test_a_burn_after_reading_zip_is_its_one_reading(client, paste_files):
     with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
         assert archive.read("util.py") == UTIL.encode()
     assert client.get(f"/s/{snippet['id']}/download").status_code == 404
+
+
+def test_compare_with_parent_is_offered_only_between_one_file_snippets(client, post_form, paste_files, paste):
+    several = paste_files(("app.py", APP), ("util.py", UTIL))
+    post_form(f"/s/{several['id']}/fork", content="one file\n", title="from several")
+    one = paste("x = 1\n")
+    post_form(f"/s/{one['id']}/fork", content="x = 2\n", title="from one")
+    assert "compare with parent" not in page_of(client, f"/s/{Snippet.objects.get(title='from several').pk}")
+    child = Snippet.objects.get(title="from one").pk
+    assert "compare with parent" in page_of(client, f"/s/{child}")
+    assert "compare with parent" not in page_of(client, f"/s/{child}/1")  # the link compares the latest
