@@ -28,6 +28,7 @@ MAX_NESTING = 20  # blockquotes, lists and brackets deeper than this are shown a
 MAX_WORK = 250_000  # rule steps plus tokens: real documents cost one per 4–6 bytes, dense prose one per 2.4
 MAX_HTML = 4 << 20  # characters of text and attribute values the HTML would hold
 ANCHOR_PREFIX = "md-"
+VERSION = 1  # of the HTML made: part of a cache key, raised when the output changes
 
 LINK_SCHEMES = {"http", "https", "mailto"}
 IMAGE_SCHEMES = {"http", "https"}
@@ -230,6 +231,8 @@ CLEANER = nh3.Cleaner(
     attribute_filter=keep_attribute,
     url_schemes=LINK_SCHEMES,
     link_rel="nofollow noopener",
+    # an image from elsewhere is fetched when the page is read: tell its host nothing more
+    set_tag_attribute_values={"img": {"referrerpolicy": "no-referrer", "loading": "lazy"}},
     id_prefix=ANCHOR_PREFIX,
     strip_comments=True,
 )

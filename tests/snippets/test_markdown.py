@@ -18,7 +18,9 @@ ALLOWED_TAGS = {
     "pre", "code", "em", "strong", "del", "s", "table", "thead", "tbody", "tr", "th", "td",
     "a", "img",
 }
-ALLOWED_ATTRIBUTES = {"href", "title", "rel", "src", "alt", "class", "start", "id", "align"}
+ALLOWED_ATTRIBUTES = {
+    "href", "title", "rel", "src", "alt", "class", "start", "id", "align", "loading", "referrerpolicy",
+}
 
 
 class Elements(HTMLParser):
@@ -115,9 +117,10 @@ def test_links_get_nofollow_noopener_and_no_target():
 
 def test_images_from_http_and_https_only_others_show_their_alt_text():
     html = render('![a](https://example.com/a.png "t") ![b](http://example.com/b.gif) ![c](c.png) ![d](//x.org/d.png)')
+    quiet = {"loading": "lazy", "referrerpolicy": "no-referrer"}
     assert elements(html, "img") == [
-        ("img", {"src": "https://example.com/a.png", "alt": "a", "title": "t"}),
-        ("img", {"src": "http://example.com/b.gif", "alt": "b"}),
+        ("img", {"src": "https://example.com/a.png", "alt": "a", "title": "t", **quiet}),
+        ("img", {"src": "http://example.com/b.gif", "alt": "b", **quiet}),
     ]
     assert " c " in html and html.rstrip().endswith("d</p>")
 
