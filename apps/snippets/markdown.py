@@ -121,7 +121,8 @@ def allowed_link(url):
 
 
 def allowed_image(url):
-    return scheme(url) in IMAGE_SCHEMES and "//" in url
+    """Only absolute web URLs: ``https:a.png`` would be relative to the page."""
+    return scheme(url) in IMAGE_SCHEMES and INVISIBLE.sub("", url).partition(":")[2].startswith("//")
 
 
 def slug(text):
