@@ -172,6 +172,21 @@ def test_the_frames_links_open_the_snippet_in_a_tab_of_its_own(page, site_url, o
     expect(tab.get_by_role("button", name="Copy code")).to_be_visible()  # its script runs: not sandboxed
 
 
+def test_the_snippet_page_offers_the_script_tag_with_its_absolute_url_to_copy(browser, site_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        made = paste(page, site_url, [("app.py", "print('offered')\n")])
+        page.goto(made["url"])
+        tag = f'<script src="{site_url}/s/{made["id"]}.js"></script>'
+        expect(page.locator("#embed-code")).to_have_value(tag)
+        page.get_by_role("button", name="Copy embed code").click()
+        expect(page.get_by_role("button", name="Copied")).to_be_visible()
+        assert page.evaluate("navigator.clipboard.readText()") == tag
+    finally:
+        context.close()
+
+
 def test_a_page_that_requires_corp_loads_the_script_and_its_stylesheet(page, site_url, other_origin):
     made = paste(page, site_url, [("app.py", "print('isolated')\n")])
     url = host(other_origin, "/isolated.html", f'<div id="by-script"><script src="{site_url}/s/{made["id"]}.js"></script></div>',

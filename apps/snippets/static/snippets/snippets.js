@@ -82,6 +82,7 @@
     }
     var target = byId(button.getAttribute("data-copy-target"));
     if (!target) return Promise.reject(new Error("nothing to copy"));
+    if (target.tagName === "INPUT") return Promise.resolve(target.value);
     if (target.hasAttribute("data-raw")) {
       return fetch(target.getAttribute("data-raw")).then(function (response) { return response.text(); });
     }
@@ -104,6 +105,13 @@
       });
     });
   });
+
+  // The embed code names the script by its absolute URL (the page itself, cached for everyone, holds only its path).
+  var embed = document.querySelector("input[data-embed-src]");
+  if (embed) {
+    embed.value = '<script src="' + new URL(embed.getAttribute("data-embed-src"), window.location.href).href + '"></script>';
+    embed.addEventListener("focus", function () { embed.select(); });
+  }
 
   var share = document.querySelector(".share-link");
   if (share) share.addEventListener("focus", function () { share.select(); });
