@@ -15,6 +15,7 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from apps.snippets import takedown
@@ -174,6 +175,25 @@ def test_an_embed_is_revalidated_with_its_etag(client, paste, path):
     assert first.headers["Cache-Control"] == "public, no-cache"
     again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+
+
+def test_a_repeat_view_comes_from_the_page_cache_but_a_deleted_snippet_is_gone_at_once(client, paste):
+    made = paste("print('kept')\n")
+    pages = apps.get_app_config("snippets").pages
+    first = client.get(f"/s/{made['id']}/embed")
+    assert [key[:2] for key in pages.keys()] == [(made["id"], "embed")]
+    assert client.get(f"/s/{made['id']}/embed").data == first.data
+    client.delete(f"/api/snippets/{made['id']}", headers={"Authorization": f"Token {made['delete_token']}"})
+    assert client.get(f"/s/{made['id']}/embed").status_code == 404
+
+
+def test_plain_text_for_a_passing_reason_is_neither_kept_nor_tagged(client, paste, monkeypatch):
+    monkeypatch.setenv("HIGHLIGHTER_URL", "http://127.0.0.1:9")
+    made = paste("if a < b:\n    pass\n", lexer="python")
+    response = client.get(f"/s/{made['id']}/embed")
+    assert "if a &lt; b:" in response.get_data(as_text=True)
+    assert "ETag" not in response.headers and response.headers["Cache-Control"] == "no-cache"
+    assert apps.get_app_config("snippets").pages.keys() == []
 
 
 # -- the script -----------------------------------------------------------------------------
