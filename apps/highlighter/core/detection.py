@@ -17,11 +17,14 @@ plain text); this module turns its ``Guess`` into a lexer class and the answer o
 Reads the content, so it runs where highlighting runs: in a pool worker.
 """
 
+import fnmatch
 import functools
 import logging
+import os.path
 import re
 
-from pygments.lexers import find_lexer_class_by_name, find_lexer_class_for_filename, guess_lexer_for_filename
+from pygments.lexers import _iter_lexerclasses, find_lexer_class_by_name, find_lexer_class_for_filename
+from pygments.lexers import guess_lexer_for_filename
 from pygments.lexers.special import TextLexer
 from pygments.util import ClassNotFound
 
@@ -65,7 +68,11 @@ def detected(code, filename=None, *, content=True):
     "candidates": [{"lexer", "name", "score"}]}``. With ``content=False`` only the file name may
     decide: None when it does not.
     """
-    guess = _detect(code or "", filename) if content else _detect("", filename)
+    by_name = _by_filename(filename) if filename else None
+    if by_name is not None and by_name.rule == "filename":
+        guess = by_name  # the file name decides before any content rule (``detect.detect``)
+    else:
+        guess = _detect(code or "", filename) if content else by_name or _detect("", filename)
     if not content and guess.rule != "filename":
         return None
     lexer_class = lexer_class_for(guess.lexer)
@@ -99,12 +106,40 @@ def _detect(text, filename):
 def settle_by_content(filename, code, by_name):
     """The lexer Pygments' analysers prefer among those claiming ``filename``, or None when the
     detector's choice is not Pygments' own for that name."""
-    if find_lexer_class_for_filename(filename) is not by_name:
+    if _pygments_for_filename(filename) is not by_name:
         return None
+    claimants = _claimants(os.path.basename(filename))
+    if not claimants:
+        return None
+    if len(claimants) == 1:  # Pygments' own answer then, without running an analyser
+        return claimants[0]
     try:
         return type(guess_lexer_for_filename(filename, analysers_view(code)))
     except ClassNotFound:
         return None
+
+
+# A file name's lexers are a function of the name alone, and each lookup matches the name against
+# every lexer's patterns (about 950 fnmatch calls with Pygments 2.21): a page of a patch asks for
+# the same few names hundreds of times (``django.po``, ``*.py``), so the answers are kept.
+@functools.lru_cache(maxsize=4096)
+def _by_filename(filename):
+    """The detector's Guess from the file name alone (``detect.detect`` with no text)."""
+    return _detect("", filename)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pygments_for_filename(filename):
+    """``find_lexer_class_for_filename``, kept per name."""
+    return find_lexer_class_for_filename(filename)
+
+
+@functools.lru_cache(maxsize=4096)
+def _claimants(name):
+    """The lexer classes whose ``filenames`` or ``alias_filenames`` match ``name``: the ones
+    ``guess_lexer_for_filename`` weighs (it returns the only one without analysing the text)."""
+    return tuple(lexer for lexer in _iter_lexerclasses()
+                 if any(fnmatch.fnmatchcase(name, pattern) for pattern in (*lexer.filenames, *lexer.alias_filenames)))
 
 
 def analysers_view(code):
