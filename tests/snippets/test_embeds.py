@@ -316,3 +316,23 @@ def test_the_snippet_page_offers_the_embed_code_and_a_revision_page_does_not(cli
     assert f'''value='<script src="/s/{made['id']}.js"></script>'>''' in html  # made absolute by snippets.js
     assert 'data-copy-target="embed-code"' in html and f'href="/s/{made["id"]}/embed"' in html
     assert 'id="embed-code"' not in client.get(f"/s/{made['id']}/1").get_data(as_text=True)
+
+
+# -- the paste site alone (manage.py runserver) ---------------------------------------------
+
+def test_embeds_work_without_the_other_apps(monkeypatch):
+    """No highlighter: the code is shown plain, and the stylesheet is the layout alone, briefly kept."""
+    from django.test import Client
+
+    for name in ("HIGHLIGHTER_URL", "DIFFVIEWER_URL", "SNIPPETS_URL", "SITE_NAV"):
+        monkeypatch.delenv(name, raising=False)
+    alone = Client()
+    created = alone.post("/api/snippets", {"content": "x = 1 < 2\n"}).json()
+    frame = alone.get(f"/s/{created['id']}/embed")
+    assert frame.status_code == 200 and "x = 1 &lt; 2" in frame.content.decode()
+    assert "X-Frame-Options" not in frame.headers
+    written = run_script(alone.get(f"/s/{created['id']}.js").content.decode())
+    assert "x = 1 < 2" in Markup(written).plain_text()
+    css = alone.get("/s/embed.css")
+    assert css.status_code == 200 and css.headers["Cache-Control"] == "public, max-age=60"
+    assert ".composite-embed" in css.content.decode() and ".highlight .k" not in css.content.decode()
