@@ -49,6 +49,11 @@ CACHE_CONTROL = "public, no-cache"
 WHOLE_BYTES = 1 << 20  # an answer up to this size is made whole (with a length); bigger ones are streamed
 SCRIPT_TYPE = "application/javascript; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
+HEADERS = {
+    "frame": {"Content-Type": HTML_TYPE, "Content-Security-Policy": FRAME_CSP},
+    # Pages that require CORP of what they load (COEP) may load the script.
+    "script": {"Content-Type": SCRIPT_TYPE, "Cross-Origin-Resource-Policy": "cross-origin"},
+}
 JS_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 NOT_FOUND = "There is no such snippet (it may have been deleted)."
@@ -114,18 +119,18 @@ def script(request, snippet_id):
         embed = embedded(request, snippet_id, None)
     except Refusal as refusal:
         status = 200 if refusal.status == 410 else refusal.status  # see the module's docstring
-        return script_response(request, status, fragment_pieces(request, None, refusal.message), etag=None)
+        return respond("script", status, script_pieces(request, fragment_pieces(None, refusal.message)), etag=None)
     return conditional(request, embed) or cached(embed, "script") or rendered(
-        request, embed, "script", lambda: script_response(request, 200, fragment_pieces(request, embed), embed.etag))
+        request, embed, "script", lambda: respond("script", 200, script_pieces(request, fragment_pieces(embed)), embed.etag))
 
 
 def frame_answer(request, snippet_id, number):
     try:
         embed = embedded(request, snippet_id, number)
     except Refusal as refusal:
-        return frame_response(request, refusal.status, page_pieces(request, None, refusal.message), etag=None)
+        return respond("frame", refusal.status, page_pieces(None, refusal.message), etag=None)
     return conditional(request, embed) or cached(embed, "frame") or rendered(
-        request, embed, "frame", lambda: frame_response(request, 200, page_pieces(request, embed), embed.etag))
+        request, embed, "frame", lambda: respond("frame", 200, page_pieces(embed), embed.etag))
 
 
 def embedded(request, snippet_id, number):
@@ -186,14 +191,7 @@ def revision_files(snippet_id, number):
 def cached(embed, kind):
     """The answer kept from an earlier view of exactly this embed, or None."""
     body = apps.get_app_config("snippets").pages.get(embed.key + (kind,))
-    if body is None:
-        return None
-    response = HttpResponse(body, content_type=SCRIPT_TYPE if kind == "script" else HTML_TYPE)
-    if kind == "script":
-        response["Cross-Origin-Resource-Policy"] = "cross-origin"
-    else:
-        response["Content-Security-Policy"] = FRAME_CSP
-    return cache_headers(response, embed.etag)
+    return None if body is None else respond(kind, 200, [body], embed.etag)
 
 
 def rendered(request, embed, kind, respond):
@@ -236,20 +234,20 @@ def stylesheet_url(request):
     return request.build_absolute_uri(reverse("snippets:embed-css"))
 
 
-def fragment_pieces(request, embed, notice=""):
+def fragment_pieces(embed, notice=""):
     """The embed's HTML (``snippets/embedded.html``) a piece at a time: each file's code block
     comes from its cached rendering, piece by piece, in the place of a marker."""
     context = {"embed": embed, "notice": notice}
-    return around_code(request, "snippets/embedded.html", context, embed)
+    return around_code("snippets/embedded.html", context, embed)
 
 
-def page_pieces(request, embed, notice=""):
+def page_pieces(embed, notice=""):
     """The frame's whole page: the fragment with its stylesheet around it."""
     context = {"embed": embed, "notice": notice, "stylesheet_url": reverse("snippets:embed-css")}
-    return around_code(request, "snippets/embed.html", context, embed)
+    return around_code("snippets/embed.html", context, embed)
 
 
-def around_code(request, template, context, embed):
+def around_code(template, context, embed):
     panes = embed.panes if embed else []
     token = secrets.token_hex(16)
     markers = [f"<!--code-{token}-{index}-->" for index in range(len(panes))]
@@ -283,29 +281,25 @@ def script_pieces(request, html_pieces):
             yield f"document.write({js_string(piece)});\n"
 
 
-def script_response(request, status, html_pieces, etag):
-    response = answer(script_pieces(request, html_pieces), SCRIPT_TYPE, status)
-    response["Cross-Origin-Resource-Policy"] = "cross-origin"  # pages that require CORP (COEP) may load it
+def respond(kind, status, pieces, etag):
+    """The answer of a frame or a script (``HEADERS``) made of ``pieces`` (str or bytes)."""
+    response = answer(pieces, status)
+    for name, value in HEADERS[kind].items():
+        response[name] = value
     return cache_headers(response, etag)
 
 
-def frame_response(request, status, pieces, etag):
-    response = answer(pieces, HTML_TYPE, status)
-    response["Content-Security-Policy"] = FRAME_CSP
-    return cache_headers(response, etag)
-
-
-def answer(pieces, content_type, status):
+def answer(pieces, status):
     """The pieces as one body when small (with a Content-Length), else streamed as they come."""
     pieces = iter(pieces)
     whole, size = [], 0
     for piece in pieces:
-        data = piece.encode()
+        data = piece if isinstance(piece, bytes) else piece.encode()
         whole.append(data)
         size += len(data)
         if size > WHOLE_BYTES:
-            return StreamingHttpResponse(streamed(whole, pieces), content_type=content_type, status=status)
-    return HttpResponse(b"".join(whole), content_type=content_type, status=status)
+            return StreamingHttpResponse(streamed(whole, pieces), status=status)
+    return HttpResponse(b"".join(whole), status=status)
 
 
 def streamed(started, rest):
