@@ -80,7 +80,7 @@ def hunk_fields(left: str, right: str, opts: DiffOptions, line=lambda *fields: f
     """
     left_bytes = encode(left)
     right_bytes = encode(right)
-    patch = _patch(left_bytes, right_bytes, left, right, opts)
+    patch = patch_of(left_bytes, right_bytes, left, right, opts)
     if counted is not None:
         counted(*patch.line_stats)
     hunks, room = [], max_lines
@@ -110,7 +110,7 @@ def patch_hunks(left: str, right: str, opts: DiffOptions) -> str | None:
     """
     left_bytes = encode(left)
     right_bytes = encode(right)
-    patch = _patch(left_bytes, right_bytes, left, right, opts)
+    patch = patch_of(left_bytes, right_bytes, left, right, opts)
     hunks = patch.hunks
     replaced = any("\ufffd" in hunk.header for hunk in hunks)
     data = b"" if replaced or not hunks else patch.data
@@ -131,7 +131,7 @@ def patch_hunks(left: str, right: str, opts: DiffOptions) -> str | None:
 _GIT_HEADER_END = b"\n+++ b/right\n"
 
 
-def _patch(left_bytes: bytes, right_bytes: bytes, left: str, right: str, opts: DiffOptions) -> Patch:
+def patch_of(left_bytes: bytes, right_bytes: bytes, left: str, right: str, opts: DiffOptions) -> Patch:
     """libgit2's patch of the two encoded texts; it reads them lazily, so keep them alive."""
     if opts.context is None:
         context = max(left.count("\n"), right.count("\n")) + 1

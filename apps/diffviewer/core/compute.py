@@ -2,13 +2,14 @@
 
 This is the one place that decides what is binary, short-cuts identical texts
 and assembles alignment (``align``), word marks (``words``) and moved code (``moved``) into
-a ``Diff``.
+a ``Diff`` (or, for ``diff_json``, has ``jsonwriter`` write them).
 ``diff_json`` also keeps its answer under ``max_bytes``: refused as soon as libgit2's line
 counts make it certain (before a single line is made), else stopped when the JSON crosses it.
 """
 
 from .align import align, hunk_fields
 from .errors import OutputTooLarge
+from .jsonwriter import patch_json
 from .model import Diff, Stats, fields_json, smallest_line_json
 from .moved import find_moved, mark_moved
 from .options import DiffOptions
@@ -56,12 +57,17 @@ def diff_json(left: str, right: str, opts: DiffOptions = DiffOptions(), max_byte
     """Exactly ``diff_texts(left, right, opts).to_json()``, or OutputTooLarge past ``max_bytes``
     characters.
 
-    The JSON is written straight from the aligned fields (word marks set on them by
-    ``mark_fields``), without making a ``Line`` per line: twice as fast on a big diff.
+    The JSON is written in one pass from libgit2's patch text (``jsonwriter``), without a
+    tuple or an object per line: three times as fast on a big diff as writing it from
+    ``Line``s.  Where that declines, it is written from the aligned fields (word marks set
+    on them by ``mark_fields``), which also says where an answer too large stopped.
     """
     counted = None if max_bytes is None else _refuse_certain_excess(max_bytes)
     if left == right or is_binary(left) or is_binary(right):
         return diff_texts(left, right, opts, counted=counted).to_json(max_bytes)
+    answer = patch_json(left, right, opts, max_bytes=max_bytes, counted=counted)
+    if answer is not None:
+        return answer
     hunks = hunk_fields(left, right, opts, counted=counted)
     if opts.word_diff:
         hunks = mark_fields(hunks)

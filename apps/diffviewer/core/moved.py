@@ -119,11 +119,25 @@ def find_moved(files, budget: Budget | None = None) -> dict[tuple[int, int, int]
     lines.  Lines are ``Line``s or tuples of a Line's fields, as ``align.hunk_fields``
     makes them, so a diff written straight to JSON can be marked without making Lines.
     """
-    slots = _Slots(files)
+    return find_moved_in([(f, h, _changed(hunk.lines if isinstance(hunk, Hunk) else hunk[5]))
+                          for f, (_, file_hunks) in enumerate(files) for h, hunk in enumerate(file_hunks)],
+                         budget)
+
+
+def find_moved_in(hunks: list[tuple[int, int, list[tuple]]], budget: Budget | None = None) -> dict:
+    """``find_moved`` of the changed lines of each hunk, already picked out: ``hunks`` holds
+    ``(file, hunk, rows)``, each row ``(line index, kind, text, own line number, cr)``."""
+    slots = _Slots(hunks)
     if not slots.deleted or not slots.added:
         return {}
     budget = budget or Budget.for_lines(slots.changed)
     return slots.result(_Walk(slots, budget).blocks)
+
+
+def may_move(deleted: list[str], added: list[str]) -> bool:
+    """Whether some of ``deleted`` lines could match some of ``added`` (if not, nothing is
+    moved): the test ``find_moved`` starts with, for a caller that has only the texts."""
+    return not set(map(str.strip, deleted)).isdisjoint(map(str.strip, added))
 
 
 class _Slots:
@@ -132,13 +146,11 @@ class _Slots:
     (of the indentation; None for a blank line) and ``info`` (file, hunk and line index,
     the line's own number, its text)."""
 
-    def __init__(self, files):
+    def __init__(self, hunks):
         self.kind, self.ident, self.width, self.info = kind, ident, width, info = [], [], [], []
         self.deleted, self.added = {}, {}  # ident -> slots of that kind holding it, in order
         idents = {"": 0}  # key -> ident; 0 is every blank line
         index = {_DELETE: self.deleted, _ADD: self.added}
-        hunks = [(f, h, _changed(hunk.lines if isinstance(hunk, Hunk) else hunk[5]))
-                 for f, (_, file_hunks) in enumerate(files) for h, hunk in enumerate(file_hunks)]
         self.changed = sum(len(rows) for _, _, rows in hunks)
         # A line whose text (stripped: equal after indentation means equal stripped) is on
         # one side only can match nothing: like a context line, it only ends runs, so a

@@ -16,10 +16,9 @@ that cannot afford its matrix is paired in order instead.  Over-long lines
 (``MAX_LINE_CHARS``) are never split into words, paired or compared.
 
 Speed: ``SequenceMatcher`` looks only at which tokens are equal, never at what they
-are, so two pairs with the same *shape* (``_shape``: each token numbered by its first
-appearance in the pair, and which tokens are blank) get the same opcodes.  A diff's
+are, so two pairs with the same *shape* get the same opcodes (``wordshapes``).  A diff's
 changed lines are mostly edits of one kind (a renamed call, a changed argument), so each
-shape is compared once per diff and its ``_Plan`` -- the segments as token ranges, the
+shape is compared once per diff and its ``Plan`` -- the segments as token ranges, the
 tokens that count as kept, the tokens both lines share -- is applied to every pair of
 that shape; a shape that keeps coming back (``TEMPLATE_AFTER``) gets a regular expression
 that splits its next pairs into tokens in one match.  The output is the same as comparing
@@ -29,11 +28,13 @@ to the code it replaced (``tests/diffviewer/reference_words.py``).
 
 import re
 from collections import Counter
-from difflib import SequenceMatcher
 from itertools import repeat
 from operator import attrgetter, itemgetter
 
 from .model import Hunk, Line, Segment
+from .wordshapes import SEPARATOR as _SEPARATOR
+from .wordshapes import TOKEN as _TOKEN
+from .wordshapes import Plan, segments_json, shape
 
 #: Lines longer than this (in characters) are marked as wholly changed.
 MAX_LINE_CHARS = 10_000
@@ -53,13 +54,11 @@ MIN_SIMILARITY = 0.3
 #: their plan: a long line's shape seldom comes back, and its key would be big.
 MAX_PLANNED_TOKENS = 400
 #: A shape compared this many times in a diff gets a regular expression that splits the
-#: next pairs of that shape (``_Plan.make_template``, about 0.3 ms to make; it saves ~5 us a pair).
+#: next pairs of that shape (``Plan.make_template``, about 0.3 ms to make; it saves ~5 us a pair).
 TEMPLATE_AFTER = 64
 #: Shapes with more tokens than this get none.
 MAX_TEMPLATE_TOKENS = 100
 
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
-_WORD = re.compile(r"\w+")
 
 
 def mark_words(hunks: list[Hunk], budget: "Budget | None" = None) -> list[Hunk]:
@@ -76,6 +75,22 @@ def mark_fields(hunks: list[tuple], budget: "Budget | None" = None) -> list[tupl
     segments (its fifth field), as ``mark_words`` would give its ``Line``."""
     marked = _Marker(budget or Budget()).mark_tuples(_end_to_end([fields[5] for fields in hunks], _HUNK_END))
     return [(*fields[:5], lines) for fields, lines in zip(hunks, _cut(marked, hunks, len_of=lambda fields: len(fields[5])))]
+
+
+def mark_runs(letters: str, texts: list[str], budget: "Budget | None" = None, as_json: bool = False):
+    """``(index, segments)`` of each changed line of lines given as one letter each in
+    ``letters`` ("-" deleted, "+" added, any other not changed) and their ``texts``, in
+    order: the segments ``mark_words`` gives those lines (``as_json``: their JSON text)."""
+    marker = _Marker(budget or Budget(), as_json)
+    for run in _CHANGED_LETTERS.finditer(letters):
+        start, end = run.span()
+        if end - start == 2 and letters[start] == "-" and letters[start + 1] == "+":  # the common case
+            old_marks, new_marks = marker.one_pair(texts[start], texts[start + 1])
+            yield start, old_marks
+            yield start + 1, new_marks
+            continue
+        kinds = ["delete" if letter == "-" else "add" for letter in run.group()]
+        yield from enumerate(marker.block(kinds, texts[start:end]), start)
 
 
 # Hunks are marked end to end, one list of lines (a diff of many small hunks costs less so),
@@ -138,12 +153,14 @@ class Budget:
 
 class _Marker:
     """Marks the changed lines of one diff: its ``Budget``, and the plan of each pair shape
-    compared so far."""
+    compared so far.  With ``as_json`` its segments are their JSON text (``segments_json``)."""
 
-    def __init__(self, budget: Budget):
+    def __init__(self, budget: Budget, as_json: bool = False):
         self.budget = budget
-        self.plans: dict[tuple, _Plan] = {}
-        self.recent: _Plan | None = None  # the plan of the last pair compared
+        self.whole = _whole_json if as_json else _whole
+        self.as_json = as_json
+        self.plans: dict[tuple, Plan] = {}
+        self.recent: Plan | None = None  # the plan of the last pair compared
 
     def mark_lines(self, lines: list[Line]) -> list[Line]:
         marked = list(lines)
@@ -186,8 +203,8 @@ class _Marker:
     def pairs(self, deleted: list[str], added: list[str]) -> tuple[list, list]:
         """Segments of each deleted and each added line of a block."""
         budget = self.budget
-        old_segments = [_whole("delete", text) for text in deleted]
-        new_segments = [_whole("insert", text) for text in added]
+        old_segments = [self.whole("delete", text) for text in deleted]
+        new_segments = [self.whole("insert", text) for text in added]
         old_tokens, new_tokens = _Tokens(deleted), _Tokens(added)
         for i, j in _pair(deleted, added, old_tokens, new_tokens, budget):
             old, new = deleted[i], added[j]
@@ -208,15 +225,15 @@ class _Marker:
         if len(old) > MAX_LINE_CHARS or len(new) > MAX_LINE_CHARS:
             if 1 <= MAX_PAIRING_CELLS:
                 budget.spend_pairing(0)  # over-long lines take no part in the matrix
-            return _whole("delete", old), _whole("insert", new)
+            return self.whole("delete", old), self.whole("insert", new)
         if 1 > MAX_PAIRING_CELLS or not budget.spend_pairing(chars):  # paired in order
             if not budget.spend(chars):
-                return _whole("delete", old), _whole("insert", new)  # before splitting a word
+                return self.whole("delete", old), self.whole("insert", new)  # before splitting a word
             tokens, split, plan = self.split(old, new)
             if budget.spend_token_cells(split * (len(tokens) - split - 1)):
                 plan = plan or self.plan(tokens, split)
-                return plan.segments(old, new, tokens, chars - plan.blank_chars(tokens))
-            return _whole("delete", old), _whole("insert", new)
+                return self.finish(plan, old, new, tokens, chars - plan.blank_chars(tokens))
+            return self.whole("delete", old), self.whole("insert", new)
         tokens, split, plan = self.split(old, new)
         cells = split * (len(tokens) - split - 1)
         if chars > budget.chars or cells > budget.token_cells:
@@ -224,20 +241,27 @@ class _Marker:
             # for what that spends.
             if _dice(_weighed(tokens[:split]), _weighed(tokens[split + 1:])) >= MIN_SIMILARITY:
                 budget.spend(chars)
-            return _whole("delete", old), _whole("insert", new)
+            return self.whole("delete", old), self.whole("insert", new)
         plan = plan or self.plan(tokens, split)
         solid = chars - plan.blank_chars(tokens)
         if (2 * plan.shared_chars(tokens) / solid if solid else 1.0) < MIN_SIMILARITY:
-            return _whole("delete", old), _whole("insert", new)  # not paired
+            return self.whole("delete", old), self.whole("insert", new)  # not paired
         budget.chars -= chars  # budget.spend(chars) and budget.spend_token_cells(cells),
         budget.token_cells -= cells  # both affordable as seen above
-        return plan.segments(old, new, tokens, solid)
+        return self.finish(plan, old, new, tokens, solid)
 
     def segments(self, old: str, new: str, a: list[str], b: list[str]) -> tuple[list[Segment], list[Segment]]:
         """``line_segments`` of two lines within ``MAX_LINE_CHARS``, already split into tokens."""
         tokens = [*a, _SEPARATOR, *b]
         plan = self.plan(tokens, len(a))
-        return plan.segments(old, new, tokens, len(old) + len(new) - plan.blank_chars(tokens))
+        return self.finish(plan, old, new, tokens, len(old) + len(new) - plan.blank_chars(tokens))
+
+    def finish(self, plan: Plan, old: str, new: str, tokens: list[str], solid: int) -> tuple:
+        """The segments of ``old`` and ``new`` (split into ``tokens``, compared by ``plan``),
+        whose non-blank characters number ``solid``: wholly changed if too little is kept."""
+        if solid and 2 * plan.kept_chars(tokens) / solid < MIN_SIMILARITY:
+            return self.whole("delete", old), self.whole("insert", new)
+        return plan.segments_json(tokens) if self.as_json else plan.segments(tokens)
 
     def split(self, old: str, new: str) -> tuple:
         """(tokens, split, plan): ``_tokens_of_both`` and, when known already, the plan."""
@@ -261,14 +285,14 @@ class _Marker:
             return None, None, None  # two tokens the shape has apart are equal here
         return tokens, recent.split, recent
 
-    def plan(self, tokens: list[str], split: int) -> "_Plan":
+    def plan(self, tokens: list[str], split: int) -> "Plan":
         """The plan of old line ``tokens[:split]`` against new line ``tokens[split + 1:]``."""
         if len(tokens) > MAX_PLANNED_TOKENS:
-            return _Plan(tokens, split)
-        key = _shape(tokens, split)
+            return Plan(tokens, split)
+        key = shape(tokens, split)
         plan = self.plans.get(key)
         if plan is None:
-            plan = self.plans[key] = _Plan(tokens, split)
+            plan = self.plans[key] = Plan(tokens, split)
         else:
             plan.uses += 1
             if plan.uses == TEMPLATE_AFTER and len(tokens) <= MAX_TEMPLATE_TOKENS:
@@ -279,9 +303,6 @@ class _Marker:
 
 _KIND_OF_LINE = attrgetter("kind")
 _KIND_OF_TUPLE = itemgetter(0)
-#: Stands between the two lines' tokens in one list: a NUL never is in a text compared
-#: (``compute`` shows such texts as binary), and where it is, the lines are split apart.
-_SEPARATOR = "\0"
 
 
 def _tokens_of_both(old: str, new: str) -> tuple[list[str], int]:
@@ -301,146 +322,7 @@ def _changed_runs(kinds: list[str]) -> list[tuple[int, int]]:
 
 _KIND_LETTER = {"context": " ", "delete": "-", "add": "+"}
 _CHANGED_RUN = re.compile(r"[^ ]+")
-
-
-def _shape(tokens: list[str], split: int) -> tuple:
-    """What ``_Plan`` depends on: where the old line ends, which tokens are equal (each as the
-    position where it first appears) and which are blank."""
-    first = dict(zip(reversed(tokens), range(len(tokens) - 1, -1, -1)))
-    return split, tuple(map(first.__getitem__, tokens)), tuple(map(str.isspace, first))
-
-
-class _Plan:
-    """What comparing an old line's tokens with a new line's gives, in token positions, so it
-    applies to every pair of the same ``_shape``.
-
-    Positions are in one list: the old line's tokens, ``_SEPARATOR``, the new line's.  A plan holds the
-    segments of each side (their kinds and the token slices they join), and which tokens to
-    count for the characters kept, the characters both lines share (each token of the bag
-    intersection, as often as it is in both) and the blank characters.
-    """
-
-    __slots__ = ("old_kinds", "old_slices", "new_kinds", "new_slices", "kept", "blank", "split", "shared",
-                 "uses", "template", "firsts", "distinct")
-
-    def __init__(self, tokens: list[str], split: int):
-        a, b = tokens[:split], tokens[split + 1:]
-        opcodes = SequenceMatcher(None, a, b).get_opcodes()
-        kept = [i for tag, i1, i2, _, _ in opcodes if tag == "equal" for i in range(i1, i2) if not a[i].isspace()]
-        old, new = [], []
-        for tag, i1, i2, j1, j2 in _absorb_blank_gaps(opcodes, a):
-            _extend(old, "equal" if tag == "equal" else "delete", i1, i2)
-            _extend(new, "equal" if tag == "equal" else "insert", split + 1 + j1, split + 1 + j2)
-        self.old_kinds, self.old_slices = _kinds_and_slices(old)
-        self.new_kinds, self.new_slices = _kinds_and_slices(new)
-        self.kept = _picker(kept)
-        self.blank = _picker([i for i, token in enumerate(tokens) if token.isspace()])
-        self.split = split
-        self.shared = None  # made when first needed: only a lone pair's similarity needs it
-        self.uses = 1
-        self.template = None  # made when the shape has come back often (``make_template``)
-
-    def make_template(self, tokens: list[str]) -> None:
-        """``template``: a regular expression that the old line, ``_SEPARATOR`` and the new
-        line, joined, match in full when they split into tokens of this shape, one group
-        per token; ``firsts`` picks the first token of each distinct value, ``distinct``
-        says how many there are.
-
-        A token's group is the pattern of its kind (``_TOKEN``'s three, which no token of
-        the same kind can follow, so each group takes a whole token) or, for a token equal
-        to an earlier one, a backreference to it.  Tokens the shape has apart must still
-        be told apart: ``len(set(firsts(groups))) == distinct``.
-        """
-        first: dict[str, int] = {}
-        parts = []
-        for i, token in enumerate(tokens):
-            if token in first:
-                parts.append(f"((?P=t{first[token]}))")
-                continue
-            first[token] = i
-            if i == self.split:
-                kind = re.escape(_SEPARATOR)
-            elif token.isspace():
-                kind = r"\s+"
-            elif _WORD.fullmatch(token):
-                kind = r"\w+"
-            else:
-                kind = r"[^\w\s]"
-            parts.append(f"(?P<t{i}>{kind})")
-        self.firsts = _picker(list(first.values()))
-        self.distinct = len(first)
-        self.template = re.compile("".join(parts))
-
-    def blank_chars(self, tokens: list[str]) -> int:
-        """Blank characters of both lines: all their characters less these are the
-        non-blank ones, as ``"".join(text.split())`` counts them (and the weight of each
-        line's token bag): test_words_property checks every character."""
-        return len("".join(self.blank(tokens)))
-
-    def shared_chars(self, tokens: list[str]) -> int:
-        """The weight of the intersection of both lines' token bags."""
-        if self.shared is None:
-            self.shared = _picker(_shared_positions(tokens, self.split))
-        return len("".join(self.shared(tokens)))
-
-    def segments(self, old: str, new: str, tokens: list[str], solid: int) -> tuple[list[Segment], list[Segment]]:
-        """The segments of ``old`` and ``new`` (split into ``tokens``), whose non-blank
-        characters number ``solid``."""
-        kept = len("".join(self.kept(tokens)))
-        if solid and 2 * kept / solid < MIN_SIMILARITY:
-            return _whole("delete", old), _whole("insert", new)
-        return (
-            list(zip(self.old_kinds, map("".join, self.old_slices(tokens)))),
-            list(zip(self.new_kinds, map("".join, self.new_slices(tokens)))),
-        )
-
-
-def _shared_positions(tokens: list[str], split: int) -> list[int]:
-    """Positions in the old line of the intersection of both lines' bags of non-blank tokens:
-    each token as many times as both lines have it."""
-    left_in_new = Counter([token for token in tokens[split + 1:] if not token.isspace()])
-    shared = []
-    for i, token in enumerate(tokens[:split]):
-        if left_in_new[token] > 0:  # never for a blank token: none was counted
-            left_in_new[token] -= 1
-            shared.append(i)
-    return shared
-
-
-def _picker(positions: list[int]):
-    """A function of a token list giving the tokens at ``positions`` (an empty tuple if none)."""
-    if not positions:
-        return _nothing
-    if len(positions) == 1:
-        position = positions[0]
-        return lambda tokens: (tokens[position],)  # itemgetter would give the token alone
-    return itemgetter(*positions)
-
-
-def _nothing(tokens):
-    return ()
-
-
-def _kinds_and_slices(ranges: list[tuple[str, int, int]]) -> tuple[tuple[str, ...], "callable"]:
-    """The kinds of ``ranges`` and a function giving their token slices of a token list.
-
-    With one range the slices come with an empty one, which ``zip`` with the kinds drops.
-    """
-    kinds = tuple(kind for kind, _, _ in ranges)
-    slices = [slice(start, end) for _, start, end in ranges]
-    if not slices:
-        return kinds, _nothing
-    return kinds, itemgetter(*slices, slice(0, 0)) if len(slices) == 1 else itemgetter(*slices)
-
-
-def _extend(ranges: list[tuple[str, int, int]], kind: str, start: int, end: int) -> None:
-    """``_append`` for token ranges: an empty range is dropped, one of the same kind joined."""
-    if start == end:
-        return
-    if ranges and ranges[-1][0] == kind:
-        ranges[-1] = (kind, ranges[-1][1], end)
-    else:
-        ranges.append((kind, start, end))
+_CHANGED_LETTERS = re.compile(r"[-+]+")
 
 
 class _Tokens:
@@ -518,19 +400,12 @@ def line_segments(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
     return _Marker(Budget()).segments(old, new, _TOKEN.findall(old), _TOKEN.findall(new))
 
 
-def _absorb_blank_gaps(opcodes, a):
-    """Treat whitespace kept between two changes as changed, so "a b" -> "c d" is one change."""
-    result = list(opcodes)
-    for k in range(1, len(result) - 1):
-        tag, i1, i2, j1, j2 = result[k]
-        if tag == "equal" and all(t.isspace() for t in a[i1:i2]):
-            if result[k - 1][0] != "equal" and result[k + 1][0] != "equal":
-                result[k] = ("replace", i1, i2, j1, j2)
-    return result
-
-
 def _whole(kind: str, text: str) -> list[Segment]:
     return [(kind, text)] if text else []
+
+
+def _whole_json(kind: str, text: str) -> str:
+    return segments_json(_whole(kind, text))
 
 
 def _weighed_bag(texts: list[str], tokens: _Tokens, i: int) -> "tuple[Counter, int] | None":
