@@ -2,7 +2,7 @@
 
 The paste site and the diff viewer both ask the highlighter for things; this module is the
 only place that knows how, and it knows only what ``GET /api/openapi.json`` publishes
-(``apps/highlighter/openapi.py``): ``POST /api/highlight``, ``GET /api/lexers``,
+(``apps/highlighter/openapi.py``): ``POST /api/highlight`` (and ``/api/highlight/batch``), ``GET /api/lexers``,
 ``GET /api/styles``, ``GET /styles/{style}.css``, their JSON shapes, error codes and the ``X-Highlighter-Version`` header.
 Any server that honours that document will do; none of its internals (``/_health``,
 Pygments' token types) are read here. A highlight whose lexer the highlighter detected comes
@@ -143,11 +143,44 @@ def token_classes(client, code, *, lexer=None, filename=None, max_bytes=MAX_ANSW
     output = data.get("output") if isinstance(data, dict) else None
     if status != 200 or not isinstance(output, list):
         raise refusal(status, data)
+    lines = classes_lines(status, output, code)
+    if isinstance(lines, Refused):
+        raise lines
+    return lines
+
+
+def token_classes_batch(client, items, *, max_bytes=MAX_ANSWER_BYTES):
+    """Many texts' ``token_classes`` in ONE request (``POST /api/highlight/batch``): ``items`` are
+    ``(code, lexer, filename)``; the answer has one entry per item, in order: its token lines as
+    ``token_classes`` gives them, or the ``Refused`` that item got (the others are still good).
+    The whole batch raises ``Unavailable`` or ``Refused`` (a timeout kills it whole, for one).
+    """
+    body = {"items": [request_fields(code, lexer=lexer, filename=filename, format="classes")
+                      for code, lexer, filename in items]}
+    status, data, _ = exchange(client, "POST", "/api/highlight/batch", max_bytes, json=body)
+    results = data.get("results") if isinstance(data, dict) else None
+    if status != 200 or not isinstance(results, list):
+        raise refusal(status, data)
+    if len(results) != len(items):
+        raise Refused(status, message=f"{len(results)} results for {len(items)} items")
+    return [item_lines(status, result, code) for (code, _, _), result in zip(items, results)]
+
+
+def item_lines(status, result, code):
+    """One batch item's token lines, or the ``Refused`` it got."""
+    output = result.get("output") if isinstance(result, dict) else None
+    if not isinstance(output, list):
+        return refusal(status, result)  # the item's own error (code, message), in a 200 batch
+    return classes_lines(status, output, code)
+
+
+def classes_lines(status, output, code):
+    """``format: classes`` output checked against the code it lexed (see ``token_classes``)."""
     expected = code.split("\n")
     if code.endswith("\n"):
         expected.pop()
     if len(output) != len(expected):
-        raise Refused(status, message=f"{len(output)} token lines for {len(expected)} lines")
+        return Refused(status, message=f"{len(output)} token lines for {len(expected)} lines")
     return [checked_line(pairs, text.removesuffix("\r")) for pairs, text in zip(output, expected)]
 
 

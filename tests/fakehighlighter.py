@@ -59,11 +59,14 @@ class FakeHighlighter:
     # What tests read.
     @property
     def highlights(self):
-        return sum(path == "/api/highlight" for path, _, _ in self.requests)
+        """Texts asked for: one per single highlight, one per item of a batch."""
+        return len(self.fields)
 
     @property
     def fields(self):
-        return [body for path, body, _ in self.requests if path == "/api/highlight"]
+        """Each text's fields, single highlights' and batch items' alike, in the order asked."""
+        return [item for path, body, _ in self.requests if path in ("/api/highlight", "/api/highlight/batch")
+                for item in (body.get("items", []) if path == "/api/highlight/batch" and body else [body])]
 
     @property
     def cache_controls(self):
@@ -77,7 +80,7 @@ class FakeHighlighter:
         except ValueError:
             fields = None
         self.requests.append((request.path, fields, Headers(list(request.headers.items()))))
-        if request.path == "/api/highlight" and self.delay:
+        if request.path in ("/api/highlight", "/api/highlight/batch") and self.delay:
             self.released.wait(self.delay)
         if self.raw is not None:
             environ["contract.off"] = True
@@ -91,7 +94,8 @@ class FakeHighlighter:
 
     def route(self, request, body):
         routes = {"/api/lexers": ("GET", self.catalog, self.LEXERS), "/api/styles": ("GET", self.catalog, self.STYLES),
-                  "/api/highlight": ("POST", self.highlight, None), "/api/guess": ("POST", self.guess, None)}
+                  "/api/highlight": ("POST", self.highlight, None), "/api/guess": ("POST", self.guess, None),
+                  "/api/highlight/batch": ("POST", self.batch, None)}
         if request.path not in routes:
             return self.error(404, "not_found", f"No such URL: {request.path}.")
         method, handler, argument = routes[request.path]
@@ -109,17 +113,35 @@ class FakeHighlighter:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:40])
         return response
 
+    def batch(self, request, fields):
+        """Each item as ``highlight`` answers it alone: its result, or its error in its place."""
+        results = [self.result(item) for item in fields["items"]]
+        response = self.json(200, {"results": [data for _, data in results]})
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     def highlight(self, request, fields):
+        status, result = self.result(fields)
+        if status != 200:
+            return self.error(status, result["error"]["code"], result["error"]["message"])
+        response = self.json(200, result)
+        response.set_etag("fake-" + hashlib.sha256(request.get_data()).hexdigest()[:36])
+        if request.headers.get("Cache-Control") == "no-store":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def result(self, fields):
+        """``(status, result or error)`` of one highlight request's fields."""
         lexer = self.lexer(fields)
         if lexer is None:
-            return self.error(400, "unknown_lexer", f"Unknown lexer {fields['lexer']!r}.")
+            return 400, {"error": {"code": "unknown_lexer", "message": f"Unknown lexer {fields['lexer']!r}."}}
         detection = None if "lexer" in fields else self.detect(fields.get("filename"), fields["code"])
         if detection and detection["rule"] != "filename" and not fields.get("guess"):
             detection = None
         output_format = fields.get("format", "html")
         if output_format not in ("html", "tokens", "classes"):
-            return self.error(400, "unknown_format", f"Unknown format {output_format!r}. Valid formats: html, "
-                                                     "tokens, classes.")
+            return 400, {"error": {"code": "unknown_format", "message": f"Unknown format {output_format!r}. "
+                                                                        "Valid formats: html, tokens, classes."}}
         lines = lexed(fields["code"], lexer["name"] == "Python")
         if output_format == "html":
             output = as_html(lines, fields.get("options", {}).get("linespans"))
@@ -133,11 +155,7 @@ class FakeHighlighter:
         }
         if detection:
             result.update(guessed=detection["guessed"], method=detection["method"], detection=detection)
-        response = self.json(200, result)
-        response.set_etag("fake-" + hashlib.sha256(request.get_data()).hexdigest()[:36])
-        if request.headers.get("Cache-Control") == "no-store":
-            response.headers["Cache-Control"] = "no-store"
-        return response
+        return 200, result
 
     def guess(self, request, fields):
         if not fields.get("filename") and not fields.get("code"):

@@ -109,6 +109,15 @@ def test_a_crlf_text_is_spelled_without_its_cr(highlighter):
     assert ["".join(text for _, text in line) for line in lines] == ["a = 1", "b"]
 
 
+def test_a_batch_gives_each_text_its_token_lines_or_its_own_refusal(highlighter):
+    client, checked = highlighter
+    items = [(CODE, "python", None), ("x = 1\n", "no-such-lexer", None), ("a = 1\r\nb\r\n", None, "a.py")]
+    first, refused, crlf = highlightclient.token_classes_batch(client, items)
+    assert first == highlightclient.token_classes(client, CODE, lexer="python")
+    assert isinstance(refused, highlightclient.Refused) and refused.code == "unknown_lexer"
+    assert ["".join(text for _, text in line) for line in crlf] == ["a = 1", "b"]
+
+
 def test_the_catalog_and_its_version(highlighter, request):
     client, _ = highlighter
     offered = highlightclient.catalog(client)

@@ -18,7 +18,9 @@ import json
 
 from flask import Blueprint, current_app, request
 
+from apps import textinput
 from apps.highlighter import bodies, core, fastpath, http, openapi, pools
+from apps.highlighter.core import batch
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -83,6 +85,23 @@ def highlight():
             request.environ[fastpath.ENVIRON_KEY] = key  # the fast path may answer a repeat
     response.set_etag(etag)
     return no_store(response)
+
+
+@blueprint.post("/highlight/batch")
+def highlight_batch():
+    """Many highlights in one worker job (``core.batch``): per-item results or errors, in order."""
+    if not (request.mimetype == "application/json" or request.mimetype.endswith("+json")):
+        raise core.HighlightError("bad_request", 'Send the batch as application/json: {"items": [{"code": …}, …]}.')
+    fields = bodies.json_fields(bodies.read_body())
+    for item in fields.get("items") if isinstance(fields.get("items"), list) else ():
+        if isinstance(item, dict) and isinstance(item.get("code"), str):
+            item["code"] = textinput.without_bom(item["code"])
+    items, output_limit = batch.checked_items(
+        fields, max_bytes=current_app.config["HIGHLIGHT_MAX_BYTES"],
+        output_budget=current_app.extensions["highlighter.output_budget"])
+    response = json_response({"results": highlighter().highlight_batch(items, output_limit)})
+    response.headers["Cache-Control"] = "no-store"  # nothing of a batch is kept, here or on the way
+    return response
 
 
 @blueprint.post("/guess")

@@ -9,6 +9,7 @@ that client makes and every answer it reads against it, the real highlighter's a
 """
 
 from apps.highlighter.core import PYGMENTS_VERSION
+from apps.highlighter.core.batch import MAX_ITEMS as MAX_BATCH_ITEMS
 from apps.highlighter.core.options import MAX_HL_LINES, MAX_LINE, MAX_TITLE
 
 IDENTIFIER = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"}
@@ -132,6 +133,25 @@ HIGHLIGHT_RESULT = {
     },
 }
 
+BATCH_REQUEST = {
+    "type": "object", "required": ["items"], "additionalProperties": False,
+    "properties": {"items": {
+        "type": "array", "minItems": 1, "maxItems": MAX_BATCH_ITEMS,
+        "description": "Each item is a HighlightRequest; all their code together at most "
+                       "HIGHLIGHT_MAX_BYTES in UTF-8 (what one request's code may be).",
+        "items": {"$ref": "#/components/schemas/HighlightRequest"}}},
+}
+
+BATCH_RESULT = {
+    "type": "object", "required": ["results"], "additionalProperties": False,
+    "properties": {"results": {
+        "type": "array",
+        "description": "One per item, in order: its HighlightResult, or its Error when that item "
+                       "could not be highlighted (the others are).",
+        "items": {"oneOf": [{"$ref": "#/components/schemas/HighlightResult"},
+                            {"$ref": "#/components/schemas/Error"}]}}},
+}
+
 GUESS_REQUEST = {
     "type": "object", "additionalProperties": False,
     "properties": {"filename": NAME, "code": {"type": "string"}},
@@ -192,7 +212,7 @@ ERRORS = {
     "400": error("bad_request, invalid_utf8, invalid_unicode, nul_byte (text that is not text), "
                  "unknown_lexer, unknown_style, unknown_format, invalid_option, "
                  "or bad_host (a Host not in ALLOWED_HOSTS)"),
-    "413": error("too_large: the body or the code is over the limit"),
+    "413": error("too_large: the body or the code is over the limit (a batch: its items, or their code together)"),
     "default": error("Any other error (method_not_allowed, internal_error ...), in the same shape"),
 }
 POOL_ERRORS = {
@@ -252,6 +272,21 @@ def spec(script_root: str = "") -> dict:
                     **ERRORS, **POOL_ERRORS,
                 },
             }},
+            "/api/highlight/batch": {"post": {
+                "summary": "Highlight many texts in one job",
+                "description": "The items run in one highlighting process as ONE job: one time budget "
+                               "(HIGHLIGHT_TIMEOUT) for the whole batch, which is killed whole past it "
+                               "(timeout); one output limit for all the items' code, used in order. "
+                               "An item that cannot be highlighted gets its own error in its place. "
+                               "Nothing is cached (the answer is no-store); no ETag. JSON only.",
+                "parameters": [{"name": "X-Request-ID", "in": "header", "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": json_body("#/components/schemas/BatchRequest")},
+                "responses": {
+                    "200": {"description": "Each item's result or error", "headers": VERSION,
+                            "content": json_body("#/components/schemas/BatchResult")},
+                    **ERRORS, **POOL_ERRORS,
+                },
+            }},
             "/api/guess": {"post": {
                 "summary": "The lexer detected for a filename and/or code, the rule that decided, and how sure",
                 "description": "Rules in order: filename, shebang (#!), modeline (-*- mode: -*-, vim: ft=), "
@@ -304,6 +339,8 @@ def spec(script_root: str = "") -> dict:
             "HighlightResult": HIGHLIGHT_RESULT,
             "TokenLines": TOKEN_LINES,
             "LexerRef": LEXER_REF,
+            "BatchRequest": BATCH_REQUEST,
+            "BatchResult": BATCH_RESULT,
             "GuessRequest": GUESS_REQUEST,
             "GuessResult": GUESS_RESULT,
             "Lexers": LEXERS,

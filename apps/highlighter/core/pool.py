@@ -46,6 +46,11 @@ class Highlighter:
             raise TypeError("highlight() takes a HighlightRequest (see from_fields)")
         return self._run("highlight", request)
 
+    def highlight_batch(self, items: list, output_limit: int | None = None) -> list:
+        """Highlight many requests in ONE job in one worker (``batch.highlight_all``): one time
+        budget for them all; ``items`` as ``batch.checked_items`` gives them."""
+        return self._run("highlight_batch", (list(items), output_limit))
+
     def guess(self, filename: str | None = None, code: str | None = None) -> dict:
         """``lexers.guess`` in a worker: content analysis can backtrack too, and the
         detector's model is loaded there."""

@@ -5,7 +5,7 @@ Started by ``pool.Highlighter`` in a fresh interpreter (never forked from the we
 and sends back the result or the ``HighlightError`` raised (its code, message and status).
 """
 
-from . import detection
+from . import batch, detection
 from .errors import HighlightError
 from .lexers import guess
 from .render import highlight
@@ -14,6 +14,11 @@ from .request import HighlightRequest
 
 def highlight_job(request: HighlightRequest) -> dict:
     return _guarded(highlight, request)
+
+
+def highlight_batch_job(payload) -> list:
+    items, output_limit = payload
+    return _guarded(batch.highlight_all, items, output_limit)
 
 
 def guess_job(fields: dict) -> dict:
@@ -31,7 +36,7 @@ def _guarded(function, *args):
         ) from None
 
 
-JOBS = {"highlight": highlight_job, "guess": guess_job}
+JOBS = {"highlight": highlight_job, "highlight_batch": highlight_batch_job, "guess": guess_job}
 
 
 def warm_up() -> None:
