@@ -32,6 +32,8 @@ try:
     CSRF_TRUSTED_ORIGINS = list(env.Words("CSRF_TRUSTED_ORIGINS", expected="origins, comma-separated").read())
     SNIPPET_MAX_BYTES = env.Size("SNIPPET_MAX_BYTES", 512 * 1024, minimum=1).read()  # a revision's files together
     SNIPPET_MAX_FILES = env.Integer("SNIPPET_MAX_FILES", 20, minimum=1, maximum=1000).read()  # files per revision
+    # revisions per snippet; at most 100, so a snippet's revision list (API, history page) is short enough to send whole
+    SNIPPET_MAX_REVISIONS = env.Integer("SNIPPET_MAX_REVISIONS", 100, minimum=1, maximum=100).read()
     database_url = env.Text("DATABASE_URL", f"sqlite:///{DATA_DIR / 'composite.sqlite3'}")
     DATABASE_URL = database_url.read()
     ALLOW_FILE_DATABASE = env.Boolean("ALLOW_FILE_DATABASE", False).read()

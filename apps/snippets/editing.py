@@ -5,12 +5,15 @@ The owner is who has the snippet's delete token in their session, as for delete 
 language correction; anyone else gets a 403 page. The form has Django's CSRF check and the
 cross-site check every write has (``crosssite``). Saving files exactly as the latest revision
 has them makes no revision, and the owner is told so. A burn-after-reading snippet is not
-changeable (409).
+changeable (409), nor is one that has ``SNIPPET_MAX_REVISIONS`` revisions: the page says so,
+with a link to fork it.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from apps.snippets import catalog, intake, lookup, ownership, revisions
@@ -49,6 +52,9 @@ def edit(request, snippet_id):
                 return redirect(snippet)
     else:
         blocks = FileBlocks.initial(FileForm, revisions.files(latest), **options)
-    context = {"snippet": snippet, "latest": latest.number, "blocks": blocks}
+    # at the cap a change is refused (``revisions.refuse_past_cap``): said before the owner types one
+    full = latest.number >= settings.SNIPPET_MAX_REVISIONS
+    context = {"snippet": snippet, "latest": latest.number, "blocks": blocks, "full": full,
+               "fork_url": reverse("snippets:fork", args=[snippet.pk]) if full else None}
     status = 400 if blocks.has_errors and request.method == "POST" else 200
     return render(request, "snippets/edit.html", context, status=status)

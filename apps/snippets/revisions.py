@@ -14,6 +14,7 @@ shown once, as it was posted.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ CHANGED_MEANWHILE = "The snippet was changed by another edit at the same moment;
 
 
 CONFLICT_CODE = "conflict"
+TOO_MANY_REVISIONS_CODE = "too_many_revisions"
 
 
 class Conflict(intake.Refused):
@@ -92,8 +94,8 @@ def revise(snippet, uploads, environ):
     as the next revision of ``snippet``: ``(revision, True)``, or ``(latest revision, False)``
     when nothing changed.
 
-    Raises ``Conflict`` for a burn-after-reading snippet, or when another edit stored a
-    revision meanwhile; ``intake.Refused`` for a text that was taken down. The highlighter is
+    Raises ``Conflict`` for a burn-after-reading snippet, one with ``SNIPPET_MAX_REVISIONS``
+    revisions already (``refuse_past_cap``), or when another edit stored a revision meanwhile; ``intake.Refused`` for a text that was taken down. The highlighter is
     asked about new texts before the transaction; the revision and its files are written in
     one transaction, or nothing is.
     """
@@ -103,6 +105,7 @@ def revise(snippet, uploads, environ):
     previous = files(before)
     if unchanged(previous, uploads):
         return before, False
+    refuse_past_cap(before.number)
     revision = Revision(snippet=snippet, number=before.number + 1, created_at=timezone.now())
     new = creation.new_files(revision, uploads)
     creation.refuse_removed([file for file in new if not any(file.sha256 == old.sha256 for old in previous)])
@@ -124,6 +127,17 @@ def revise(snippet, uploads, environ):
         file.__dict__["_snippet_id"] = snippet.pk
     snippet.__dict__["_head"] = new[0]
     return revision, True
+
+
+def refuse_past_cap(latest_number):
+    """Refuse a revision past ``SNIPPET_MAX_REVISIONS`` (each stores all its files' texts, up to
+    ``SNIPPET_MAX_BYTES``; the cap bounds a snippet's storage, its revision list and its history
+    page). Numbers run 1, 2, 3… without gaps, so the latest number is the count; the check in
+    ``revise``'s transaction (latest unchanged) keeps two edits at once from passing it."""
+    cap = settings.SNIPPET_MAX_REVISIONS
+    if latest_number >= cap:
+        raise Conflict(f"This snippet has {latest_number} revisions, the most a snippet may have ({cap}). "
+                       "Fork it into a new snippet to keep editing.", code=TOO_MANY_REVISIONS_CODE)
 
 
 def carry_over(file, previous):
