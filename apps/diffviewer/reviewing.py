@@ -5,12 +5,16 @@ form field or a file upload ``patch``, or by reference (``/review?patch=<ref>``,
 ``/compare``'s rules in ``refs``). It is read in a killable process (``work.review``:
 ``core.patch`` with word marks); this module turns the result into per-file rows
 (``rows.py``, anchors prefixed per file) that the template streams, asking the highlighter
-for each file's colours only when its rows are reached, so the page starts at once.
+for the files' colours in a few batches, each asked a little ahead of its files' rows
+(``Colours``), so highlighting overlaps with making the page.
 """
 
+import contextvars
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 
 import httpx
@@ -27,6 +31,9 @@ API_FIELDS = ("patch",)
 #: DIFF_HIGHLIGHT_MAX_BYTES; and no file asks after DIFF_HIGHLIGHT_TIMEOUT seconds of asking
 #: (the rest is plain), so colours add at most twice that to a page.
 HIGHLIGHT_PAGE_FACTOR = 4
+BATCH_BYTES = 128 * 1024  # of text per batch request: well within one highlight's time budget
+BATCH_FILES = 64
+LOOKAHEAD = 2  # batches asked ahead of the rows being made (a highlighter has 2 processes)
 TITLE_FILES = 3  # file names a page's title gives before "and N more"
 
 
@@ -145,7 +152,7 @@ def named(fetched):
 def build(text, view, settings, environ):
     """The review page of ``text``: read in a killable process, rows made lazily per file."""
     patch = work.review(text, settings)
-    colours = Colours(settings, environ)
+    colours = Colours(patch.files, settings, environ)
     render = rows.split_rows if view == "side-by-side" else rows.unified_rows
     files = []
     for number, file in enumerate(patch.files, 1):
@@ -171,47 +178,118 @@ def file_anchor(index):
 
 
 class Colours:
-    """Token colours per file, from the highlighter, within a page's budget of bytes and time;
-    after one failure to answer, or once the budget is spent, plain for the rest."""
+    """Token colours per file, from the highlighter, in a few batch requests made ahead of the rows.
 
-    def __init__(self, settings, environ):
+    The files' sides are grouped in order into batches (``BATCH_BYTES`` of text, ``BATCH_FILES``
+    files each); each batch is one ``POST /api/highlight/batch`` (``tokens.fetch_batch``), one job
+    in one highlighter process. When a file's rows are reached, its batch and the ``LOOKAHEAD``
+    after it are asked for on a thread each, so highlighting overlaps with making the rows. Bounds:
+    at most ``DIFF_HIGHLIGHT_MAX_BYTES`` × ``HIGHLIGHT_PAGE_FACTOR`` bytes of text per page (later
+    files are plain), and the page waits for colours at most ``DIFF_HIGHLIGHT_TIMEOUT`` ×
+    ``HIGHLIGHT_PAGE_FACTOR`` seconds in all; after that, or after the highlighter failed to answer
+    a batch, the rest of the page is plain.
+    """
+
+    def __init__(self, files, settings, environ):
         self.settings, self.environ = settings, environ
+        self.patience = settings.DIFF_HIGHLIGHT_TIMEOUT * HIGHLIGHT_PAGE_FACTOR
+        self.batches, self.batch_of = plan_batches(files, settings)
+        self.asked = {}  # batch index -> Future of {id(file): (old, new)}, until the next batch's turn
+        self.next_batch = 0  # the first batch not asked yet
+        self.threads = None
         self.available = True
-        self.budget = settings.DIFF_HIGHLIGHT_MAX_BYTES * HIGHLIGHT_PAGE_FACTOR
-        self.deadline = None  # set when the first file asks: colours never delay a page by more
 
     def of(self, file):
         """``(old, new)`` token lines indexed by line number (``Numbered``), or None for plain."""
-        if self.deadline is None:
-            self.deadline = time.monotonic() + self.settings.DIFF_HIGHLIGHT_TIMEOUT
-        if not self.available or not file.hunks or time.monotonic() > self.deadline:
+        index = self.batch_of.get(id(file))
+        if index is None or not self.available:
             return None, None
-        old = side_lines(file, "add")
-        new = side_lines(file, "delete")
-        size = sum(len(text) for _, text in old) + sum(len(text) for _, text in new)
-        if size > self.budget:
+        self.ask(index + LOOKAHEAD)
+        started = time.monotonic()
+        try:
+            answers = self.asked[index].result(timeout=max(self.patience, 0.0))
+        except FuturesTimeout:
+            log.info("colours took longer than the page waits; the rest of the review is plain")
+            answers = None
+        finally:
+            self.patience -= time.monotonic() - started
+            self.asked.pop(index - 1, None)  # the batch before is done with: free its tokens
+        if answers is None:
+            self.stop()
             return None, None
-        self.budget -= size
-        client = sitewide.service_client("highlighter", self.environ,
-                                         timeout=httpx.Timeout(self.settings.DIFF_HIGHLIGHT_TIMEOUT))
+        if index == len(self.batches) - 1:
+            self.threads.shutdown(wait=False)  # every batch answered: the threads may end
+        return answers.get(id(file), (None, None))
+
+    def ask(self, last):
+        """Ask for every batch up to ``last`` not asked yet, each on a thread of this page's."""
+        if self.threads is None:
+            self.threads = ThreadPoolExecutor(max_workers=LOOKAHEAD, thread_name_prefix="review-colours")
+        while self.next_batch <= min(last, len(self.batches) - 1):
+            # the thread sees this request's context (the composite's settings are a ContextVar)
+            self.asked[self.next_batch] = self.threads.submit(contextvars.copy_context().run, self.fetch,
+                                                              self.batches[self.next_batch])
+            self.next_batch += 1
+
+    def fetch(self, batch):
+        """``{id(file): (old, new)}`` of one batch, or None when the highlighter did not answer."""
+        client = sitewide.service_client(
+            "highlighter", self.environ,
+            timeout=httpx.Timeout(self.settings.DIFF_HIGHLIGHT_TIMEOUT * HIGHLIGHT_PAGE_FACTOR))
         if client is None:
-            self.available = False
-            return None, None
+            return None
+        items = [(text, filename) for _, side in batch for text, filename, _ in side if text is not None]
         try:
             with client:
-                return (self.numbered(client, old, file.old_path or file.path),
-                        self.numbered(client, new, file.new_path or file.path))
+                found = iter(tokens.fetch_batch(client, items, self.settings))
         except highlightclient.Unavailable as error:
             log.info("highlighter unavailable (%s); the rest of the review is plain", error)
-            self.available = False
-            return None, None
-
-    def numbered(self, client, lines, filename):
-        if not lines:
             return None
-        text = "".join(text + "\n" for _, text in lines)
-        found = tokens.fetch(client, text, "", filename, self.settings)
-        return None if found is None else Numbered([number for number, _ in lines], found)
+        answers = {}
+        for file_id, side in batch:
+            pair = []
+            for text, _, numbers in side:
+                lines = None if text is None else next(found)
+                pair.append(None if lines is None else Numbered(numbers, lines))
+            answers[file_id] = tuple(pair)
+        return answers
+
+    def stop(self):
+        """No more colours on this page: pending batches are dropped, the threads end."""
+        self.available = False
+        if self.threads is not None:
+            self.threads.shutdown(wait=False, cancel_futures=True)
+
+
+def plan_batches(files, settings):
+    """``(batches, {id(file): batch index})``: each batch a list of ``(id(file), (old, new))``,
+    each side ``(text, filename, line numbers)`` or ``(None, None, None)`` when too large or empty."""
+    budget = settings.DIFF_HIGHLIGHT_MAX_BYTES * HIGHLIGHT_PAGE_FACTOR
+    batches, batch_of, current, size = [], {}, [], 0
+    for file in files:
+        if not file.hunks or file.binary:
+            continue
+        sides = []
+        for other_kind, name in (("add", file.old_path), ("delete", file.new_path)):
+            lines = side_lines(file, other_kind)
+            text = "".join(line + "\n" for _, line in lines)
+            length = len(text.encode("utf-8", "surrogatepass"))
+            if not lines or length > settings.DIFF_HIGHLIGHT_MAX_BYTES or length > budget:
+                sides.append((None, None, None))
+                continue
+            budget -= length
+            size += length
+            sides.append((text, name or file.path, [number for number, _ in lines]))
+        if all(text is None for text, _, _ in sides):
+            continue
+        current.append((id(file), tuple(sides)))
+        batch_of[id(file)] = len(batches)
+        if size >= BATCH_BYTES or len(current) >= BATCH_FILES:
+            batches.append(current)
+            current, size = [], 0
+    if current:
+        batches.append(current)
+    return batches, batch_of
 
 
 def side_lines(file, other_kind):

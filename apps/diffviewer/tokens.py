@@ -61,6 +61,21 @@ def fetch(client, text, lexer, filename, settings):
     return [None if line is None else [(prefixed(classes), piece) for classes, piece in line] for line in lines]
 
 
+def fetch_batch(client, items, settings):
+    """Many texts' token lines in one request: ``items`` are ``(text, filename)``; one entry per
+    item, None for a text the highlighter refused (or whose answer was malformed). Raises
+    ``highlightclient.Unavailable`` when the batch got no answer."""
+    asked = [(text, "", filename) for text, filename in items]
+    try:
+        found = highlightclient.token_classes_batch(client, asked)
+    except highlightclient.Refused as refusal:
+        log.info("highlighter answered the batch %s; showing plain text", refusal)
+        return [None] * len(items)
+    return [None if isinstance(lines, highlightclient.Refused)
+            else [None if line is None else [(prefixed(classes), piece) for classes, piece in line] for line in lines]
+            for lines in found]
+
+
 @lru_cache(maxsize=4096)  # a few dozen distinct values per page, called per token
 def prefixed(classes):
     """A token's classes as this page's, those the stylesheet colours: ``"k k-Custom"`` is ``"t-k"``,

@@ -231,24 +231,50 @@ def test_other_snippets_offer_no_review(client):
 
 # ---- colours within the page's budget ----
 
-def test_colours_are_asked_for_no_longer_than_the_highlight_timeout(client, monkeypatch):
-    """Each file's colours are asked when its rows are reached; once DIFF_HIGHLIGHT_TIMEOUT
-    seconds have gone on asking, the remaining files are plain."""
+def test_colours_are_asked_in_batches_ahead_and_waited_for_no_longer_than_the_page_s_patience(client, monkeypatch):
+    """The files' colours are asked in a few batches, a little ahead of the rows; a highlighter that
+    does not answer holds the page no longer than its patience (DIFF_HIGHLIGHT_TIMEOUT ×
+    HIGHLIGHT_PAGE_FACTOR), then the rest is plain and nothing more is asked."""
+    import threading
+
     from apps.diffviewer import reviewing, tokens
 
-    clock, asked = [1000.0], []
+    released, asked = threading.Event(), []
 
-    def slow_fetch(client, text, lexer, filename, settings):
-        asked.append(filename)
-        clock[0] += settings.DIFF_HIGHLIGHT_TIMEOUT / 2  # each answer takes half the timeout
-        return None
+    def stuck_fetch(client, items, settings):
+        asked.append([filename for _, filename in items])
+        released.wait()
+        return [None] * len(items)
 
-    monkeypatch.setattr(reviewing.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(tokens, "fetch", slow_fetch)
+    monkeypatch.setattr(tokens, "fetch_batch", stuck_fetch)
+    monkeypatch.setattr(reviewing, "BATCH_FILES", 2)
+    monkeypatch.setattr(reviewing, "HIGHLIGHT_PAGE_FACTOR", 0.01)  # 1.5 s × 0.01: 15 ms of patience
     patch = "".join(f"--- a/f{i}.py\n+++ b/f{i}.py\n@@ -1 +1 @@\n-a\n+b\n" for i in range(10))
+    try:
+        page = review(client, patch)
+    finally:
+        released.set()
+    assert page.count('<details id="f') == 10 and 'class="t-' not in page
+    assert len(asked) <= 1 + reviewing.LOOKAHEAD  # the first batch and those ahead of it, no more
+    assert asked[0] == ["f0.py", "f0.py", "f1.py", "f1.py"]
+
+
+def test_colours_come_in_a_few_batches_not_one_request_per_file(client, monkeypatch):
+    from apps.diffviewer import reviewing, tokens
+
+    asked = []
+    real = tokens.fetch_batch
+
+    def counted(client, items, settings):
+        asked.append(len(items))
+        return real(client, items, settings)
+
+    monkeypatch.setattr(tokens, "fetch_batch", counted)
+    monkeypatch.setattr(reviewing, "BATCH_FILES", 8)
+    patch = "".join(f"--- a/f{i}.py\n+++ b/f{i}.py\n@@ -1 +1 @@\n-x = {i}\n+y = {i}\n" for i in range(20))
     page = review(client, patch)
-    assert page.count('<details id="f') == 10
-    assert asked == ["f0.py", "f0.py", "f1.py", "f1.py"]
+    assert asked == [16, 16, 8]  # two sides per file
+    assert page.count('<span class="t-mi">') == 40  # every number, old and new, in every file
 
 
 def test_the_page_streams_before_every_file_is_made(client, monkeypatch):
