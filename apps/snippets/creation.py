@@ -4,7 +4,8 @@ collision, each file's lexer decided.
 The language is decided when the snippet is stored (``auto`` asks the highlighter, which
 looks at the file name, then the content), and that first rendering is put in the cache,
 so the first reader does not wait for it (nor when the highlighter declined it: that is
-remembered for a while too). Whether the language was chosen, named by the file or
+remembered for a while too); all the files together wait at most the highlight timeout
+(``settle``), the ones past it are rendered on their first view. Whether the language was chosen, named by the file or
 detected is stored with it (``language``). Burn-after-reading snippets are not rendered
 ahead: their only rendering is the one their reader sees (their language stays ``auto``). A text identical to one that was
 taken down (same SHA-256) is refused (``refuse_removed_text``).
@@ -114,13 +115,19 @@ def refuse_removed(files):
 
 def settle(files, environ, *, burn):
     """Ask the highlighter for each file (not for a burn snippet: nobody may see it first) and
-    record the language each was decided as; the renderings, to be cached once stored."""
+    record the language each was decided as; the renderings, to be cached once stored.
+
+    All the files share one ``highlighting.Budget`` (the highlight timeout): a file reached
+    once it is spent is not asked about, and is stored as one the highlighter did not answer
+    for in time is (auto stays undecided, nothing cached), to be rendered on its first view.
+    """
     known = catalog.current(environ)
+    budget = highlighting.Budget()
     renderings = []
     for file in files:
         rendering = None
-        if not burn:
-            rendering = highlighting.ask_highlighter(file, environ)
+        if not burn and not budget.spent:
+            rendering = highlighting.ask_highlighter(file, environ, budget=budget)
             if rendering.declined:
                 highlighting.mark_declined(file, known.version, rendering)
         language.settle(file, rendering, known)  # the lexer auto decided, and whether it was detected

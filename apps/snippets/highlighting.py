@@ -17,9 +17,15 @@ when it happens at creation, so every process knows), so that the snippet's page
 plain text at once instead of waiting for the highlighter again on each view; the plain
 rendering itself is cached with the decline (when it is within the item cap), so a maximal
 declined snippet is not escaped and compressed again on every view.
+
+Several files are rendered within one time ``Budget`` (the highlight timeout, for all of them
+together): each question gets what is left of it, and once it is spent the files not yet
+rendered are shown plain with the timeout's notice (a page, an embed) or left to their first
+view (creation), so twenty files never wait twenty timeouts.
 """
 
 import hashlib
+import time
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
@@ -36,6 +42,7 @@ from apps.snippets.models import File
 # Each line in <span id="L-n">; leading and trailing blank lines kept so numbers match.
 OPTIONS = {"linespans": "L", "wrapcode": True, "stripnl": False}
 CACHE_FORMAT = 5  # bump when the cached HTML changes shape (4: a decline keeps its plain rendering; 5: lexer_rule)
+TIMED_OUT = "The highlighter did not answer in time; showing plain text."
 # The highlighter's refusals that asking again would repeat (status, error code) -> reason.
 DECLINED = {
     (422, "timeout"): "highlighting it took too long",
@@ -63,15 +70,33 @@ class Rendering:
         return "".join(self.pieces())
 
 
-def render(snippet, environ, *, use_cache=True):
+class Budget:
+    """The time left to ask the highlighter about the files of one request (a page, a new
+    snippet), all together: ``highlight_timeout`` seconds from when it is made."""
+
+    def __init__(self, seconds=None):
+        if seconds is None:
+            seconds = apps.get_app_config("snippets").highlight_timeout
+        self.ends = time.monotonic() + seconds
+
+    def remaining(self):
+        return max(0.0, self.ends - time.monotonic())
+
+    @property
+    def spent(self):
+        return self.remaining() == 0.0
+
+
+def render(snippet, environ, *, use_cache=True, budget=None):
     """The code block of ``snippet``; ``snippet.content`` is read only on a miss.
 
     ``use_cache=False`` (a burn-after-reading snippet): nothing is read from or written to
-    any cache, here or in the highlighter.
+    any cache, here or in the highlighter. ``budget``: the time left for the request's
+    files (``Budget``); once it is spent, a file not in the cache is shown plain at once.
     """
     version = catalog.current(environ).version
     if not use_cache:
-        return ask_highlighter(snippet, environ, no_store=True)
+        return ask_highlighter(snippet, environ, no_store=True, budget=budget)
     rendered, declined = cache_key(snippet, version), declined_key(snippet, version)
     cached = cache.get_many([rendered, declined])
     if rendered in cached:
@@ -83,7 +108,7 @@ def render(snippet, environ, *, use_cache=True):
         rendering = plain(snippet, snippet.declined_notice, declined=True)
         remember(snippet, version, rendering, declined_ttl=remaining)  # for as long as the row says
         return rendering
-    rendering = ask_highlighter(snippet, environ)
+    rendering = ask_highlighter(snippet, environ, budget=budget)
     remember(snippet, version, rendering)
     return rendering
 
@@ -145,10 +170,20 @@ def declined_key(snippet, version):
     return cache_key(snippet, version, kind="declined")
 
 
-def ask_highlighter(snippet, environ, *, no_store=False):
-    """Ask the highlighter; ``no_store``: it must keep this text in no cache (a burn snippet)."""
+def ask_highlighter(snippet, environ, *, no_store=False, budget=None):
+    """Ask the highlighter; ``no_store``: it must keep this text in no cache (a burn snippet).
+
+    It is given the highlight timeout, or what is left of ``budget`` if less; a spent budget
+    is the timeout's plain text without asking (in the composite, where the highlighter runs
+    in this process, its own time limit ends a question asked just before the end).
+    """
     timeout = apps.get_app_config("snippets").highlight_timeout
-    client = sitewide.service_client("highlighter", environ, timeout=httpx.Timeout(timeout, connect=1.0))
+    if budget is not None:
+        timeout = min(timeout, budget.remaining())
+        if timeout == 0.0:
+            return plain(snippet, TIMED_OUT)
+    client = sitewide.service_client("highlighter", environ,
+                                     timeout=httpx.Timeout(timeout, connect=min(1.0, timeout)))
     if client is None:
         return plain(snippet, "Syntax highlighting is not configured (HIGHLIGHTER_URL); showing plain text.")
     try:
@@ -160,7 +195,7 @@ def ask_highlighter(snippet, environ, *, no_store=False):
                 guess=not snippet.lexer, options=OPTIONS, no_store=no_store)
     except highlightclient.Unavailable as error:
         if error.timed_out:
-            return plain(snippet, "The highlighter did not answer in time; showing plain text.")
+            return plain(snippet, TIMED_OUT)
         return plain(snippet, "The highlighter could not be reached; showing plain text.")
     except highlightclient.Refused as refusal:
         reason = DECLINED.get((refusal.status, refusal.code))

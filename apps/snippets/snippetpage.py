@@ -11,6 +11,8 @@ Repeat views come from the page cache as bytes, keyed on everything the page sho
 n's files never change, and the latest revision's are in the key, so an edit makes new keys.
 Each view still asks the database (one query for the snippet and its relatives, one more for
 the files of a several-file or older revision), so deletion and expiry take effect at once.
+The files not in the cache are rendered within one ``highlighting.Budget`` for the page: once
+it is spent, the rest are shown plain with the timeout's notice (and the page is not kept).
 """
 
 import re
@@ -184,6 +186,7 @@ def parent_has_one_file(parent):
 def make_panes(request, snippet, files, number, several, source, known):
     """Each file with its anchors, links and what shows it: its rendering, or its Markdown."""
     names = anchors.names([file.filename for file in files]) if several else [""] * len(files)
+    budget = highlighting.Budget()  # one for all the files: past it, the ones not cached are shown plain
     panes = []
     for position, (file, name) in enumerate(zip(files, names), start=1):
         pane = Pane(file=file, anchor=f"{name}-" if several else "", raw_url=raw_path(snippet.pk, file, number, several))
@@ -200,7 +203,7 @@ def make_panes(request, snippet, files, number, several, source, known):
                 else:
                     pane.source_url = here + "?" + urlencode({"source": file.filename}) + (f"#{name}" if several else "")
         if pane.markdown_html is None:
-            pane.rendering = highlighting.render(file, request.META)
+            pane.rendering = highlighting.render(file, request.META, budget=budget)
             pane.detected = language.detected(file, pane.rendering, known)
         panes.append(pane)
     return panes
@@ -288,9 +291,10 @@ def burned_page(request, snippet_id):
         files = revisions.files(revisions.latest(snippet.pk))
         several = len(files) > 1
         names = anchors.names([file.filename for file in files]) if several else [""]
+        budget = highlighting.Budget()
         panes = []
         for file, name in zip(files, names):
-            rendering = highlighting.render(file, request.META, use_cache=False)
+            rendering = highlighting.render(file, request.META, use_cache=False, budget=budget)
             pane = Pane(file=file, anchor=f"{name}-" if several else "", raw_url="", rendering=rendering,
                         detected=language.detected(file, rendering, known))
             pane.code_block = mark_safe(pane_html(pane))
