@@ -196,11 +196,13 @@ def cached(embed, kind):
 
 def rendered(request, embed, kind, respond):
     """The embed made from its files' renderings; kept when whole and highlighted. A file shown
-    plain for a passing reason (the highlighter down) gets no ETag, so it is asked for again."""
+    plain for a passing reason (the highlighter down) gets no ETag, so it is asked for again.
+    The files share one highlight budget (``highlighting.Budget``), as on the snippet page."""
+    budget = highlighting.Budget()
     embed.panes = [
         Pane(label=file.filename or embed.title,
              page_url=embed.page_url + (f"#{name}" if embed.several else ""),
-             raw_url=raw, rendering=highlighting.render(file, request.META),
+             raw_url=raw, rendering=highlighting.render(file, request.META, budget=budget),
              anchor=f"embed-{embed.snippet_id}-{name}-")
         for file, name, raw in embed.chosen
     ]

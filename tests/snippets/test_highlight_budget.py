@@ -119,3 +119,16 @@ def test_a_one_file_page_with_a_slow_highlighter_is_as_before(client, slow_highl
     made = create(client, 1)
     page = client.get(f"/s/{made['id']}").get_data(as_text=True)
     assert TIMED_OUT in page and "def f0():" in page
+
+
+def test_an_embed_of_twenty_files_not_in_the_cache_waits_one_timeout(client, fake_highlighter, monkeypatch):
+    monkeypatch.setattr(apps.get_app_config("snippets"), "highlight_timeout", TIMEOUT)
+    one, twenty = create(client, 1), create(client, FILES)
+    forget_renderings()
+    fake_highlighter.delay = 60.0
+    _, reference, _ = asked(fake_highlighter, lambda: client.get(f"/s/{one['id']}/embed"))
+    response, seconds, twenty_asked = asked(fake_highlighter, lambda: client.get(f"/s/{twenty['id']}/embed"))
+    assert response.status_code == 200
+    assert twenty_asked == 1
+    assert seconds < 2 * reference, f"{FILES} files took {seconds:.2f} s, one file {reference:.2f} s"
+    assert all(f"def f{n}():" in response.get_data(as_text=True) for n in range(FILES))
