@@ -46,7 +46,7 @@ def _templates(word_diff: bool) -> dict[str, str]:
     its start, its count, and the rest of its fields.
     """
     templates = {
-        "@": ']}, {"old_start": %s, "old_count": %s, "new_start": %s, "lines": [',
+        "@": ']}, {"old_start": %.0s%.0s%s, "lines": [',
     }
     for origin, kind in (" ", "context"), ("-", "delete"), ("+", "add"):
         numbers = {" ": "%s, \"new_no\": %s", "-": "%s, \"new_no\": null%.0s", "+": "null%.0s, \"new_no\": %s"}[origin]
@@ -61,8 +61,10 @@ def _templates(word_diff: bool) -> dict[str, str]:
 _CR = {" ": "c", "-": "d", "+": "a"}  # a line ending in CR
 _SPECIAL = {" ": "C", "-": "D", "+": "A"}  # a line without a newline, or a moved line
 _ROWS = {word_diff: _templates(word_diff) for word_diff in (False, True)}
-_OLD_STEP = {" ": 1, "-": 1, "+": 0, "@": 0}
-_NEW_STEP = {" ": 1, "-": 0, "+": 1, "@": 0}
+_OLD_STEPS = bytes.maketrans(b" -+@", b"\1\1\0\0")  # what each row adds to the line number
+_NEW_STEPS = bytes.maketrans(b" -+@", b"\1\0\1\0")
+_EOL = "\r\n"
+_ORIGINS = frozenset(" -+@")
 _ORIGIN = itemgetter(0)
 _AFTER_ORIGIN = itemgetter(slice(1, None))
 _HEADER = re.compile("@")
@@ -130,29 +132,45 @@ class _Rows:
         """The answer, or None if this cannot write it or it would pass ``max_bytes``."""
         origins, texts, hunks = self.origins, self.texts, self.hunks
         headers = [m.start() for m in _HEADER.finditer(origins)]
-        if len(headers) != len(hunks) or headers[0] != 0:
+        if len(headers) != len(hunks) or headers[0] != 0 or not _ORIGINS.issuperset(origins):
             return None
         if any(map(self.numbered_after, self.no_newline)):
             return None
-        old_nos, old_end = _numbers(origins, headers, hunks, _OLD_STEP, 0)
-        new_nos, new_end = _numbers(origins, headers, hunks, _NEW_STEP, 2)
-        if old_nos[-1] != old_end or new_nos[-1] != new_end:
-            return None  # libgit2's rows do not add up to its hunks' line counts
         values = list(map(_json_string, texts))
+        old_nos, new_nos = self.numbers(headers, values)
+        if old_nos is None:
+            return None  # libgit2's rows do not add up to its hunks' line counts
         if opts.word_diff:
             for at, segments in mark_runs(origins, texts, as_json=True):
                 values[at] = f'{values[at]}, "segments": {segments}'
         moved = self.moved(headers, old_nos, new_nos) if opts.moved else {}
         letters = self.letters(values, moved, opts.word_diff)
-        for at, (old_start, old_count, new_start, new_count, header) in zip(headers, hunks):
-            old_nos[at], new_nos[at] = old_start, old_count
-            header = _json_string(header.rstrip("\r\n"))
-            values[at] = f'{new_start}, "new_count": {new_count}, "header": {header}'
         if max_bytes is not None and sum(map(len, values)) > max_bytes:
             return None  # not worth writing in full
         stats = Stats(added=origins.count("+"), deleted=origins.count("-"), hunks=len(hunks), identical=False)
         template = _template(letters, _ROWS[opts.word_diff], _json(stats).replace("%", "%%"))
         return template % tuple(chain.from_iterable(zip(old_nos, new_nos, values)))
+
+    def numbers(self, headers: list[int], values: list[str]) -> tuple[list[int], list[int]]:
+        """Each row's old and new line number (summed from each hunk's start), or (None, None)
+        if the rows do not add up to the hunks' counts; each header's value is set to its
+        hunk's fields."""
+        origins = self.origins.encode()
+        old_steps, new_steps = list(origins.translate(_OLD_STEPS)), list(origins.translate(_NEW_STEPS))
+        old_at = new_at = 0  # the last line number on each side, so far
+        for at, (old_start, old_count, new_start, new_count, header) in zip(headers, self.hunks):
+            if old_count:  # else no line of the hunk is numbered on that side
+                old_steps[at] = old_start - 1 - old_at
+                old_at = old_start - 1 + old_count
+            if new_count:
+                new_steps[at] = new_start - 1 - new_at
+                new_at = new_start - 1 + new_count
+            values[at] = (f'{old_start}, "old_count": {old_count}, "new_start": {new_start}, '
+                          f'"new_count": {new_count}, "header": {_json_string(header.rstrip(_EOL))}')
+        old_nos, new_nos = list(accumulate(old_steps)), list(accumulate(new_steps))
+        if old_nos[-1] != old_at or new_nos[-1] != new_at:
+            return None, None
+        return old_nos, new_nos
 
     def numbered_after(self, row: int) -> bool:
         """Whether a later line of ``row``'s hunk (a line without a newline) is numbered on a
@@ -212,16 +230,3 @@ def _template(letters: str, rows: dict[str, str], start: str) -> str:
     hunk_templates = list(map(made.__getitem__, hunk_letters))
     hunk_templates[0] = hunk_templates[0][4:]  # the first hunk closes none before it
     return "".join([start, *hunk_templates, "]}]}"])
-
-
-def _numbers(origins: str, headers: list[int], hunks: list[tuple], steps: dict, start: int):
-    """Each row's line number on one side (old: ``start`` 0, new: 2, the hunk fields of its
-    start and count), and the number of the last line of the last hunk on that side."""
-    column = list(map(steps.__getitem__, origins))
-    at = 0
-    for row, hunk in zip(headers, hunks):
-        first, count = hunk[start], hunk[start + 1]
-        if count:
-            column[row] = first - 1 - at
-            at = first - 1 + count
-    return list(accumulate(column)), at

@@ -77,20 +77,21 @@ def mark_fields(hunks: list[tuple], budget: "Budget | None" = None) -> list[tupl
     return [(*fields[:5], lines) for fields, lines in zip(hunks, _cut(marked, hunks, len_of=lambda fields: len(fields[5])))]
 
 
-def mark_runs(letters: str, texts: list[str], budget: "Budget | None" = None, as_json: bool = False):
+def mark_runs(letters: str, texts: list[str], budget: "Budget | None" = None, as_json: bool = False) -> list:
     """``(index, segments)`` of each changed line of lines given as one letter each in
     ``letters`` ("-" deleted, "+" added, any other not changed) and their ``texts``, in
     order: the segments ``mark_words`` gives those lines (``as_json``: their JSON text)."""
     marker = _Marker(budget or Budget(), as_json)
+    one_pair = marker.one_pair
+    marked = []
     for run in _CHANGED_LETTERS.finditer(letters):
         start, end = run.span()
-        if end - start == 2 and letters[start] == "-" and letters[start + 1] == "+":  # the common case
-            old_marks, new_marks = marker.one_pair(texts[start], texts[start + 1])
-            yield start, old_marks
-            yield start + 1, new_marks
-            continue
-        kinds = ["delete" if letter == "-" else "add" for letter in run.group()]
-        yield from enumerate(marker.block(kinds, texts[start:end]), start)
+        if end - start == 2 and letters[start] == "-" and letters[end - 1] == "+":  # a lone pair, the common case
+            marked += zip((start, start + 1), one_pair(texts[start], texts[end - 1]))
+        else:
+            kinds = ["delete" if letter == "-" else "add" for letter in run.group()]
+            marked += enumerate(marker.block(kinds, texts[start:end]), start)
+    return marked
 
 
 # Hunks are marked end to end, one list of lines (a diff of many small hunks costs less so),
@@ -244,11 +245,16 @@ class _Marker:
             return self.whole("delete", old), self.whole("insert", new)
         plan = plan or self.plan(tokens, split)
         solid = chars - plan.blank_chars(tokens)
-        if (2 * plan.shared_chars(tokens) / solid if solid else 1.0) < MIN_SIMILARITY:
+        # The characters kept are among those both lines share: a pair that keeps enough is
+        # similar enough to pair, without counting what it shares.
+        kept_enough = not solid or 2 * plan.kept_chars(tokens) / solid >= MIN_SIMILARITY
+        if not kept_enough and (2 * plan.shared_chars(tokens) / solid) < MIN_SIMILARITY:
             return self.whole("delete", old), self.whole("insert", new)  # not paired
         budget.chars -= chars  # budget.spend(chars) and budget.spend_token_cells(cells),
         budget.token_cells -= cells  # both affordable as seen above
-        return self.finish(plan, old, new, tokens, solid)
+        if kept_enough:
+            return plan.segments_json(tokens) if self.as_json else plan.segments(tokens)
+        return self.whole("delete", old), self.whole("insert", new)  # paired, but too little kept
 
     def segments(self, old: str, new: str, a: list[str], b: list[str]) -> tuple[list[Segment], list[Segment]]:
         """``line_segments`` of two lines within ``MAX_LINE_CHARS``, already split into tokens."""
