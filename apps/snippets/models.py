@@ -135,7 +135,11 @@ class Snippet(models.Model):
         return head
 
     def save(self, *args, **kwargs):
-        """Save; a new snippet given a text through ``content`` is saved with it as revision 1."""
+        """Save; a new snippet given a text through ``content`` is saved with it as revision 1.
+
+        Of an existing snippet's head file, what may change in place is saved too: its language
+        and the highlighter's decline note (``HEAD_MUTABLE``). Its name and bytes belong to a
+        revision, which never changes: a new one is made by ``revisions.revise``."""
         head = self.__dict__.get("_head")
         first = self._state.adding and head is not None and head.pk is None
         with transaction.atomic():
@@ -144,6 +148,8 @@ class Snippet(models.Model):
                 revision = Revision.objects.create(snippet=self, number=1, created_at=self.created_at)
                 head.revision = revision
                 head.save()
+            elif head is not None and head.pk is not None and not kwargs.get("update_fields"):
+                head.save(update_fields=HEAD_MUTABLE)
 
     def measure(self):
         self.head.measure()
@@ -184,6 +190,7 @@ def head_field(name):
 
 HEAD_FIELDS = ("filename", "lexer", "lexer_source", "content", "size", "sha256",
                "declined_key", "declined_notice", "declined_until")
+HEAD_MUTABLE = ["lexer", "lexer_source", "declined_key", "declined_notice", "declined_until"]
 for _name in HEAD_FIELDS:
     setattr(Snippet, _name, head_field(_name))
 

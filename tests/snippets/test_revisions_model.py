@@ -173,3 +173,14 @@ def test_an_unnamed_file_is_fine_alone_and_old_names_are_made_file_names():
     assert intake.check_files([upload("", "x")])[0].filename == ""
     assert intake.one_file_name("src/app.py") == "app.py"
     assert intake.one_file_name("C:\\work\\a.py") == "a.py"
+
+
+def test_a_language_set_through_the_snippet_is_saved_with_it():
+    # The one-file reading (snippet.lexer, …) is the head file's: saving the snippet saves what
+    # may change in place (the language, the decline note); a revision's bytes never do.
+    snippet = Snippet.objects.create(content="--- a\n+++ b\n")
+    snippet.lexer, snippet.lexer_source = "diff", "chosen"
+    snippet.save()
+    again = Snippet.objects.get(pk=snippet.pk)
+    assert (again.lexer, again.lexer_source, again.content) == ("diff", "chosen", "--- a\n+++ b\n")
+    assert File.objects.filter(revision__snippet=snippet).count() == 1
