@@ -34,7 +34,7 @@ from operator import attrgetter, itemgetter
 from .model import Hunk, Line, Segment
 from .wordshapes import SEPARATOR as _SEPARATOR
 from .wordshapes import TOKEN as _TOKEN
-from .wordshapes import Plan, segments_json, shape
+from .wordshapes import Plan, needs_escaping, segments_json, shape
 
 #: Lines longer than this (in characters) are marked as wholly changed.
 MAX_LINE_CHARS = 10_000
@@ -253,7 +253,9 @@ class _Marker:
         budget.chars -= chars  # budget.spend(chars) and budget.spend_token_cells(cells),
         budget.token_cells -= cells  # both affordable as seen above
         if kept_enough:
-            return plan.segments_json(tokens) if self.as_json else plan.segments(tokens)
+            if self.as_json:
+                return plan.segments_json(tokens, not (needs_escaping(old) or needs_escaping(new)))
+            return plan.segments(tokens)
         return self.whole("delete", old), self.whole("insert", new)  # paired, but too little kept
 
     def segments(self, old: str, new: str, a: list[str], b: list[str]) -> tuple[list[Segment], list[Segment]]:

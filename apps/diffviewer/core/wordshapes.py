@@ -48,7 +48,7 @@ class Plan:
     """
 
     __slots__ = ("old_kinds", "old_slices", "new_kinds", "new_slices", "kept", "blank", "split", "shared",
-                 "uses", "template", "firsts", "distinct", "old_json", "new_json")
+                 "uses", "template", "firsts", "distinct", "ranges", "old_json", "new_json", "old_plain", "new_plain")
 
     def __init__(self, tokens: list[str], split: int):
         a, b = tokens[:split], tokens[split + 1:]
@@ -58,6 +58,7 @@ class Plan:
         for tag, i1, i2, j1, j2 in _absorb_blank_gaps(opcodes, a):
             _extend(old, "equal" if tag == "equal" else "delete", i1, i2)
             _extend(new, "equal" if tag == "equal" else "insert", split + 1 + j1, split + 1 + j2)
+        self.ranges = old, new
         self.old_kinds, self.old_slices = _kinds_and_slices(old)
         self.new_kinds, self.new_slices = _kinds_and_slices(new)
         self.kept = _picker(kept)
@@ -66,7 +67,7 @@ class Plan:
         self.shared = None  # made when first needed: only a lone pair's similarity needs it
         self.uses = 1
         self.template = None  # made when the shape has come back often (``make_template``)
-        self.old_json = self.new_json = None  # made when first needed (``segments_json``)
+        self.old_json = self.new_json = self.old_plain = self.new_plain = None  # see ``segments_json``
 
     def make_template(self, tokens: list[str]) -> None:
         """``template``: a regular expression that the old line, ``SEPARATOR`` and the new
@@ -122,8 +123,16 @@ class Plan:
             list(zip(self.new_kinds, map("".join, self.new_slices(tokens)))),
         )
 
-    def segments_json(self, tokens: list[str]) -> tuple[str, str]:
-        """``segments`` as the JSON ``model`` writes for them (``segments_json``)."""
+    def segments_json(self, tokens: list[str], plain: bool = False) -> tuple[str, str]:
+        """``segments`` as the JSON ``model`` writes for them (``segments_json``).
+
+        ``plain`` says no token needs escaping in JSON (``needs_escaping``): then each side
+        is one ``%`` of its tokens, each segment's string being its tokens between quotes.
+        """
+        if plain:
+            if self.old_plain is None:
+                self.old_plain, self.new_plain = map(_plain_template, self.ranges)
+            return self.old_plain % tuple(tokens[:self.split]), self.new_plain % tuple(tokens[self.split + 1:])
         if self.old_json is None:
             self.old_json, self.new_json = _json_template(self.old_kinds), _json_template(self.new_kinds)
         return (
@@ -135,6 +144,16 @@ class Plan:
 def segments_json(segments: list[Segment]) -> str:
     """The JSON of a line's segments, as ``model`` writes them."""
     return "[" + ", ".join([f'["{part}", {_json_string(chars)}]' for part, chars in segments]) + "]"
+
+
+#: A character JSON escapes (``encode_basestring``, as ``model`` writes strings).
+needs_escaping = re.compile(r'[\x00-\x1f"\\]').search
+
+
+def _plain_template(ranges: list[tuple[str, int, int]]) -> str:
+    """The JSON of one side's segments (its token ``ranges``) as a ``%`` template of the
+    side's tokens, for tokens that need no escaping."""
+    return "[" + ", ".join([f'["{kind}", "{"%s" * (end - begin)}"]' for kind, begin, end in ranges]) + "]"
 
 
 def _json_template(kinds: tuple[str, ...]) -> str:
