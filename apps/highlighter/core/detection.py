@@ -68,7 +68,7 @@ def detected(code, filename=None, *, content=True):
     "candidates": [{"lexer", "name", "score"}]}``. With ``content=False`` only the file name may
     decide: None when it does not.
     """
-    by_name = _by_filename(filename) if filename else None
+    by_name = _by_filename(detect_base(filename)) if filename else None
     if by_name is not None and by_name.rule == "filename":
         guess = by_name  # the file name decides before any content rule (``detect.detect``)
     else:
@@ -106,7 +106,7 @@ def _detect(text, filename):
 def settle_by_content(filename, code, by_name):
     """The lexer Pygments' analysers prefer among those claiming ``filename``, or None when the
     detector's choice is not Pygments' own for that name."""
-    if _pygments_for_filename(filename) is not by_name:
+    if _pygments_for_filename(os.path.basename(filename)) is not by_name:
         return None
     claimants = _claimants(os.path.basename(filename))
     if not claimants:
@@ -122,24 +122,51 @@ def settle_by_content(filename, code, by_name):
 # A file name's lexers are a function of the name alone, and each lookup matches the name against
 # every lexer's patterns (about 950 fnmatch calls with Pygments 2.21): a page of a patch asks for
 # the same few names hundreds of times (``django.po``, ``*.py``), so the answers are kept.
+# They are kept by base name, which is all each lookup reads: a patch's files have many paths
+# and few names.
 @functools.lru_cache(maxsize=4096)
-def _by_filename(filename):
+def _by_filename(base):
     """The detector's Guess from the file name alone (``detect.detect`` with no text)."""
-    return _detect("", filename)
+    return _detect("", base)
+
+
+def detect_base(filename):
+    """The base name ``detect.by_filename`` reads (either slash separates directories)."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 @functools.lru_cache(maxsize=4096)
-def _pygments_for_filename(filename):
-    """``find_lexer_class_for_filename``, kept per name."""
-    return find_lexer_class_for_filename(filename)
+def _pygments_for_filename(base):
+    """``find_lexer_class_for_filename``, kept per base name (the only part it reads)."""
+    return find_lexer_class_for_filename(base)
 
 
 @functools.lru_cache(maxsize=4096)
 def _claimants(name):
     """The lexer classes whose ``filenames`` or ``alias_filenames`` match ``name``: the ones
     ``guess_lexer_for_filename`` weighs (it returns the only one without analysing the text)."""
-    return tuple(lexer for lexer in _iter_lexerclasses()
-                 if any(fnmatch.fnmatchcase(name, pattern) for pattern in (*lexer.filenames, *lexer.alias_filenames)))
+    by_suffix, others = _patterns()
+    found = {lexer for index, char in enumerate(name) if char == "." for lexer in by_suffix.get(name[index:], ())}
+    found.update(lexer for pattern, lexer in others if fnmatch.fnmatchcase(name, pattern))
+    return tuple(sorted(found, key=lambda lexer: lexer.__name__))
+
+
+_SUFFIX_PATTERN = re.compile(r"\*(\.[A-Za-z0-9_+.-]+)")  # "*.py": a name matches it iff it ends with ".py"
+
+
+@functools.cache
+def _patterns():
+    """Every lexer's file name patterns, once: ``({".py": [lexers]}, [(other pattern, lexer)])``
+    (9 in 10 patterns are a plain ``*.suffix``, looked up instead of matched)."""
+    by_suffix, others = {}, []
+    for lexer in _iter_lexerclasses():
+        for pattern in (*lexer.filenames, *lexer.alias_filenames):
+            simple = _SUFFIX_PATTERN.fullmatch(pattern)
+            if simple:
+                by_suffix.setdefault(simple.group(1), []).append(lexer)
+            else:
+                others.append((pattern, lexer))
+    return by_suffix, others
 
 
 def analysers_view(code):
