@@ -31,6 +31,8 @@ from apps import killable, sitewide
 from apps.snippets import intake, lookup, rawfiles, revisionpatch, revisions
 from apps.snippets.lookup import answers_gone
 
+PATCH_LEXERS = ("diff", "udiff")  # Pygments' aliases of the diff lexer: a snippet the review page reads
+
 PATCH_TYPE = "text/x-diff; charset=utf-8"
 PATCH_VERSION = "1"  # in the ETag: a change to how patches are made makes new tags
 NO_REVISION = "This snippet has no revision {number}."
@@ -169,6 +171,18 @@ def compare(request, snippet_id, a, b):
         "deletions": sum(file["deletions"] for file in made["files"]),
     }
     return render(request, "snippets/compare.html", context)
+
+
+@require_safe
+@answers_gone
+def review_patch(request, snippet_id):
+    """``/s/<id>/review``: a diff snippet's review page, for a diff viewer deployed apart (the
+    snippet page links here then: only this request knows the absolute URL of its raw text)."""
+    snippet = lookup.live(snippet_id)
+    review = review_url(request, reverse("snippets:raw", args=[snippet.pk]))
+    if review is None or snippet.burn_after_reading or snippet.lexer not in PATCH_LEXERS:
+        raise Http404("This snippet is not a patch that can be reviewed here.")
+    return redirect(review)
 
 
 def review_url(request, patch_path):

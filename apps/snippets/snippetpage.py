@@ -33,6 +33,7 @@ from apps.snippets import (
     anchors,
     burning,
     catalog,
+    comparing,
     highlighting,
     intake,
     language,
@@ -47,7 +48,6 @@ from apps.snippets.models import File, Snippet
 
 
 STYLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
-PATCH_LEXERS = ("diff", "udiff")  # Pygments' aliases of the diff lexer
 MARKDOWN_LEXERS = ("markdown", "md")
 
 
@@ -337,10 +337,15 @@ def style_css(style):
 
 
 def review_url(snippet):
-    """A patch's review page in the diff viewer (its raw text fetched in-process), else None."""
-    if snippet.lexer not in PATCH_LEXERS:
+    """A patch's review page in the diff viewer, else None. Co-mounted, the link names the raw
+    text's site path (fetched in-process); apart, it goes through ``/s/<id>/review``, whose
+    request knows the absolute URL the diff viewer must fetch (a cached page does not)."""
+    base = sitewide.service_url("diffviewer")
+    if snippet.lexer not in comparing.PATCH_LEXERS or base is None:
         return None
-    return sitewide.public_url("diffviewer", "/review?" + urlencode({"patch": reverse("snippets:raw", args=[snippet.pk])}))
+    if base.startswith(("http://", "https://")):
+        return reverse("snippets:review", args=[snippet.pk])
+    return f"{base}/review?" + urlencode({"patch": reverse("snippets:raw", args=[snippet.pk])})
 
 
 def compare_url(parent, snippet):

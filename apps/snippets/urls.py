@@ -40,6 +40,7 @@ snippet_patterns = (
         path("s/<id:snippet_id>/<int:number>/download", downloads.revision_download, name="revision-download"),
         path("s/<id:snippet_id>/history", snippetpage.history, name="history"),
         path("s/<id:snippet_id>/edit", editing.edit, name="edit"),
+        path("s/<id:snippet_id>/review", comparing.review_patch, name="review"),
         path("s/<id:snippet_id>/compare/<int:a>..<int:b>", comparing.compare, name="compare"),
         path("s/<id:snippet_id>/compare/<int:a>..<int:b>.patch", comparing.compare_patch, name="compare-patch"),
         path("s/<id:snippet_id>/download", views.download, name="download"),

@@ -251,6 +251,21 @@ def test_a_diff_viewer_apart_is_given_the_patchs_absolute_url(client, monkeypatc
     assert parse_qs(location.query) == {"patch": [f"http://testserver/s/{made['id']}/compare/1..2.patch"]}
 
 
+def test_a_diff_snippets_review_link_works_with_a_diff_viewer_apart(client, monkeypatch):
+    made = client.post("/api/snippets", json={"content": "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-1\n+2\n",
+                                               "lexer": "diff"}).get_json()
+    monkeypatch.setenv("DIFFVIEWER_URL", "https://diff.example")
+    page = DjangoClient().get(f"/s/{made['id']}").content.decode()
+    assert f'href="/s/{made["id"]}/review" class="review"' in page  # a cached page holds no host
+    response = DjangoClient().get(f"/s/{made['id']}/review")
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert (location.netloc, location.path) == ("diff.example", "/review")
+    assert parse_qs(location.query) == {"patch": [f"http://testserver/s/{made['id']}/raw"]}
+    python = client.post("/api/snippets", json={"content": "x = 1\n", "lexer": "python"}).get_json()
+    assert DjangoClient().get(f"/s/{python['id']}/review").status_code == 404
+
+
 def test_revisions_with_the_same_files_are_said_to_be_so_without_a_review(client):
     made = create(client, [("a.txt", "1\n")])
     response = client.put(f"/api/snippets/{made['id']}", json={"files": [{"filename": "a.txt", "content": "1\n",
