@@ -235,7 +235,9 @@ class _Marker:
                 plan = plan or self.plan(tokens, split)
                 return self.finish(plan, old, new, tokens, chars - plan.blank_chars(tokens))
             return self.whole("delete", old), self.whole("insert", new)
-        tokens, split, plan = self.split(old, new)
+        tokens, split, plan = self.split_like_recent(old, new)
+        if tokens is None:
+            tokens, split = _tokens_of_both(old, new)
         cells = split * (len(tokens) - split - 1)
         if chars > budget.chars or cells > budget.token_cells:
             # Not to be compared, so not worth a plan: only whether the lines pair matters,
@@ -244,10 +246,10 @@ class _Marker:
                 budget.spend(chars)
             return self.whole("delete", old), self.whole("insert", new)
         plan = plan or self.plan(tokens, split)
-        solid = chars - plan.blank_chars(tokens)
+        solid = chars - len("".join(plan.blank(tokens)))  # plan.blank_chars(tokens), inlined
         # The characters kept are among those both lines share: a pair that keeps enough is
         # similar enough to pair, without counting what it shares.
-        kept_enough = not solid or 2 * plan.kept_chars(tokens) / solid >= MIN_SIMILARITY
+        kept_enough = not solid or 2 * len("".join(plan.kept(tokens))) / solid >= MIN_SIMILARITY
         if not kept_enough and (2 * plan.shared_chars(tokens) / solid) < MIN_SIMILARITY:
             return self.whole("delete", old), self.whole("insert", new)  # not paired
         budget.chars -= chars  # budget.spend(chars) and budget.spend_token_cells(cells),
