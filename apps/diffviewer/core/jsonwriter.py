@@ -41,9 +41,9 @@ def _templates(word_diff: bool) -> dict[str, str]:
 
     Every row takes three values, from the columns old_no, new_no and text; "%.0s" takes one
     and writes nothing.  A changed line's text comes with its segments when there are word
-    marks; the text of an upper-case letter's row (a line without a newline or moved,
-    ``_Rows.letters``) comes with everything after it.  A hunk header opens its hunk (and closes the one before): its columns hold
-    its start, its count, and the rest of its fields.
+    marks; the text of an upper-case letter's row (a line without a newline, or moved)
+    comes with everything after it.  A hunk header opens its hunk (and closes the one
+    before); its text holds all its fields.
     """
     templates = {
         "@": ']}, {"old_start": %.0s%.0s%s, "lines": [',
