@@ -10,7 +10,8 @@ On the 40k-line pair of ``bench/diff_render.py`` (1,500 changed lines spread eve
 
 - ``diff -u`` on the two files (a subprocess: start-up and reading the files included);
 - ``core.diff_json`` with word marks, as the ``/diff/api/diff`` JSON API computes it in its
-  diff process (HTTP and the process hop not included);
+  diff process (HTTP and the process hop not included): written in one pass from libgit2's
+  patch text (``core/jsonwriter.py``);
 - the same JSON as it was made before word marks were made fast: ``diff_texts(...).to_json()``
   with ``tests/diffviewer/reference_words.py`` (the old word marker, kept verbatim);
 - the JSON without word marks, for scale.
