@@ -363,10 +363,35 @@ def compare_url(parent, snippet):
 @answers_gone
 def history(request, snippet_id):
     """Every revision, newest first, with its date, its files, and a link to what changed from
-    the one before (the compare page)."""
+    the one before (the compare page).
+
+    At most ``SNIPPET_MAX_REVISIONS`` (≤ 100) revisions of up to ``SNIPPET_MAX_FILES`` files:
+    a page of 2,000 files takes about a second to render, so it is kept in the page cache,
+    keyed on what can change it (the latest revision, the title, the latest files' languages).
+    """
     snippet = lookup.live(snippet_id)
     if snippet.burn_after_reading:
         raise Http404("A burn-after-reading snippet has no history to show.")
+    pages = apps.get_app_config("snippets").pages
+    key = history_key(snippet)
+    page = pages.get(key)
+    if page is None:
+        page = render_to_string("snippets/history.html", history_context(snippet), request).encode()
+        pages.put(key, page)
+    return HttpResponse(page)
+
+
+def history_key(snippet):
+    """Everything that can change a history page: older revisions never change, and only the
+    latest revision's files can be given another language (``relabel``); the heading is the
+    title, else the first file's name. The snippet's id first, so ``pages.forget`` drops it."""
+    latest = revisions.latest(snippet.pk)
+    files = File.objects.filter(revision=latest).order_by("position").values_list("pk", "filename", "lexer", "lexer_source")
+    return (snippet.pk, "history", latest.number, snippet.title, tuple(files))
+
+
+def history_context(snippet):
+    snippet_id = snippet.pk
     made = revisions.history(snippet_id)
     files = {}
     for file in File.objects.filter(revision__snippet_id=snippet_id).defer("content").order_by("position"):
@@ -374,7 +399,7 @@ def history(request, snippet_id):
     rows = [{"revision": made_one, "files": files.get(made_one.pk, []),
              "compare_url": compare_path(snippet_id, made_one.number - 1, made_one.number) if made_one.number > 1 else None}
             for made_one in reversed(made)]
-    return render(request, "snippets/history.html", {"snippet": snippet, "rows": rows, "latest": len(made)})
+    return {"snippet": snippet, "rows": rows, "latest": len(made)}
 
 
 def compare_path(snippet_id, a, b):

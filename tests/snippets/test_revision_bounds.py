@@ -105,3 +105,17 @@ def test_the_edit_page_at_the_cap_says_so_with_a_fork_link_and_refuses_a_change(
 def test_the_edit_page_below_the_cap_says_what_saving_makes(client, owned, cap):
     page = client.get(f"/s/{owned}/edit").get_data(as_text=True)
     assert "Saving makes revision 2" in page and "the most a snippet may have" not in page
+
+
+def test_the_history_page_is_kept_and_a_new_revision_shows_at_once(client, made):
+    """At the cap it lists up to 100 × 20 files, about a second to render: a repeat view is the kept page."""
+    from django.apps import apps
+
+    pages = apps.get_app_config("snippets").pages
+    first = client.get(f"/s/{made['id']}/history")
+    assert first.status_code == 200
+    assert [key for key in pages.keys() if key[:2] == (made["id"], "history")]
+    assert client.get(f"/s/{made['id']}/history").get_data() == first.get_data()
+    put(client, made, "v2\n")
+    page = client.get(f"/s/{made['id']}/history").get_data(as_text=True)
+    assert f"/s/{made['id']}/2" in page and "2 revisions" in page
