@@ -6,7 +6,7 @@ decides the rest, corrected by markers only one language has; low confidence is 
 
 import pytest
 
-from apps.highlighter.core import content_model, structure
+from apps.highlighter.core import content_model, detection, structure, tokens_model
 from apps.highlighter.core import detect as detect_module
 from apps.highlighter.core.detect import MAX_EXAMINED, THRESHOLD, detect
 from tests.waiting import timed
@@ -119,6 +119,95 @@ def test_the_models_top_label_is_magikas_own():
 
     data = PHP.encode()
     assert content_model.load().scores(data)[0][0] == str(Magika().identify_bytes(data).prediction.dl.label)
+
+
+# --- the learned tokens model ----------------------------------------------------------------
+
+APACHE_HEADER = """/*
+ * Licensed to the Apache Software Foundation (ASF) under one or more
+ * contributor license agreements.  See the NOTICE file distributed with
+ * this work for additional information regarding copyright ownership.
+ * The ASF licenses this file to You under the Apache License, Version 2.0
+ * (the "License"); you may not use this file except in compliance with
+ * the License.  You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+"""
+
+
+def test_the_tokens_model_is_loaded_once_per_process_and_with_the_content_model():
+    assert detection.load_model()
+    assert tokens_model._model is not None
+    assert tokens_model.load() is tokens_model.load()
+
+
+def test_the_committed_weights_are_what_the_training_script_declares():
+    """bench/train_detect.py writes them; the runtime refuses weights of other features."""
+    import numpy
+
+    with numpy.load(tokens_model.WEIGHTS) as weights:
+        assert int(weights["version"]) == tokens_model.VERSION
+        assert tuple(weights["languages"]) == tokens_model.LANGUAGES
+        assert weights["loglik"].shape == (tokens_model.BUCKETS, len(tokens_model.LANGUAGES))
+        assert weights["loglik"].dtype == numpy.float16
+    assert tokens_model.WEIGHTS.stat().st_size <= 3 * 2**20
+
+
+def test_weights_of_another_version_are_refused(tmp_path):
+    import numpy
+
+    stale = tmp_path / "stale.npz"
+    numpy.savez(stale, version=numpy.int64(tokens_model.VERSION + 1), languages=numpy.array(tokens_model.LANGUAGES),
+                loglik=numpy.zeros((4, len(tokens_model.LANGUAGES)), dtype=numpy.float16))
+    with pytest.raises(ValueError, match="train_detect"):
+        tokens_model.TokensModel(stale)
+
+
+def test_without_the_tokens_model_magika_decides_alone(monkeypatch):
+    def broken():
+        raise OSError("no weights")
+
+    monkeypatch.setattr(tokens_model, "load", broken)
+    assert detect_module.token_scores(PHP) == {}
+    assert decided(PHP) == ("php", "model")
+
+
+def test_a_java_excerpt_that_is_a_licence_header_and_a_package_line_is_java():
+    assert decided(APACHE_HEADER + "package org.example.util;\n") == ("java", "model")
+
+
+def test_the_tokens_model_scores_every_language_it_knows_the_same_way_every_time():
+    scores = tokens_model.load().scores(PHP)
+    assert set(scores) == set(tokens_model.LANGUAGES)
+    assert max(scores, key=scores.get) == "php"
+    assert tokens_model.load().scores(PHP) == scores
+    assert detect(PHP) == detect(PHP)
+
+
+def test_features_do_not_depend_on_the_processs_string_hashing():
+    """Python salts str hashes per process; the features must be the same in any process."""
+    import subprocess
+    import sys
+
+    probe = "from apps.highlighter.core import tokens_model; print(tokens_model.features(%r))" % PHP
+    outputs = {
+        subprocess.run([sys.executable, "-c", probe], env={"PYTHONHASHSEED": seed}, capture_output=True,
+                       text=True, check=True, cwd=str(tokens_model.WEIGHTS.parents[3])).stdout
+        for seed in ("1", "2")
+    }
+    assert outputs == {f"{tokens_model.features(PHP)}\n"}
+
+
+def test_the_tokens_model_reads_a_bounded_prefix():
+    prefix = (PYTHON * (tokens_model.EXAMINED // len(PYTHON) + 1))[: tokens_model.EXAMINED]
+    assert tokens_model.features(prefix + PHP * 1000) == tokens_model.features(prefix)
 
 
 def test_a_guess_is_plain_data():
@@ -404,6 +493,15 @@ def test_every_languages_markers_are_searched_about_as_fast_in_a_worst_shaped_in
     ordinary, hostile = at_the_limit(PYTHON, structure.EXAMINED), at_the_limit(shape, structure.EXAMINED)
     baseline = best_of(lambda: structure.adjust(ordinary, every_language))
     cost = best_of(lambda: structure.adjust(hostile, every_language))
+    assert cost <= SLOWER_AT_MOST * baseline, f"{cost:.3f} s, an ordinary input of its size {baseline:.3f} s"
+
+
+@pytest.mark.parametrize("shape", WORST_SHAPES.values(), ids=WORST_SHAPES.keys())
+def test_the_tokens_model_reads_a_worst_shaped_input_about_as_fast_as_an_ordinary_one(shape):
+    model = tokens_model.load()
+    ordinary, hostile = at_the_limit(PYTHON, tokens_model.EXAMINED), at_the_limit(shape, tokens_model.EXAMINED)
+    baseline = best_of(lambda: model.scores(ordinary))
+    cost = best_of(lambda: model.scores(hostile))
     assert cost <= SLOWER_AT_MOST * baseline, f"{cost:.3f} s, an ordinary input of its size {baseline:.3f} s"
 
 

@@ -14,7 +14,7 @@ import pygments
 from .request import HighlightRequest
 
 PYGMENTS_VERSION = pygments.__version__
-OUTPUT_VERSION = 2  # 2: language detection (detect), the detection field
+OUTPUT_VERSION = 3  # 2: language detection (detect), the detection field; 3: its learned tokens model
 
 
 def cache_key(request) -> str:

@@ -3,8 +3,9 @@
 1. `filename`: a file name Pygments knows (`get_lexer_for_filename`, plus a few names it misses).
 2. `shebang`: `#!/usr/bin/env node`, `#!/bin/bash`, ...: the interpreter names the language.
 3. `modeline`: an Emacs `-*- mode: ruby -*-` or a Vim `vim: ft=ruby` / `vim: set filetype=ruby:`.
-4. `model`: Magika's content model (apps/highlighter/core/content_model.py), its candidates
-   reordered by `structure.adjust` where it is measured to confuse neighbours: each language's
+4. `model`: Magika's content model (apps/highlighter/core/content_model.py), weighed with a
+   second opinion learned from tokens (tokens_model.py, trained on thousands of files of other
+   projects; `mix`), then reordered by `structure.adjust` where it is measured to confuse neighbours: each language's
    markers (`std::`, `using System;`, a `## ` heading, ...) raise it, and a language without
    what it cannot do without (Handlebars without `{{`), or with what it cannot hold (CSS with a
    `//` comment), is lowered.
@@ -22,6 +23,7 @@ are always right when they fire; they never need the model, which is loaded once
 """
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -29,11 +31,13 @@ from pygments.lexers import find_lexer_class_by_name, get_lexer_for_filename
 from pygments.modeline import get_filetype_from_buffer
 from pygments.util import ClassNotFound
 
-from . import content_model, structure
+from . import content_model, structure, tokens_model
 
 MAX_EXAMINED = 64 * 1024
 PYGMENTS_EXAMINED = 8 * 1024  # guess_lexer runs every lexer's analyser: keep its input short
-THRESHOLD = 0.7
+# The lowest confidence of the mixed model from which right answers outnumber wrong ones on
+# bench/corpus/tune (bench/train_detect.py --choose; docs/performance.md "Language detection").
+THRESHOLD = 0.5
 # Pygments' own analyser score needed to keep its guess. On bench/corpus/tune every guess it made
 # at 0.5-0.9 was wrong (6 of 6), and keeping it when it agreed with a model candidate added one
 # wrong answer and no right one; near-certain signatures serve languages the model lacks.
@@ -42,6 +46,10 @@ LINE_WIDTH = 256  # characters of each line Pygments' analysers see (pygments_vi
 BLANK_RUN = 64  # characters of each run of blank space they see
 _BLANK_RUN = re.compile(r"\s{%d,}" % (BLANK_RUN + 1))
 CANDIDATES = 5
+# How much the tokens model's scores count beside Magika's log-probabilities, chosen on
+# bench/corpus/tune (bench/train_detect.py --choose), never on eval.
+MIX_WEIGHT = 8.0
+MIX_FLOOR = 1e-4  # added to Magika's probabilities: a language it rules out can still win on tokens
 PLAIN = "text"
 
 # Magika labels whose Pygments name differs; labels not here are tried as Pygments names as is.
@@ -187,6 +195,32 @@ def model_scores(text):
     return ranked
 
 
+def token_scores(text):
+    """The tokens model's {alias: score}; {} when its weights cannot be loaded (then Magika decides
+    alone; detection.load_model logs why at start-up)."""
+    try:
+        model = tokens_model.load()
+    except (OSError, ValueError, KeyError):
+        return {}
+    return model.scores(text)
+
+
+def mix(ranked, token_scores, weight=None):
+    """Magika's [(alias, probability)] weighed with the tokens model's scores, normalised, best
+    first: log p + MIX_WEIGHT * (score - best score). A language the tokens model does not know
+    (or plain text) gets the mean of its scores: neither for nor against it."""
+    if not ranked or not token_scores:
+        return ranked
+    weight = MIX_WEIGHT if weight is None else weight
+    best = max(token_scores.values())
+    neutral = sum(token_scores.values()) / len(token_scores)
+    logits = [math.log(p + MIX_FLOOR) + weight * (token_scores.get(alias, neutral) - best) for alias, p in ranked]
+    top = max(logits)
+    weights = [math.exp(logit - top) for logit in logits]
+    total = sum(weights)
+    return sorted(((alias, w / total) for (alias, _), w in zip(ranked, weights)), key=lambda pair: pair[1], reverse=True)
+
+
 def pygments_view(text):
     """What Pygments' analysers are shown of a text: its first PYGMENTS_EXAMINED characters, each
     line cut to LINE_WIDTH and each run of blank space to BLANK_RUN. Some analysers search with
@@ -263,7 +297,7 @@ def detect(text, filename=None):
             return Guess(alias, rule, 1.0, [(alias, 1.0)])
     if not text.strip() or "\x00" in text:
         return Guess(PLAIN, "fallback", 1.0, [])
-    ranked = structure.adjust(text, model_scores(text))
+    ranked = structure.adjust(text, mix(model_scores(text), token_scores(text)))
     candidates = ranked[:CANDIDATES]
     top, score = candidates[0] if candidates else (PLAIN, 0.0)
     if top != PLAIN and score >= THRESHOLD:

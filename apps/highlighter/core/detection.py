@@ -28,7 +28,7 @@ from pygments.lexers import guess_lexer_for_filename
 from pygments.lexers.special import TextLexer
 from pygments.util import ClassNotFound
 
-from . import content_model, detect
+from . import content_model, detect, tokens_model
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,11 @@ _model_failure = None  # why the content model could not be loaded, once it fail
 def load_model() -> bool:
     """Load the content model into this process now; False (and one log line) if it cannot be."""
     global _model_failure
+    try:
+        tokens_model.load()
+    except Exception as error:  # noqa: BLE001 -- without it, Magika decides alone
+        log.warning("Language detection runs without its tokens model (%s: %s): run bench/train_detect.py.",
+                    type(error).__name__, error)
     try:
         content_model.load()
     except Exception as error:  # noqa: BLE001 -- any failure to load means: detect without it

@@ -1,0 +1,83 @@
+"""A second opinion on a text's language, learned from its tokens: a small naive Bayes model.
+
+Magika (content_model) reads bytes and is strong on whole files; on a 20-line excerpt with no
+imports, or one that is only a licence header, it often hesitates between neighbours. This model
+reads what a person reads: identifiers, keywords, runs of punctuation, pairs of them, what a line
+starts and ends with, and the words of comments (an Apache licence header says Java more often
+than not). It was trained by bench/train_detect.py on thousands of files from projects that share
+nothing with the evaluation set (bench/detect_train_corpus.py), and its weights are
+`tokens_model.npz` beside this module: for each of BUCKETS hashed features, the log-likelihood of
+each language, centred and stored as float16.
+
+`scores(text)` gives, for each of its LANGUAGES (Pygments aliases), the mean log-likelihood of
+the text's distinct features: a score, not a probability; detect.py mixes it with Magika's. The
+features are found with one linear pass of a regular expression over at most EXAMINED characters,
+each token cut to TOKEN_WIDTH, each punctuation run to three characters, so a hostile input (one
+64 KB line, `{{{{...`) costs what an ordinary one of the same size does. Loaded once per process
+(`load()`), as the content model is.
+"""
+
+import re
+import threading
+import zlib
+from pathlib import Path
+
+import numpy
+
+WEIGHTS = Path(__file__).with_name("tokens_model.npz")
+VERSION = 1  # of the features below; bench/train_detect.py writes it into the weights
+BUCKETS = 1 << 16
+EXAMINED = 16 * 1024
+TOKEN_WIDTH = 24
+LANGUAGES = ("python", "javascript", "typescript", "go", "rust", "java", "kotlin", "swift", "c", "cpp",
+             "csharp", "php", "ruby", "perl", "bash", "sql", "html", "css", "json", "yaml", "toml", "xml",
+             "markdown", "elixir")
+
+# A word (identifiers, keywords, comment words), a number, or a run of at most three punctuation marks.
+_TOKEN = re.compile(r"[A-Za-z_$@][A-Za-z0-9_$]*|[0-9]+|[^\sA-Za-z0-9_$@]{1,3}")
+
+
+def features(text):
+    """The distinct hashed features (bucket numbers) of a text's first EXAMINED characters."""
+    text = text[:EXAMINED]
+    words = [token[:TOKEN_WIDTH] for token in _TOKEN.findall(text)]
+    found = set(words)
+    found.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:  # how a line starts (indented or not, its first token) and the mark it ends with
+            first = _TOKEN.match(stripped)
+            indent = line[0] if line[0] in " \t" else ""
+            found.add(f"^{indent}{first.group()[:TOKEN_WIDTH] if first else ''} {stripped[-1]}$")
+    return sorted({zlib.crc32(feature.encode("utf-8", "replace")) & (BUCKETS - 1) for feature in found})
+
+
+class TokensModel:
+    def __init__(self, path=WEIGHTS):
+        with numpy.load(path) as weights:
+            if int(weights["version"]) != VERSION or tuple(weights["languages"]) != LANGUAGES:
+                raise ValueError(f"{path.name} was trained for other features or languages: run bench/train_detect.py")
+            self.weights = weights["loglik"].astype(numpy.float32)  # (BUCKETS, languages)
+        self.languages = LANGUAGES
+
+    def scores(self, text):
+        """{language: mean log-likelihood of the text's features}; {} for a text without any."""
+        buckets = features(text)
+        if not buckets:
+            return {}
+        means = self.weights[buckets].mean(axis=0)
+        return dict(zip(self.languages, means.tolist()))
+
+
+_lock = threading.Lock()
+_model = None
+
+
+def load():
+    """The process's one model, loaded on first call (thread-safe)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = TokensModel()
+    return _model
