@@ -163,20 +163,23 @@ def allowed_host_names():
     return names
 
 
-def content_security_policy(framable=False, form_targets=()):
+def content_security_policy(framable=False, form_targets=(), remote_images=False):
     """The Content-Security-Policy every app's HTML starts from.
 
     Scripts and styles come only from the site itself (no inline script anywhere);
     inline ``style`` attributes are allowed, since Pygments' inline-styled output uses
     them. ``framable`` pages (embeds) may be framed by any origin; every other page by
     none. ``form_targets`` are further origins forms may post to (another app deployed
-    apart, at its own origin).
+    apart, at its own origin). ``remote_images``: images from any ``https:`` origin too (a
+    page showing a rendered Markdown file, whose images the writer links from elsewhere;
+    the site sends no referrer, but the image's host sees the reader's address).
     """
     forms = " ".join(("'self'",) + tuple(form_targets))
     ancestors = "*" if framable else "'none'"
+    images = "'self' data: https:" if remote_images else "'self' data:"
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        f"img-src {images}; object-src 'none'; base-uri 'none'; "
         f"form-action {forms}; frame-ancestors {ancestors}"
     )
 

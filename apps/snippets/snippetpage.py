@@ -152,6 +152,9 @@ def snippet_page(request, snippet_id, number):
             if key and not any(pane.rendering and pane.rendering.notice for pane in panes):
                 pages.put(key, page)
             response = HttpResponse(page)
+    if any(is_markdown(file) for file in files):  # its images may come from any https: origin
+        response["Content-Security-Policy"] = sitewide.content_security_policy(
+            form_targets=sitewide.form_origins(), remote_images=True)
     if picked:
         response.set_cookie(
             apps.get_app_config("snippets").style_cookie,

@@ -240,6 +240,15 @@ def test_markdown_is_shown_rendered_with_a_link_to_its_source(client, paste_file
     assert f'href="/s/{snippet["id"]}#README.md" class="show-rendered"' in source
 
 
+def test_a_page_with_markdown_shows_https_images_and_only_it(client, paste_files):
+    with_markdown = paste_files(("README.md", "![logo](https://img.example/logo.png)\n"), ("app.py", APP))
+    response = client.get(f"/s/{with_markdown['id']}")
+    assert '<img src="https://img.example/logo.png" alt="logo"' in response.get_data(as_text=True)
+    assert "img-src 'self' data: https:;" in response.headers["Content-Security-Policy"]
+    plain = paste_files(("app.py", APP), ("util.py", UTIL))
+    assert "img-src 'self' data:;" in client.get(f"/s/{plain['id']}").headers["Content-Security-Policy"]
+
+
 def test_the_page_is_kept_and_an_edit_shows_at_once(client, owned):
     snippet_id = owned(("app.py", APP), ("util.py", UTIL))
     visitor = type(client)(client.application)  # no session: the page goes into the page cache
