@@ -31,7 +31,7 @@ API_FIELDS = ("patch",)
 #: DIFF_HIGHLIGHT_MAX_BYTES; and no file asks after DIFF_HIGHLIGHT_TIMEOUT seconds of asking
 #: (the rest is plain), so colours add at most twice that to a page.
 HIGHLIGHT_PAGE_FACTOR = 4
-BATCH_BYTES = 128 * 1024  # of text per batch request: well within one highlight's time budget
+BATCH_BYTES = 64 * 1024  # of text per batch request: well within one highlight's time budget, even busy
 BATCH_FILES = 64
 LOOKAHEAD = 2  # batches asked ahead of the rows being made (a highlighter has 2 processes)
 TITLE_FILES = 3  # file names a page's title gives before "and N more"
@@ -109,8 +109,8 @@ def view_of(value):
 class ReviewFile:
     file: object  # core.patch.FilePatch
     anchor: str  # the id of its <details>, and the prefix of its line anchors ("f3-L12")
-    plan: rows.Plan
-    rows: object  # an iterator of Markup chunks, made while the page streams
+    plan: rows.Plan | None  # None in the outline (the file list)
+    rows: object  # an iterator of Markup chunks, made while the page streams (None in the outline)
 
     @property
     def title(self):
@@ -129,10 +129,12 @@ class ReviewFile:
 
 @dataclass
 class ReviewPage:
-    patch: object  # core.patch.Patch
-    files: list
+    patch: object  # core.patch.Patch: the outline (files without hunks), for the head and file list
+    files: list  # ReviewFile of the outline: for the file list (no rows)
     view: str
     truncated: bool
+    details: object = ()  # an iterator of ReviewFile with hunks and rows, made while the page streams
+    failure: str | None = None  # why the files could not be shown, once ``details`` is spent
 
     @property
     def file_names(self):
@@ -150,17 +152,40 @@ def named(fetched):
 
 
 def build(text, view, settings, environ):
-    """The review page of ``text``: read in a killable process, rows made lazily per file."""
-    patch = work.review(text, settings)
+    """The review page of ``text``, in two steps so its head leaves early.
+
+    The whole job (``work.review``: parse, word marks, moved code) starts at once on a thread;
+    meanwhile the outline (``work.review_outline``: the parse alone) is waited for, so a
+    malformed or too large patch is refused with its status before the first byte. The page's
+    head, totals and file list need only the outline; its files' rows (``ReviewPage.details``)
+    come once the whole job has answered.
+    """
+    whole = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review-job")
+    job = whole.submit(contextvars.copy_context().run, work.review, text, settings)
+    whole.shutdown(wait=False)
+    outline = work.review_outline(text, settings)
+    files = [ReviewFile(file, f"f{number}", None, None) for number, file in enumerate(outline.files, 1)]
+    page = ReviewPage(outline, files, view, truncated=any(file.truncated for file in outline.files))
+    page.details = detailed_files(job, page, view, settings, environ)
+    return page
+
+
+def detailed_files(job, page, view, settings, environ):
+    """Each file with its hunks and rows (made lazily), once the whole job has answered; if it
+    fails after the page started, ``page.failure`` says why and no file is shown."""
+    try:
+        patch = job.result()
+    except InputError as error:
+        log.info("the review job failed after the page started: %s", error.message)
+        page.failure = error.message
+        return
     colours = Colours(patch.files, settings, environ)
     render = rows.split_rows if view == "side-by-side" else rows.unified_rows
-    files = []
     for number, file in enumerate(patch.files, 1):
         diff = Diff(file.hunks, Stats(file.additions, file.deletions, len(file.hunks), False), file.binary)
         plan = rows.plan_hunks(diff, 0, settings.DIFF_MAX_RENDER_LINES)
         anchor = f"f{number}"
-        files.append(ReviewFile(file, anchor, plan, file_rows(file, plan, anchor, render, colours)))
-    return ReviewPage(patch, files, view, truncated=any(file.truncated for file in patch.files))
+        yield ReviewFile(file, anchor, plan, file_rows(file, plan, anchor, render, colours))
 
 
 def file_rows(file, plan, anchor, render, colours):

@@ -6,12 +6,15 @@ Genshi escapes every value by default; ``Markup`` is used only for HTML this app
 import logging
 from pathlib import Path
 
+from genshi.core import Markup
 from genshi.template import TemplateLoader
 from werkzeug.wrappers import Response
 
 from apps import sitewide
 
 TEMPLATES = Path(__file__).parent / "templates"
+# ``${flush}`` in a template: what is made so far leaves now (before slow work that follows it).
+FLUSH = "<!--sent-->"
 log = logging.getLogger(__name__)
 
 
@@ -28,6 +31,7 @@ class Templates:
             context.setdefault(variable, value)
         script_root = context["urls"].script_name.rstrip("/")
         context.setdefault("static_url", lambda name: f"{script_root}/static/{name}")
+        context.setdefault("flush", Markup(FLUSH))
         template = self.loader.load(name)
         return template.generate(**context)
 
@@ -53,12 +57,13 @@ def guarded(name, first, chunks):
 
 
 def encode(chunks, size=16384):
-    """Join Genshi's many small strings into UTF-8 chunks of a useful size."""
+    """Join Genshi's many small strings into UTF-8 chunks of a useful size (and send what is
+    joined so far at a ``FLUSH``)."""
     buffer, length = [], 0
     for chunk in chunks:
         buffer.append(chunk)
         length += len(chunk)
-        if length >= size:
+        if length >= size or FLUSH in chunk:
             yield "".join(buffer).encode("utf-8")
             buffer, length = [], 0
     if buffer:

@@ -47,6 +47,13 @@ def review(text, settings):
     return Patch.from_plain(run(settings, "review", {"patch": text, "max_lines": settings.DIFF_MAX_RENDER_LINES}))
 
 
+def review_outline(text, settings):
+    """The patch read, its files without hunks (``core.jobs.review_outline_job``): what a review
+    page needs before its first byte. A malformed patch raises here."""
+    return Patch.from_plain(run(settings, "review_outline", {"patch": text,
+                                                             "max_lines": settings.DIFF_MAX_RENDER_LINES}))
+
+
 def run(settings, name, job):
     try:
         return pool(settings).call(name, job)

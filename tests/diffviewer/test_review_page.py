@@ -292,3 +292,51 @@ def test_the_page_streams_before_every_file_is_made(client, monkeypatch):
     rest = b"".join(chunks)
     assert len(made) == 300 and rest.count(b'<tr class="add">') + first.count(b'<tr class="add">') == 300
     response.close()
+
+
+# ---- the head before the heavy work ----
+
+def test_the_head_and_file_list_leave_before_the_whole_job_answers(client, monkeypatch):
+    """Only the parse (the outline) is waited for before the first byte; word marks, moved code
+    and the rows follow once the whole job has answered."""
+    import threading
+
+    from apps.diffviewer import work
+
+    released, real = threading.Event(), work.review
+
+    def held(text, settings):
+        assert released.wait(timeout=60), "the test never released the job"
+        return real(text, settings)
+
+    monkeypatch.setattr(work, "review", held)
+    patch = "".join(f"--- a/f{i}.txt\n+++ b/f{i}.txt\n@@ -1 +1 @@\n-old {i}\n+new {i}\n" for i in range(3))
+    response = client.post("/diff/review", data={"patch": patch}, buffered=False)
+    try:
+        first = next(iter(response.response))
+        assert b"3 files changed" in first and b'href="#f3"' in first
+        assert not released.is_set()
+    finally:
+        released.set()
+    rest = b"".join(response.response)
+    assert (first + rest).count(b'<details id="f') == 3
+    response.close()
+
+
+def test_a_malformed_patch_is_refused_before_the_page_starts(client):
+    response = client.post("/diff/review", data={"patch": "--- a/x\n+++ b/x\n@@ -1 +1 @@\n?what\n"})
+    assert response.status_code == 400
+    assert "malformed" in response.get_data(as_text=True)
+
+
+def test_a_whole_job_that_fails_after_the_page_started_is_said_on_the_page(client, monkeypatch):
+    from apps.diffviewer import work
+    from apps.diffviewer.inputs import InputError
+
+    def timed_out(text, settings):
+        raise InputError("timeout", "Comparing took longer than 5 s and was stopped.", 422)
+
+    monkeypatch.setattr(work, "review", timed_out)
+    page = review(client, "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")
+    assert "1 file changed" in page and '<details id="f' not in page
+    assert "The files of this patch cannot be shown: Comparing took longer than 5 s" in page

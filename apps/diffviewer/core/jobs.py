@@ -74,6 +74,16 @@ def review_job(job: dict) -> dict:
     return patch.to_plain()
 
 
+def review_outline_job(job: dict) -> dict:
+    """What a review page says before its files' rows: the patch read (so a malformed one is
+    refused before the page starts), its files without their hunks, commits and totals;
+    ``{"patch", "max_lines"}`` in, ``Patch.to_plain()`` of hunk-less files out."""
+    patch = parse_patch(job["patch"], max_lines=job["max_lines"])
+    for file in patch.files:
+        file.hunks = []
+    return patch.to_plain()
+
+
 def line_count(text: str) -> int:
     return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
 
@@ -89,7 +99,8 @@ def _bounded(text: str, max_bytes: int | None) -> bytes:
     return data
 
 
-JOBS = {"json": json_job, "patch": patch_job, "page": page_job, "patch_files": patch_files_job, "review": review_job}
+JOBS = {"json": json_job, "patch": patch_job, "page": page_job, "patch_files": patch_files_job, "review": review_job,
+        "review_outline": review_outline_job}
 
 
 def warm_up() -> None:
