@@ -20,7 +20,7 @@ would pass ``max_bytes`` (the line-by-line path then says where it stopped).
 
 import re
 from bisect import bisect
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress
 from json import dumps
 from json.encoder import encode_basestring as _json_string
 from operator import itemgetter
@@ -63,6 +63,8 @@ _SPECIAL = {" ": "C", "-": "D", "+": "A"}  # a line without a newline, or a move
 _ROWS = {word_diff: _templates(word_diff) for word_diff in (False, True)}
 _OLD_STEPS = bytes.maketrans(b" -+@", b"\1\1\0\0")  # what each row adds to the line number
 _NEW_STEPS = bytes.maketrans(b" -+@", b"\1\0\1\0")
+_IS_DELETED = bytes.maketrans(b" -+@", b"\0\1\0\0")
+_IS_ADDED = bytes.maketrans(b" -+@", b"\0\0\1\0")
 _EOL = "\r\n"
 _ORIGINS = frozenset(" -+@")
 _ORIGIN = itemgetter(0)
@@ -206,9 +208,10 @@ class _Rows:
     def moved(self, headers: list[int], old_nos: list[int], new_nos: list[int]) -> dict[int, tuple]:
         """``{row: (block, file, line)}`` of each moved line (``core.moved``)."""
         origins, texts = self.origins, self.texts
-        changed = [m.start() for m in _CHANGED.finditer(origins)]
-        if not may_move([texts[i] for i in changed if origins[i] == "-"], [texts[i] for i in changed if origins[i] == "+"]):
+        letters = origins.encode()
+        if not may_move(compress(texts, letters.translate(_IS_DELETED)), compress(texts, letters.translate(_IS_ADDED))):
             return {}
+        changed = [m.start() for m in _CHANGED.finditer(origins)]
         cr = set(self.cr)
         by_hunk = {}
         for i in changed:

@@ -34,6 +34,8 @@ block follows at most ``CHEAP_CANDIDATES`` candidate runs and a short block is n
 again, so the rest costs a few steps per line.  Ordinary diffs never reach the limit.
 """
 
+from collections.abc import Iterable
+
 from .model import Hunk, Line
 
 #: Letters and digits a block needs to count as moved (git's COLOR_MOVED_MIN_ALNUM_COUNT).
@@ -134,7 +136,7 @@ def find_moved_in(hunks: list[tuple[int, int, list[tuple]]], budget: Budget | No
     return slots.result(_Walk(slots, budget).blocks)
 
 
-def may_move(deleted: list[str], added: list[str]) -> bool:
+def may_move(deleted: Iterable[str], added: Iterable[str]) -> bool:
     """Whether some of ``deleted`` lines could match some of ``added`` (if not, nothing is
     moved): the test ``find_moved`` starts with, for a caller that has only the texts."""
     return not set(map(str.strip, deleted)).isdisjoint(map(str.strip, added))
