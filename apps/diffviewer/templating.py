@@ -4,6 +4,7 @@ Genshi escapes every value by default; ``Markup`` is used only for HTML this app
 """
 
 import logging
+import re
 from pathlib import Path
 
 from genshi.core import Markup
@@ -15,6 +16,7 @@ from apps import sitewide
 TEMPLATES = Path(__file__).parent / "templates"
 # ``${flush}`` in a template: what is made so far leaves now (before slow work that follows it).
 FLUSH = "<!--sent-->"
+SLOT = re.compile(r"<!--slot:(\d+)-->")
 log = logging.getLogger(__name__)
 
 
@@ -41,10 +43,43 @@ class Templates:
         The first chunk is rendered here, so a template that fails early raises in the caller
         (and becomes an error page); a failure later can only be logged and cut the page short.
         """
+        slots = Slots()
+        context.setdefault("splice", slots.mark)
         stream = self.stream(name, **context)
-        chunks = encode(stream.serialize("html", doctype="html5"))
+        chunks = encode(slots.spliced(stream.serialize("html", doctype="html5")))
         first = next(chunks, b"")
         return Response(guarded(name, first, chunks), status=status, mimetype="text/html")
+
+
+class Slots:
+    """HTML this app built, written into a page around Genshi rather than through it.
+
+    ``${splice(chunks)}`` in a template leaves a mark; when the serialized page reaches it, the
+    chunks (``Markup`` this app made, every user text escaped there, e.g. ``rows.py``'s rows)
+    are written in its place as they are made. Megabytes of rows then skip Genshi's stream
+    filters (whitespace, the layout's ``py:match``), which have nothing to do in them. A page's
+    own text cannot make a mark: Genshi escapes its ``<``.
+    """
+
+    def __init__(self):
+        self.waiting = {}
+
+    def mark(self, chunks):
+        number = len(self.waiting)
+        self.waiting[number] = chunks
+        return Markup(f"<!--slot:{number}-->")
+
+    def spliced(self, serialized):
+        for text in serialized:
+            if "<!--slot:" not in text:
+                yield text
+                continue
+            pieces = SLOT.split(text)  # text, number, text, number, …, text
+            for index, piece in enumerate(pieces):
+                if index % 2 == 0:
+                    yield piece
+                else:
+                    yield from self.waiting.pop(int(piece), ())
 
 
 def guarded(name, first, chunks):
