@@ -340,3 +340,15 @@ def test_a_whole_job_that_fails_after_the_page_started_is_said_on_the_page(clien
     page = review(client, "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")
     assert "1 file changed" in page and '<details id="f' not in page
     assert "The files of this patch cannot be shown: Comparing took longer than 5 s" in page
+
+
+def test_rows_are_written_around_genshi_and_a_patch_cannot_forge_their_place(client):
+    """The rows are spliced into the page where their file's mark is (templating.Slots); a
+    patch's own text spelling a mark is escaped, so it is text, not a place."""
+    patch = ("--- a/<!--slot:0-->.txt\n+++ b/<!--slot:0-->.txt\n@@ -1,0 +1,2 @@\n+<!--slot:1-->\n+<!--sent-->\n"
+             "--- a/b.txt\n+++ b/b.txt\n@@ -1 +1 @@\n-old\n+new\n")
+    page = review(client, patch)
+    assert "<!--slot:" not in page
+    assert page.count("&lt;!--slot:0--&gt;.txt") >= 2 and "&lt;!--slot:1--&gt;" in page
+    assert page.count('<tr class="add">') >= 2
+    assert page.index('id="f1"') < page.index("&lt;!--slot:1--&gt;") < page.index('id="f2"') < page.index(">new<")
