@@ -10,8 +10,10 @@ A framework-free library (no web imports) that the web layer calls::
     patch_text = unified_diff(left, right, DiffOptions(), "a/x.py", "b/x.py")
 
 Modules: ``options`` (DiffOptions), ``model`` (the dataclasses), ``align``
-(line alignment by libgit2), ``words`` (changed words within lines, within a budget),
-``compute`` (diff_texts), ``unified`` (patch text), ``errors`` (OutputTooLarge) and
+(line alignment by libgit2), ``words`` (changed words within lines, within a budget;
+``wordshapes``: the comparison of a pair worked out once per shape), ``moved`` (moved code),
+``compute`` (diff_texts, diff_json), ``jsonwriter`` (diff_json's answer in one pass from
+libgit2's patch text), ``unified`` (patch text), ``errors`` (OutputTooLarge) and
 ``jobs`` (the work as killable jobs, run by ``apps.killable`` child processes).
 """
 
