@@ -84,8 +84,9 @@ class Pane:
 
     @property
     def code_id(self):
-        """The id of the element holding its code (what "Copy code" copies)."""
-        return f"code-{self.name}" if self.anchor else "code"
+        """The id of the element holding its code (what "Copy code" copies); ``anchors.names``
+        keeps it apart from every other id of the page."""
+        return f"{self.name}-code" if self.anchor else "code"
 
     @property
     def size(self):

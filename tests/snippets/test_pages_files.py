@@ -70,7 +70,7 @@ def test_the_page_shows_every_file_under_its_heading_with_its_own_line_anchors(c
         assert f'<a id="{name}-L{lines}" href="#{name}-L{lines}">{lines}</a>' in page
         assert f'<span id="{name}-L-{lines}">' in page
         assert f'href="/s/{snippet["id"]}/raw/{name}"' in page
-        assert f'data-copy-target="code-{name}"' in page
+        assert f'data-copy-target="{name}-code"' in page
     assert 'id="L1"' not in page  # no anchor without its file's name on a page of several files
     assert 'href="#util.py-L3"' not in page
     assert "2 files" in page and "Python" in page
@@ -99,7 +99,7 @@ def test_revision_n_shows_the_same_files_after_later_edits(client, owned):
     assert response.status_code == 302
     assert client.get(f"/s/{snippet_id}/1/raw/util.py").get_data() == raw_before == FORM_UTIL.encode()
     again = page_of(client, f"/s/{snippet_id}/1")
-    code = re.compile(r'<div id="code-[^"]*" class="pane-code"[^>]*>.*?</div></div></div>', re.S)
+    code = re.compile(r'<div id="[^"]*-code" class="pane-code"[^>]*>.*?</div></div></div>', re.S)
     assert code.findall(again) == code.findall(first) and len(code.findall(first)) == 2
     assert "revision 1 of 2" in again and "See the latest revision" in again
     latest = page_of(client, f"/s/{snippet_id}")
