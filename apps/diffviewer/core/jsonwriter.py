@@ -161,12 +161,9 @@ class _Rows:
         old_steps, new_steps = list(origins.translate(_OLD_STEPS)), list(origins.translate(_NEW_STEPS))
         old_at = new_at = 0  # the last line number on each side, so far
         for at, (old_start, old_count, new_start, new_count, header) in zip(headers, self.hunks):
-            if old_count:  # else no line of the hunk is numbered on that side
-                old_steps[at] = old_start - 1 - old_at
-                old_at = old_start - 1 + old_count
-            if new_count:
-                new_steps[at] = new_start - 1 - new_at
-                new_at = new_start - 1 + new_count
+            # The header row sets the sum to the number before the hunk's first line.
+            old_steps[at], new_steps[at] = old_start - 1 - old_at, new_start - 1 - new_at
+            old_at, new_at = old_start - 1 + old_count, new_start - 1 + new_count
             values[at] = (f'{old_start}, "old_count": {old_count}, "new_start": {new_start}, '
                           f'"new_count": {new_count}, "header": {_json_string(header.rstrip(_EOL))}')
         old_nos, new_nos = list(accumulate(old_steps)), list(accumulate(new_steps))
