@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from apps.diffviewer.core import DiffOptions, compute, diff_texts
 from apps.diffviewer.core.errors import OutputTooLarge
 from apps.diffviewer.core.jsonwriter import patch_json
-from tests.diffviewer.test_words_property import edited, forty_thousand_line_pair, python_source
+from tests.diffviewer.test_words_property import (edited, forty_thousand_line_pair, pairs_of_one_shape_mostly,
+                                                  python_source, templates_soon)
 
 options = st.builds(
     DiffOptions,
@@ -96,6 +97,16 @@ def test_moved_code_is_written_as_before(pair, opts):
     left, right = pair
     if left != right:
         assert_written_as_before(left, right, opts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs_of_one_shape_mostly())
+def test_pairs_split_by_their_shape_are_written_as_before(pair):
+    """Segments written by a shape's regular expression, tabs (escaped in JSON) or not."""
+    left, right = pair
+    if left != right and "\0" not in left + right:
+        with templates_soon():
+            assert_written_as_before(left, right)
 
 
 # ---- real inputs and the cases that take another path ----
