@@ -12,12 +12,15 @@ The server is ``--server`` or ``$COMPOSITE_URL``; the diff viewer is ``<server>/
 composite.tokenfile are used: nothing of the site's own code runs here.
 """
 
-import os
 import sys
 from pathlib import Path
 
+from apps import environment as env
 from composite import client, tokenfile
 from composite.client import Client, Failed
+
+SERVER = env.Text("COMPOSITE_URL", "")  # the site the `composite` client commands talk to
+DIFF_URL = env.Text("COMPOSITE_DIFF_URL", "")  # its diff viewer, when not at <server>/diff
 
 EXIT_CODES = """exit codes: 0 done, 2 usage, 3 server unreachable, 4 no such snippet,
 5 refused (bad input, wrong token), 6 too large, 7 too many requests, 8 server error"""
@@ -86,7 +89,7 @@ def run(args):
 
 
 def server_of(args):
-    return args.server or os.environ.get("COMPOSITE_URL", "")
+    return args.server or SERVER.read()
 
 
 def read_files(paths, stdin_name):
@@ -150,7 +153,7 @@ def delete(args):
 
 def diff(args):
     server = server_of(args)
-    with Client(server or reference_server(args), diff_url=args.diff_url or os.environ.get("COMPOSITE_DIFF_URL")) as site:
+    with Client(server or reference_server(args), diff_url=args.diff_url or DIFF_URL.read()) as site:
         if args.url:
             print(site.compare_url(as_snippet(site, args.old), as_snippet(site, args.new)))
         else:

@@ -11,12 +11,17 @@ import os
 import tempfile
 from pathlib import Path
 
+from apps import environment as env
+
+
+TOKENS = env.Text("COMPOSITE_TOKENS", "")  # the token file, when not in the XDG data folder
+DATA_HOME = env.Text("XDG_DATA_HOME", "")  # the XDG base directory for a user's data
+
 
 def location():
-    if os.environ.get("COMPOSITE_TOKENS"):
-        return Path(os.environ["COMPOSITE_TOKENS"])
-    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data_home) / "composite" / "tokens.json"
+    if TOKENS.read():
+        return Path(TOKENS.read())
+    return Path(DATA_HOME.read() or Path.home() / ".local" / "share") / "composite" / "tokens.json"
 
 
 def load(path=None):
