@@ -8,17 +8,27 @@ each field, and each upload's file name, is then decoded as every app decodes te
 (``apps.textinput``: strict UTF-8, no NUL, a leading byte-order mark dropped).
 """
 
+import re
+
+from django.http.request import RawPostDataException
+
 from apps import textinput, urlencoded
 from apps.snippets import intake
 
 BYTES_ENCODING = "iso-8859-1"
+PART_NAME = re.compile(rb';\s*name="([^"]*)"')
 LABELS = {"content": "snippet", "filename": "file name", "lexer": "language", "expires": "expiry"}  # else the name
 
 
 def keep_bytes(request):
-    """Have a multipart body parsed without losing bytes; before anything reads request.POST."""
+    """Have a multipart body parsed without losing bytes; before anything reads request.POST.
+
+    The body is read first (it is bounded: ``RefuseOversizedBodies``) and kept, so that
+    ``text_fields`` can see the parts Django drops: a part whose ``Content-Disposition`` is not
+    UTF-8 (``filename="a\xff.txt"``) is skipped by its parser without a word."""
     if request.method == "POST" and request.content_type == "multipart/form-data":
         request.encoding = BYTES_ENCODING
+        request.body  # noqa: B018 (read now, parsed from memory later)
 
 
 def text_fields(request, names):
@@ -49,12 +59,38 @@ def text_fields(request, names):
             fields[name] = value if data is None else data.decode("utf-8", "replace")
             refused.setdefault(name, intake.refused_text(error))
     if request.content_type == "multipart/form-data":
-        for name, upload in request.FILES.items():
-            try:
-                upload.name = strict(upload.name or "", "the file name")
-            except textinput.TextRefused as error:
-                refused[name] = intake.refused_text(error)
+        for name, uploads in request.FILES.lists():  # every upload of a field (``-F file=@a -F file=@b``)
+            for upload in uploads:
+                try:
+                    upload.name = strict(upload.name or "", "the file name")
+                except textinput.TextRefused as error:
+                    refused.setdefault(name, intake.refused_text(error))
+        name, unreadable = unreadable_part(request)
+        if unreadable is not None:
+            refused.setdefault(name, unreadable)
     return fields, refused
+
+
+def unreadable_part(request):
+    """``(field name, Refused)`` for the first part of a multipart body whose name or file name
+    is not UTF-8 (Django's parser drops such a part), else ``(None, None)``. Needs the body
+    ``keep_bytes`` kept."""
+    boundary = request.content_params.get("boundary", "")
+    try:
+        body = request.body
+    except RawPostDataException:  # parsed as a stream: nothing kept to look at
+        return None, None
+    if not boundary:
+        return None, None
+    for part in body.split(b"--" + boundary.encode(BYTES_ENCODING))[1:]:
+        for line in part.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+            if line[:20].lower().startswith(b"content-disposition:"):
+                try:
+                    textinput.decode(line, "the file name")
+                except textinput.TextRefused as error:
+                    field = PART_NAME.search(line)
+                    return (field.group(1).decode(BYTES_ENCODING) if field else "file"), intake.refused_text(error)
+    return None, None
 
 
 def show_refused(form, refused):
