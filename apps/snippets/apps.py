@@ -18,6 +18,8 @@ class SnippetsConfig(AppConfig):
     declined_ttl = 600  # seconds a snippet the highlighter declined (too slow, too large) is shown plain without asking
     page_cache_bytes = 32 * 1024 * 1024  # memory per process for whole rendered snippet pages
     page_item_bytes = 2 * 1024 * 1024  # bigger pages are made again from the cached rendering on each view
+    markdown_cache_bytes = 8 * 1024 * 1024  # memory per process for rendered Markdown files (renderedmarkdown)
+    markdown_item_bytes = 1024 * 1024  # a file's bigger HTML is rendered again on each view (within the page budget)
     default_style = "default"  # Pygments style of a visitor who never picked one
     style_cookie = "snippets_style"  # the cookie that remembers a visitor's style
     my_snippets_limit = 50  # how many of a visitor's snippets their session remembers
@@ -35,3 +37,6 @@ class SnippetsConfig(AppConfig):
         from apps.snippets.pagecache import PageCache
 
         self.pages = PageCache(self.page_cache_bytes, self.page_item_bytes)
+        from apps.byteslru import BytesLRU
+
+        self.markdowns = BytesLRU(self.markdown_cache_bytes, self.markdown_item_bytes)

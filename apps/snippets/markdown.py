@@ -14,7 +14,14 @@ byte as prose (a paragraph of ``![``), and a link reference used many times is c
 the HTML each time. So the work is counted while parsing (every block and inline rule step,
 every token) and the size of the HTML is estimated before it is made: past ``MAX_WORK`` or
 ``MAX_HTML``, ``render`` raises ``TooCostly`` and the page shows the highlighted source
-instead. The counts depend only on the text, so a text renders always or never.
+instead. A page shows several files: they share one budget (``page_budget``, ``MAX_PAGE_WORK``
+for all the Markdown a page renders), so a page costs at most what its worst file may; a file
+past it is shown as source, and ``renderedmarkdown`` keeps rendered files so later views do
+not pay again.
+
+markdown-it stops reading a document at a block nested deeper than ``MAX_NESTING`` (a list in
+a list… ten deep) and silently drops the rest, so the page would show less than the file holds:
+such a text is ``TooCostly`` too, and shown as its source.
 """
 
 import re
@@ -24,11 +31,12 @@ from html import escape
 import nh3
 from markdown_it import MarkdownIt
 
-MAX_NESTING = 20  # blockquotes, lists and brackets deeper than this are shown as text
+MAX_NESTING = 20  # brackets deeper than this are shown as text; blocks (a list is 2, a quote 1): the file as source
 MAX_WORK = 250_000  # rule steps plus tokens: real documents cost one per 4–6 bytes, dense prose one per 2.4
+MAX_PAGE_WORK = MAX_WORK  # for all the Markdown files one page renders together
 MAX_HTML = 4 << 20  # characters of text and attribute values the HTML would hold
 ANCHOR_PREFIX = "md-"
-VERSION = 1  # of the HTML made: part of a cache key, raised when the output changes
+VERSION = 2  # of the HTML made: part of a cache key, raised when the output changes
 
 LINK_SCHEMES = {"http", "https", "mailto"}
 IMAGE_SCHEMES = {"http", "https"}
@@ -39,33 +47,81 @@ ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:r
 
 
 class TooCostly(Exception):
-    """The text would take too much work or HTML to render; show its source instead."""
+    """The text would take too much work or HTML to render; show its source instead.
+
+    ``page``: only because the page's other files used its budget (the text alone may render)."""
+
+    def __init__(self, reason, page=False):
+        super().__init__(reason)
+        self.reason = reason
+        self.page = page
 
 
-def render(text: str, anchor_prefix: str = ANCHOR_PREFIX) -> str:
+def deeper_than_allowed(tokenize):
+    """The block parser's ``tokenize``, refusing (``TooCostly``) a block it would drop for
+    being nested deeper than ``MAX_NESTING`` (markdown-it skips it and what follows)."""
+
+    def tokenize_within_nesting(state, start_line, end_line):
+        if state.level >= MAX_NESTING and state.skipEmptyLines(start_line) < end_line:
+            raise TooCostly("its lists or quotes are nested too deep to show (markdown-it would drop the rest)")
+        return tokenize(state, start_line, end_line)
+
+    return tokenize_within_nesting
+
+
+def render(text: str, anchor_prefix: str = ANCHOR_PREFIX, page=None) -> str:
     """Safe HTML for the Markdown ``text``, or ``TooCostly``.
 
     ``anchor_prefix`` starts every heading id (``md-install``) and every ``#install``
     link in the text; give each file of a page its own (``md-2-``) so that their ids
     differ. It must start with ``md-``: any other id is given that prefix by the cleaner.
+    ``page``: the page's ``page_budget()``, charged with this file's work (at most ``MAX_WORK``).
     """
-    env = {"budget": Budget(MAX_WORK), "anchor_prefix": anchor_prefix}
-    tokens = PARSER.parse(text, env)
+    budget = Budget(MAX_WORK) if page is None else page.share(MAX_WORK)
+    env = {"budget": budget, "anchor_prefix": anchor_prefix}
+    try:
+        tokens = PARSER.parse(text, env)
+    finally:
+        if page is not None:
+            page.charge(budget)
     if html_estimate(tokens) > MAX_HTML:
         raise TooCostly(f"its HTML would be more than {MAX_HTML:,} characters")
     return CLEANER.clean(PARSER.renderer.render(tokens, PARSER.options, env))
 
 
-class Budget:
-    """Work left for one rendering; spending past zero raises ``TooCostly``."""
+def page_budget():
+    """The work all the Markdown files of one page may take together."""
+    return Budget(MAX_PAGE_WORK)
 
-    def __init__(self, work):
+
+class Budget:
+    """Work left for one rendering (or one page's); spending past zero raises ``TooCostly``."""
+
+    def __init__(self, work, page_limit=None):
         self.limit = self.left = work
+        self.page_limit = page_limit  # set when the page's budget, not the file's, is what is left
+
+    @property
+    def used(self):
+        return self.limit - max(self.left, 0)
 
     def spend(self):
         self.left -= 1
         if self.left < 0:
+            if self.page_limit is not None:
+                raise TooCostly(f"the page's Markdown files together would take more than {self.page_limit:,} "
+                                "parsing steps and tokens", page=True)
             raise TooCostly(f"it would take more than {self.limit:,} parsing steps and tokens")
+
+    def share(self, work):
+        """A budget for one file of this page: ``work``, or less if that is all the page has left."""
+        if self.left >= work:
+            return Budget(work)
+        return Budget(max(self.left, 0), page_limit=self.limit)
+
+    def charge(self, budget):
+        """Take what a file's ``share`` used from this page's budget."""
+        self.left -= budget.used
 
 
 # Parsing: markdown-it-py rules that count work, check links and set anchors.
@@ -181,6 +237,7 @@ def make_parser():
     parser.core.ruler.after("inline", "anchors", set_anchors)
     parser.core.ruler.after("anchors", "table_alignment", table_alignment_as_attribute)
     parser.add_render_rule("image", image_or_alt_text)
+    parser.block.tokenize = deeper_than_allowed(parser.block.tokenize)  # nested blocks call it again
     return parser
 
 

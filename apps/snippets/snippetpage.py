@@ -40,6 +40,7 @@ from apps.snippets import (
     lookup,
     markdown,
     ownership,
+    renderedmarkdown,
     revisions,
 )
 from apps.snippets.forms import LanguageForm
@@ -75,6 +76,7 @@ class Pane:
     rendering: highlighting.Rendering = None  # the highlighted code block (None: shown as Markdown only)
     detected: bool = False
     markdown_html: str = None  # the rendered Markdown, when shown so
+    markdown_notice: str = ""  # why a Markdown file is shown as source though its rendering was not asked for
     source_url: str = ""  # Markdown: the link to its highlighted source, or back to the rendered view
     code_block: str = ""  # the block's HTML, or the marker a streamed page writes it in place of
 
@@ -150,7 +152,7 @@ def snippet_page(request, snippet_id, number):
             for pane in panes:
                 pane.code_block = mark_safe(pane_html(pane))
             page = render_to_string("snippets/detail.html", context, request).encode()
-            if key and not any(pane.rendering and pane.rendering.notice for pane in panes):
+            if key and not any(pane.markdown_notice or pane.rendering and pane.rendering.notice for pane in panes):
                 pages.put(key, page)
             response = HttpResponse(page)
     if any(is_markdown(file) for file in files):  # its images may come from any https: origin
@@ -191,6 +193,7 @@ def make_panes(request, snippet, files, number, several, source, known):
     """Each file with its anchors, links and what shows it: its rendering, or its Markdown."""
     names = anchors.names([file.filename for file in files]) if several else [""] * len(files)
     budget = highlighting.Budget()  # one for all the files: past it, the ones not cached are shown plain
+    markdown_budget = markdown.page_budget()  # likewise for rendering Markdown: past it, the source
     panes = []
     for position, (file, name) in enumerate(zip(files, names), start=1):
         pane = Pane(file=file, anchor=f"{name}-" if several else "", raw_url=raw_path(snippet.pk, file, number, several))
@@ -201,9 +204,11 @@ def make_panes(request, snippet, files, number, several, source, known):
                 pane.source_url = back
             else:
                 try:  # each file's heading ids apart from the others' and the page's (md-2-install)
-                    pane.markdown_html = markdown.render(file.content, f"md-{position}-" if several else "md-")
-                except markdown.TooCostly:  # too much work to render: its source, highlighted
+                    pane.markdown_html = renderedmarkdown.rendered(
+                        file, f"md-{position}-" if several else "md-", markdown_budget)
+                except markdown.TooCostly as refused:  # too much work to render: its source, highlighted
                     pane.markdown_html = None
+                    pane.markdown_notice = f"Shown as source, not rendered: {refused.reason}."
                 else:
                     pane.source_url = here + "?" + urlencode({"source": file.filename}) + (f"#{name}" if several else "")
         if pane.markdown_html is None:

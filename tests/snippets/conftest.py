@@ -12,12 +12,12 @@ from apps.snippets import catalog
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """Each test starts with no cached renderings and no remembered highlighter catalog."""
-    pages = apps.get_app_config("snippets").pages
-    for forget in (cache.clear, catalog.forget, pages.clear):
+    """Each test starts with no cached renderings (code, Markdown, pages) and no remembered highlighter catalog."""
+    config = apps.get_app_config("snippets")
+    for forget in (cache.clear, catalog.forget, config.pages.clear, config.markdowns.clear):
         forget()
     yield
-    for forget in (cache.clear, catalog.forget, pages.clear):
+    for forget in (cache.clear, catalog.forget, config.pages.clear, config.markdowns.clear):
         forget()
 
 

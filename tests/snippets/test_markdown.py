@@ -211,10 +211,32 @@ def test_any_mix_of_dangerous_pieces_renders_safe(text):
 # Bounded
 
 
-def test_deep_nesting_stops_at_the_limit_and_still_renders():
-    html = render(">" * 100_000 + " deep\n\n" + "- " * 10_000 + "x\n")
-    assert html.count("<blockquote>") <= 20
-    assert html.count("<ul>") <= 20
+@pytest.mark.parametrize("deep", [">" * 100_000 + " deep\n", "> " * 20 + "deep\n", "- " * 10 + "deep\n"])
+def test_blocks_nested_deeper_than_markdown_it_reads_are_too_costly(deep):
+    """markdown-it would drop such a block and everything after it: the page would not show
+    what the file says."""
+    with pytest.raises(TooCostly, match="nested too deep"):
+        render("# Safe\n\n" + deep + "\n## Step 2\n\nRun this.\n")
+
+
+def test_blocks_nested_up_to_the_limit_render_whole():
+    html = render("> " * 19 + "quoted\n\n" + "- " * 9 + "listed\n\n## Step 2\n")
+    assert html.count("<blockquote>") == 19 and html.count("<ul>") == 9 and "Step 2</h2>" in html
+
+
+def test_brackets_nested_deeper_than_the_limit_are_text():
+    assert render("[" * 100 + "x" + "]" * 100 + "\n\nafter\n") == "<p>" + "[" * 100 + "x" + "]" * 100 + "</p>\n<p>after</p>\n"
+
+
+def test_files_of_one_page_share_its_budget(small_budget, monkeypatch):
+    monkeypatch.setattr(markdown, "MAX_PAGE_WORK", 10_000)
+    page = markdown.page_budget()
+    assert render("![" * 2_400, page=page).startswith("<p>![")
+    with pytest.raises(TooCostly, match="page's Markdown files together") as refused:
+        render("![" * 2_400, page=page)
+    assert refused.value.page and page.left == 0
+    with pytest.raises(TooCostly):
+        render("a", page=page)
 
 
 @pytest.fixture
