@@ -31,7 +31,7 @@ API_FIELDS = ("patch",)
 #: DIFF_HIGHLIGHT_MAX_BYTES; and no file asks after DIFF_HIGHLIGHT_TIMEOUT seconds of asking
 #: (the rest is plain), so colours add at most twice that to a page.
 HIGHLIGHT_PAGE_FACTOR = 4
-BATCH_BYTES = 64 * 1024  # of text per batch request: well within one highlight's time budget, even busy
+BATCH_BYTES = 32 * 1024  # of text per batch request: well within one highlight's 2 s budget, even at load 10
 BATCH_FILES = 64
 LOOKAHEAD = 2  # batches asked ahead of the rows being made (a highlighter has 2 processes)
 TITLE_FILES = 3  # file names a page's title gives before "and N more"
