@@ -9,6 +9,8 @@ whole) is not parsed again. A text too costly on its own is remembered as such (
 a few bytes); one that only found the page's budget spent is tried again on the next view.
 """
 
+import hashlib
+
 from django.apps import apps
 
 from apps.snippets import markdown
@@ -20,7 +22,8 @@ def rendered(file, anchor_prefix, page):
     """The HTML of the Markdown ``file`` (a ``File``; its text is read only when not kept), or
     ``markdown.TooCostly``; the work is charged to ``page`` (``markdown.page_budget()``)."""
     kept = apps.get_app_config("snippets").markdowns
-    key = (file.sha256, markdown.VERSION, anchor_prefix)
+    digest = file.sha256 or hashlib.sha256(file.content.encode("utf-8")).hexdigest()  # stored, else made
+    key = (digest, markdown.VERSION, anchor_prefix)
     html = kept.get(key)
     if html is not None:
         if html.startswith(TOO_COSTLY):
