@@ -4,8 +4,9 @@ Shared by the HTML form and the API, so both refuse the same things with the sam
 empty content, text that is not text (bytes that are not UTF-8, lone surrogates, NUL: read
 as every app reads text, ``apps.textinput``), and content over ``SNIPPET_MAX_BYTES``; for the
 files of a revision (``check_files``): at most ``SNIPPET_MAX_FILES``, names that are file
-names (no ``/``, ``\\``, NUL or control character, at most 255 characters, unique), and the
-limit on all their bytes together.
+names (no ``/``, ``\\``, NUL or control character, no character that reorders or hides text,
+no white space at either end, at most 255 characters, unique even ignoring case and Unicode
+normalisation), and the limit on all their bytes together.
 """
 
 import unicodedata
@@ -86,6 +87,10 @@ def expires_at(choice, now):
 
 
 MAX_NAME_CHARS = 255
+# Characters that make a name show as another: bidi embeddings, overrides and isolates (x\u202etxt.exe
+# shows as "xexe.txt"), bidi marks, and zero-width characters (a name of nothing visible).
+SPOOFING = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C,
+                             *range(0x200B, 0x200E), 0x2060, 0xFEFF]}
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,8 @@ def one_file_name(name):
     ``check_filename``.)"""
     name = check_text("file name", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Zl", "Zp")).strip()
+    name = "".join(char for char in name
+                   if unicodedata.category(char) not in ("Cc", "Zl", "Zp") and char not in SPOOFING).strip()
     return "" if name in (".", "..") else name[:MAX_NAME_CHARS]
 
 
@@ -120,9 +126,21 @@ def check_filename(name, position):
     if bad is not None:
         raise Refused(f"{which} contains {bad!r}: a file name cannot hold a slash, a backslash or a control "
                       "character (it is a name, not a path).", code="bad_filename")
+    spoofing = next((char for char in name if char in SPOOFING), None)
+    if spoofing is not None:
+        raise Refused(f"{which} contains U+{ord(spoofing):04X} ({unicodedata.name(spoofing, 'a format character')}): "
+                      "a file name cannot hold a character that reorders text or is invisible.", code="bad_filename")
     if name in (".", "..") or (name and not name.strip()):
         raise Refused(f"{which} is not a usable file name.", code="bad_filename")
+    if name != name.strip():
+        raise Refused(f"{which} starts or ends with white space: a file name cannot.", code="bad_filename")
     return name
+
+
+def same_name(name):
+    """What two names are compared as: one file system may fold case (Windows, macOS), another
+    normalise Unicode (macOS: é written as one character or as e and an accent)."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def check_files(uploads):
@@ -144,12 +162,17 @@ def check_files(uploads):
         if unnamed is not None:
             raise Refused(f"File {unnamed + 1} has no name: when a snippet has several files, each needs one.",
                           code="bad_filename")
-    seen = set()
+    seen = {}
     for name in names:
-        if name in seen:
+        other = seen.get(same_name(name))
+        if other == name:
             raise Refused(f"Two files are named {name[:80]!r}: names must differ within a snippet.",
                           code="duplicate_filename")
-        seen.add(name)
+        if other is not None:
+            raise Refused(f"The file names {other[:80]!r} and {name[:80]!r} differ only in case or Unicode "
+                          "normalisation: names must differ within a snippet, as a file system sees them.",
+                          code="duplicate_filename")
+        seen[same_name(name)] = name
     contents = [check_file_text(upload.content, name, len(uploads)) for upload, name in zip(uploads, names)]
     total = sum(len(content.encode("utf-8")) for content in contents)
     if total > settings.SNIPPET_MAX_BYTES:
