@@ -37,6 +37,7 @@ CODES = {
     "method_not_allowed": (405, "this URL does not take this method (see Allow)"),
     "burn_after_reading": (409, "a burn-after-reading snippet was not opened for another app, nor changed (its language); it stays unread"),
     "conflict": (409, "another edit made a revision of the snippet at the same moment; load it again and retry"),
+    "several_files": (409, "a snippet of several files has no one language to set (PATCH of its language): set each file's lexer with an edit (PUT)"),
     "too_many_revisions": (409, "the snippet has SNIPPET_MAX_REVISIONS revisions (100 by default), the most it may have; paste a new snippet (a fork) instead"),
     "gone": (410, "the snippet has expired (for the diff viewer: or was taken down)"),
     "removed": (410, "the snippet was taken down for breaking the rules (reason says which)"),

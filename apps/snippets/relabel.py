@@ -6,21 +6,28 @@ the row of the first file of its latest revision changes in place (no fork, no n
 the same id, link and bytes), its notes about a declined
 rendering are cleared, and its cached renderings and pages are dropped. The new rendering
 is made at once, as at creation, so the page the owner is sent back to is ready. A
-burn-after-reading snippet is not changed: nobody may read it before its one reader.
+burn-after-reading snippet is not changed: nobody may read it before its one reader. Nor is
+a snippet of several files (409 ``several_files``): a language is a file's, and this names no
+file; an edit (``PUT`` with each file's ``lexer``, or the edit page) sets them.
 """
 
-from apps.snippets import catalog, creation, highlighting, language
+from apps.snippets import catalog, creation, highlighting, intake, language, revisions
 from apps.snippets.models import File, Snippet
 
 NOT_CHANGEABLE = "A burn-after-reading snippet cannot be changed: it is shown once, to its reader, as it was posted."
+SEVERAL_FILES = ("This snippet has several files, and a language is a file's: set each file's language with an "
+                 'edit (PUT /api/snippets/<id> with "files": [{"filename", "content", "lexer"}…], or the edit page).')
 
 
 def relabel(snippet, requested, environ):
     """Give ``snippet`` (loaded with its content) the lexer ``requested`` (a name or alias, or
     ``auto``): True when stored, False when the snippet was removed or deleted meanwhile.
 
-    Raises ``intake.Refused`` (``unknown_lexer``) for a lexer the highlighter does not know.
+    Raises ``intake.Refused`` (``unknown_lexer``) for a lexer the highlighter does not know,
+    (409 ``several_files``) for a snippet whose latest revision has several files.
     """
+    if File.objects.filter(revision=revisions.latest(snippet.pk)).count() > 1:
+        raise intake.Refused(SEVERAL_FILES, status=409, code="several_files")
     alias = creation.lexer_choice(requested, environ)
     known = catalog.current(environ)
     before = Snippet(pk=snippet.pk, sha256=snippet.sha256, lexer=snippet.lexer)  # its cache keys
