@@ -5,8 +5,8 @@ A 1.5 MB highlight request whose per-line options (a nine-digit ``linenostart``,
 202 MB answer and grew the worker and its highlighting processes by ~200 MB; an SVG of
 1 MB of tabs made 45 MB. Now the first is refused before any highlighting and the second
 is stopped in the highlighting process as it passes the limit, both with a clear 422, while
-``/healthz`` keeps answering within 0.5 s and each worker (with its highlighting processes)
-stays under ``RSS_CEILING_MB``.
+``/healthz`` keeps answering within 0.5 s and no worker (with its highlighting processes)
+grows by more than ``RSS_GROWTH_CEILING_MB``.
 """
 
 import json
@@ -28,9 +28,11 @@ AMPLIFYING = {"code": "a\n" * 500_000, "lexer": "text", "options": {
     "lineanchors": LONG, "linespans": "b" * 64, "cssclass": "c" * 64}}
 SVG_OF_TABS = {"code": ("\t" * 16 + "x\n") * 55_000, "lexer": "text", "format": "svg"}
 SVG_OF_LETTERS_AND_TABS = {"code": ("x\t" * 5000 + "\n") * 100, "lexer": "text", "format": "svg"}
-# Measured: an idle worker with its two highlighting processes is ~95 MB; under these
-# attacks it peaked at ~160 MB (the SVG is built in a highlighting process up to the limit).
-RSS_CEILING_MB = 300
+# Measured: an idle worker with its two highlighting processes was ~95 MB before they held the
+# language model (~70 MB each since, docs/capacity.md); under these attacks it grew by ~65 MB
+# then, by up to ~130 MB now (a highlighting process killed at the limit is replaced, and the
+# new one loads the model while the old one's memory is still counted).
+RSS_GROWTH_CEILING_MB = 200
 QUICKLY = 3.0  # seconds: reading 1.5 MB and refusing it, on an idle 2-core machine
 
 
@@ -86,7 +88,7 @@ def test_per_line_options_cannot_make_a_huge_answer(warm):
     assert_refused_clearly(answers, within)
     assert "would be at least" in answers[0][0].json()["error"]["message"]  # refused up front
     probe.assert_answered_within(0.5, at_least=1)
-    assert memory.peak < RSS_CEILING_MB, memory.peak
+    assert memory.growth < RSS_GROWTH_CEILING_MB, (memory.growth, memory.peak)
 
 
 @pytest.mark.parametrize("fields, how", [(SVG_OF_TABS, "would be at least"), (SVG_OF_LETTERS_AND_TABS, "stopped")],
@@ -98,4 +100,4 @@ def test_an_svg_over_the_limit_is_refused(warm, fields, how):
     assert_refused_clearly(answers, within)
     assert how in answers[0][0].json()["error"]["message"]
     probe.assert_answered_within(0.5, at_least=1)
-    assert memory.peak < RSS_CEILING_MB, memory.peak
+    assert memory.growth < RSS_GROWTH_CEILING_MB, (memory.growth, memory.peak)
