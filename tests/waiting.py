@@ -104,6 +104,16 @@ def process_gone(pid):
         return True
 
 
+def child_exited(pid):
+    """True once our child ``pid`` has exited, every thread of it, and could be reaped (it is
+    not reaped here: ``waitid`` with ``WNOWAIT``). A multithreaded process shows as a zombie in
+    /proc (``process_gone``) while its other threads still hold its pipes open."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return True  # already reaped
+
+
 def on_cpu(pid):
     """True while ``pid`` is running or runnable (state R), i.e. working, not waiting."""
     try:
