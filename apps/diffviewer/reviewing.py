@@ -236,6 +236,9 @@ class Colours:
         except FuturesTimeout:
             log.info("colours took longer than the page waits; the rest of the review is plain")
             answers = None
+        except Exception:  # noqa: BLE001 -- colours are optional, the diff is not
+            log.exception("asking for a batch of colours failed; the rest of the review is plain")
+            answers = None
         finally:
             self.patience -= time.monotonic() - started
             self.asked.pop(index - 1, None)  # the batch before is done with: free its tokens

@@ -352,3 +352,14 @@ def test_rows_are_written_around_genshi_and_a_patch_cannot_forge_their_place(cli
     assert page.count("&lt;!--slot:0--&gt;.txt") >= 2 and "&lt;!--slot:1--&gt;" in page
     assert page.count('<tr class="add">') >= 2
     assert page.index('id="f1"') < page.index("&lt;!--slot:1--&gt;") < page.index('id="f2"') < page.index(">new<")
+
+
+def test_a_batch_of_colours_that_fails_leaves_the_rest_of_the_page_plain(client, monkeypatch):
+    from apps.diffviewer import tokens
+
+    def broken(client, items, settings):
+        raise ValueError("a bug in the colours")
+
+    monkeypatch.setattr(tokens, "fetch_batch", broken)
+    page = review(client, "".join(f"--- a/f{i}.py\n+++ b/f{i}.py\n@@ -1 +1 @@\n-x = {i}\n+y = {i}\n" for i in range(3)))
+    assert page.count('<details id="f') == 3 and 'class="t-' not in page and page.rstrip().endswith("</html>")
