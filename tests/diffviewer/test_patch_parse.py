@@ -167,6 +167,8 @@ diff --git a/x.txt b/x.txt
     ("@@ -1 +1 @@\n-a\n+b\n", 1, "a hunk (@@) with no file header"),
     ("--- a/x\n+++ b/x\n@@ -x +1 @@\n", 3, "a hunk header that cannot be read"),
     ("notes\ndiff --cc x.c\n", 2, "combined diffs"),
+    ("--- a/x\n+++ b/x\n@@ -9223372036854775808,1 +9223372036854775808,1 @@\n-a\n+b\n", 3,
+     "a hunk header naming a line past 2,147,483,647"),  # once a 500 on the review page
 ])
 def test_a_malformed_patch_names_what_broke_and_its_line(text, line, words):
     with pytest.raises(PatchError) as raised:

@@ -29,6 +29,7 @@ from .model import Diff, Hunk, Line, Stats
 from .moved import mark_moved
 from .words import Budget, mark_words
 
+MAX_LINE_NUMBER = 2**31 - 1  # no text has more lines; a larger number is a broken (or hostile) header
 HUNK_HEADER = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)")
 GIT_HEADER = "diff --git "
 MAIL_SEPARATOR = re.compile(r"From [0-9a-f]{40} ")  # the first line of each format-patch mail
@@ -359,6 +360,8 @@ class _Reader:
         old_no, new_no = int(match[1]), int(match[3])
         old_count = 1 if match[2] is None else int(match[2])
         new_count = 1 if match[4] is None else int(match[4])
+        if max(old_no + old_count, new_no + new_count) > MAX_LINE_NUMBER:
+            self.fail(f"a hunk header naming a line past {MAX_LINE_NUMBER:,}: {_shown(self.header(start))}.", start)
         old_left, new_left = old_count, new_count
         kept, lines, n = self.room, self.lines, len(self.lines)
         if old_count == 0:
