@@ -9,6 +9,8 @@ puts them in ``HANDED`` while that app works. An app alone reads the environment
 - ``SITE_NAV``: JSON list of ``[label, url]`` for the common header (from the composite).
 - ``SITE_STYLESHEET``: URL of the site-wide stylesheet, if any.
 - ``SITE_ICON``: URL of the site's icon, if any.
+- ``SITE_SCRIPT``: URL of the site-wide script every page loads in ``<head>``, synchronously
+  (light or dark before the first paint, and the header's theme toggle), if any.
 - ``SITE_HOME``: where the site's name in the header leads (else each app's own root).
 - ``<NAME>_URL`` (``HIGHLIGHTER_URL``, ``DIFFVIEWER_URL``, ``SNIPPETS_URL``): where another
   app lives. A path (``/highlight``) means "co-mounted in this process": it is reached
@@ -54,9 +56,10 @@ ALLOWED_HOSTS = env.Words("ALLOWED_HOSTS", expected="host names, comma-separated
 SITE_NAV = env.Json("SITE_NAV", (), check=links, expected="a JSON list of [label, url] pairs")
 SITE_STYLESHEET = env.Text("SITE_STYLESHEET", None)
 SITE_ICON = env.Text("SITE_ICON", None)
+SITE_SCRIPT = env.Text("SITE_SCRIPT", None)
 SITE_HOME = env.Text("SITE_HOME", None)
 SERVICE_URLS = {app: env.Text(f"{app.upper()}_URL", None) for app in APPS}  # where each app lives
-HANDED_OVER = (SITE_NAV, SITE_STYLESHEET, SITE_ICON, SITE_HOME, *SERVICE_URLS.values())
+HANDED_OVER = (SITE_NAV, SITE_STYLESHEET, SITE_ICON, SITE_SCRIPT, SITE_HOME, *SERVICE_URLS.values())
 HANDED = contextvars.ContextVar("sitewide.handed", default={})  # set by the composite per request
 
 
@@ -207,6 +210,10 @@ def icon():
     return contract(SITE_ICON) or None
 
 
+def script():
+    return contract(SITE_SCRIPT) or None
+
+
 def home_url():
     return contract(SITE_HOME) or None
 
@@ -217,6 +224,7 @@ def page_context():
         "site_nav": nav_links(),
         "site_stylesheet": stylesheet(),
         "site_icon": icon(),
+        "site_script": script(),
         "site_home": home_url(),
     }
 

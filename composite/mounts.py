@@ -37,7 +37,8 @@ def describe_site(settings):
     if "snippets" in urls:
         nav.append(("My snippets", urls["snippets"].rstrip("/") + "/mine"))
         values["SITE_HOME"] = urls["snippets"].rstrip("/") + "/"
-    values.update(SITE_NAV=tuple(nav), SITE_STYLESHEET=static.SITE_STYLESHEET, SITE_ICON=static.SITE_ICON)
+    values.update(SITE_NAV=tuple(nav), SITE_STYLESHEET=static.SITE_STYLESHEET, SITE_ICON=static.SITE_ICON,
+                  SITE_SCRIPT=static.SITE_SCRIPT)
     return values
 
 

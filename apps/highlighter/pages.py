@@ -7,6 +7,8 @@ from apps.highlighter import core
 blueprint = Blueprint("pages", __name__)
 
 PREVIEW_SELECTOR = "#preview .highlight"
+# The preview's style in dark mode (site.css: "dark" on <html>) until the visitor picks one.
+DARK_STYLE = "monokai"
 
 
 @blueprint.get("/")
@@ -16,4 +18,5 @@ def playground():
         lexers=core.list_lexers(),
         styles=[style["name"] for style in core.list_styles()],
         preview_selector=PREVIEW_SELECTOR,
+        dark_style=DARK_STYLE,
     )

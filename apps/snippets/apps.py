@@ -22,6 +22,7 @@ class SnippetsConfig(AppConfig):
     markdown_item_bytes = 1024 * 1024  # a file's bigger HTML is rendered again on each view (within the page budget)
     default_style = "default"  # Pygments style of a visitor who never picked one
     style_cookie = "snippets_style"  # the cookie that remembers a visitor's style
+    dark_style = "monokai"  # in dark mode (site.css), the code's style while the visitor has the default one
     my_snippets_limit = 50  # how many of a visitor's snippets their session remembers
     id_attempts = 5  # fresh ids tried when one is already taken
     refuse_removed_text = True  # refuse a new snippet whose text is exactly one that was taken down (same SHA-256)

@@ -19,7 +19,7 @@ def test_the_playground_offers_lexers_styles_and_options(api):
         assert f'name="{name}"' in page
     assets = [href for href in re.findall(r'(?:href|src)="([^"]+)"', page)
               if href.startswith((api.prefix + "/static/", api.prefix + "/styles/"))]
-    assert len(assets) == 3
+    assert len(assets) == 4  # its CSS, the default style, the dark default (dark mode only), its script
     for href in assets:
         with api.client.get(href.replace("&amp;", "&")) as asset:
             assert asset.status_code == 200, href

@@ -57,11 +57,11 @@ def test_lines_of_the_second_file_are_marked_by_a_click_and_by_the_url(page, sit
     page.locator("[id='util.py-L4']").click(modifiers=["Shift"])
     assert page.url.endswith("#util.py-L2-L4")
     expect(page.locator(".code-view span.marked")).to_have_count(3)
-    expect(page.locator("[id='util.py-L-3']")).to_have_class("marked")
-    expect(page.locator("[id='app.py-L-2']")).not_to_have_class("marked")
+    expect(page.locator("[id='util.py-L-3']")).to_have_class(re.compile(r"\bmarked\b"))  # and hll: the style's colour
+    expect(page.locator("[id='app.py-L-2']")).not_to_have_class(re.compile(r"\bmarked\b"))
 
     page.goto(url + "#app.py-L2")
-    expect(page.locator("[id='app.py-L-2']")).to_have_class("marked")
+    expect(page.locator("[id='app.py-L-2']")).to_have_class(re.compile(r"\bmarked\b"))
     expect(page.locator(".code-view span.marked")).to_have_count(1)
 
     util = page.locator("section.file", has=page.locator("[id='util.py']"))

@@ -35,3 +35,36 @@
   window.addEventListener("hashchange", reveal);
   reveal();
 })();
+
+// Side by side on a phone is shown one column at a time (diffviewer.css); a button brings the two
+// columns back, and the choice is kept for the next page.
+(function () {
+  "use strict";
+  var KEY = "diff-keep-sides";
+
+  function stored() {
+    try { return window.localStorage.getItem(KEY) === "yes"; } catch (e) { return false; }
+  }
+
+  function store(keep) {
+    try { window.localStorage.setItem(KEY, keep ? "yes" : "no"); } catch (e) { /* only this page then */ }
+  }
+
+  document.querySelectorAll("table.diff.side-by-side").forEach(function (table) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "sides-toggle";
+    function show(keep) {
+      table.classList.toggle("keep-sides", keep);
+      button.textContent = keep ? "One column (narrow screen)" : "Side by side anyway";
+      button.setAttribute("aria-pressed", keep ? "true" : "false");
+    }
+    button.addEventListener("click", function () {
+      var keep = !table.classList.contains("keep-sides");
+      store(keep);
+      show(keep);
+    });
+    show(stored());
+    table.parentNode.insertBefore(button, table);
+  });
+})();

@@ -11,6 +11,11 @@
   var htmlSource = document.getElementById("html-source");
   var cssSource = document.getElementById("css-source");
   var styleLink = document.getElementById("style-css");
+  // The dark default (dark mode only) gives way once the visitor picks a style.
+  form.style.addEventListener("change", function () {
+    var darkDefault = document.getElementById("style-css-dark");
+    if (darkDefault) darkDefault.remove();
+  });
   var copied = document.getElementById("copied");
   var apiUrl = new URL(form.dataset.api, location.href).href;
   var latest = 0;

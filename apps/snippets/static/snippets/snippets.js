@@ -30,12 +30,12 @@
   }
 
   function mark(marked, scroll) {
-    document.querySelectorAll(".code-view .marked").forEach(function (el) { el.classList.remove("marked"); });
+    document.querySelectorAll(".code-view .marked").forEach(function (el) { el.classList.remove("marked", "hll"); });
     if (!marked) return;
     for (var n = marked.lines[0]; n <= marked.lines[1]; n++) {
       var line = byId(marked.prefix + "L-" + n), number = byId(marked.prefix + "L" + n);
       if (!line) break;
-      line.classList.add("marked");
+      line.classList.add("marked", "hll");  // hll: the Pygments style's own highlight colour
       if (number) number.classList.add("marked");
     }
     var first = byId(marked.prefix + "L" + marked.lines[0]);
