@@ -254,10 +254,24 @@ def checked_line(pairs, text):
     line = []
     for pair in pairs:
         if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and isinstance(pair[1], str)
-                and CLASSES.fullmatch(pair[0])):
+                and plain_classes(pair[0])):
             return None
         line.append((pair[0], pair[1]))
     return line if "".join(piece for _, piece in line) == text else None
+
+
+_PLAIN_CLASSES = {}  # classes -> whether plain; a few dozen distinct values, checked per token
+_PLAIN_CLASSES_KEPT = 4096
+
+
+def plain_classes(classes):
+    """Whether ``classes`` are plain CSS class names a page may put in ``class="…"``."""
+    known = _PLAIN_CLASSES.get(classes)
+    if known is None:
+        known = CLASSES.fullmatch(classes) is not None
+        if len(_PLAIN_CLASSES) < _PLAIN_CLASSES_KEPT:
+            _PLAIN_CLASSES[classes] = known
+    return known
 
 
 def refusal(status, data):
