@@ -7,7 +7,7 @@ import logging
 import re
 from pathlib import Path
 
-from genshi.core import Markup
+from genshi.core import Markup, escape
 from genshi.template import TemplateLoader
 from werkzeug.wrappers import Response
 
@@ -45,6 +45,7 @@ class Templates:
         """
         slots = Slots()
         context.setdefault("splice", slots.mark)
+        context.setdefault("splice_text", slots.text)
         stream = self.stream(name, **context)
         chunks = encode(slots.spliced(stream.serialize("html", doctype="html5")))
         first = next(chunks, b"")
@@ -68,6 +69,11 @@ class Slots:
         number = len(self.waiting)
         self.waiting[number] = chunks
         return Markup(f"<!--slot:{number}-->")
+
+    def text(self, text):
+        """``${splice_text(text)}``: a long text escaped as Genshi escapes text (``& < >``), written
+        around the filters (the review page's patch in its textarea: megabytes)."""
+        return self.mark([escape(text, quotes=False)])
 
     def spliced(self, serialized):
         for text in serialized:
