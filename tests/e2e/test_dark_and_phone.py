@@ -126,6 +126,18 @@ def test_every_page_is_dark_with_readable_text_when_the_system_is(dark_phone, si
     assert dark_phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def gutter_number(page, number_id):
+    """The colour a gutter number shows: its own, blended with the code's background as its CSS says."""
+    number = page.locator(f"[id='{number_id}']")
+    blend = number.evaluate("el => getComputedStyle(el.closest('.gutter')).mixBlendMode")
+    colour = rgb(number.evaluate("el => getComputedStyle(el).color"))
+    if blend == "normal":
+        return "rgb(%d, %d, %d)" % colour
+    assert blend == "difference", blend
+    behind = rgb(page.locator(".code-view .highlight").evaluate("el => getComputedStyle(el, '::before').backgroundColor"))
+    return "rgb(%d, %d, %d)" % tuple(abs(a - b) for a, b in zip(colour, behind))
+
+
 def test_code_is_dark_in_dark_mode_and_a_marked_line_stands_out_across_the_row(dark_phone, site_url, paths):
     dark_phone.goto(site_url + paths["snippet"] + "#L3-L4")
     code = dark_phone.locator(".code-view .highlight")
@@ -140,6 +152,7 @@ def test_code_is_dark_in_dark_mode_and_a_marked_line_stands_out_across_the_row(d
         "el => el.clientWidth") - 1
     gutter_behind = code.evaluate("el => getComputedStyle(el, '::before').backgroundColor")
     assert rgb(gutter_behind) == rgb(code_background)
+    assert contrast(gutter_number(dark_phone, "L7"), code_background) >= 4.5
 
 
 def test_the_playground_previews_in_a_dark_style_until_one_is_picked(dark_phone, site_url, paths):
@@ -170,6 +183,7 @@ def test_a_chosen_style_is_kept_and_its_marks_stay_readable(browser, site_url, p
         for name in ("greet", "def"):  # a name and a keyword on the marked line
             colour = line.get_by_text(name, exact=True).evaluate("el => getComputedStyle(el).color")
             assert contrast(colour, mark) >= 3, (name, colour, mark)
+        assert contrast(gutter_number(page, "L7"), code_background) >= 4.5
     finally:
         context.close()
 
