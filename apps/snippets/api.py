@@ -184,22 +184,32 @@ def unauthorized(request, found):
     return None
 
 
+def changeable(request, snippet_id):
+    """``(snippet, None)`` when the request carries the delete token of a live snippet that may
+    change (not burn-after-reading), else ``(None, the error answer)``. The token is checked
+    before any body is read (PATCH, PUT)."""
+    found = Snippet.objects.filter(pk=snippet_id).first()
+    if found is None:
+        return None, error("not_found", "No such snippet.", 404)
+    if found.is_removed:
+        return None, lookup.removed_json(lookup.Removed(found))
+    refused = unauthorized(request, found)
+    if refused is not None:
+        return None, refused
+    if found.is_expired:
+        return None, error("gone", "This snippet has expired.", 410)
+    if found.burn_after_reading:
+        return None, error("burn_after_reading", revisions.NOT_CHANGEABLE, 409)
+    return found, None
+
+
 def patch(request, snippet_id):
     """Set a snippet's language (``relabel``): ``{"lexer": "go"}`` or a ``lexer`` form field,
     with its delete token; 200 and its JSON, as GET answers. The token is checked before the
     body is read; a burn-after-reading snippet is not changeable (409)."""
-    found = Snippet.objects.filter(pk=snippet_id).first()  # read only to render it
-    if found is None:
-        return error("not_found", "No such snippet.", 404)
-    if found.is_removed:
-        return lookup.removed_json(lookup.Removed(found))
-    refused = unauthorized(request, found)
+    found, refused = changeable(request, snippet_id)
     if refused is not None:
         return refused
-    if found.is_expired:
-        return error("gone", "This snippet has expired.", 410)
-    if found.burn_after_reading:
-        return error("burn_after_reading", relabel.NOT_CHANGEABLE, 409)
     try:
         if request.content_type == "multipart/form-data":  # Django reads multipart bodies for POST only
             raise intake.Refused('Send the language as JSON ({"lexer": "python"}) or form-encoded (curl -d lexer=python), '
@@ -462,18 +472,9 @@ def put(request, snippet_id):
     URL; 200 and no new revision when nothing changed. ``title`` changes the snippet's title
     (shared by its revisions); ``expires`` and ``burn`` are the snippet's, set when it was made,
     and are not read. The token is checked before the body is read."""
-    found = Snippet.objects.filter(pk=snippet_id).first()
-    if found is None:
-        return error("not_found", "No such snippet.", 404)
-    if found.is_removed:
-        return lookup.removed_json(lookup.Removed(found))
-    refused = unauthorized(request, found)
+    found, refused = changeable(request, snippet_id)
     if refused is not None:
         return refused
-    if found.is_expired:
-        return error("gone", "This snippet has expired.", 410)
-    if found.burn_after_reading:
-        return error("burn_after_reading", revisions.NOT_CHANGEABLE, 409)
     try:
         parse_as_post(request)
         fields = submitted(request)

@@ -14,7 +14,6 @@ file; an edit (``PUT`` with each file's ``lexer``, or the edit page) sets them.
 from apps.snippets import catalog, creation, highlighting, intake, language, revisions
 from apps.snippets.models import File, Snippet
 
-NOT_CHANGEABLE = "A burn-after-reading snippet cannot be changed: it is shown once, to its reader, as it was posted."
 SEVERAL_FILES = ("This snippet has several files, and a language is a file's: set each file's language with an "
                  'edit (PUT /api/snippets/<id> with "files": [{"filename", "content", "lexer"}…], or the edit page).')
 

@@ -216,7 +216,7 @@ def set_language(request, snippet_id):
     if not snippet.accepts_delete_token(ownership.token_for(request, snippet.pk)):
         raise PermissionDenied("Only the snippet's creator can change its language, from the browser that created it.")
     if snippet.burn_after_reading:
-        return not_changed(request, snippet, relabel.NOT_CHANGEABLE, 409)
+        return not_changed(request, snippet, revisions.NOT_CHANGEABLE, 409)
     fields, undecodable = formdata.text_fields(request, ("lexer",))
     if undecodable:
         return not_changed(request, snippet, next(iter(undecodable.values())).message, 400)
