@@ -29,11 +29,29 @@ def requests_keep_the_test_transaction():
 
 
 @pytest.fixture(autouse=True)
-def requests_keep_this_tests_transaction():
-    """Again before every test: Django's test client hooks the two signals back after each of
-    its requests, so a test using it would otherwise leave the next test's requests closing
-    its connection (PostgreSQL: "the connection is closed")."""
+def requests_keep_this_tests_transaction(monkeypatch):
+    """Again before every test, and after each request of Django's test client: it hooks the
+    two signals back when it is done, so the site's next request in the same test (or the
+    next test) would close the test's connection (PostgreSQL: "the connection is closed")."""
+    from django.test import client
+
     unhook_close_old_connections()
+    handle, closing = client.ClientHandler.__call__, client.closing_iterator_wrapper
+
+    def handled(self, environ):
+        try:
+            return handle(self, environ)
+        finally:
+            unhook_close_old_connections()
+
+    def closed(iterable, close):  # a streamed answer hooks them back once it is read
+        try:
+            yield from closing(iterable, close)
+        finally:
+            unhook_close_old_connections()
+
+    monkeypatch.setattr(client.ClientHandler, "__call__", handled)
+    monkeypatch.setattr(client, "closing_iterator_wrapper", closed)
 
 
 def unhook_close_old_connections():
