@@ -2,7 +2,6 @@
 owner's language correction; health. The snippet page and its history are ``snippetpage``, the
 owner's edit page ``editing``, a revision's download ``downloads``."""
 
-import re
 from functools import wraps
 from urllib.parse import quote
 
@@ -127,7 +126,7 @@ def raw(request, snippet_id):
 def download(request, snippet_id):
     def attachment(snippet):
         response = text_response(request, snippet)
-        response["Content-Disposition"] = content_disposition_header(True, download_name(snippet))
+        response["Content-Disposition"] = content_disposition_header(True, downloads.one_file_name(snippet, snippet.head))
         return response
 
     return text_answer(request, snippet_id, attachment,
@@ -169,7 +168,7 @@ def text_response(request, snippet):
     if not snippet.burn_after_reading:  # what the text is, for an app that shows it (the diff viewer's compare)
         response["Link"] = page_link(snippet)
         if snippet.filename:
-            response["Content-Disposition"] = content_disposition_header(False, download_name(snippet))
+            response["Content-Disposition"] = content_disposition_header(False, downloads.one_file_name(snippet, snippet.head))
     return response
 
 
@@ -178,13 +177,6 @@ def page_link(snippet):
     id; ``title*`` percent-encoded, RFC 8187). The contract is in docs/diffviewer.md."""
     name = quote(str(snippet), safe="")
     return f"<{snippet.get_absolute_url()}>; rel=\"alternate\"; type=\"text/html\"; title*=UTF-8''{name}"
-
-
-def download_name(snippet):
-    """The file name for a download: the last path part, no control characters."""
-    name = re.split(r"[/\\]", snippet.filename)[-1] if snippet.filename else ""
-    name = "".join(ch for ch in name if ch.isprintable()).strip().strip(".")
-    return name[:255] or f"{snippet.pk}.txt"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
