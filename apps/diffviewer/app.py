@@ -275,7 +275,7 @@ class DiffViewer:
             if upload is not None and upload.filename:
                 fields[side] = inputs.decode_upload(side, upload.data, self.settings.DIFF_MAX_BYTES, name)
                 if not fields.get(f"{side}_name"):
-                    fields[f"{side}_name"] = upload_name(upload.filename)
+                    fields[f"{side}_name"] = inputs.base_name(upload.filename)  # a browser's file name: its last part
         return inputs.from_fields(fields, self.settings.DIFF_MAX_BYTES), fields
 
     def patch_response(self, inp):
@@ -315,11 +315,6 @@ def last_resort(api):
     response.headers.update(HTML_HEADERS)
     response.headers["Content-Security-Policy"] = sitewide.content_security_policy()
     return response
-
-
-def upload_name(filename):
-    """A browser's file name as a display name: its last path part, printable, bounded."""
-    return inputs.base_name(filename)
 
 
 def compare_query(left, right, inp):

@@ -21,7 +21,7 @@ import httpx
 
 from apps import highlightclient, sitewide, textinput
 from apps.diffviewer import forms, inputs, rows, tokens, work
-from apps.diffviewer.core import Diff, Stats
+from apps.diffviewer.core.patch import diff_of
 from apps.diffviewer.inputs import InputError
 
 log = logging.getLogger(__name__)
@@ -190,8 +190,7 @@ def detailed_files(job, page, view, settings, environ):
     colours = Colours(patch.files[:MAX_FILES_SHOWN], settings, environ)
     render = rows.split_rows if view == "side-by-side" else rows.unified_rows
     for number, file in enumerate(patch.files[:MAX_FILES_SHOWN], 1):
-        diff = Diff(file.hunks, Stats(file.additions, file.deletions, len(file.hunks), False), file.binary)
-        plan = rows.plan_hunks(diff, 0, settings.DIFF_MAX_RENDER_LINES)
+        plan = rows.plan_hunks(diff_of(file), 0, settings.DIFF_MAX_RENDER_LINES)
         anchor = f"f{number}"
         yield ReviewFile(file, anchor, plan, file_rows(file, plan, anchor, render, colours))
 

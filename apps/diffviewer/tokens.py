@@ -58,6 +58,11 @@ def fetch(client, text, lexer, filename, settings):
     except highlightclient.Refused as refusal:
         log.info("highlighter answered %s; showing plain text", refusal)
         return None
+    return prefixed_lines(lines)
+
+
+def prefixed_lines(lines):
+    """Token lines with the page's class prefix on every token's classes."""
     return [None if line is None else [(prefixed(classes), piece) for classes, piece in line] for line in lines]
 
 
@@ -71,9 +76,7 @@ def fetch_batch(client, items, settings):
     except highlightclient.Refused as refusal:
         log.info("highlighter answered the batch %s; showing plain text", refusal)
         return [None] * len(items)
-    return [None if isinstance(lines, highlightclient.Refused)
-            else [None if line is None else [(prefixed(classes), piece) for classes, piece in line] for line in lines]
-            for lines in found]
+    return [None if isinstance(lines, highlightclient.Refused) else prefixed_lines(lines) for lines in found]
 
 
 @lru_cache(maxsize=4096)  # a few dozen distinct values per page, called per token

@@ -26,7 +26,7 @@ from json.encoder import encode_basestring as _json_string
 from operator import itemgetter
 
 from .align import encode, patch_of
-from .model import Stats
+from .model import _BOOL, _MOVED, Stats  # the very strings Diff.to_json writes: the bytes must match
 from .moved import find_moved_in, may_move
 from .options import DiffOptions
 from .words import mark_runs
@@ -72,8 +72,6 @@ _AFTER_ORIGIN = itemgetter(slice(1, None))
 _HEADER = re.compile("@")
 _NO_NEWLINE = re.compile(r"\\")
 _CHANGED = re.compile(r"[-+]")
-_MOVED = '{"block": %d, "file": %d, "line": %d}'
-_BOOL = {True: "true", False: "false"}
 
 
 def patch_json(left: str, right: str, opts: DiffOptions, *, max_bytes: int | None = None,

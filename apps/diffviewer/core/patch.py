@@ -169,7 +169,7 @@ class Patch:
     def to_plain(self) -> dict:
         """Plain data that pickles cheaply between processes (``from_plain`` gives the Patch back)."""
         return {
-            "files": [(_meta_fields(file), _diff_of(file).to_plain()) for file in self.files],
+            "files": [(_meta_fields(file), diff_of(file).to_plain()) for file in self.files],
             "commits": [commit.to_dict() for commit in self.commits],
             "only_in": list(self.only_in),
             "lines_kept": self.lines_kept,
@@ -186,7 +186,8 @@ def _meta_fields(file):
     return {name: value for name, value in file.__dict__.items() if name != "hunks"}
 
 
-def _diff_of(file):
+def diff_of(file):
+    """A file of the patch as the core's ``Diff`` (its hunks, counts and binary flag)."""
     return Diff(file.hunks, Stats(file.additions, file.deletions, len(file.hunks), False), file.binary)
 
 
@@ -199,7 +200,7 @@ def _hunks_json(file):
     ``Diff.to_json`` gives ``{"binary": …, "stats": {numbers}, "hunks": […]}``: the first
     ``}, "hunks": `` ends the stats, and the array runs to the closing brace.
     """
-    text = _diff_of(file).to_json()
+    text = diff_of(file).to_json()
     return text[text.index(_HUNKS_KEY) + len(_HUNKS_KEY):-1]
 
 

@@ -235,9 +235,7 @@ class _Marker:
                 plan = plan or self.plan(tokens, split)
                 return self.finish(plan, old, new, tokens, chars - plan.blank_chars(tokens))
             return self.whole("delete", old), self.whole("insert", new)
-        tokens, split, plan = self.split_like_recent(old, new)
-        if tokens is None:
-            tokens, split = _tokens_of_both(old, new)
+        tokens, split, plan = self.split(old, new)
         cells = split * (len(tokens) - split - 1)
         if chars > budget.chars or cells > budget.token_cells:
             # Not to be compared, so not worth a plan: only whether the lines pair matters,
