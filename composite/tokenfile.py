@@ -28,10 +28,8 @@ def load(path=None):
     path = path or location()
     try:
         tokens = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
     except (OSError, ValueError):
-        return {}  # unreadable or damaged: as if empty (the next save rewrites it whole)
+        return {}  # missing, unreadable or damaged: as if empty (the next save rewrites it whole)
     return tokens if isinstance(tokens, dict) else {}
 
 

@@ -37,8 +37,6 @@ def revision_download(request, snippet_id, number):
 
 def download(request, snippet, revision, number=None):
     """The download of ``revision`` (the latest when ``number`` is None)."""
-    listed = revisions.files(revision, text=False)
-
     def respond(readable):
         files = revisions.files(revision)
         if len(files) == 1:
@@ -48,7 +46,8 @@ def download(request, snippet, revision, number=None):
         return zip_response(readable, revision, files, number)
 
     if snippet.burn_after_reading:
-        content_type = "text/plain; charset=utf-8" if len(listed) == 1 else ZIP_TYPE
+        one = len(revisions.files(revision, text=False)) == 1  # asked only here: respond reads the texts
+        content_type = "text/plain; charset=utf-8" if one else ZIP_TYPE
         return burning.serve(request, snippet.pk, respond, content_type=content_type)
     return respond(snippet)
 

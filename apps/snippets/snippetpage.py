@@ -40,6 +40,7 @@ from apps.snippets import (
     lookup,
     markdown,
     ownership,
+    rawfiles,
     renderedmarkdown,
     revisions,
 )
@@ -237,9 +238,7 @@ def raw_path(snippet_id, file, number, several):
     if not several:
         return reverse("snippets:raw", args=[snippet_id]) if number is None else reverse(
             "snippets:revision-raw", args=[snippet_id, number])
-    if number is None:
-        return reverse("snippets:raw-file", args=[snippet_id, file.filename])
-    return reverse("snippets:revision-raw-file", args=[snippet_id, number, file.filename])
+    return rawfiles.raw_url(snippet_id, file, number)
 
 
 def download_url(snippet_id, number):
