@@ -10,6 +10,7 @@ that client makes and every answer it reads against it, the real highlighter's a
 
 from apps.highlighter.core import PYGMENTS_VERSION
 from apps.highlighter.core.batch import MAX_ITEMS as MAX_BATCH_ITEMS
+from apps.highlighter.core.detection import MAX_CANDIDATES
 from apps.highlighter.core.options import MAX_HL_LINES, MAX_LINE, MAX_TITLE
 
 IDENTIFIER = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"}
@@ -104,7 +105,7 @@ GUESS_RESULT = {
         "confidence": {**SCORE, "description": "How sure the rule is (1 for filename, shebang and "
                                                "modeline; for fallback, how sure that no language fits)."},
         "candidates": {
-            "type": "array", "maxItems": 10,
+            "type": "array", "maxItems": MAX_CANDIDATES,
             "description": "The languages the content rules weighed, best first, with their scores "
                            "(one, scored 1, when a filename, shebang or modeline decided; empty when "
                            "nothing was weighed).",

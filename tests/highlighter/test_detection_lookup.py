@@ -5,7 +5,7 @@ import pytest
 from pygments.lexers import guess_lexer_for_filename
 from pygments.lexers.python import PythonLexer
 
-from apps.highlighter.core import detection
+from apps.highlighter.core import detect, detection
 
 NAMES_AND_TEXTS = [
     ("django/db/models/query.py", "import os\n"),
@@ -23,7 +23,7 @@ def test_a_file_name_settles_as_pygments_guess_for_filename_does(filename, text)
     lexer_class, answer = detection.detected(text, filename, content=False)
     assert answer["rule"] == "filename"
     if lexer_class is detection.find_lexer_class_for_filename(filename):
-        assert lexer_class is type(guess_lexer_for_filename(filename, detection.analysers_view(text)))
+        assert lexer_class is type(guess_lexer_for_filename(filename, detect.pygments_view(text)))
 
 
 def test_a_name_one_lexer_claims_runs_no_analyser(monkeypatch):

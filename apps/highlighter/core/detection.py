@@ -32,14 +32,6 @@ from . import content_model, detect, tokens_model
 
 log = logging.getLogger(__name__)
 
-# What Pygments' analysers see of the content when they settle a file name several lexers claim:
-# some search with patterns that backtrack over a whole line or a run of blank lines (C's
-# ``^\s*#if``: 16 s on 64 KB of blank lines), so they get a short prefix, each line and each blank
-# run cut; a ``#import``, an ``@interface``, a ``use strict;`` survive the cuts.
-TIE_BREAK_EXAMINED = 8 * 1024
-TIE_BREAK_LINE = 256
-TIE_BREAK_BLANK_RUN = 64
-_BLANK_RUN = re.compile(r"\s{%d,}" % (TIE_BREAK_BLANK_RUN + 1))
 MAX_CANDIDATES = 10
 METHODS = {"filename": "filename", "shebang": "content", "modeline": "content", "model": "content",
            "pygments": "content", "fallback": "default"}
@@ -119,7 +111,9 @@ def settle_by_content(filename, code, by_name):
     if len(claimants) == 1:  # Pygments' own answer then, without running an analyser
         return claimants[0]
     try:
-        return type(guess_lexer_for_filename(filename, analysers_view(code)))
+        # Pygments' analysers see what detect shows them (detect.pygments_view): some backtrack
+        # over a whole line or a run of blank lines (C's ``^\s*#if``: 16 s on 64 KB of blank lines).
+        return type(guess_lexer_for_filename(filename, detect.pygments_view(code)))
     except ClassNotFound:
         return None
 
@@ -172,13 +166,6 @@ def _patterns():
             else:
                 others.append((pattern, lexer))
     return by_suffix, others
-
-
-def analysers_view(code):
-    """The first TIE_BREAK_EXAMINED characters, each line cut to TIE_BREAK_LINE and each run of
-    blank space to TIE_BREAK_BLANK_RUN: linear work for every analyser."""
-    lines = [line[:TIE_BREAK_LINE] for line in code[:TIE_BREAK_EXAMINED].split("\n")]
-    return _BLANK_RUN.sub(lambda run: run.group()[:TIE_BREAK_BLANK_RUN], "\n".join(lines))
 
 
 @functools.lru_cache(maxsize=1024)
