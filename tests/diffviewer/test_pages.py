@@ -107,6 +107,14 @@ def test_context_can_be_chosen_or_the_whole_file(client):
     assert 'id="L1"' in whole and 'id="R100"' in whole
 
 
+def test_counts_of_one_are_singular_in_the_form_and_the_folds(client):
+    right = changed(changed(NUMBERED, 10, "ten"), 18, "eighteen")  # line 14 alone between two hunks
+    page = page_of(post(client, left=NUMBERED, right=right, context="3"))
+    assert ">Show 1 unchanged line</button>" in page and "1 unchanged lines" not in page
+    form = page_of(client.get("/diff/"))
+    assert '<option value="1">1 line</option>' in form and "1 lines" not in form
+
+
 def test_word_marks_can_be_turned_off(client):
     page = page_of(post(client, left="old word\n", right="new word\n", word_diff="off"))
     assert "<del>" not in page and "<ins>" not in page
