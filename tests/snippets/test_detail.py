@@ -172,6 +172,17 @@ def test_the_creator_sees_the_delete_token_once(client, post_form):
     assert "Your delete token" not in client.get(location).get_data(as_text=True)
 
 
+def test_after_deleting_the_paste_form_says_so_in_the_message_box_under_its_heading(client, post_form):
+    location = post_form(content="x\n").headers["Location"]
+    client.get(location)  # the creator's page: the token is in the session
+    deleted = post_form(f"{location}/delete")
+    assert deleted.status_code == 302 and not Snippet.objects.exists()
+    page = client.get(deleted.headers["Location"]).get_data(as_text=True)
+    heading = page.index("<h1>New snippet</h1>")
+    box = page.index('<ul class="messages" role="status"><li class="success">The snippet was deleted.</li></ul>')
+    assert heading < box < page.index("<form")
+
+
 def test_my_snippets_lists_what_this_visitor_created(client, post_form, site):
     post_form(content="mine\n", title="Mine")
     page = client.get("/mine").get_data(as_text=True)
