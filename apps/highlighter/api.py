@@ -21,6 +21,7 @@ from flask import Blueprint, current_app, request
 from apps import textinput
 from apps.highlighter import bodies, core, fastpath, http, openapi, pools
 from apps.highlighter.core import batch
+from apps.highlighter.core.errors import under_root
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -99,7 +100,11 @@ def highlight_batch():
     items, output_limit = batch.checked_items(
         fields, max_bytes=current_app.config["HIGHLIGHT_MAX_BYTES"],
         output_budget=current_app.extensions["highlighter.output_budget"])
-    response = json_response({"results": highlighter().highlight_batch(items, output_limit)})
+    results = highlighter().highlight_batch(items, output_limit)
+    for result in results:
+        if "error" in result:  # an item's error names the lists as the app's own paths
+            result["error"]["message"] = under_root(result["error"]["message"], request.script_root)
+    response = json_response({"results": results})
     response.headers["Cache-Control"] = "no-store"  # nothing of a batch is kept, here or on the way
     return response
 

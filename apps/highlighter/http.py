@@ -2,7 +2,8 @@
 
 - Every error is ``{"error": {"code", "message"}}`` with its status, never an HTML page or
   a traceback: HighlightErrors from the core, Werkzeug's HTTP errors (404, 405, 413 ...)
-  and, as ``internal_error``, anything unexpected (logged with its traceback).
+  and, as ``internal_error``, anything unexpected (logged with its traceback). A path a
+  message names (``See /api/lexers``) is given under the app's mount (``/highlight/api/lexers``).
 - CORS for ``/api/`` and ``/styles/`` (``HIGHLIGHT_CORS_ORIGINS``: ``*``, a comma-separated list of origins, or empty for
   none) is a few headers, written here by hand rather than adding flask-cors: the API takes
   no cookies or credentials, so a simple allow-list is all it needs. Preflight
@@ -18,6 +19,7 @@ from werkzeug.exceptions import HTTPException, PreconditionFailed
 
 from apps import errorcodes, sitewide
 from apps.highlighter import core
+from apps.highlighter.core.errors import under_root
 
 VERSION = f"{core.PYGMENTS_VERSION}+{core.OUTPUT_VERSION}"
 ALLOW_METHODS = "GET, POST, OPTIONS"
@@ -48,7 +50,7 @@ def error_response(code, message, status, headers=None):
 
 def highlight_error(error):
     headers = {"Retry-After": "1"} if error.code == "busy" else None
-    return error_response(error.code, error.message, error.status, headers)
+    return error_response(error.code, under_root(error.message, request.script_root), error.status, headers)
 
 
 def http_error(error):

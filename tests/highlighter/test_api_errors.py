@@ -80,6 +80,26 @@ def test_unknown_names_and_bad_options_say_what_is_valid(api, fields, code, word
     assert_error(api.post("/api/highlight", json={"code": "x", **fields}), 400, code, *words)
 
 
+@pytest.mark.parametrize(("send", "listed"), [
+    (lambda api: api.post("/api/highlight", json={"code": "x", "lexer": "no-such-lexer"}), "/api/lexers"),
+    (lambda api: api.post("/api/highlight", json={"code": "x", "style": "no-such-style"}), "/api/styles"),
+    (lambda api: api.post("/api/highlight", json={"code": "x", "format": "png"}), "/api/formatters"),
+    (lambda api: api.post("/", data={"code": "x"}), "/api/lexers"),  # the legacy form API
+])
+def test_a_list_an_error_points_to_is_named_where_it_is_served(api, send, listed):
+    """Through the composite "See /highlight/api/lexers", alone "See /api/lexers": a path that answers."""
+    message = send(api).json["error"]["message"]
+    assert f" {api.prefix}{listed} " in message.replace(")", " ").replace(".", " "), message
+    assert api.get(listed).status_code == 200
+
+
+def test_a_batch_items_error_names_the_list_where_it_is_served(api):
+    response = api.post("/api/highlight/batch", json={"items": [{"code": "x", "lexer": "no-such-lexer"}]})
+    assert response.status_code == 200, response.data
+    message = response.json["results"][0]["error"]["message"]
+    assert f"See {api.prefix}/api/lexers " in message, message
+
+
 def test_bad_options_in_a_form(api):
     assert_error(api.post("/api/highlight", data={"code": "x", "options": "{nope"}), 400, "invalid_option", "JSON object")
     assert_error(api.post("/api/highlight", data={"code": "x", "options.wrapcode": "maybe"}), 400, "invalid_option", "wrapcode", "maybe")

@@ -3,7 +3,11 @@
 Every failure a client can cause or should know about is a ``HighlightError`` whose
 ``code`` is stable (clients branch on it) and whose ``status`` is the HTTP status the
 web layer should answer with. The core itself never talks HTTP; the status is a hint.
+Messages name the API's lists as the app's own paths (``/api/lexers``); the web layer,
+which knows where the app is mounted, gives them their full path (``under_root``).
 """
+
+import re
 
 STATUS = {
     "bad_request": 400,  # a field is missing or has the wrong type
@@ -38,6 +42,16 @@ class HighlightError(Exception):
     def to_dict(self) -> dict:
         """The JSON body the web layer sends: ``{"error": {"code", "message"}}``."""
         return {"error": {"code": self.code, "message": self.message}}
+
+
+# The API's lists a message may point to, as paths from the app's root.
+CATALOG_PATH = re.compile(r"(?<![\w/.])/api/(?:lexers|styles|formatters)\b")
+
+
+def under_root(message: str, root: str) -> str:
+    """``message`` with each list it names (``/api/lexers``) under ``root``, the path the app
+    is mounted at (``/highlight``; empty when it runs alone): a path a client can follow."""
+    return CATALOG_PATH.sub(lambda match: root + match.group(), message) if root else message
 
 
 def shorten(value, limit: int = 60) -> str:
