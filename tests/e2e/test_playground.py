@@ -106,3 +106,18 @@ def test_the_curl_command_answers_what_the_preview_shows(page, watch, site_url):
     assert answer["output"] == shown
     assert answer["style"] == "emacs" and answer["lexer"]["alias"] == "python"
     assert watch.errors == [] and watch.dialogs == []
+
+
+def test_the_lexer_is_detected_unless_chosen_and_a_bad_line_number_is_said_in_words(page, watch, site_url):
+    """As on the paste form, the language starts at auto-detect; "Highlight lines" that are not
+    numbers get a sentence, not the API's "got [None]"."""
+    open_playground(page, site_url)
+    expect(page.locator("select[name=lexer]")).to_have_value("")
+    expect(page.locator("#status")).to_contain_text("Lexer: Python (detected by")
+    page.get_by_label("Highlight lines").fill("2, x")
+    error = page.locator("#error")
+    expect(error).to_have_text("Highlight lines takes line numbers separated by commas or spaces, such as 2,4; “x” is not one.")
+    page.get_by_label("Highlight lines").fill("2")
+    expect(error).to_be_hidden()
+    expect(page.locator("#preview .hll")).to_have_count(1)
+    assert watch.errors == [] and watch.dialogs == []

@@ -100,6 +100,16 @@ def test_a_batch_items_error_names_the_list_where_it_is_served(api):
     assert f"See {api.prefix}/api/lexers " in message, message
 
 
+def test_a_bad_option_value_is_quoted_as_json_not_as_python(api):
+    """The playground once showed "got [None]" for a line number it could not read."""
+    response = api.post("/api/highlight", json={"code": "x", "options": {"hl_lines": [None], "wrapcode": True}})
+    assert_error(response, 400, "invalid_option", "hl_lines", "got [null].")
+    assert_error(api.post("/api/highlight", json={"code": "x", "options": {"stripnl": "yes"}}),
+                 400, "invalid_option", 'got "yes".')
+    assert_error(api.post("/api/highlight", json={"code": "x", "options": {"hl_lines": ["x" * 100]}}),
+                 400, "invalid_option", 'got ["xxxx', "…")
+
+
 def test_bad_options_in_a_form(api):
     assert_error(api.post("/api/highlight", data={"code": "x", "options": "{nope"}), 400, "invalid_option", "JSON object")
     assert_error(api.post("/api/highlight", data={"code": "x", "options.wrapcode": "maybe"}), 400, "invalid_option", "wrapcode", "maybe")

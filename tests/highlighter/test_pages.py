@@ -13,7 +13,8 @@ def test_the_playground_offers_lexers_styles_and_options(api):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'data-api="' + api.prefix + '/api/highlight"' in page
-    assert '<option value="python" selected>Python</option>' in page
+    assert '<option value="" selected>Auto-detect</option>' in page  # as the paste form: the code decides
+    assert '<option value="python">Python</option>' in page
     assert "<option>monokai</option>" in page
     for name in ("linenos", "hl_lines", "noclasses", "linenostart"):
         assert f'name="{name}"' in page

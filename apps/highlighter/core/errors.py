@@ -7,6 +7,7 @@ Messages name the API's lists as the app's own paths (``/api/lexers``); the web 
 which knows where the app is mounted, gives them their full path (``under_root``).
 """
 
+import json
 import re
 
 STATUS = {
@@ -58,3 +59,13 @@ def shorten(value, limit: int = 60) -> str:
     """``repr(value)`` cut to ``limit`` characters, for echoing client input in messages."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+def as_sent(value, limit: int = 60) -> str:
+    """A JSON value as the client wrote it (``[null]``, ``true``, ``"x"``), cut to ``limit``
+    characters, for messages about a value that came in JSON: not Python's ``[None]``."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return shorten(value, limit)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,7 +9,7 @@ strings that end up in HTML attributes or CSS must be short identifiers.
 
 import re
 
-from .errors import HighlightError, shorten
+from .errors import HighlightError, as_sent, shorten
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 MAX_LINE = 1_000_000_000
@@ -111,7 +111,7 @@ def check_options(options, format_name: str) -> dict:
             checked[name] = allowed[name](value)
         except ValueError as reason:
             raise HighlightError(
-                "invalid_option", f"Option {name!r} {reason}; got {shorten(value)}."
+                "invalid_option", f"Option {name!r} {reason}; got {as_sent(value)}."
             ) from None
     return checked
 

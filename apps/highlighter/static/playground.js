@@ -21,13 +21,20 @@
   var latest = 0;
   var timer = null;
 
+  // The line numbers typed in "Highlight lines" ("2, 4 7"), or the first word that is not one.
+  function lineNumbers(text) {
+    var words = text.split(/[\s,]+/).filter(Boolean);
+    var wrong = words.filter(function (word) { return !/^[1-9][0-9]{0,8}$/.test(word); })[0];
+    return wrong === undefined ? { lines: words.map(Number) } : { wrong: wrong };
+  }
+
   // The request body the form stands for.
   function fields() {
     var options = {};
     if (form.linenos.value) options.linenos = form.linenos.value;
     var start = parseInt(form.linenostart.value, 10);
     if (start > 1) options.linenostart = start;
-    var lines = form.hl_lines.value.split(/[\s,]+/).filter(Boolean).map(Number);
+    var lines = lineNumbers(form.hl_lines.value).lines || [];
     if (lines.length) options.hl_lines = lines;
     if (form.noclasses.checked) options.noclasses = true;
     if (form.wrapcode.checked) options.wrapcode = true;
@@ -57,6 +64,14 @@
   }
 
   function render() {
+    var typed = lineNumbers(form.hl_lines.value);
+    if (typed.wrong !== undefined) {  // said here, in words, rather than sent as null
+      latest++;
+      status.textContent = "";
+      showError("Highlight lines takes line numbers separated by commas or spaces, such as 2,4; \u201c" +
+                typed.wrong + "\u201d is not one.");
+      return;
+    }
     var body = fields();
     var ticket = ++latest;
     curl.textContent = curlCommand(body);
