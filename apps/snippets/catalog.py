@@ -9,6 +9,7 @@ asked again after ``catalog_retry`` seconds; callers then accept what they canno
 """
 
 import fnmatch
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ import httpx
 from django.apps import apps
 
 from apps import highlightclient, sitewide
+
+EXTENSION = re.compile(r"\*\.[A-Za-z0-9_+-]{1,16}")  # a plain ``*.py``; not ``*.x[bp]m`` nor ``Makefile``
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,14 @@ class Catalog:
     def patterns(self):
         """Stored alias -> the file name patterns of its lexer (``*.py``, ``Makefile``)."""
         return {(entry.get("aliases") or [entry["name"]])[0]: tuple(entry.get("filenames") or ()) for entry in self.lexers}
+
+    def extension(self, alias):
+        """The usual file name extension of the lexer stored as ``alias``, from its first
+        ``*.<ext>`` pattern (``.py`` for python), or "" when it has none or is unknown."""
+        for pattern in self.patterns.get(alias, ()):
+            if EXTENSION.fullmatch(pattern):
+                return pattern[1:]
+        return ""
 
     def lexer_alias(self, requested):
         """The alias to store for a lexer name or alias (any case), or None if unknown."""

@@ -41,7 +41,7 @@ def download(request, snippet, revision, number=None):
         files = revisions.files(revision)
         if len(files) == 1:
             response = rawfiles.file_response(request, readable, revision, files[0])
-            response["Content-Disposition"] = content_disposition_header(True, one_file_name(readable, files[0]))
+            response["Content-Disposition"] = content_disposition_header(True, rawfiles.one_file_name(request, readable, files[0]))
             return response
         return zip_response(readable, revision, files, number)
 
@@ -50,12 +50,6 @@ def download(request, snippet, revision, number=None):
         content_type = "text/plain; charset=utf-8" if one else ZIP_TYPE
         return burning.serve(request, snippet.pk, respond, content_type=content_type)
     return respond(snippet)
-
-
-def one_file_name(snippet, file):
-    """A one-file download's name: the file's name, else ``<id>.txt`` (as it always was)."""
-    name = "".join(char for char in file.filename.replace("\\", "/").rsplit("/", 1)[-1] if char.isprintable())
-    return name.strip().strip(".")[:255] or f"{snippet.pk}.txt"
 
 
 def archive_name(snippet, number=None):

@@ -22,7 +22,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_safe
 
-from apps.snippets import burning, lookup, revisions
+from apps.snippets import burning, catalog, lookup, revisions
 from apps.snippets.lookup import answers_gone
 
 NO_FILE = "This snippet has no file of that name in that revision."
@@ -75,9 +75,20 @@ def file_response(request, snippet, revision, file):
         page = reverse("snippets:revision", args=[snippet.pk, revision.number])
         name = quote(file.filename or snippet.title or snippet.pk, safe="")
         response["Link"] = f"<{page}>; rel=\"alternate\"; type=\"text/html\"; title*=UTF-8''{name}"
-        if file.filename:
-            response["Content-Disposition"] = content_disposition_header(False, file.filename)
+        name = file.filename or one_file_name(request, snippet, file)  # "Save as" names it so
+        response["Content-Disposition"] = content_disposition_header(False, name)
     return response
+
+
+def one_file_name(request, snippet, file):
+    """A one-file snippet's file as saved: its name (the last part of a path, printable), else
+    ``<id>`` with its language's usual extension (``.py``; ``.txt`` for plain or unknown)."""
+    name = "".join(char for char in file.filename.replace("\\", "/").rsplit("/", 1)[-1] if char.isprintable())
+    name = name.strip().strip(".")[:255]
+    if name:
+        return name
+    extension = catalog.current(request.environ).extension(file.lexer) if file.lexer else ""
+    return f"{snippet.pk}{extension or '.txt'}"
 
 
 def raw_url(snippet_id, file, number=None):

@@ -126,7 +126,7 @@ def raw(request, snippet_id):
 def download(request, snippet_id):
     def attachment(snippet):
         response = text_response(request, snippet)
-        response["Content-Disposition"] = content_disposition_header(True, downloads.one_file_name(snippet, snippet.head))
+        response["Content-Disposition"] = content_disposition_header(True, rawfiles.one_file_name(request, snippet, snippet.head))
         return response
 
     return text_answer(request, snippet_id, attachment,
@@ -167,8 +167,8 @@ def text_response(request, snippet):
     response["Cache-Control"] = burning.NO_STORE if snippet.burn_after_reading else "private, no-cache"
     if not snippet.burn_after_reading:  # what the text is, for an app that shows it (the diff viewer's compare)
         response["Link"] = page_link(snippet)
-        if snippet.filename:
-            response["Content-Disposition"] = content_disposition_header(False, downloads.one_file_name(snippet, snippet.head))
+        # What "Save as" calls it: its name, else <id> with its language's extension.
+        response["Content-Disposition"] = content_disposition_header(False, rawfiles.one_file_name(request, snippet, snippet.head))
     return response
 
 

@@ -122,10 +122,28 @@ def test_raw_and_download_serve_the_exact_text_safely(client, paste):
 
 
 def test_download_without_a_file_name_uses_the_id(client, paste):
-    snippet = paste("x\n")
+    snippet = paste("x\n", lexer="text")
     assert client.get(f"/s/{snippet['id']}/download").headers["Content-Disposition"] == (
         f'attachment; filename="{snippet["id"]}.txt"'
     )
+
+
+@pytest.mark.parametrize(("lexer", "extension"), [("python", ".py"), ("javascript", ".js"), ("c", ".c"), ("text", ".txt")])
+def test_a_file_without_a_name_is_saved_with_its_languages_extension(client, paste, lexer, extension):
+    """A Python snippet without a file name downloads as <id>.py (the lexer's first file pattern), not <id>.txt;
+    its raw text names the same file for "Save as"."""
+    snippet = paste("x = 1\n", lexer=lexer)
+    expected = f'filename="{snippet["id"]}{extension}"'
+    assert client.get(f"/s/{snippet['id']}/download").headers["Content-Disposition"] == f"attachment; {expected}"
+    assert client.get(f"/s/{snippet['id']}/raw").headers["Content-Disposition"] == f"inline; {expected}"
+    assert client.get(f"/s/{snippet['id']}/1/download").headers["Content-Disposition"] == f"attachment; {expected}"
+
+
+def test_a_detected_language_names_the_download_too(client, paste):
+    snippet = paste("#!/usr/bin/env python3\nimport os\nprint(os.getcwd())\n")
+    assert snippet["lexer"] == "python", snippet
+    assert client.get(f"/s/{snippet['id']}/download").headers["Content-Disposition"] == (
+        f'attachment; filename="{snippet["id"]}.py"')
 
 
 def test_raw_answers_a_conditional_get_with_304(client, paste):
