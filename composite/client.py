@@ -11,6 +11,7 @@ is a ``Failed`` with a sentence for a person and the exit code the command ends 
 import contextlib
 import json
 import re
+import sys
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -19,6 +20,7 @@ import httpx
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 MAX_DOWNLOAD = 64 * 1024 * 1024  # bytes a `get` reads at most (the site's snippets are far smaller)
 SNIPPET_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+BURN = "burn_after_reading"  # the error code of a burn snippet's raw URL answering a GET (read it by a POST)
 
 # Exit codes (documented in `composite --help` and docs/snippets.md).
 USAGE, UNREACHABLE, NOT_FOUND, REFUSED, TOO_LARGE, RATE_LIMITED, SERVER_ERROR = 2, 3, 4, 5, 6, 7, 8
@@ -104,25 +106,33 @@ class Client:
         body = answer.json()
         return (body.get("revision_url") if answer.status_code == 201 else None), body.get("revision")
 
-    def raw(self, ref: Reference, *, filename=None, revision=None) -> bytes:
+    def raw(self, ref: Reference, *, filename=None, revision=None, burn=False) -> bytes:
         """The exact bytes of a snippet's file (the only one, or ``filename``), in the latest
-        revision or in ``revision``."""
+        revision or in ``revision``. A burn-after-reading snippet answers a GET with 409: with
+        ``burn``, it is then read by a POST to the same URL, its one reading (it is deleted)."""
         path = ref.page + (f"/{int(revision)}" if revision else "") + "/raw"
         if filename is not None:
             path += "/" + quote(filename, safe="")
         what = f"snippet {ref.id}" + (f" revision {revision}" if revision else "") + (
             f" file {filename!r}" if filename is not None else "")
-        with self.reaching(ref.server), self.http.stream("GET", path) as answer:
-            if answer.status_code == 300:
-                answer.read()
-                raise Failed(f"{ref.page} has several files: name one with --file ({listed(answer)}).", USAGE)
-            self.check(answer, what)
-            received = bytearray()
-            for chunk in answer.iter_bytes():
-                received += chunk
-                if len(received) > MAX_DOWNLOAD:
-                    raise Failed(f"The snippet is larger than {MAX_DOWNLOAD} bytes; use its raw URL.", TOO_LARGE)
-            return bytes(received)
+        for method in ("GET", "POST") if burn else ("GET",):
+            with self.reaching(ref.server), self.http.stream(method, path) as answer:
+                if answer.status_code == 300:
+                    answer.read()
+                    raise Failed(f"{ref.page} has several files: name one with --file ({listed(answer)}).", USAGE)
+                if method == "GET" and burn and answer.status_code == 409 and error_code(answer) == BURN:
+                    continue  # burn-after-reading: read by a POST (a GET never opens it)
+                self.check(answer, what)
+                received = bytearray()
+                for chunk in answer.iter_bytes():
+                    received += chunk
+                    if len(received) > MAX_DOWNLOAD:
+                        raise Failed(f"The snippet is larger than {MAX_DOWNLOAD} bytes; use its raw URL.", TOO_LARGE)
+                if method == "POST":
+                    print(f"{ref.page} was burn-after-reading: this was its one reading, and it is now deleted.",
+                          file=sys.stderr)
+                return bytes(received)
+        raise AssertionError("unreachable: the last method's answer returns or raises")
 
     def delete(self, ref: Reference, token):
         self.send("DELETE", f"{ref.server}/api/snippets/{ref.id}", headers={"Authorization": f"Token {token}"},
@@ -188,6 +198,15 @@ def listed(answer):
     """The file names a 300 answer lists, one per line of its text."""
     names = [line.split("\t", 1)[0] for line in answer.text.splitlines() if line.strip()]
     return ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
+
+
+def error_code(answer):
+    """The ``{"error": {"code"}}`` of an answer (read here), else None."""
+    answer.read()
+    try:
+        return str(answer.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+        return None
 
 
 def error_message(answer):

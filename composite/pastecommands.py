@@ -116,7 +116,7 @@ def paste(args):
 def get(args):
     ref = client.reference(args.snippet, server_of(args))
     with Client(ref.server) as site:
-        sys.stdout.buffer.write(site.raw(ref, filename=args.filename, revision=args.revision))
+        sys.stdout.buffer.write(site.raw(ref, filename=args.filename, revision=args.revision, burn=True))
     sys.stdout.buffer.flush()
     return 0
 

@@ -6,7 +6,7 @@ holds each file under its name in the revision (names are checked file names: no
 (its title as a slug, else its id; ``-<n>`` for revision n). It is built in a
 ``SpooledTemporaryFile``: in memory up to ``SPOOL_BYTES``, on disk past that, and sent from
 there, so a worker holds at most the revision's texts (``SNIPPET_MAX_BYTES``) and the spool.
-A burn-after-reading snippet is burned by its download, as by its raw text (``burning``).
+A burn-after-reading snippet is burned by its download, as by its raw text: by a POST (``burning``).
 """
 
 import tempfile
@@ -15,7 +15,6 @@ import zipfile
 from django.http import Http404, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
 
 from apps.snippets import burning, lookup, rawfiles, revisions
 from apps.snippets.lookup import answers_gone
@@ -24,7 +23,7 @@ SPOOL_BYTES = 1 << 20
 ZIP_TYPE = "application/zip"
 
 
-@require_safe
+@burning.readable_by_post
 @answers_gone
 def revision_download(request, snippet_id, number):
     """Revision ``number``: its one file as an attachment, or its files as a ``.zip``."""

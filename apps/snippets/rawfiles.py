@@ -5,7 +5,7 @@ when there is more than one file.
 Answered as the one-file raw is (``views.text_response``): ``text/plain; charset=utf-8``,
 ``nosniff``, a sandbox CSP, an ``ETag`` (the file's SHA-256), ``Last-Modified`` (when its
 revision was made), ``private, no-cache``. A burn-after-reading snippet is burned by
-reading any one of its files (``burning``): all its files go with it.
+reading any one of its files, by a POST (``burning``: a GET never burns): all its files go with it.
 
 ``/s/<id>/raw`` of a snippet with several files cannot be one text: it answers **300
 Multiple Choices**, a plain-text list of the files with their raw URLs (one per line,
@@ -20,7 +20,6 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
-from django.views.decorators.http import require_safe
 
 from apps.snippets import burning, catalog, lookup, revisions
 from apps.snippets.lookup import answers_gone
@@ -28,13 +27,13 @@ from apps.snippets.lookup import answers_gone
 NO_FILE = "This snippet has no file of that name in that revision."
 
 
-@require_safe
+@burning.readable_by_post
 @answers_gone
 def latest_file(request, snippet_id, filename):
     return file_answer(request, snippet_id, None, filename)
 
 
-@require_safe
+@burning.readable_by_post
 @answers_gone
 def revision_file(request, snippet_id, number, filename):
     return file_answer(request, snippet_id, number, filename)
@@ -102,7 +101,9 @@ def choices(request, snippet, files, number=None):
     """300 Multiple Choices for the raw URL of a revision with several files."""
     if snippet.burn_after_reading:  # its names are not shown before it is read
         body = (f"This snippet has {len(files)} files; open {request.build_absolute_uri(snippet.get_absolute_url())} "
-                "to read them (once).\n")
+                "and reveal them, or POST to "
+                f"{request.build_absolute_uri(reverse('snippets:download', args=[snippet.pk]))} for a .zip of them "
+                "(either reads them once; then they are deleted).\n")
         response = HttpResponse(body, status=300, content_type="text/plain; charset=utf-8")
         response["Cache-Control"] = burning.NO_STORE
     else:
@@ -117,7 +118,7 @@ def choices(request, snippet, files, number=None):
     return response
 
 
-@require_safe
+@burning.readable_by_post
 @answers_gone
 def revision_raw(request, snippet_id, number):
     """``/s/<id>/<n>/raw``: revision n's one file, or the list of its files (300)."""

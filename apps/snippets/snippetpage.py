@@ -13,6 +13,11 @@ Each view still asks the database (one query for the snippet and its relatives, 
 the files of a several-file or older revision), so deletion and expiry take effect at once.
 The files not in the cache are rendered within one ``highlighting.Budget`` for the page: once
 it is spent, the rest are shown plain with the timeout's notice (and the page is not kept).
+
+Each page carries link-preview tags (``previews``): its title, its permanent absolute URL (built
+from the request, whose scheme and host the proxy handling and the Host check outside Django
+vouch for; so the URL's origin is in the page cache's key) and its first file's language and
+first lines. A burn-after-reading snippet's page is first the reveal step (``burned_page``).
 """
 
 import re
@@ -21,12 +26,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.apps import apps
+from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from apps import sitewide
 from apps.snippets import (
@@ -40,6 +46,7 @@ from apps.snippets import (
     lookup,
     markdown,
     ownership,
+    previews,
     rawfiles,
     renderedmarkdown,
     revisions,
@@ -136,6 +143,8 @@ def snippet_page(request, snippet_id, number):
         "source": markdown_source(request, files),
         "download_url": download_url(snippet.pk, number),
         "fork_url": reverse("snippets:fork", args=[snippet.pk]) + (f"?revision={number}" if number else ""),
+        "preview_url": request.build_absolute_uri(
+            snippet.get_absolute_url() if number is None else reverse("snippets:revision", args=[snippet.pk, number])),
     }
     pages = apps.get_app_config("snippets").pages
     # The owner's page has the token notice, the language correction (with its CSRF token) and messages: never kept.
@@ -145,6 +154,7 @@ def snippet_page(request, snippet_id, number):
         response = HttpResponse(page)
     else:
         panes = context["panes"] = make_panes(request, snippet, files, number, several, context["source"], known)
+        context["preview"] = page_preview(context["preview_url"], snippet, files, panes[0], number)
         if owner_token and not several and number is None:
             context["language_form"] = LanguageForm(initial={"lexer": snippet.lexer or intake.AUTO}, catalog=known)
         if sum(pane.size for pane in panes) > pages.max_item_bytes:
@@ -219,6 +229,22 @@ def make_panes(request, snippet, files, number, several, source, known):
     return panes
 
 
+def page_preview(url, snippet, files, first, number):
+    """The page's link-preview tags: its title, and its first file's language and first lines."""
+    language = first.rendering.lexer_name if first.rendering else "Markdown"
+    return previews.snippet_preview(url, snippet.title, [file.filename for file in files], language,
+                                    opening_text(first.file), revision=number)
+
+
+def opening_text(file):
+    """The first ``previews.TEXT_CHARS`` characters of a file's text: only those are read from the
+    database when its text was not loaded (a cached rendering needs none of it)."""
+    if "content" not in file.get_deferred_fields():
+        return file.content[:previews.TEXT_CHARS]
+    opening = Substr("content", 1, previews.TEXT_CHARS)
+    return File.objects.filter(pk=file.pk).annotate(opening=opening).values_list("opening", flat=True).first() or ""
+
+
 def markdown_source(request, files):
     """The Markdown file whose source was asked for (``?source=<name>``), else None (any other
     value is ignored: it adds no page to the cache)."""
@@ -281,6 +307,7 @@ def page_key(context, files, version):
         parent and (parent.pk, str(parent)),
         tuple((child.pk, str(child), child.created_at) for child in context["children"]),
         context["style"], context["styles"], context["style_css"], context["compare_url"], context["source"], version,
+        context["preview_url"],
     )
 
 
@@ -290,7 +317,10 @@ def linkable(relative):
 
 
 def burned_page(request, snippet_id):
-    """The one showing of a burn-after-reading snippet: rendered uncached, then deleted."""
+    """A burn-after-reading snippet's page. To a GET (or a HEAD), the reveal step: it says the
+    snippet will be destroyed once shown and offers a Reveal button; nothing of the snippet is
+    read, nor burned, so a link-preview bot sees only that. Its POST (``reveal``) is the one
+    showing: rendered uncached, then deleted (``burning``)."""
 
     known = catalog.current(request.META)
     style, _ = chosen_style(request, known)
@@ -321,10 +351,35 @@ def burned_page(request, snippet_id):
         }
         return render(request, "snippets/detail.html", context)
 
-    response = burning.serve(request, snippet_id, page, content_type="text/html; charset=utf-8")
-    if response.status_code == 200 and request.method == "GET":
+    def reveal_step():
+        snippet = Snippet.objects.only("id", "title").filter(pk=snippet_id).first()  # its title: its creator's only
+        if snippet is None:  # read meanwhile
+            raise Http404(burning.ALREADY_READ)
+        url = request.build_absolute_uri(reverse("snippets:detail", args=[snippet_id]))
+        context = {"snippet": snippet, "preview": previews.burn_preview(url),
+                   "owner_token": ownership.token_for(request, snippet_id)}
+        response = render(request, "snippets/reveal.html", context)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    response = burning.serve(request, snippet_id, page, content_type="text/html; charset=utf-8", unopened=reveal_step)
+    if response.status_code == 200 and request.method == "POST":
         ownership.forget(request, snippet_id)
+        response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@require_POST
+@answers_gone
+def reveal(request, snippet_id):
+    """The Reveal button of a burn-after-reading snippet's page: its one reading (a POST, with
+    Django's CSRF check and the cross-site check, as every form of the site). Any other snippet
+    has nothing to reveal: its page."""
+    snippet = lookup.live(snippet_id, Snippet.objects.only("id", "burn_after_reading", "expires_at", "removed_at",
+                                                            "removed_reason"))
+    if not snippet.burn_after_reading:
+        return redirect(snippet)
+    return burned_page(request, snippet_id)
 
 
 def chosen_style(request, known):

@@ -52,6 +52,7 @@ snippet_patterns = (
         path("s/<id:snippet_id>/fork", views.fork, name="fork"),
         path("s/<id:snippet_id>/delete", views.delete, name="delete"),
         path("s/<id:snippet_id>/share", views.share, name="share"),
+        path("s/<id:snippet_id>/reveal", snippetpage.reveal, name="reveal"),
         path("s/<id:snippet_id>/report", views.report, name="report"),
         path("s/<id:snippet_id>/language", views.set_language, name="language"),
         path("api/snippets", api.snippets, name="api-snippets"),

@@ -115,13 +115,13 @@ def forked_files(request, parent):
     return (revision.number if revision else None), revisions.files(revision or revisions.latest(parent.pk))
 
 
-@require_safe
+@burning.readable_by_post
 @answers_gone
 def raw(request, snippet_id):
     return text_answer(request, snippet_id, lambda snippet: text_response(request, snippet))
 
 
-@require_safe
+@burning.readable_by_post
 @answers_gone
 def download(request, snippet_id):
     def attachment(snippet):

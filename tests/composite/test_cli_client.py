@@ -202,3 +202,17 @@ def test_stdin_without_a_name_is_an_unnamed_file(composite):
     url = pasted(composite, stdin=b"just text\n")
     assert api(url)["files"][0]["filename"] == ""
     assert composite("get", url).stdout == b"just text\n"
+
+
+def test_get_reads_a_burn_after_reading_snippet_once_and_diff_does_not_burn_it(composite, tmp_path):
+    """Its raw URL answers a GET with 409 (no GET burns, issue 15): ``get`` is a person reading it,
+    and POSTs there; ``diff`` is not, and is refused, leaving it unread."""
+    url = pasted(composite, "--burn", stdin=b"the secret\n")
+    (tmp_path / "mine.txt").write_text("mine\n")
+    refused = composite("diff", url, "mine.txt")
+    assert refused.returncode == 5 and "burn-after-reading" in refused.err and "the secret" not in refused.out
+    read = composite("get", url)
+    assert read.returncode == 0 and read.stdout == b"the secret\n"
+    assert "its one reading, and it is now deleted" in read.err
+    again = composite("get", url)
+    assert again.returncode == 4 and again.stdout == b""

@@ -270,6 +270,6 @@ def test_a_burn_snippet_compared_in_the_composite_stays_unburned(client):
         assert "burn-after-reading and was not opened" in response.get_data(as_text=True)
     assert compare(client, "/diff", left=f"/s/{secret.id}/raw", right="/s/x/raw", left_name="a\n").status_code == 400
     assert Snippet.objects.filter(pk=secret.pk).exists(), "the diff viewer burned it"
-    read = client.get(f"/s/{secret.id}/raw")
+    read = client.post(f"/s/{secret.id}/raw")  # a person's program reads it (a GET opens nothing)
     assert read.status_code == 200 and read.get_data(as_text=True) == "the secret\n"
-    assert client.get(f"/s/{secret.id}/raw").status_code in (404, 410)
+    assert client.post(f"/s/{secret.id}/raw").status_code in (404, 410)

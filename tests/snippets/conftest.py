@@ -53,3 +53,15 @@ def paste(client):
 
 def path_of(url):
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+@pytest.fixture
+def reveal(client):
+    """Read a burn-after-reading snippet as a person does: its page (the reveal step, which
+    burns nothing), then its Reveal button (a POST with the page's CSRF token)."""
+
+    def read(snippet_id, page=None):
+        token = csrf_token(client, page or f"/s/{snippet_id}")
+        return client.post(f"/s/{snippet_id}/reveal", data={"csrfmiddlewaretoken": token})
+
+    return read

@@ -206,8 +206,9 @@ def test_a_burn_after_reading_snippet_is_not_edited_nor_revealed(client):
                                                                                        "burn_after_reading"}
     listing = client.get(f"/s/{made['id']}/raw")
     assert listing.status_code == 300 and "a.txt" not in listing.get_data(as_text=True)  # names not shown
-    assert raw(client, f"/s/{made['id']}/raw/b.txt") == b"secret b\n"  # read once: all its files go
-    assert client.get(f"/s/{made['id']}/raw/a.txt").status_code == 404
+    assert client.get(f"/s/{made['id']}/raw/b.txt").status_code == 409  # a GET reads nothing
+    assert client.post(f"/s/{made['id']}/raw/b.txt").get_data() == b"secret b\n"  # read once: all its files go
+    assert client.post(f"/s/{made['id']}/raw/a.txt").status_code == 404
     assert not File.objects.filter(revision__snippet_id=made["id"]).exists()
 
 

@@ -120,7 +120,7 @@ def test_a_failed_if_match_is_412(client, text):
 ])
 def test_a_burn_after_reading_text_is_never_answered_304(client, paste, headers):
     snippet = paste("gone after one read\n", burn="on")
-    response = client.get(f"/s/{snippet['id']}/raw", headers=headers)
+    response = client.post(f"/s/{snippet['id']}/raw", headers=headers)
     assert response.status_code == 200 and response.data == b"gone after one read\n"
     assert response.headers["Cache-Control"] == "no-store, private"
     assert "Last-Modified" not in response.headers

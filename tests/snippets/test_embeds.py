@@ -251,7 +251,7 @@ def test_a_burn_after_reading_snippet_is_refused_and_stays_unread(client, paste)
     script = client.get(f"/s/{made['id']}.js")
     assert script.status_code == 403 and "secret" not in script.get_data(as_text=True)
     assert Snippet.objects.filter(pk=made["id"]).exists()
-    assert client.get(f"/s/{made['id']}/raw").get_data(as_text=True) == "secret\n"  # its one reading
+    assert client.post(f"/s/{made['id']}/raw").get_data(as_text=True) == "secret\n"  # its one reading
 
 
 def test_an_expired_snippet_is_a_410_frame_and_a_script_that_says_so(client, paste):

@@ -46,25 +46,27 @@ def test_cleanup_snippets_removes_expired_rows_and_keeps_the_rest(paste, capsys)
     assert set(Snippet.objects.values_list("pk", flat=True)) == {fresh["id"], forever["id"]}
 
 
-def test_a_burn_after_reading_snippet_is_shown_to_its_first_reader_only(client, paste):
+def test_a_burn_after_reading_snippet_is_shown_to_its_first_reader_only(client, paste, reveal):
     snippet = paste("the secret\n", burn="true")
-    first = client.get(f"/s/{snippet['id']}")
+    first = reveal(snippet["id"])
     assert first.status_code == 200
     page = first.get_data(as_text=True)
     assert "the secret" in page and "now deleted" in page
     assert first.headers["Cache-Control"] == "no-store, private"
     assert client.get(f"/s/{snippet['id']}").status_code == 404
-    assert client.get(f"/s/{snippet['id']}/raw").status_code == 404
+    assert client.post(f"/s/{snippet['id']}/raw").status_code == 404
     assert not Snippet.objects.exists()
 
 
 def test_reading_the_raw_text_of_a_burn_snippet_burns_it_too(client, paste):
+    """A program reads it by a POST to its raw URL (a GET is told so, and burns nothing)."""
     snippet = paste("the secret\n", burn="true")
-    assert client.get(f"/s/{snippet['id']}/raw").get_data(as_text=True) == "the secret\n"
+    assert client.get(f"/s/{snippet['id']}/raw").status_code == 409
+    assert client.post(f"/s/{snippet['id']}/raw").get_data(as_text=True) == "the secret\n"
     assert client.get(f"/s/{snippet['id']}").status_code == 404
 
 
-def test_the_creator_is_sent_to_a_share_page_that_does_not_burn_it(client, post_form):
+def test_the_creator_is_sent_to_a_share_page_that_does_not_burn_it(client, post_form, reveal):
     response = post_form(content="the secret\n", burn="on")
     snippet = Snippet.objects.get()
     assert response.headers["Location"] == f"/s/{snippet.pk}/share"
@@ -74,7 +76,8 @@ def test_the_creator_is_sent_to_a_share_page_that_does_not_burn_it(client, post_
     assert re.search(r"Your delete token.*<code>", share)
     assert client.get(f"/api/snippets/{snippet.pk}").status_code == 200  # metadata does not burn
     assert Snippet.objects.filter(pk=snippet.pk).exists()
-    assert "the secret" in client.get(f"/s/{snippet.pk}").get_data(as_text=True)
+    assert "the secret" not in client.get(f"/s/{snippet.pk}").get_data(as_text=True)  # the reveal step
+    assert "the secret" in reveal(snippet.pk).get_data(as_text=True)
     assert client.get(f"/s/{snippet.pk}/share").status_code == 404
 
 

@@ -272,22 +272,24 @@ def test_a_page_too_big_to_keep_is_streamed_with_the_same_anchors(client, paste_
     assert 'id="util.py-L4"' not in streamed and '<span id="util.py-L-2">' in streamed
 
 
-def test_a_burn_after_reading_snippet_of_several_files_is_shown_once(client, paste_files):
+def test_a_burn_after_reading_snippet_of_several_files_is_shown_once(client, paste_files, reveal):
     snippet = paste_files(("app.py", APP), ("util.py", UTIL), burn=True)
-    page = page_of(client, f"/s/{snippet['id']}")
+    page = reveal(snippet["id"]).get_data(as_text=True)
     assert "you are its one reader" in page
     assert '<span id="util.py-L-2">' in page and "raw/util.py" not in page
     assert client.get(f"/s/{snippet['id']}").status_code == 404
+    assert reveal(snippet["id"], page="/").status_code == 404
 
 
 def test_a_burn_after_reading_zip_is_its_one_reading(client, paste_files):
     snippet = paste_files(("app.py", APP), ("util.py", UTIL), burn=True)
     assert client.head(f"/s/{snippet['id']}/download").status_code == 200  # a HEAD burns nothing
-    response = client.get(f"/s/{snippet['id']}/download")
+    assert client.get(f"/s/{snippet['id']}/download").status_code == 409  # a GET burns nothing either
+    response = client.post(f"/s/{snippet['id']}/download")
     assert response.headers["Cache-Control"] == "no-store, private"
     with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
         assert archive.read("util.py") == UTIL.encode()
-    assert client.get(f"/s/{snippet['id']}/download").status_code == 404
+    assert client.post(f"/s/{snippet['id']}/download").status_code == 404
 
 
 def test_compare_with_parent_is_offered_only_between_one_file_snippets(client, post_form, paste_files, paste):
