@@ -22,6 +22,7 @@ worker_class = "composite.worker.BufferingThreadWorker"
 graceful_timeout = 20
 keepalive = 5
 accesslog = "-"
+logger_class = "composite.accesslog.Logger"  # the same lines, only the fields they name worked out
 # gunicorn's default line, then the request id (composite.requestid), which is also passed on
 # every app-to-app call: one page view's calls are found in every process's log by one id.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" rid=%({x-request-id}o)s'

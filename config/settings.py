@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "apps.snippets.middleware.DatabaseUnavailable",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.snippets.lazymessages.LazyMessageMiddleware",  # Django's, storage made when first used
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
