@@ -114,8 +114,10 @@ def refuse_removed(files):
 
 
 def settle(files, environ, *, burn):
-    """Ask the highlighter for each file (not for a burn snippet: nobody may see it first) and
-    record the language each was decided as; the renderings, to be cached once stored.
+    """Ask the highlighter for each file and record the language each was decided as; the
+    renderings, to be cached once stored. A burn snippet's files are asked with ``no-store``
+    (the highlighter keeps nothing of them) and their renderings are not kept: nobody sees
+    them before their one reader, but the creator is told the language as for any snippet.
 
     All the files share one ``highlighting.Budget`` (the highlight timeout): a file reached
     once it is spent is not asked about, and is stored as one the highlighter did not answer
@@ -126,12 +128,12 @@ def settle(files, environ, *, burn):
     renderings = []
     for file in files:
         rendering = None
-        if not burn and not budget.spent:
-            rendering = highlighting.ask_highlighter(file, environ, budget=budget)
-            if rendering.declined:
+        if not budget.spent:
+            rendering = highlighting.ask_highlighter(file, environ, no_store=burn, budget=budget)
+            if rendering.declined and not burn:
                 highlighting.mark_declined(file, known.version, rendering)
         language.settle(file, rendering, known)  # the lexer auto decided, and whether it was detected
-        renderings.append(rendering)
+        renderings.append(None if burn else rendering)  # a burn snippet's rendering is not cached
     return renderings
 
 

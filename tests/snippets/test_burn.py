@@ -124,8 +124,8 @@ def test_its_pages_do_not_show_its_names_to_anyone_but_its_creator(client, burn,
 
 def test_its_text_is_kept_in_no_cache_here_or_in_the_highlighter(client, fake_highlighter, paste, reveal):
     snippet = paste(SECRET, burn="true")
-    assert fake_highlighter.highlights == 0  # not rendered ahead at creation
+    assert fake_highlighter.cache_controls == ["no-store"]  # asked at creation for its language, keeping nothing
     assert SECRET in reveal(snippet["id"]).get_data(as_text=True)
-    assert fake_highlighter.cache_controls == ["no-store"]
+    assert fake_highlighter.cache_controls == ["no-store", "no-store"]
     assert cache.bytes_held == 0
     assert apps.get_app_config("snippets").pages.size == 0

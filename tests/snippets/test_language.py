@@ -109,11 +109,13 @@ def test_the_api_reports_the_detected_lexer_not_auto(client, paste):
     assert (body["lexer"], body["lexer_detected"], body["lexer_source"]) == ("python", True, "detected")
 
 
-def test_a_burn_snippet_stays_auto_until_its_reader_sees_it_detected(client, paste):
-    """Not rendered ahead (its text is kept in no cache), so nothing is decided at creation."""
+def test_a_burn_snippet_reports_its_detected_lexer_as_any_other(client, paste):
+    """Its creator is told the language the highlighter decided (asked with no-store: its rendering
+    is kept nowhere), not "auto"; its one reader sees the same."""
     made = paste(PYTHON, burn="true")
-    assert (made["lexer"], made["lexer_detected"], made["lexer_source"]) == ("auto", False, None)
-    assert language_label(text(client.get(f"/s/{made['id']}"))) == "Python (detected)"
+    assert (made["lexer"], made["lexer_detected"], made["lexer_source"]) == ("python", True, "detected")
+    assert made["files"][0]["lexer"] == "python"
+    assert Snippet.objects.get(pk=made["id"]).lexer == "python"  # stored: its reader is shown the same
 
 
 @pytest.mark.parametrize(("filename", "content", "label", "source"), [
@@ -256,7 +258,7 @@ def test_a_burn_snippet_is_not_changeable(client, post_form):
     snippet_id = post_form(content=PYTHON, burn="on").headers["Location"].rstrip("/").split("/")[-2]
     response = set_language(client, snippet_id, "ruby")
     assert response.status_code == 409 and "burn-after-reading" in text(response)
-    assert Snippet.objects.get(pk=snippet_id).lexer == ""
+    assert Snippet.objects.get(pk=snippet_id).lexer == "python"  # as detected at creation
 
 
 def test_a_removed_or_expired_snippet_answers_410(client, created, post_form):
@@ -330,7 +332,7 @@ def test_patch_of_a_burn_snippet_is_refused_and_it_stays_unread(client, paste):
     made = paste(PYTHON, burn="true")
     response = patch(client, made["id"], made["delete_token"], json={"lexer": "ruby"})
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "burn_after_reading"
-    assert Snippet.objects.get(pk=made["id"]).lexer == ""
+    assert Snippet.objects.get(pk=made["id"]).lexer == "python"  # as detected at creation
 
 
 def test_patch_of_a_removed_snippet_answers_410(client, paste):
