@@ -210,6 +210,20 @@ def icon():
     return contract(SITE_ICON) or None
 
 
+FAVICON_CACHE = "public, max-age=86400"
+
+
+def favicon_answer():
+    """What an app answers for ``/favicon.ico`` (browsers ask for it on pages that name no icon:
+    raw text, JSON): ``(status, headers)``, a permanent redirect to the site's icon, or, for an
+    app alone without one, 204 (no icon, and no 404 in the log). In the composite the root's
+    ``/favicon.ico`` is answered before any app (``composite.static``)."""
+    url = icon()
+    if url:
+        return 301, {"Location": url, "Cache-Control": FAVICON_CACHE}
+    return 204, {"Cache-Control": FAVICON_CACHE}
+
+
 def script():
     return contract(SITE_SCRIPT) or None
 

@@ -52,6 +52,7 @@ class DiffViewer:
             Rule("/review", endpoint="review", methods=["GET", "POST"]),
             Rule("/api/patch", endpoint="api_read_patch", methods=["POST"]),
             Rule("/_health", endpoint="health", methods=["GET"]),
+            Rule("/favicon.ico", endpoint="favicon", methods=["GET"]),
         ]
     )
 
@@ -115,6 +116,11 @@ class DiffViewer:
         return response
 
     # ---- pages ----
+
+    def on_favicon(self, request, urls):
+        """Alone, a downloaded .patch or a JSON answer makes browsers ask for this."""
+        status, headers = sitewide.favicon_answer()
+        return Response(status=status, headers=headers)
 
     def on_index(self, request, urls):
         if request.method == "POST":

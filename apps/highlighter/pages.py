@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template
 
+from apps import sitewide
 from apps.highlighter import core
 
 blueprint = Blueprint("pages", __name__)
@@ -20,3 +21,10 @@ def playground():
         preview_selector=PREVIEW_SELECTOR,
         dark_style=DARK_STYLE,
     )
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    """Alone, the highlighter's raw answers (JSON, CSS) make browsers ask for this."""
+    status, headers = sitewide.favicon_answer()
+    return "", status, headers

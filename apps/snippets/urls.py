@@ -30,6 +30,7 @@ snippet_patterns = (
     [
         path("", views.create, name="create"),
         path("mine", views.mine, name="mine"),
+        path("favicon.ico", views.favicon, name="favicon"),
         path("s/<id:snippet_id>", snippetpage.detail, name="detail"),
         path("s/<id:snippet_id>/raw", views.raw, name="raw"),
         # Revisions (issue 13). A file name holds no "/", so the str converter takes it whole.

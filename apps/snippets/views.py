@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from apps import textinput
+from apps import sitewide, textinput
 from apps.snippets import (
     burning,
     catalog,
@@ -269,6 +269,13 @@ def report(request, snippet_id):
         reports.file_report(snippet, form.cleaned_data["reason"], form.cleaned_data["text"], request.META.get("REMOTE_ADDR"))
         return render(request, "snippets/reported.html", {"snippet": snippet})
     return render(request, "snippets/report.html", {"snippet": snippet, "form": form}, status=400 if form.errors else 200)
+
+
+@require_safe
+def favicon(request):
+    """Alone, the site's raw texts make browsers ask for this (``sitewide.favicon_answer``)."""
+    status, headers = sitewide.favicon_answer()
+    return HttpResponse(status=status, headers=headers)
 
 
 @require_safe
