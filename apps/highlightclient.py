@@ -2,7 +2,8 @@
 
 The paste site and the diff viewer both ask the highlighter for things; this module is the
 only place that knows how, and it knows only what ``GET /api/openapi.json`` publishes
-(``apps/highlighter/openapi.py``): ``POST /api/highlight`` (and ``/api/highlight/batch``), ``GET /api/lexers``,
+(``apps/highlighter/openapi.py``): ``POST /api/highlight`` (and ``/api/highlight/batch``, formats
+``html``, ``classes`` and ``runs``), ``GET /api/lexers``,
 ``GET /api/styles``, ``GET /styles/{style}.css``, their JSON shapes, error codes and the ``X-Highlighter-Version`` header.
 Any server that honours that document will do; none of its internals (``/_health``,
 Pygments' token types) are read here. A highlight whose lexer the highlighter detected comes
@@ -166,6 +167,73 @@ def token_classes_batch(client, items, *, max_bytes=MAX_ANSWER_BYTES):
     return [item_lines(status, result, code) for (code, _, _), result in zip(items, results)]
 
 
+def token_runs_batch(client, items, *, naming=None, max_bytes=MAX_ANSWER_BYTES):
+    """``token_classes_batch`` asked as ``format: runs``: the same token lines for a client that
+    holds the texts, with no token text sent back (each item's classes once, two numbers per run).
+
+    ``naming(classes)``, when given, is what a line's pairs carry instead of the classes (a page's
+    own class names, say); it is called once per distinct classes of an item, and neighbouring
+    runs named alike are one pair. A line whose runs do not cover its text exactly is None; an
+    item whose classes are not plain class names is refused.
+    """
+    body = {"items": [request_fields(code, lexer=lexer, filename=filename, format="runs")
+                      for code, lexer, filename in items]}
+    status, data, _ = exchange(client, "POST", "/api/highlight/batch", max_bytes, json=body)
+    results = data.get("results") if isinstance(data, dict) else None
+    if status != 200 or not isinstance(results, list):
+        raise refusal(status, data)
+    if len(results) != len(items):
+        raise Refused(status, message=f"{len(results)} results for {len(items)} items")
+    return [item_runs(status, result, code, naming) for (code, _, _), result in zip(items, results)]
+
+
+def item_runs(status, result, code, naming):
+    """One ``runs`` batch item's token lines, or the ``Refused`` it got."""
+    output = result.get("output") if isinstance(result, dict) else None
+    if not isinstance(output, dict):
+        return refusal(status, result)
+    names, runs = output.get("classes"), output.get("lines")
+    if not (isinstance(names, list) and isinstance(runs, list)
+            and all(isinstance(name, str) and plain_classes(name) for name in names)):
+        return Refused(status, message="the runs are not classes and lines")
+    expected = code_lines(code)
+    if len(runs) != len(expected):
+        return Refused(status, message=f"{len(runs)} token lines for {len(expected)} lines")
+    if naming is not None:
+        names = [naming(name) for name in names]
+    return [runs_line(line, text.removesuffix("\r"), names) for line, text in zip(runs, expected)]
+
+
+def runs_line(runs, text, names):
+    """A line's ``[(name, text), ...]`` from its runs (class index, length, …), or None unless
+    they are numbers that cover ``text`` exactly. Only ``text`` is ever shown, sliced here."""
+    pieces, start, previous = [], 0, None
+    try:
+        for number, length in zip(runs[::2], runs[1::2]):
+            name = names[number]
+            if length <= 0 or number < 0:
+                return None
+            if name != previous:
+                pieces.append((name, start))
+                previous = name
+            start += length
+        if start != len(text) or len(runs) % 2:
+            return None
+        ends = [at for _, at in pieces[1:]]
+        ends.append(start)
+        return [(name, text[at:end]) for (name, at), end in zip(pieces, ends)]
+    except (TypeError, IndexError, KeyError):  # not a list of whole numbers
+        return None
+
+
+def code_lines(code):
+    """The lines of ``code`` as a token stream numbers them: a final newline ends the last line."""
+    lines = code.split("\n")
+    if code.endswith("\n"):
+        lines.pop()
+    return lines
+
+
 def item_lines(status, result, code):
     """One batch item's token lines, or the ``Refused`` it got."""
     output = result.get("output") if isinstance(result, dict) else None
@@ -176,9 +244,7 @@ def item_lines(status, result, code):
 
 def classes_lines(status, output, code):
     """``format: classes`` output checked against the code it lexed (see ``token_classes``)."""
-    expected = code.split("\n")
-    if code.endswith("\n"):
-        expected.pop()
+    expected = code_lines(code)
     if len(output) != len(expected):
         return Refused(status, message=f"{len(output)} token lines for {len(expected)} lines")
     return [checked_line(pairs, text.removesuffix("\r")) for pairs, text in zip(output, expected)]

@@ -2,7 +2,7 @@
 
 ``FakeHighlighter`` is a WSGI app that honours ``GET /api/openapi.json`` (``tests.contract``)
 with a toy lexer of its own: it offers two lexers (Python, Text only) and the formats
-``html``, ``tokens`` and ``classes``, detects Python by ``*.py`` or ``def `` (``detection``,
+``html``, ``tokens``, ``classes`` and ``runs``, detects Python by ``*.py`` or ``def `` (``detection``,
 ``/api/guess``), and refuses anything else as the document says
 (``unknown_lexer``, ``unknown_format``, ``bad_request``, ``not_found`` ...). That the paste site
 and the diff viewer work against it is the proof that they rely on the document, not on
@@ -139,12 +139,14 @@ class FakeHighlighter:
         if detection and detection["rule"] != "filename" and not fields.get("guess"):
             detection = None
         output_format = fields.get("format", "html")
-        if output_format not in ("html", "tokens", "classes"):
+        if output_format not in ("html", "tokens", "classes", "runs"):
             return 400, {"error": {"code": "unknown_format", "message": f"Unknown format {output_format!r}. "
-                                                                        "Valid formats: html, tokens, classes."}}
+                                                                        "Valid formats: html, tokens, classes, runs."}}
         lines = lexed(fields["code"], lexer["name"] == "Python")
         if output_format == "html":
             output = as_html(lines, fields.get("options", {}).get("linespans"))
+        elif output_format == "runs":
+            output = as_runs(lines)
         else:
             output = [[[TYPES[kind] if output_format == "tokens" else kind, text] for kind, text in line]
                       for line in lines]
@@ -215,6 +217,15 @@ def lexed(code, python):
             pieces.append((kind, text))
         result.append(pieces)
     return result
+
+
+def as_runs(lines):
+    """The lines as ``runs`` (the documented compact form): each distinct class once, a line's
+    pieces as (class index, length) pairs, one per piece (the document allows unjoined runs)."""
+    classes = sorted({kind for line in lines for kind, _ in line})
+    index = {kind: number for number, kind in enumerate(classes)}
+    return {"classes": classes,
+            "lines": [[number for kind, text in line for number in (index[kind], len(text))] for line in lines]}
 
 
 def as_html(lines, linespans):

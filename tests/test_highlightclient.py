@@ -118,6 +118,34 @@ def test_a_batch_gives_each_text_its_token_lines_or_its_own_refusal(highlighter)
     assert ["".join(text for _, text in line) for line in crlf] == ["a = 1", "b"]
 
 
+def test_a_runs_batch_gives_the_same_lines_joined_by_the_callers_names(highlighter):
+    client, _ = highlighter
+    items = [(CODE, "python", None), ("x = 1\n", "no-such-lexer", None), ("a = 1\r\nb\r\n", None, "a.py")]
+    classes = highlightclient.token_classes_batch(client, items)
+    runs = highlightclient.token_runs_batch(client, items)
+    assert [["".join(text for _, text in line) for line in lines] for lines in (runs[0], runs[2])] == \
+        [["".join(text for _, text in line) for line in lines] for lines in (classes[0], classes[2])]
+    assert isinstance(runs[1], highlightclient.Refused) and runs[1].code == "unknown_lexer"
+    assert runs[0][0][0] == ("k", "def")
+    keywords = highlightclient.token_runs_batch(client, items[:1], naming=lambda name: "kw" if name == "k" else "")
+    for line in keywords[0]:  # neighbours named alike are one pair
+        assert all(left[0] != right[0] for left, right in zip(line, line[1:]))
+    assert keywords[0][0] == [("kw", "def"), ("", CODE.split("\n")[0][3:])]
+
+
+def test_runs_that_do_not_cover_a_line_leave_it_plain():
+    names = ["k", ""]
+    assert highlightclient.runs_line([0, 3, 1, 2], "def f", names) == [("k", "def"), ("", " f")]
+    assert highlightclient.runs_line([0, 3, 1, 3], "def f", names) is None  # too long
+    assert highlightclient.runs_line([0, 3], "def f", names) is None  # too short
+    assert highlightclient.runs_line([0, 3, 1], "def", names) is None  # odd
+    assert highlightclient.runs_line([2, 3], "def", names) is None  # no such classes
+    assert highlightclient.runs_line([0, -1, 0, 4], "def", names) is None
+    assert highlightclient.runs_line([0, "3"], "def", names) is None
+    assert highlightclient.runs_line("03", "def", names) is None
+    assert highlightclient.runs_line([], "", names) == []
+
+
 def test_the_catalog_and_its_version(highlighter, request):
     client, _ = highlighter
     offered = highlightclient.catalog(client)

@@ -69,14 +69,19 @@ def prefixed_lines(lines):
 def fetch_batch(client, items, settings):
     """Many texts' token lines in one request: ``items`` are ``(text, filename)``; one entry per
     item, None for a text the highlighter refused (or whose answer was malformed). Raises
-    ``highlightclient.Unavailable`` when the batch got no answer."""
+    ``highlightclient.Unavailable`` when the batch got no answer.
+
+    Asked as ``format: runs`` (``highlightclient.token_runs_batch``): the highlighter sends no
+    token text back, only each distinct classes value once and two numbers per run; the classes
+    are made this page's (``prefixed``) once per value, and neighbouring tokens that show alike
+    (most names, blanks and punctuation show no colour) are one piece, so one span."""
     asked = [(text, "", filename) for text, filename in items]
     try:
-        found = highlightclient.token_classes_batch(client, asked)
+        found = highlightclient.token_runs_batch(client, asked, naming=prefixed)
     except highlightclient.Refused as refusal:
         log.info("highlighter answered the batch %s; showing plain text", refusal)
         return [None] * len(items)
-    return [None if isinstance(lines, highlightclient.Refused) else prefixed_lines(lines) for lines in found]
+    return [None if isinstance(lines, highlightclient.Refused) else lines for lines in found]
 
 
 @lru_cache(maxsize=4096)  # a few dozen distinct values per page, called per token

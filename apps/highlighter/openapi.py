@@ -62,7 +62,7 @@ HIGHLIGHT_REQUEST = {
         "guess": {"type": "boolean", "default": False,
                   "description": "Guess from the content when nothing else decides."},
         "format": {"type": "string", "default": "html",
-                   "description": "html, tokens, classes, ansi, terminal, truecolor, latex, rtf, svg, "
+                   "description": "html, tokens, classes, runs, ansi, terminal, truecolor, latex, rtf, svg, "
                                   "bbcode or an alias (GET /api/formatters)."},
         "style": {"type": "string", "default": "default", "description": "GET /api/styles"},
         "options": {"$ref": "#/components/schemas/Options"},
@@ -79,6 +79,19 @@ TOKEN_LINES = {
     "items": {"type": "array", "items": {
         "type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}],
         "minItems": 2, "maxItems": 2}},
+}
+
+TOKEN_RUNS = {
+    "type": "object", "required": ["classes", "lines"], "additionalProperties": False,
+    "description": "Format runs: the classes stream without its texts, for a client that holds the code. "
+                   "classes: each distinct CSS classes value once (as format classes names them); lines: "
+                   "one flat list per line of the lexed code (as TokenLines), [class index, length, …], "
+                   "the lengths in characters (Unicode code points) summing to the line's length; "
+                   "neighbouring tokens of the same classes may be one run.",
+    "properties": {
+        "classes": {"type": "array", "items": {"type": "string"}},
+        "lines": {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
+    },
 }
 
 LEXER_REF = {
@@ -120,8 +133,10 @@ HIGHLIGHT_RESULT = {
     "required": ["output", "format", "lexer", "style", "guessed"],
     "additionalProperties": False,
     "properties": {
-        "output": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/TokenLines"}],
-                   "description": "A string; for formats tokens and classes, lines of [name, text] pairs."},
+        "output": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/TokenLines"},
+                             {"$ref": "#/components/schemas/TokenRuns"}],
+                   "description": "A string; for formats tokens and classes, lines of [name, text] pairs; "
+                                  "for runs, the classes and each line's runs."},
         "format": {"type": "string"},
         "lexer": {"$ref": "#/components/schemas/LexerRef"},
         "style": {"type": "string"},
@@ -339,6 +354,7 @@ def spec(script_root: str = "") -> dict:
             "Options": OPTIONS,
             "HighlightResult": HIGHLIGHT_RESULT,
             "TokenLines": TOKEN_LINES,
+            "TokenRuns": TOKEN_RUNS,
             "LexerRef": LEXER_REF,
             "BatchRequest": BATCH_REQUEST,
             "BatchResult": BATCH_RESULT,

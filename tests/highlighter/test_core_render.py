@@ -78,7 +78,30 @@ def test_ansi_is_pygments_terminal256_in_the_chosen_style():
 @pytest.mark.parametrize("name", [f["name"] for f in list_formatters()])
 def test_every_offered_format_renders_text(name):
     output = run(SAMPLES["python"], lexer="python", format=name)["output"]
-    assert isinstance(output, list if name in ("tokens", "classes") else str) and output
+    assert isinstance(output, list if name in ("tokens", "classes") else dict if name == "runs" else str) and output
+
+
+def test_runs_are_the_classes_stream_joined_and_without_its_texts():
+    """Each line's runs slice the code into what format classes gives, neighbours of the same
+    classes joined; the classes are listed once."""
+    code = SAMPLES["python"] + 'x = """a\n\nb"""  \n'
+    runs = run(code, lexer="python", format="runs")["output"]
+    classes = run(code, lexer="python", format="classes")["output"]
+    assert len(set(runs["classes"])) == len(runs["classes"])
+    assert len(runs["lines"]) == len(classes) == code.count("\n")
+    for line, expected, text in zip(runs["lines"], classes, code.split("\n")):
+        joined_pairs = []
+        for name, piece in expected:
+            if joined_pairs and joined_pairs[-1][0] == name:
+                joined_pairs[-1][1] += piece
+            else:
+                joined_pairs.append([name, piece])
+        at, sliced = 0, []
+        for number, length in zip(line[::2], line[1::2]):
+            sliced.append([runs["classes"][number], text[at:at + length]])
+            at += length
+        assert sliced == joined_pairs and at == len(text)
+    assert runs["lines"][-2] == []  # the blank line inside the string
 
 
 # The tokens format

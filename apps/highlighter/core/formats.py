@@ -3,7 +3,8 @@
 Only text formats are offered (no image formatters: they need fonts from the server
 and produce bytes). ``tokens`` and ``classes`` are ours: the token stream as JSON-ready lists, see
 ``render.token_lines`` (``classes`` names each token by its CSS classes, so a client can
-colour tokens without knowing Pygments' token types). Names and aliases are matched case-insensitively.
+colour tokens without knowing Pygments' token types); ``runs`` is ``classes`` without the
+texts, for a client that holds the code (``render.token_runs``: run lengths per line). Names and aliases are matched case-insensitively.
 """
 
 from dataclasses import dataclass
@@ -21,10 +22,10 @@ class Format:
     aliases: tuple[str, ...]
     description: str
     media_type: str
-    formatter: str | None  # class name in pygments.formatters; None for "tokens" and "classes"
+    formatter: str | None  # class name in pygments.formatters; None for "tokens", "classes" and "runs"
 
     def create_formatter(self, style: str, options: dict):
-        """A fresh Pygments formatter for this format (not for ``tokens`` or ``classes``)."""
+        """A fresh Pygments formatter for this format (not for ``tokens``, ``classes`` or ``runs``)."""
         return getattr(pygments.formatters, self.formatter)(style=style, **options)
 
 
@@ -37,6 +38,10 @@ FORMATS = (
     Format("classes", (), "The token stream as JSON, as tokens, with the CSS classes the html "
            "format gives each token instead of its type: [classes, text] pairs (\"k\", "
            "\"kc\", \"\" for plain text); style them with /styles/{style}.css.",
+           "application/json", None),
+    Format("runs", (), "The classes stream in a compact form for clients that hold the code: "
+           "{\"classes\": [distinct classes], \"lines\": [[class index, length, …], …]}, one flat "
+           "list of runs per line, lengths in characters (code points) of the line.",
            "application/json", None),
     Format("ansi", ("terminal256", "console256", "256"),
            "ANSI escape codes for terminals with 256 colours, in the chosen style.",

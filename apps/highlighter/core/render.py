@@ -33,7 +33,7 @@ def highlight(request) -> dict:
     """
     output_format = find_format(request.format)
     formatter_options, lexer_options = split_options(request.options)
-    streamed = output_format.name in TOKEN_NAMES
+    streamed = output_format.formatter is None  # tokens, classes, runs: the token stream as data
     if streamed:
         # Keep leading and trailing blank lines so line i of the output is line i of
         # the input; Pygments' default (stripnl=True) would drop them.
@@ -49,7 +49,9 @@ def highlight(request) -> dict:
         options=lexer_options,
     )
     limit = request.output_limit
-    if streamed:
+    if output_format.name == "runs":
+        output = token_runs(lexer.get_tokens(request.code), limit)
+    elif streamed:
         output = token_lines(lexer.get_tokens(request.code), limit, TOKEN_NAMES[output_format.name])
     else:
         formatter = output_format.create_formatter(request.style, formatter_options)
@@ -129,3 +131,53 @@ def token_lines(tokens, limit: int | None = None, naming=str) -> list:
     if line:
         lines.append(line)
     return lines
+
+
+def token_runs(tokens, limit: int | None = None) -> dict:
+    """The ``classes`` stream in a compact form: ``{"classes": [...], "lines": [[c, n, c, n, …], …]}``.
+
+    ``classes`` lists each distinct CSS classes value once (as ``css_classes`` names them);
+    a line is a flat list of runs, each the index of its classes in that list and its length in
+    characters (code points) of the lexed text; neighbouring tokens with the same classes are
+    one run. Lines are as ``token_lines`` gives them (one per ``\\n`` of the lexed text, an
+    empty line ``[]``), so a client holding the text slices it by the lengths: no token text
+    is sent back, and a line's classes are two small integers per run instead of a JSON pair
+    per token. With ``limit``, stops with ``output_too_large`` once the JSON would pass that many
+    bytes (counted from below: a run is at least ``0,1,``, a line ``[],``).
+    """
+    names, index = [], {}
+    lines, line = [], []
+    size = 0
+    for token_type, text in tokens:
+        if not text:
+            continue
+        name = css_classes(token_type)
+        number = index.get(name)
+        if number is None:
+            number = index[name] = len(names)
+            names.append(name)
+        if "\n" not in text:
+            if line and line[-2] == number:
+                line[-1] += len(text)
+            else:
+                line += (number, len(text))
+                size += 4
+                if limit is not None and size > limit:
+                    raise too_large(limit, "grew past the limit and was stopped")
+            continue
+        first, *rest = text.split("\n")
+        if first:
+            if line and line[-2] == number:
+                line[-1] += len(first)
+            else:
+                line += (number, len(first))
+        for piece in rest:
+            lines.append(line)
+            line = [number, len(piece)] if piece else []
+        if limit is not None:
+            size += 7 * len(rest) + 4
+            if size > limit:
+                raise too_large(limit, "grew past the limit and was stopped")
+    if line:
+        lines.append(line)
+    return {"classes": names, "lines": lines}
