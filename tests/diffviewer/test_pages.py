@@ -205,8 +205,8 @@ def test_bad_options_are_a_clear_400_page(client, fields, message):
 def test_the_page_offers_the_patch_and_the_other_view_through_the_same_inputs(client):
     page = page_of(post(client, left="a\n", right="b\n", left_name="x.txt", right_name="x.txt"))
     assert '<form id="inputs" method="post" action="/diff/"' in page
-    assert '<button class="download" form="inputs" type="submit" formaction="/diff/api/diff.patch">Download .patch</button>' in page
-    assert '<button form="inputs" type="submit" name="view" value="side-by-side">Side by side</button>' in page
+    assert '<button class="download as-link" form="inputs" type="submit" formaction="/diff/api/diff.patch">Download .patch</button>' in page
+    assert '<button class="as-link" form="inputs" type="submit" name="view" value="side-by-side">Side by side</button>' in page
     assert '<textarea name="left" rows="16" spellcheck="false" aria-label="Left (old) text">a\n</textarea>' in page
 
 

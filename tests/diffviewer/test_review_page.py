@@ -94,7 +94,7 @@ def test_an_upload_is_reviewed(client):
 
 def test_the_view_switch_posts_the_patch_again(client):
     page = review(client, GIT)
-    assert '<button form="review-input" type="submit" name="view" value="side-by-side">Side by side</button>' in page
+    assert '<button class="as-link" form="review-input" type="submit" name="view" value="side-by-side">Side by side</button>' in page
     assert '<textarea name="patch"' in page
 
 
