@@ -5,7 +5,7 @@ Bounded in bytes, in total and per page (``apps.byteslru``): a page over ``max_i
 compressed rendering. Only pages that are the same for every visitor go in (not the
 creator's pages, which show the one-time token notice or the language correction with its
 CSRF token; never a burn-after-reading page), under a key made of
-everything the page shows (see ``views.page_key``). The database is still asked on every
+everything the page shows (see ``snippetpage.page_key``). The database is still asked on every
 request whether the snippet exists, so a deleted or expired snippet is never served from
 here; a changed one has a new key.
 """
@@ -18,5 +18,5 @@ class PageCache(BytesLRU):
         super().__init__(max_bytes, max_bytes // 8 if max_item_bytes is None else max_item_bytes)
 
     def forget(self, snippet_id):
-        """Drop every page of one snippet (its keys start with its id, ``views.page_key``)."""
+        """Drop every page of one snippet (its keys start with its id, ``snippetpage.page_key``)."""
         self.forget_where(lambda key: key[0] == snippet_id)

@@ -301,3 +301,19 @@ def test_compare_with_parent_is_offered_only_between_one_file_snippets(client, p
     child = Snippet.objects.get(title="from one").pk
     assert "compare with parent" in page_of(client, f"/s/{child}")
     assert "compare with parent" not in page_of(client, f"/s/{child}/1")  # the link compares the latest
+
+
+def test_a_forks_kept_page_drops_compare_with_parent_once_the_parent_has_several_files(client, paste_files):
+    parent = paste_files(("app.py", APP))
+    fields = {"csrfmiddlewaretoken": csrf_token(client, f"/s/{parent['id']}/fork"), "content": "changed\n",
+              "filename": "app.py", "title": "forked"}
+    assert client.post(f"/s/{parent['id']}/fork", data=fields).status_code == 302
+    child = Snippet.objects.get(title="forked").pk
+    reader = type(client)(client.application)  # no session: the page is kept for them
+    assert "compare with parent" in page_of(reader, f"/s/{child}")
+    assert "compare with parent" in page_of(reader, f"/s/{child}")  # the kept page
+    body = {"files": [{"filename": "app.py", "content": APP}, {"filename": "util.py", "content": UTIL}]}
+    edited = client.put(f"/api/snippets/{parent['id']}", json=body,
+                        headers={"Authorization": f"Token {parent['delete_token']}"})
+    assert edited.status_code == 201
+    assert "compare with parent" not in page_of(reader, f"/s/{child}")
