@@ -180,7 +180,7 @@ def test_a_burn_after_reading_snippet_has_nothing_to_compare_and_stays_unread(cl
     made = client.post("/api/snippets", json={"content": "secret\n", "burn": True}).get_json()
     for path in ("compare/1..1.patch", "compare/1..1"):
         assert client.get(f"/s/{made['id']}/{path}").status_code == 404
-    assert client.get(f"/s/{made['id']}/raw").get_data() == b"secret\n"
+    assert client.post(f"/s/{made['id']}/raw").get_data() == b"secret\n"  # its one reading (a GET reads nothing)
 
 
 def test_a_patch_that_outruns_its_budget_is_refused_clearly(client, monkeypatch):
