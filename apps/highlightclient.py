@@ -99,6 +99,18 @@ class Catalog:
     version: str
 
 
+
+def language_menu(lexers):
+    """``((alias, name), …)``: what a language menu offers from the highlighter's lexer list, in
+    its order, each sent back as its first alias and shown by its name; plain text aside (each
+    menu offers it next to auto). The paste site's and the diff viewer's menus are this one."""
+    return tuple(
+        ((entry.get("aliases") or [entry["name"]])[0], entry["name"])
+        for entry in lexers
+        if entry.get("aliases") != ["text"]
+    )
+
+
 def highlight_html(client, code, *, lexer=None, filename=None, guess=False, options=None, no_store=False,
                    max_bytes=MAX_ANSWER_BYTES):
     """``code`` as HTML with CSS classes (``Highlighted``); raises ``Unavailable`` or ``Refused``.

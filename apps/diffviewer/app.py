@@ -26,7 +26,7 @@ from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from apps import errorcodes, sitewide, textinput
-from apps.diffviewer import diffpage, forms, hosts, inputs, refs, reviewing, saving, settings, work
+from apps.diffviewer import diffpage, forms, hosts, inputs, languages, refs, reviewing, saving, settings, work
 from apps.diffviewer.inputs import InputError
 from apps.diffviewer.templating import Templates
 
@@ -126,7 +126,7 @@ class DiffViewer:
         if request.method == "POST":
             inp, _ = self.form_input(request, textarea=True)
             return self.diff_page(request, urls, inp)
-        return self.page("index.html", urls=urls, inp=inputs.DiffInput())
+        return self.page("index.html", urls=urls, inp=inputs.DiffInput(), languages=self.languages(request))
 
     def on_compare(self, request, urls):
         args = request.args
@@ -175,7 +175,11 @@ class DiffViewer:
         can_save = sides is None and inp.left.strip() and inp.right.strip() and self.can_save(request)
         save_url = urls.build("save") if can_save else None
         return self.page("diff.html", status=status, urls=urls, inp=inp, page=page, sides=sides, links=links,
-                         save_url=save_url, notice=notice)
+                         save_url=save_url, notice=notice, languages=self.languages(request))
+
+    def languages(self, request):
+        """The form's language menu: the highlighter's lexers, as the paste site offers them."""
+        return languages.menu(request.environ, self.settings.DIFF_HIGHLIGHT_TIMEOUT)
 
     def can_save(self, request):
         return saving.available(request.environ, self.settings.DIFF_ALLOWED_ORIGINS)

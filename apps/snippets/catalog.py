@@ -37,11 +37,7 @@ class Catalog:
     @cached_property
     def menu(self):
         """``((alias, name), ...)``: the lexers to offer in a language menu (plain text aside)."""
-        return tuple(
-            ((entry.get("aliases") or [entry["name"]])[0], entry["name"])
-            for entry in self.lexers
-            if entry.get("aliases") != ["text"]
-        )
+        return highlightclient.language_menu(self.lexers)
 
     @cached_property
     def patterns(self):

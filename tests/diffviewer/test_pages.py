@@ -1,5 +1,6 @@
 """The form and the diff page, through the composite at /diff and standalone."""
 
+import html
 import re
 
 import pytest
@@ -28,6 +29,39 @@ def test_the_form_offers_texts_files_names_and_every_option(client):
         assert f'name="{name}"' in page, name
     assert 'enctype="multipart/form-data"' in page
     assert '<option value="all">Whole file</option>' in page
+
+
+def menu_options(page, name="lexer"):
+    """``[(value, label, selected)]`` of the ``<select name=…>`` on the page."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return [(html.unescape(value), html.unescape(label), bool(selected)) for value, selected, label
+            in re.findall(r'<option value="([^"]*)"( selected(?:="selected")?)?[^>]*>([^<]*)</option>', select)]
+
+
+@pytest.mark.django_db
+def test_the_language_is_a_menu_of_the_lexers_the_paste_form_offers(client):
+    options = menu_options(page_of(client.get("/diff/")))
+    assert options[:2] == [("", "Auto-detect (from the file names)", True), ("text", "Plain text", False)]
+    assert ("python", "Python", False) in options
+    paste_form = client.get("/").get_data(as_text=True)
+    paste_menu = re.search(r'<select name="lexer"[^>]*>(.*?)</select>', paste_form, re.S).group(1)
+    offered = [(html.unescape(value), html.unescape(label))
+               for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', paste_menu)]
+    assert [(value, label) for value, label, _ in options[2:]] == offered[2:]  # after auto and plain text
+
+
+def test_the_chosen_language_stays_chosen_on_the_diff_page(client):
+    page = page_of(post(client, left="a\n", right="b\n", lexer="python"))
+    assert [value for value, _, selected in menu_options(page) if selected] == ["python"]
+    other = page_of(post(client, left="a\n", right="b\n", lexer="Python 3"))  # a name, not in the menu's aliases
+    assert ("Python 3", "Python 3", True) in menu_options(other)
+
+
+def test_without_a_highlighter_the_language_is_a_text_field(make_app, monkeypatch):
+    monkeypatch.delenv("HIGHLIGHTER_URL", raising=False)
+    page = page_of(Client(make_app()).get("/"))
+    assert '<select name="lexer"' not in page
+    assert '<input type="text" name="lexer" value="" maxlength="100" placeholder="guessed from file names"' in page
 
 
 def test_line_numbers_on_both_sides_are_linkable_anchors(client):
@@ -342,7 +376,7 @@ def test_a_failure_before_the_page_starts_is_a_500_page_and_logged(make_app, mon
     assert response.status_code == 500
     assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    assert "Something went wrong" in page and "secret" not in page and "Traceback" not in page
+    assert "Something went wrong" in page and "secret" not in page and "Traceback (most recent" not in page
     assert any(r.exc_info and r.exc_info[0] is RuntimeError for r in caplog.records)
 
 
