@@ -74,7 +74,7 @@ def test_an_expired_snippet_is_the_sites_own_410(served):
     url, _ = served
     created = httpx.post(f"{url}/api/snippets", data={"content": "soon gone\n", "burn": "true"})
     assert created.status_code == 201, created.text
-    assert httpx.get(created.json()["url"]).status_code == 200  # the one reading
+    assert httpx.post(created.json()["raw_url"]).status_code == 200  # the one reading (no GET burns it)
     gone = httpx.get(created.json()["url"])
     assert gone.status_code in (404, 410)
     assert "Traceback" not in gone.text and "Page not found at" not in gone.text
