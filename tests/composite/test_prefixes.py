@@ -48,6 +48,19 @@ def test_the_paste_site_builds_urls_and_redirects_under_its_prefix(client):
 
 
 @pytest.mark.django_db
+def test_a_snippets_preview_url_and_a_burn_snippets_reveal_are_under_its_prefix(client):
+    made = client.post("/paste/api/snippets", json={"content": "x = 1\n"}).get_json()["id"]
+    page = client.get(f"/paste/s/{made}").get_data(as_text=True)
+    assert f'<meta property="og:url" content="http://localhost/paste/s/{made}">' in page
+    burn = client.post("/paste/api/snippets", json={"content": "secret\n", "burn": True}).get_json()["id"]
+    step = client.get(f"/paste/s/{burn}").get_data(as_text=True)
+    assert f'<form method="post" action="/paste/s/{burn}/reveal"' in step and "secret" not in step
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', step).group(1)
+    shown = client.post(f"/paste/s/{burn}/reveal", data={"csrfmiddlewaretoken": token})
+    assert shown.status_code == 200 and "secret" in shown.get_data(as_text=True)
+
+
+@pytest.mark.django_db
 def test_the_paste_site_cookies_stay_under_its_prefix(client):
     [cookie] = [c.strip() for c in client.get("/paste/").headers.getlist("Set-Cookie")]
     assert cookie.startswith("snippets_csrftoken=")
