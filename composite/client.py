@@ -115,24 +115,27 @@ class Client:
             path += "/" + quote(filename, safe="")
         what = f"snippet {ref.id}" + (f" revision {revision}" if revision else "") + (
             f" file {filename!r}" if filename is not None else "")
-        for method in ("GET", "POST") if burn else ("GET",):
-            with self.reaching(ref.server), self.http.stream(method, path) as answer:
-                if answer.status_code == 300:
-                    answer.read()
-                    raise Failed(f"{ref.page} has several files: name one with --file ({listed(answer)}).", USAGE)
-                if method == "GET" and burn and answer.status_code == 409 and error_code(answer) == BURN:
-                    continue  # burn-after-reading: read by a POST (a GET never opens it)
-                self.check(answer, what)
-                received = bytearray()
-                for chunk in answer.iter_bytes():
-                    received += chunk
-                    if len(received) > MAX_DOWNLOAD:
-                        raise Failed(f"The snippet is larger than {MAX_DOWNLOAD} bytes; use its raw URL.", TOO_LARGE)
-                if method == "POST":
-                    print(f"{ref.page} was burn-after-reading: this was its one reading, and it is now deleted.",
-                          file=sys.stderr)
-                return bytes(received)
-        raise AssertionError("unreachable: the last method's answer returns or raises")
+        with self.reaching(ref.server), self.http.stream("GET", path) as answer:
+            if not (burn and answer.status_code == 409 and error_code(answer) == BURN):
+                return self.received(answer, ref, what)
+        # burn-after-reading: a GET never opens it; this POST is its one reading
+        with self.reaching(ref.server), self.http.stream("POST", path) as answer:
+            text = self.received(answer, ref, what)
+        print(f"{ref.page} was burn-after-reading: this was its one reading, and it is now deleted.", file=sys.stderr)
+        return text
+
+    def received(self, answer, ref, what):
+        """A raw answer's bytes (at most ``MAX_DOWNLOAD``), else Failed."""
+        if answer.status_code == 300:
+            answer.read()
+            raise Failed(f"{ref.page} has several files: name one with --file ({listed(answer)}).", USAGE)
+        self.check(answer, what)
+        received = bytearray()
+        for chunk in answer.iter_bytes():
+            received += chunk
+            if len(received) > MAX_DOWNLOAD:
+                raise Failed(f"The snippet is larger than {MAX_DOWNLOAD} bytes; use its raw URL.", TOO_LARGE)
+        return bytes(received)
 
     def delete(self, ref: Reference, token):
         self.send("DELETE", f"{ref.server}/api/snippets/{ref.id}", headers={"Authorization": f"Token {token}"},
