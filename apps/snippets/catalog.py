@@ -52,6 +52,15 @@ class Catalog:
                 return pattern[1:]
         return ""
 
+    @cached_property
+    def display_names(self):
+        """Stored alias -> the lexer's name as pages show it (``python`` -> ``Python``)."""
+        return {(entry.get("aliases") or [entry["name"]])[0]: entry["name"] for entry in self.lexers}
+
+    def lexer_name(self, alias):
+        """The name pages show for the lexer stored as ``alias`` (the alias itself when unknown)."""
+        return self.display_names.get(alias, alias)
+
     def lexer_alias(self, requested):
         """The alias to store for a lexer name or alias (any case), or None if unknown."""
         return self.names.get(requested.strip().lower())

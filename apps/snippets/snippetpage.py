@@ -50,6 +50,7 @@ from apps.snippets import (
     rawfiles,
     renderedmarkdown,
     revisions,
+    times,
 )
 from apps.snippets.forms import LanguageForm
 from apps.snippets.lookup import answers_gone
@@ -316,7 +317,17 @@ def page_key(context, files, version, origin):
         parent and (parent.pk, str(parent), parent.file_count),
         tuple((child.pk, str(child), child.created_at) for child in context["children"]),
         context["style"], context["styles"], context["style_css"], context["source"], version, origin,
+        shown_times(context),
     )
+
+
+def shown_times(context):
+    """The relative words the page shows for its times ("3 minutes ago"): a page kept in the
+    cache is used only while they still read the same."""
+    snippet = context["snippet"]
+    moments = [snippet.created_at, snippet.expires_at, context["made_at"],
+               *(child.created_at for child in context["children"])]
+    return tuple(times.phrase(moment) if moment else None for moment in moments)
 
 
 def origin(request):

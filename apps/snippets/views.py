@@ -282,7 +282,18 @@ def favicon(request):
 def mine(request):
     ids = ownership.owned_ids(request)
     found = {s.pk: s for s in Snippet.objects.alive().filter(pk__in=ids, removed_at__isnull=True)}
-    return render(request, "snippets/mine.html", {"snippets": [found[i] for i in ids if i in found]})
+    known = catalog.current(request.META)
+    rows = [(found[i], language_label(found[i], known)) for i in ids if i in found]
+    return render(request, "snippets/mine.html", {"rows": rows})
+
+
+def language_label(snippet, known):
+    """A snippet's language as its page names it: "Python", "Python (detected)"; "Auto-detect"
+    while the language is not decided (the page decides it when shown)."""
+    if not snippet.lexer:
+        return "Auto-detect"
+    name = known.lexer_name(snippet.lexer)
+    return f"{name} (detected)" if snippet.lexer_detected else name
 
 
 @require_safe
