@@ -281,8 +281,7 @@ def submitted(request):
             f"The request is larger than the {request_limit():,}-byte limit.", status=413, code="too_large"
         ) from None
     except TooManyFilesSent:  # Django stops reading at DATA_UPLOAD_MAX_NUMBER_FILES uploads
-        raise intake.Refused(f"A snippet has at most {settings.SNIPPET_MAX_FILES} files; more were sent.",
-                             code="too_many_files") from None
+        raise intake.too_many_files() from None
     except TooManyFieldsSent:
         raise intake.Refused("The form has too many fields.") from None
 
@@ -329,8 +328,7 @@ def json_files(items):
     if not isinstance(items, list):
         raise intake.Refused(f"files must be a list: {FILES_EXAMPLE}.")
     if len(items) > settings.SNIPPET_MAX_FILES:
-        raise intake.Refused(f"A snippet has at most {settings.SNIPPET_MAX_FILES} files; {len(items)} were sent.",
-                             code="too_many_files")
+        raise intake.too_many_files(len(items))
     uploads = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):

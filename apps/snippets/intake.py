@@ -143,6 +143,13 @@ def same_name(name):
     return unicodedata.normalize("NFC", name).casefold()
 
 
+def too_many_files(sent=None):
+    """The refusal of more files than ``SNIPPET_MAX_FILES`` (``sent``: how many, when known)."""
+    limit = settings.SNIPPET_MAX_FILES
+    return Refused(f"A snippet has at most {limit} {'file' if limit == 1 else 'files'}; "
+                   f"{sent if sent else 'more'} were sent.", code="too_many_files")
+
+
 def check_files(uploads):
     """The files of one revision, checked (names, count, each text, all bytes together): a
     list of ``Upload`` with their texts as stored, or Refused.
@@ -155,7 +162,7 @@ def check_files(uploads):
     if not uploads:
         raise Refused("The snippet is empty: send at least one file.", code="empty")
     if len(uploads) > limit:
-        raise Refused(f"A snippet has at most {limit} files; {len(uploads)} were sent.", code="too_many_files")
+        raise too_many_files(len(uploads))
     names = [check_filename(upload.filename, position) for position, upload in enumerate(uploads)]
     if len(uploads) > 1:
         unnamed = next((position for position, name in enumerate(names) if not name), None)

@@ -136,7 +136,8 @@ def refuse_past_cap(latest_number):
     ``revise``'s transaction (latest unchanged) keeps two edits at once from passing it."""
     cap = settings.SNIPPET_MAX_REVISIONS
     if latest_number >= cap:
-        raise Conflict(f"This snippet has {latest_number} revisions, the most a snippet may have ({cap}). "
+        raise Conflict(f"This snippet has {latest_number} {'revision' if latest_number == 1 else 'revisions'}, "
+                       f"the most a snippet may have ({cap}). "
                        "Fork it into a new snippet to keep editing.", code=TOO_MANY_REVISIONS_CODE)
 
 

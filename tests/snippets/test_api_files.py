@@ -264,6 +264,12 @@ def test_more_than_20_files_are_refused(client):
     assert post_files(client, files[:20]).status_code == 201
 
 
+@override_settings(SNIPPET_MAX_FILES=1)
+def test_a_limit_of_one_file_is_said_in_the_singular(client):
+    files = [{"filename": f"f{n}.txt", "content": f"{n}\n"} for n in range(2)]
+    assert "A snippet has at most 1 file; 2 were sent." in refused(post_files(client, files), 400, "too_many_files")
+
+
 def test_more_than_20_uploads_are_refused_as_multipart_too(client):
     response = client.post("/api/snippets", data=uploads(*[(f"f{n}.txt", "x\n") for n in range(21)]),
                            content_type="multipart/form-data")

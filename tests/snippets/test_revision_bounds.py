@@ -46,6 +46,12 @@ def test_a_put_past_the_cap_is_409_too_many_revisions_and_stores_nothing(client,
     assert client.get(path_of(made["url"]) + "/raw").get_data(as_text=True) == "v3\n"
 
 
+def test_a_cap_of_one_revision_is_said_in_the_singular(client, made, settings):
+    settings.SNIPPET_MAX_REVISIONS = 1
+    message = put(client, made, "v2\n").get_json()["error"]["message"]
+    assert message.startswith("This snippet has 1 revision, the most a snippet may have (1).")
+
+
 def test_a_put_that_changes_nothing_at_the_cap_is_still_200(client, made, cap):
     for number in (2, 3):
         put(client, made, f"v{number}\n")
