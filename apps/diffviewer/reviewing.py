@@ -33,7 +33,11 @@ API_FIELDS = ("patch",)
 HIGHLIGHT_PAGE_FACTOR = 4
 BATCH_BYTES = 32 * 1024  # of text per batch request: well within one highlight's 2 s budget, even at load 10
 BATCH_FILES = 64
-LOOKAHEAD = 2  # batches asked ahead of the rows being made (a highlighter has 2 processes)
+LOOKAHEAD = 2  # batches asked at once, one thread each (a highlighter has 2 processes)
+# Batches asked ahead of the rows being made (queued for those threads): from the outline on, the
+# highlighter works while the whole job (word marks, moved code) runs; answered batches wait for
+# their rows, so at most this many batches' token lines are held at once.
+AHEAD = 8
 TITLE_FILES = 3  # file names a page's title gives before "and N more"
 # Files a review page lists and shows; a patch of more (each costs a header, a list entry and
 # a section even when its lines are past DIFF_MAX_RENDER_LINES) shows its first ones, says how
@@ -165,20 +169,26 @@ def build(text, view, settings, environ):
     malformed or too large patch is refused with its status before the first byte. The page's
     head, totals and file list need only the outline; its files' rows (``ReviewPage.details``)
     come once the whole job has answered.
+
+    The outline also gives each file's two sides (``work.review_outline``), so the first batches
+    of colours are asked (``Colours``) as soon as it answers: the highlighter's processes work
+    while the whole job does, on the other core.
     """
     whole = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review-job")
     job = whole.submit(contextvars.copy_context().run, work.review, text, settings)
     whole.shutdown(wait=False)
-    outline = work.review_outline(text, settings)
+    outline, sides = work.review_outline(text, settings)
     files = [ReviewFile(file, f"f{number}", None, None)
              for number, file in enumerate(outline.files[:MAX_FILES_SHOWN], 1)]
     page = ReviewPage(outline, files, view, truncated=any(file.truncated for file in outline.files),
                       more_files=max(0, len(outline.files) - MAX_FILES_SHOWN))
-    page.details = detailed_files(job, page, view, settings, environ)
+    colours = Colours(outline.files[:MAX_FILES_SHOWN], sides, settings, environ)
+    colours.ask(AHEAD - 1)
+    page.details = detailed_files(job, page, view, settings, colours)
     return page
 
 
-def detailed_files(job, page, view, settings, environ):
+def detailed_files(job, page, view, settings, colours):
     """Each file with its hunks and rows (made lazily), once the whole job has answered; if it
     fails after the page started, ``page.failure`` says why and no file is shown."""
     try:
@@ -186,20 +196,24 @@ def detailed_files(job, page, view, settings, environ):
     except InputError as error:
         log.info("the review job failed after the page started: %s", error.message)
         page.failure = error.message
+        colours.stop()
         return
-    colours = Colours(patch.files[:MAX_FILES_SHOWN], settings, environ)
     render = rows.split_rows if view == "side-by-side" else rows.unified_rows
-    for number, file in enumerate(patch.files[:MAX_FILES_SHOWN], 1):
-        plan = rows.plan_hunks(diff_of(file), 0, settings.DIFF_MAX_RENDER_LINES)
-        anchor = f"f{number}"
-        yield ReviewFile(file, anchor, plan, file_rows(file, plan, anchor, render, colours))
+    try:
+        for outlined, file in zip(page.files, patch.files):
+            plan = rows.plan_hunks(diff_of(file), 0, settings.DIFF_MAX_RENDER_LINES)
+            made = file_rows(outlined.file, plan, outlined.anchor, render, colours)
+            yield ReviewFile(file, outlined.anchor, plan, made)
+    finally:
+        colours.stop()  # a page cut short asks for nothing more; its threads end
 
 
-def file_rows(file, plan, anchor, render, colours):
-    """The rows of one file, coloured when the highlighter answers in time (asked here, lazily)."""
+def file_rows(outlined, plan, anchor, render, colours):
+    """The rows of one file (``outlined``: the outline's, whose colours were asked), coloured when
+    the highlighter answers in time."""
     if not plan.blocks:
         return
-    old_tokens, new_tokens = colours.of(file)
+    old_tokens, new_tokens = colours.of(outlined)
     yield from render(plan, old_tokens, new_tokens, anchor=f"{anchor}-", file_anchor=file_anchor)
 
 
@@ -212,31 +226,34 @@ def file_anchor(index):
 class Colours:
     """Token colours per file, from the highlighter, in a few batch requests made ahead of the rows.
 
-    The files' sides are grouped in order into batches (``BATCH_BYTES`` of text, ``BATCH_FILES``
-    files each); each batch is one ``POST /api/highlight/batch`` (``tokens.fetch_batch``), one job
-    in one highlighter process. When a file's rows are reached, its batch and the ``LOOKAHEAD``
-    after it are asked for on a thread each, so highlighting overlaps with making the rows. Bounds:
+    The files' sides (from the outline: ``core.patch.sides``) are grouped in order into batches
+    (``BATCH_BYTES`` of text, ``BATCH_FILES`` files each); each batch is one
+    ``POST /api/highlight/batch`` (``tokens.fetch_batch``), one job in one highlighter process,
+    asked on one of ``LOOKAHEAD`` threads. The first ``AHEAD`` are asked as soon as the outline
+    is read; when a file's rows are reached, the batches up to ``AHEAD`` after its own are asked,
+    so highlighting overlaps with the whole job and with making the rows. Bounds:
     at most ``DIFF_HIGHLIGHT_MAX_BYTES`` × ``HIGHLIGHT_PAGE_FACTOR`` bytes of text per page (later
     files are plain), and the page waits for colours at most ``DIFF_HIGHLIGHT_TIMEOUT`` ×
     ``HIGHLIGHT_PAGE_FACTOR`` seconds in all; after that, or after the highlighter failed to answer
     a batch, the rest of the page is plain.
     """
 
-    def __init__(self, files, settings, environ):
+    def __init__(self, files, sides, settings, environ):
         self.settings, self.environ = settings, environ
         self.patience = settings.DIFF_HIGHLIGHT_TIMEOUT * HIGHLIGHT_PAGE_FACTOR
-        self.batches, self.batch_of = plan_batches(files, settings)
+        self.batches, self.batch_of = plan_batches(files, sides, settings)
         self.asked = {}  # batch index -> Future of {id(file): (old, new)}, until the next batch's turn
         self.next_batch = 0  # the first batch not asked yet
         self.threads = None
         self.available = True
 
     def of(self, file):
-        """``(old, new)`` token lines indexed by line number (``Numbered``), or None for plain."""
+        """``(old, new)`` token lines of one of the outline's files indexed by line number
+        (``Numbered``), or None for plain."""
         index = self.batch_of.get(id(file))
         if index is None or not self.available:
             return None, None
-        self.ask(index + LOOKAHEAD)
+        self.ask(index + AHEAD)
         started = time.monotonic()
         try:
             answers = self.asked[index].result(timeout=max(self.patience, 0.0))
@@ -260,10 +277,11 @@ class Colours:
         """Ask for every batch up to ``last`` not asked yet, each on a thread of this page's."""
         if self.threads is None:
             self.threads = ThreadPoolExecutor(max_workers=LOOKAHEAD, thread_name_prefix="review-colours")
-        while self.next_batch <= min(last, len(self.batches) - 1):
+        while self.available and self.next_batch <= min(last, len(self.batches) - 1):
             # the thread sees this request's context (the composite's settings are a ContextVar)
             self.asked[self.next_batch] = self.threads.submit(contextvars.copy_context().run, self.fetch,
                                                               self.batches[self.next_batch])
+            self.batches[self.next_batch] = None  # its texts are the thread's now: not held twice
             self.next_batch += 1
 
     def fetch(self, batch):
@@ -296,28 +314,27 @@ class Colours:
             self.threads.shutdown(wait=False, cancel_futures=True)
 
 
-def plan_batches(files, settings):
+def plan_batches(files, sides, settings):
     """``(batches, {id(file): batch index})``: each batch a list of ``(id(file), (old, new))``,
-    each side ``(text, filename, line numbers)`` or ``(None, None, None)`` when too large or empty."""
+    each side ``(text, filename, line numbers)`` or ``(None, None, None)`` when too large or empty;
+    ``sides`` are the files' as ``core.patch.sides`` gives them (None: nothing to colour)."""
     budget = settings.DIFF_HIGHLIGHT_MAX_BYTES * HIGHLIGHT_PAGE_FACTOR
     batches, batch_of, current, size = [], {}, [], 0
-    for file in files:
-        if not file.hunks or file.binary:
+    for file, both in zip(files, sides):
+        if both is None or file.binary:
             continue
-        sides = []
-        for other_kind, name in (("add", file.old_path), ("delete", file.new_path)):
-            lines = side_lines(file, other_kind)
-            text = "".join(line + "\n" for _, line in lines)
+        asked = []
+        for (text, numbers), name in zip(both, (file.old_path, file.new_path)):
             length = len(text.encode("utf-8", "surrogatepass"))
-            if not lines or length > settings.DIFF_HIGHLIGHT_MAX_BYTES or length > budget:
-                sides.append((None, None, None))
+            if not numbers or length > settings.DIFF_HIGHLIGHT_MAX_BYTES or length > budget:
+                asked.append((None, None, None))
                 continue
             budget -= length
             size += length
-            sides.append((text, name or file.path, [number for number, _ in lines]))
-        if all(text is None for text, _, _ in sides):
+            asked.append((text, name or file.path, numbers))
+        if all(text is None for text, _, _ in asked):
             continue
-        current.append((id(file), tuple(sides)))
+        current.append((id(file), tuple(asked)))
         batch_of[id(file)] = len(batches)
         if size >= BATCH_BYTES or len(current) >= BATCH_FILES:
             batches.append(current)
@@ -325,12 +342,6 @@ def plan_batches(files, settings):
     if current:
         batches.append(current)
     return batches, batch_of
-
-
-def side_lines(file, other_kind):
-    """``(line number, text)`` of one side's lines in the hunks: old (without the added), new."""
-    number = "new_no" if other_kind == "delete" else "old_no"
-    return [(getattr(line, number), line.text) for hunk in file.hunks for line in hunk.lines if line.kind != other_kind]
 
 
 class Numbered:

@@ -48,10 +48,11 @@ def review(text, settings):
 
 
 def review_outline(text, settings):
-    """The patch read, its files without hunks (``core.jobs.review_outline_job``): what a review
-    page needs before its first byte. A malformed patch raises here."""
-    return Patch.from_plain(run(settings, "review_outline", {"patch": text,
-                                                             "max_lines": settings.DIFF_MAX_RENDER_LINES}))
+    """``(patch, sides)``: the patch read, its files without hunks, and each file's two sides to
+    colour (``core.jobs.review_outline_job``): what a review page needs before its first byte.
+    A malformed patch raises here."""
+    plain = run(settings, "review_outline", {"patch": text, "max_lines": settings.DIFF_MAX_RENDER_LINES})
+    return Patch.from_plain(plain), plain["sides"]
 
 
 def run(settings, name, job):

@@ -13,7 +13,7 @@ from .compute import diff_json, diff_texts
 from .errors import OutputTooLarge
 from .model import smallest_line_json
 from .options import DiffOptions
-from .patch import TooManyLines, parse_patch
+from .patch import TooManyLines, parse_patch, sides
 from .unified import unified_diff
 
 
@@ -77,11 +77,14 @@ def review_job(job: dict) -> dict:
 def review_outline_job(job: dict) -> dict:
     """What a review page says before its files' rows: the patch read (so a malformed one is
     refused before the page starts), its files without their hunks, commits and totals;
-    ``{"patch", "max_lines"}`` in, ``Patch.to_plain()`` of hunk-less files out."""
+    ``{"patch", "max_lines"}`` in, ``Patch.to_plain()`` of hunk-less files out, with ``sides``:
+    per file, its two sides' texts and line numbers (``patch.sides``; None for a binary or
+    hunk-less file), so the page can ask for colours while the whole job still runs."""
     patch = parse_patch(job["patch"], max_lines=job["max_lines"])
+    shown = [None if file.binary or not file.hunks else sides(file) for file in patch.files]
     for file in patch.files:
         file.hunks = []
-    return patch.to_plain()
+    return {**patch.to_plain(), "sides": shown}
 
 
 def line_count(text: str) -> int:

@@ -191,6 +191,22 @@ def diff_of(file):
     return Diff(file.hunks, Stats(file.additions, file.deletions, len(file.hunks), False), file.binary)
 
 
+def sides(file):
+    """A file's hunks as the two texts a highlighter colours, each with the line number of each of
+    its lines: ``((old text, old numbers), (new text, new numbers))``, the old side its context and
+    removed lines, the new side its context and added lines, every line ended by ``\\n``."""
+    old, old_numbers, new, new_numbers = [], [], [], []
+    for hunk in file.hunks:
+        for line in hunk.lines:
+            if line.kind != "add":
+                old.append(line.text)
+                old_numbers.append(line.old_no)
+            if line.kind != "delete":
+                new.append(line.text)
+                new_numbers.append(line.new_no)
+    return ("\n".join(old) + "\n" if old else "", old_numbers), ("\n".join(new) + "\n" if new else "", new_numbers)
+
+
 _HUNKS_KEY = '}, "hunks": '
 
 
