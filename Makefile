@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup system-deps check clean lock
+.PHONY: run test setup system-deps axe check clean lock
 
 run: setup
 	DEBUG=true $(BIN)/composite serve
 
-test: setup system-deps
+test: setup system-deps axe
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
@@ -30,6 +30,15 @@ lock: setup
 # Installed with apt-get when we are root on Debian; otherwise those tests skip and say why.
 system-deps:
 	@sh tests/system-deps.sh
+
+# axe-core, the accessibility checker the browser tests inject into each page, pinned by
+# tests/e2e/axe/package-lock.json (npm ci: exactly those bytes). Skipped, saying so, without npm;
+# tests/e2e/test_accessibility.py then skips too.
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+axe:
+	@if [ -f $(AXE) ] && [ $(AXE) -nt tests/e2e/axe/package-lock.json ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then npm ci --prefix tests/e2e/axe --no-audit --no-fund --silent && touch $(AXE); \
+	else echo "npm not installed: accessibility tests will be skipped (Debian: apt-get install npm)"; fi
 
 check: setup
 	$(BIN)/composite check

@@ -10,7 +10,7 @@ puts them in ``HANDED`` while that app works. An app alone reads the environment
 - ``SITE_STYLESHEET``: URL of the site-wide stylesheet, if any.
 - ``SITE_ICON``: URL of the site's icon, if any.
 - ``SITE_SCRIPT``: URL of the site-wide script every page loads in ``<head>``, synchronously
-  (light or dark before the first paint, and the header's theme toggle), if any.
+  (light or dark before the first paint, the header's theme toggle, Ctrl/Cmd+Enter sending a form), if any.
 - ``SITE_HOME``: where the site's name in the header leads (else each app's own root).
 - ``<NAME>_URL`` (``HIGHLIGHTER_URL``, ``DIFFVIEWER_URL``, ``SNIPPETS_URL``): where another
   app lives. A path (``/highlight``) means "co-mounted in this process": it is reached

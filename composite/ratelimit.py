@@ -37,6 +37,8 @@ from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
 
+from composite import static
+
 log = logging.getLogger(__name__)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -186,9 +188,10 @@ def wants_json(environ):
     return "/api/" in path or path.endswith("/api") or "application/json" in accept
 
 
-PAGE = """<!doctype html>
+PAGE = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Slow down — composite</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>Slow down a little</h1><p>{message}</p>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="{static.SITE_STYLESHEET}"><script src="{static.SITE_SCRIPT}"></script></head>
+<body><main><h1>Slow down a little</h1><p>{{message}}</p>
 <p><a href="/">Back to the site</a></p></main></body></html>
 """

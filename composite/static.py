@@ -32,7 +32,7 @@ SOURCES = {
 SITE_URL = "/_site/"  # where composite/static is served
 SITE_STYLESHEET = SITE_URL + "site.css"
 SITE_ICON = SITE_URL + "favicon.svg"
-SITE_SCRIPT = SITE_URL + "theme.js"  # light or dark, before the page is painted (see site.css)
+SITE_SCRIPT = SITE_URL + "site.js"  # light or dark before the page is painted (see site.css), Ctrl/Cmd+Enter
 STATIC_ROOT = env.Text("STATIC_ROOT", str(REPO / "staticfiles"))  # where collected files go (Django's too)
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")  # Django's manifest storage names
 

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Install the Debian programs the test suite drives (browser, patch, ruby, wrk, slowhttptest, haproxy, pastebinit),
+# Install the Debian programs the test suite drives (browser, patch, ruby, wrk, slowhttptest, haproxy, pastebinit, npm for axe-core),
 # when they are missing and we may. Never downloads a browser of its own.
 missing=""
-for pair in chromium:chromium patch:patch ruby:ruby wrk:wrk slowhttptest:slowhttptest haproxy:haproxy pastebinit:pastebinit; do
+for pair in chromium:chromium patch:patch ruby:ruby wrk:wrk slowhttptest:slowhttptest haproxy:haproxy pastebinit:pastebinit npm:npm; do
   program=${pair%%:*}; package=${pair#*:}
   command -v "$program" >/dev/null 2>&1 || missing="$missing $package"
 done

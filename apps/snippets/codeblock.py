@@ -13,7 +13,7 @@ from itertools import islice
 
 from django.utils.html import escape
 
-HEAD = '<div class="code-view"><pre class="gutter">'
+HEAD = '<div class="code-view highlight"><pre class="gutter">'  # the style's scope, gutter included (snippets.css)
 MIDDLE = '</pre><div class="code">'
 TAIL = "</div></div>"
 SLICE = 1 << 20  # characters encoded, or bytes given back, at a time

@@ -6,7 +6,7 @@ from django.apps import apps
 
 from apps import sitewide
 
-DARK_SELECTOR = "html.dark .highlight"  # theme.js puts "dark" on <html> in dark mode
+DARK_SELECTOR = "html.dark .highlight"  # site.js puts "dark" on <html> in dark mode
 
 
 def site(request):

@@ -16,8 +16,8 @@ PAYLOADS = [
 
 
 def scripts(page):
-    """``<script>`` tags on a page other than the site's theme.js, which every page loads in ``<head>``."""
-    return page.count("<script") - page.count('<script src="/_site/theme.js"></script>')
+    """``<script>`` tags on a page other than the site's site.js, which every page loads in ``<head>``."""
+    return page.count("<script") - page.count('<script src="/_site/site.js"></script>')
 
 
 def markup_tags(page):

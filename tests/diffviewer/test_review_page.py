@@ -19,8 +19,8 @@ REVIEW_TAGS = SAFE_TAGS | {"section", "h2", "pre", "ol", "ul", "li", "code"}
 
 
 def scripts(page):
-    """``<script>`` tags on a page other than the site's theme.js, which every page loads in ``<head>``."""
-    return page.count("<script") - page.count('<script src="/_site/theme.js"></script>')
+    """``<script>`` tags on a page other than the site's site.js, which every page loads in ``<head>``."""
+    return page.count("<script") - page.count('<script src="/_site/site.js"></script>')
 
 
 def review(client, patch, view="unified"):

@@ -1,10 +1,13 @@
-/* Light or dark, for every page of the site: loaded in <head>, synchronously, so the page is
-   painted in its colours from the start (no inline script: the CSP forbids it).
+/* What every page of the site does in the browser; loaded in <head>, synchronously, so the page
+   is painted in its colours from the start (no inline script: the CSP forbids it).
 
-   The visitor's choice (the header's toggle) is kept in localStorage and in a "theme" cookie;
-   without one the page follows the system's prefers-color-scheme, live. The outcome is a class
-   on <html>, "dark" or "light", which site.css and each app's CSS read (with a media query
-   doing the same without script). */
+   Light or dark: the visitor's choice (the header's toggle) is kept in localStorage and in a
+   "theme" cookie; without one the page follows the system's prefers-color-scheme, live. The
+   outcome is a class on <html>, "dark" or "light", which site.css and each app's CSS read (with
+   a media query doing the same without script).
+
+   Keyboard: Ctrl+Enter (Cmd+Enter on a Mac) in a form's field sends the form, as its first submit
+   button would: the paste, fork and edit forms, the diff and review forms. */
 (function () {
   "use strict";
   var KEY = "theme", root = document.documentElement;
@@ -59,4 +62,16 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", addToggle);
   else addToggle();
+})();
+
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.defaultPrevented || event.isComposing) return;
+    var form = event.target && event.target.form;
+    var button = form && form.querySelector("button[type=submit], button:not([type]), input[type=submit]");
+    if (!button || button.disabled) return;  // a form without a submit button (the playground) works live
+    event.preventDefault();
+    form.requestSubmit(button);
+  });
 })();
