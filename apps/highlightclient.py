@@ -225,17 +225,17 @@ def runs_line(runs, text, names):
             name = names[number]
             if length <= 0 or number < 0:
                 return None
-            if name != previous:
+            if name != previous:  # a neighbour named alike is one piece with it
                 pieces.append((name, start))
                 previous = name
             start += length
         if start != len(text) or len(runs) % 2:
             return None
-        ends = [at for _, at in pieces[1:]]
-        ends.append(start)
-        return [(name, text[at:end]) for (name, at), end in zip(pieces, ends)]
-    except (TypeError, IndexError, KeyError):  # not a list of whole numbers
+    except (TypeError, IndexError, KeyError):  # not a list of whole numbers, or no such classes
         return None
+    ends = [at for _, at in pieces[1:]]
+    ends.append(start)
+    return [(name, text[at:end]) for (name, at), end in zip(pieces, ends)]
 
 
 def code_lines(code):

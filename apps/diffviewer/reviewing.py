@@ -36,8 +36,9 @@ BATCH_FILES = 64
 LOOKAHEAD = 2  # batches asked at once, one thread each (a highlighter has 2 processes)
 # Batches asked ahead of the rows being made (queued for those threads): from the outline on, the
 # highlighter works while the whole job (word marks, moved code) runs; answered batches wait for
-# their rows, so at most this many batches' token lines are held at once.
-AHEAD = 8
+# their rows, so at most this many batches' token lines are held at once (1 MiB of text asked:
+# the Django 5.1 -> 5.2 patch's 49 batches' colours take ~2 s of CPU, its whole job ~0.7 s).
+AHEAD = 32
 TITLE_FILES = 3  # file names a page's title gives before "and N more"
 # Files a review page lists and shows; a patch of more (each costs a header, a list entry and
 # a section even when its lines are past DIFF_MAX_RENDER_LINES) shows its first ones, says how

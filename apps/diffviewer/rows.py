@@ -160,10 +160,13 @@ def code_html(line, tokens=None):
     """The inside of a code cell: escaped text, word marks as ins/del, token colours as spans."""
     segments = line.segments
     if tokens is not None:
-        try:
-            html = _merged(segments or (("equal", line.text),), tokens)
-        except IndexError:  # tokens that do not cover the text: plain is always right
-            html = None
+        if not segments:  # no word marks: one span per coloured token, as they come
+            html = _coloured(line.text, tokens)
+        else:
+            try:
+                html = _merged(segments, tokens)
+            except IndexError:  # tokens that do not cover the text: plain is always right
+                html = None
         if html is not None:
             return html + (_EOF if line.no_newline_at_end else "")
     if not segments:
@@ -175,6 +178,14 @@ def code_html(line, tokens=None):
 
 _EOF = '<span class="eof" title="No newline at end of file"></span>'
 _WRAP = {"equal": "%s", "insert": "<ins>%s</ins>", "delete": "<del>%s</del>"}
+
+
+def _coloured(text, tokens):
+    """``_merged`` of a line without word marks: None unless the tokens spell ``text``."""
+    if "".join([piece for _, piece in tokens]) != text:
+        return None
+    return "".join([f'<span class="{css}">{escape(piece, False)}</span>' if css else escape(piece, False)
+                    for css, piece in tokens])
 
 
 def _merged(segments, tokens):

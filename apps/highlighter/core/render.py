@@ -145,17 +145,20 @@ def token_runs(tokens, limit: int | None = None) -> dict:
     per token. With ``limit``, stops with ``output_too_large`` once the JSON would pass that many
     bytes (counted from below: a run is at least ``0,1,``, a line ``[],``).
     """
-    names, index = [], {}
+    names, numbers, of_type = [], {}, {}  # classes once; classes -> number; token type -> number
     lines, line = [], []
     size = 0
     for token_type, text in tokens:
+        number = of_type.get(token_type)
+        if number is None:
+            name = css_classes(token_type)
+            number = numbers.get(name)
+            if number is None:
+                number = numbers[name] = len(names)
+                names.append(name)
+            of_type[token_type] = number
         if not text:
             continue
-        name = css_classes(token_type)
-        number = index.get(name)
-        if number is None:
-            number = index[name] = len(names)
-            names.append(name)
         if "\n" not in text:
             if line and line[-2] == number:
                 line[-1] += len(text)
