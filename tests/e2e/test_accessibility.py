@@ -85,7 +85,8 @@ def limited_site(tmp_path_factory):
     """A second site whose diff budget is one request a minute (for the 429 page), with a snippet
     whose lifetime has passed (for the 410 page): its URL and that snippet's id."""
     data_dir = tmp_path_factory.mktemp("a11y-site")
-    overrides = {"RATELIMIT_ENABLED": "true", "RATELIMIT_DIFF": "1/minute"}
+    # One worker: without Redis each worker counts apart.
+    overrides = {"RATELIMIT_ENABLED": "true", "RATELIMIT_DIFF": "1/minute", "WEB_CONCURRENCY": "1"}
     with running_site(data_dir, **overrides) as url:
         expired = create(url, content="old news\n", expires="1h")
         set_past = ("from django.utils import timezone; from datetime import timedelta; "
@@ -121,6 +122,7 @@ def paths(site_url, owner):
         "delete": f"/s/{mine}/delete",
         "report": f"/s/{one}/report",
         "share": f"/s/{burn}/share",
+        "burn reveal step": f"/s/{burn}",  # a GET does not burn it
         "embed": f"/s/{one}/embed",
         "revisions compare": f"/s/{mine}/compare/1..2",
         "revisions compare side by side": f"/s/{mine}/compare/1..2",
@@ -138,7 +140,7 @@ def paths(site_url, owner):
 
 
 PAGES = ["paste form", "snippet", "snippet, monokai picked", "snippet, default picked", "snippet with several files", "markdown snippet", "my snippet", "revision",
-         "history", "edit", "fork", "delete", "report", "share", "embed", "revisions compare",
+         "history", "edit", "fork", "delete", "report", "share", "burn reveal step", "embed", "revisions compare",
          "revisions compare side by side", "patch review", "diff form", "diff compare", "diff compare side by side",
          "diff review form", "playground", "my snippets", "404", "410", "429"]
 
