@@ -11,14 +11,13 @@ delete and share pages answer), in a context per colour scheme and width, reused
 import re
 import subprocess
 import sys
-from datetime import timedelta
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import steps
-from tests.e2e.test_dark_and_phone import contrast
+from tests.e2e.test_dark_and_phone import contrast, create
 from tests.servers import ROOT, running_site, site_environment
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -34,13 +33,15 @@ OLD = ("import os\n\n\ndef greet(name):\n    # say hello to someone\n    return 
 NEW = OLD.replace("Hello", "Goodbye").replace("# say hello", "# say goodbye").replace("x5 = 5", "x5 = 'five'")
 PATCH = ("--- a/greet.py\n+++ b/greet.py\n@@ -4,3 +4,3 @@\n def greet(name):\n-    # say hello to someone\n"
          "-    return 'Hello, ' + name + '!'\n+    # say goodbye to someone\n+    return 'Goodbye, ' + name + '!'\n")
-MARKDOWN = "# Notes\n\nSome `code`, a [link](https://example.com) and a list:\n\n- one\n- two\n\n```python\nx = 1\n```\n"
+MARKDOWN = ("# Notes\n\nSome `code`, a [link](https://example.com) and a list:\n\n- one\n- two\n\n"
+            "```python\nx = 1\n```\n")
 
 # The same axe run for every page: every rule axe has (WCAG 2.x A/AA and best practices).
 RUN_AXE = """async () => {
   const results = await axe.run(document, {resultTypes: ["violations"]});
   return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => n.target.join(" ") + (n.failureSummary ? " — " + n.failureSummary.split("\\n")[1].trim() : ""))}));
+    nodes: v.nodes.map(n => n.target.join(" ")
+                            + (n.failureSummary ? " — " + n.failureSummary.split("\\n")[1].trim() : ""))}));
 }"""
 
 
@@ -49,12 +50,6 @@ def axe_source():
     if not AXE.exists():
         pytest.skip(f"{AXE.relative_to(ROOT)} is missing: run `make axe` (needs npm)")
     return AXE.read_text()
-
-
-def create(site_url, **snippet):
-    response = httpx.post(site_url + "/api/snippets", json=snippet, timeout=15)
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 @pytest.fixture(scope="module")
@@ -136,13 +131,14 @@ def paths(site_url, owner):
         "404": "/s/no-such-snippet",
         "410": None,
         "429": None,
-    }
+    }  # every name in PAGES
 
 
-PAGES = ["paste form", "snippet", "snippet, monokai picked", "snippet, default picked", "snippet with several files", "markdown snippet", "my snippet", "revision",
-         "history", "edit", "fork", "delete", "report", "share", "burn reveal step", "embed", "revisions compare",
-         "revisions compare side by side", "patch review", "diff form", "diff compare", "diff compare side by side",
-         "diff review form", "playground", "my snippets", "404", "410", "429"]
+PAGES = ["paste form", "snippet", "snippet, monokai picked", "snippet, default picked", "snippet with several files",
+         "markdown snippet", "my snippet", "revision", "history", "edit", "fork", "delete", "report", "share",
+         "burn reveal step", "embed", "revisions compare", "revisions compare side by side", "patch review",
+         "diff form", "diff compare", "diff compare side by side", "diff review form", "playground", "my snippets",
+         "404", "410", "429"]
 
 
 @pytest.fixture(scope="module")
@@ -214,8 +210,8 @@ def test_axe_finds_no_serious_violation(views, site_url, paths, request, axe_sou
 
 FOCUSED = """() => {
   const el = document.activeElement;
-  return {tag: el.localName, name: el.getAttribute("name") || el.id || el.textContent.trim().slice(0, 30),
-          inMain: !!el.closest("main"), inHeader: !!el.closest(".site-header"), skip: el.classList.contains("skip-link")};
+  return {name: el.getAttribute("name") || el.id || el.textContent.trim().slice(0, 30),
+          inMain: !!el.closest("main"), inHeader: !!el.closest(".site-header")};
 }"""
 
 
