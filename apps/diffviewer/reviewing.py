@@ -171,9 +171,9 @@ def build(text, view, settings, environ):
     head, totals and file list need only the outline; its files' rows (``ReviewPage.details``)
     come once the whole job has answered.
 
-    The outline also gives each file's two sides (``work.review_outline``), so the first batches
-    of colours are asked (``Colours``) as soon as it answers: the highlighter's processes work
-    while the whole job does, on the other core.
+    The outline also gives each file's two sides (``work.review_outline``), so colours are asked
+    (``Colours``) once the head has left, before the whole job answers: the highlighter's
+    processes work while the whole job does, on the other core.
     """
     whole = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review-job")
     job = whole.submit(contextvars.copy_context().run, work.review, text, settings)
@@ -184,14 +184,15 @@ def build(text, view, settings, environ):
     page = ReviewPage(outline, files, view, truncated=any(file.truncated for file in outline.files),
                       more_files=max(0, len(outline.files) - MAX_FILES_SHOWN))
     colours = Colours(outline.files[:MAX_FILES_SHOWN], sides, settings, environ)
-    colours.ask(AHEAD - 1)
     page.details = detailed_files(job, page, view, settings, colours)
     return page
 
 
 def detailed_files(job, page, view, settings, colours):
     """Each file with its hunks and rows (made lazily), once the whole job has answered; if it
-    fails after the page started, ``page.failure`` says why and no file is shown."""
+    fails after the page started, ``page.failure`` says why and no file is shown. The first
+    colours are asked before waiting for it (after the head: their threads would slow it)."""
+    colours.ask(AHEAD - 1)
     try:
         patch = job.result()
     except InputError as error:

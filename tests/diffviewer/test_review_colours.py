@@ -33,13 +33,16 @@ def test_colours_are_asked_before_the_whole_job_answers(client, monkeypatch):
     monkeypatch.setattr(work, "review", held)
     monkeypatch.setattr(tokens, "fetch_batch", fetch)
     response = client.post("/diff/review", data={"patch": PATCH}, buffered=False)
+    chunks = []
+    reader = threading.Thread(target=lambda: chunks.extend(response.response))  # as a server reads it
+    reader.start()
     try:
-        first = next(iter(response.response))
-        assert b"4 files changed" in first
         assert asked.wait(timeout=30) and not released.is_set()
+        assert b"4 files changed" in chunks[0]  # the head left first
     finally:
         released.set()
-    page = (first + b"".join(response.response)).decode()
+        reader.join(timeout=60)
+    page = b"".join(chunks).decode()
     response.close()
     assert page.count('<details id="f') == 4
     assert page.count('<span class="t-mi">') == 12  # every number of every side: context, old and new
