@@ -9,6 +9,7 @@ is kept alive after it (pipelined requests included); a static file reaches a sl
 """
 
 import os
+import re
 import select
 import socket
 import threading
@@ -234,6 +235,15 @@ def big_page(web):
     return path, page
 
 
+TIME_WORDS = re.compile(rb"(<time [^>]*>)[^<]*(</time>)")
+
+
+def same_page(body, page):
+    """The same page but for its times in words (``<time>3 minutes ago</time>``), which move on
+    while a module of slow readers runs."""
+    return len(body) > MIB and TIME_WORDS.sub(rb"\1\2", body) == TIME_WORDS.sub(rb"\1\2", page)
+
+
 def slow_client(port):
     """A connection that reads slowly: a small receive window, and nothing read until asked."""
     sock = socket.socket()
@@ -265,7 +275,7 @@ def test_a_kept_answer_arrives_whole_and_the_connection_stays_alive(web, big_pag
         # loop must hold what the kernel does not take (there is no sign of that to wait for).
         time.sleep(1)
         head, body = read_answer(stream)
-        assert head.startswith(b"HTTP/1.1 200") and body == page
+        assert head.startswith(b"HTTP/1.1 200") and same_page(body, page)
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         head, body = read_answer(stream)
         assert head.startswith(b"HTTP/1.1 200") and b'"ok"' in body
@@ -279,7 +289,7 @@ def test_pipelined_requests_behind_a_kept_answer_are_answered_in_order(web, big_
         sock.sendall(request + b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + request)
         time.sleep(1)  # the slow reader, as above
         answers = [read_answer(stream) for _ in range(3)]
-    assert [body == page for _, body in answers] == [True, False, True]
+    assert [same_page(body, page) for _, body in answers] == [True, False, True]
     assert b'"ok"' in answers[1][1]
 
 
