@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup system-deps axe check clean lock
+.PHONY: run test setup system-deps axe check clean lock screenshots
 
 run: setup
 	DEBUG=true $(BIN)/composite serve
@@ -39,6 +39,11 @@ axe:
 	@if [ -f $(AXE) ] && [ $(AXE) -nt tests/e2e/axe/package-lock.json ]; then :; \
 	elif command -v npm >/dev/null 2>&1; then npm ci --prefix tests/e2e/axe --no-audit --no-fund --silent && touch $(AXE); \
 	else echo "npm not installed: accessibility tests will be skipped (Debian: apt-get install npm)"; fi
+
+# The README's screenshots (docs/screenshots), taken in Chromium by tests/e2e/test_screenshots.py:
+# the main pages, light and dark, desktop and phone.
+screenshots: setup system-deps
+	E2E_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/e2e/test_screenshots.py -q -p no:cacheprovider
 
 check: setup
 	$(BIN)/composite check

@@ -10,8 +10,9 @@ import difflib
 import re
 import struct
 
-import httpx
 import pytest
+
+from tests.e2e.test_dark_and_phone import create
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -52,12 +53,6 @@ NEW = OLD.replace('"de": "Hallo"}', '"de": "Hallo", "es": "Hola"}').replace(
     "for name in names)", "for name in sorted(names))")
 PATCH = "diff --git a/greet.py b/greet.py\n" + "".join(difflib.unified_diff(
     OLD.splitlines(keepends=True), NEW.splitlines(keepends=True), "a/greet.py", "b/greet.py", n=1))
-
-
-def create(site_url, **snippet):
-    response = httpx.post(site_url + "/api/snippets", json=snippet, timeout=15)
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 @pytest.fixture(scope="module")
