@@ -168,14 +168,7 @@ def token_classes_batch(client, items, *, max_bytes=MAX_ANSWER_BYTES):
     ``token_classes`` gives them, or the ``Refused`` that item got (the others are still good).
     The whole batch raises ``Unavailable`` or ``Refused`` (a timeout kills it whole, for one).
     """
-    body = {"items": [request_fields(code, lexer=lexer, filename=filename, format="classes")
-                      for code, lexer, filename in items]}
-    status, data, _ = exchange(client, "POST", "/api/highlight/batch", max_bytes, json=body)
-    results = data.get("results") if isinstance(data, dict) else None
-    if status != 200 or not isinstance(results, list):
-        raise refusal(status, data)
-    if len(results) != len(items):
-        raise Refused(status, message=f"{len(results)} results for {len(items)} items")
+    status, results = batch(client, items, "classes", max_bytes)
     return [item_lines(status, result, code) for (code, _, _), result in zip(items, results)]
 
 
@@ -188,7 +181,14 @@ def token_runs_batch(client, items, *, naming=None, max_bytes=MAX_ANSWER_BYTES):
     runs named alike are one pair. A line whose runs do not cover its text exactly is None; an
     item whose classes are not plain class names is refused.
     """
-    body = {"items": [request_fields(code, lexer=lexer, filename=filename, format="runs")
+    status, results = batch(client, items, "runs", max_bytes)
+    return [item_runs(status, result, code, naming) for (code, _, _), result in zip(items, results)]
+
+
+def batch(client, items, output_format, max_bytes):
+    """``POST /api/highlight/batch`` of ``(code, lexer, filename)`` items in ``output_format``:
+    (status, one result per item, in order); raises ``Refused`` or ``Unavailable`` for the whole."""
+    body = {"items": [request_fields(code, lexer=lexer, filename=filename, format=output_format)
                       for code, lexer, filename in items]}
     status, data, _ = exchange(client, "POST", "/api/highlight/batch", max_bytes, json=body)
     results = data.get("results") if isinstance(data, dict) else None
@@ -196,7 +196,7 @@ def token_runs_batch(client, items, *, naming=None, max_bytes=MAX_ANSWER_BYTES):
         raise refusal(status, data)
     if len(results) != len(items):
         raise Refused(status, message=f"{len(results)} results for {len(items)} items")
-    return [item_runs(status, result, code, naming) for (code, _, _), result in zip(items, results)]
+    return status, results
 
 
 def item_runs(status, result, code, naming):
