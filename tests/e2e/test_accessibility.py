@@ -324,3 +324,40 @@ def test_ctrl_enter_leaves_the_live_playground_alone(page, site_url):
     page.wait_for_timeout(300)  # a navigation would have begun by now
     assert page.url == url
 
+
+# -- marks in every style -------------------------------------------------------------------------
+
+SHOWN = """line => {
+  const code = line.closest(".code-view").querySelector(".code .highlight");
+  return {text: getComputedStyle(line).color, mark: getComputedStyle(line).backgroundColor,
+          code: getComputedStyle(code).backgroundColor};
+}"""
+
+
+def test_a_marked_line_reads_in_every_style(page, site_url, paths):
+    """The style's own highlight colour where its text reads on it; else that colour mixed toward
+    the code's background until it does (coffee's, gruvbox's, one-dark's highlight is near their
+    text colour). A style whose own text is under 4.5:1 on its background (solarized) is Pygments'."""
+    page.goto(site_url + paths["snippet"])
+    styles = page.locator(".style-picker select option").all_inner_texts()
+    assert len(styles) > 30 and "coffee" in styles
+    poor = []
+    try:
+        for style in styles:
+            page.goto(f"{site_url}{paths['snippet']}?style={style}#L3-L4")
+            line = page.locator("[id='L-3']")
+            expect(line).to_have_class(re.compile(r"\bmarked\b"))
+            shown = line.evaluate(SHOWN)
+            assert shown["mark"] != shown["code"], (style, shown)  # the mark shows
+            if contrast(shown["text"], shown["code"]) >= 4.5 and contrast(shown["text"], shown["mark"]) < 4.5:
+                poor.append((style, shown))
+        # Marking another line takes the mix off the lines no longer marked.
+        page.goto(f"{site_url}{paths['snippet']}?style=coffee#L3-L4")
+        expect(page.locator("[id='L-3']")).to_have_attribute("style", re.compile("background-color"))
+        page.locator("[id='L8']").click()
+        expect(page.locator("[id='L-8']")).to_have_attribute("style", re.compile("background-color"))
+        for line in ("L-3", "L-4"):
+            assert page.locator(f"[id='{line}']").evaluate("line => line.style.backgroundColor") == "", line
+    finally:
+        page.context.clear_cookies(name=STYLE_COOKIE)
+    assert poor == []

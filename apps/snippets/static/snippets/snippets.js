@@ -30,7 +30,10 @@
   }
 
   function mark(marked, scroll) {
-    document.querySelectorAll(".code-view .marked").forEach(function (el) { el.classList.remove("marked", "hll"); });
+    document.querySelectorAll(".code-view .marked").forEach(function (el) {
+      el.classList.remove("marked", "hll");
+      el.style.backgroundColor = "";  // readable()'s mix, if any
+    });
     if (!marked) return;
     for (var n = marked.lines[0]; n <= marked.lines[1]; n++) {
       var line = byId(marked.prefix + "L-" + n), number = byId(marked.prefix + "L" + n);
@@ -39,7 +42,47 @@
       if (number) number.classList.add("marked");
     }
     var first = byId(marked.prefix + "L" + marked.lines[0]);
+    views.forEach(readable);
     if (scroll && first) first.scrollIntoView({ block: "center" });
+  }
+
+  // A marked line shows the style's own highlight colour; where the style's text cannot be read
+  // on it (coffee's, gruvbox's, one-dark's are near their text colour), that colour is mixed
+  // toward the code's background until the text reads at 4.5:1, keeping at least a tenth of it
+  // so that the mark still shows. Again when light or dark changes the style.
+  function channels(css) {
+    var m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/.exec(css || "");
+    return m && (m[4] === undefined || parseFloat(m[4]) === 1) ? [+m[1], +m[2], +m[3]] : null;
+  }
+
+  function luminance(c) {
+    var v = c.map(function (x) { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  }
+
+  function contrast(a, b) {
+    var x = luminance(a), y = luminance(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  }
+
+  function readable(view) {
+    var lines = view.querySelectorAll(".code .marked");
+    lines.forEach(function (line) { line.style.backgroundColor = ""; });
+    if (!lines.length) return;
+    var code = view.querySelector(".code .highlight") || view;
+    var own = channels(getComputedStyle(lines[0]).backgroundColor), text = channels(getComputedStyle(lines[0]).color);
+    var back = channels(getComputedStyle(code).backgroundColor);
+    if (!own || !text || !back || contrast(text, own) >= 4.5) return;
+    var mixed = own;
+    for (var t = 0.05; t <= 0.9 + 1e-9; t += 0.05) {
+      mixed = own.map(function (x, i) { return Math.round(x + (back[i] - x) * t); });
+      if (contrast(text, mixed) >= 4.5) break;
+    }
+    lines.forEach(function (line) { line.style.backgroundColor = "rgb(" + mixed.join(", ") + ")"; });
+  }
+  if (views.length && window.MutationObserver) {
+    new MutationObserver(function () { views.forEach(readable); })
+      .observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
   }
 
   function hashOf(marked) {
