@@ -25,8 +25,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def procfile_command(process="web"):
-    for line in (ROOT / "Procfile").read_text().splitlines():
+def procfile_command(process="web", root=ROOT):
+    for line in (Path(root) / "Procfile").read_text().splitlines():
         name, _, command = line.partition(":")
         if name.strip() == process:
             return command.strip()
@@ -100,8 +100,8 @@ def stop(process):
         process.wait()
 
 
-def migrate(env):
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+def migrate(env, root=ROOT):
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=root, env=env, check=True)
 
 
 def procfile_commands(path):
@@ -115,12 +115,17 @@ def procfile_commands(path):
 
 
 @contextlib.contextmanager
-def running_site(data_dir, **overrides):
-    """The whole site as the Procfile serves it, migrated, on a free loopback port: yields its URL."""
+def running_site(data_dir, root=ROOT, **overrides):
+    """The whole site as the Procfile serves it, migrated, on a free loopback port: yields its URL.
+
+    ``root``: another checkout of the project (e.g. a git worktree of an older commit), served
+    with its own Procfile, code and settings by this virtualenv's Python."""
+    if Path(root) != ROOT:
+        overrides = {"PYTHONPATH": str(root), **overrides}  # ahead of this checkout's editable install
     env = site_environment(data_dir, **overrides)
-    migrate(env)
+    migrate(env, root)
     port = free_port()
-    with running(procfile_command(), env, port, Path(data_dir) / "gunicorn.log"):
+    with running(procfile_command(root=root), env, port, Path(data_dir) / "gunicorn.log", cwd=root):
         yield f"http://127.0.0.1:{port}"
 
 

@@ -2,47 +2,24 @@
 site, light and dark, desktop and phone; and the keyboard works (skip link, tab order, visible
 focus, Ctrl/Cmd+Enter submits a form).
 
-axe-core comes from the npm registry, pinned by ``tests/e2e/axe/package-lock.json`` and installed
-by ``make test`` (``make axe``); it is injected into each page of Debian's Chromium. Every page
-is visited as its owner would see it (a browser session that pasted the snippets, so the edit,
-delete and share pages answer), in a context per colour scheme and width, reused across pages.
+The pages, the owner's session that opens them and the axe run are ``a11y.py``'s (shared with
+``axe_report.py``, which prints what axe finds as a table): a context per colour scheme and width,
+reused across pages.
 """
 
 import re
-import subprocess
-import sys
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import steps
-from tests.e2e.test_dark_and_phone import contrast, create
-from tests.servers import ROOT, running_site, site_environment
+from tests.e2e.a11y import (AXE, PATCH, PAGES, STATUS, STYLE_COOKIE, THEMES, VIEWPORTS, blocking, describe,
+                            limited_site, open_view, page_paths, paste_as_owner, violations, visit)
+from tests.e2e.test_dark_and_phone import contrast
+from tests.servers import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-AXE = ROOT / "tests" / "e2e" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = ("serious", "critical")
-VIEWPORTS = {"desktop": {"width": 1200, "height": 800}, "phone": {"width": 360, "height": 800}}
-THEMES = ("light", "dark")
-STYLE_COOKIE = "snippets_style"  # apps/snippets/apps.py
-
-OLD = ("import os\n\n\ndef greet(name):\n    # say hello to someone\n    return 'Hello, ' + name + '!'\n\n"
-       + "".join(f"x{i} = {i}  # number {i}\n" for i in range(20)))
-NEW = OLD.replace("Hello", "Goodbye").replace("# say hello", "# say goodbye").replace("x5 = 5", "x5 = 'five'")
-PATCH = ("--- a/greet.py\n+++ b/greet.py\n@@ -4,3 +4,3 @@\n def greet(name):\n-    # say hello to someone\n"
-         "-    return 'Hello, ' + name + '!'\n+    # say goodbye to someone\n+    return 'Goodbye, ' + name + '!'\n")
-MARKDOWN = ("# Notes\n\nSome `code`, a [link](https://example.com) and a list:\n\n- one\n- two\n\n"
-            "```python\nx = 1\n```\n")
-
-# The same axe run for every page: every rule axe has (WCAG 2.x A/AA and best practices).
-RUN_AXE = """async () => {
-  const results = await axe.run(document, {resultTypes: ["violations"]});
-  return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => n.target.join(" ")
-                            + (n.failureSummary ? " — " + n.failureSummary.split("\\n")[1].trim() : ""))}));
-}"""
 
 
 @pytest.fixture(scope="package")
@@ -54,138 +31,36 @@ def axe_source():
 
 @pytest.fixture(scope="module")
 def owner(browser, site_url):
-    """A session that pasted a snippet (then edited it: revision 2) and a burn-after-reading one:
-    its storage state, and the two ids."""
-    context = browser.new_context()
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    mine = steps.snippet_id(steps.paste(page, site_url, OLD, title="greeting", filename="greet.py", lexer="python"))
-    page.goto(f"{site_url}/s/{mine}/edit")
-    page.locator("textarea[name=content]").fill(NEW)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Save revision").click()
-    page.goto(site_url + "/")
-    page.locator("textarea[name=content]").fill("a secret\n")
-    page.get_by_label(re.compile("Burn after reading")).check()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Paste").click()
-    burn = re.search(r"/s/([\w-]+)/share", page.url).group(1)
-    state = context.storage_state()
-    context.close()
-    return state, mine, burn
+    """The owner's storage state, the id of a snippet they pasted and edited, and of a burn one."""
+    return paste_as_owner(browser, site_url)
 
 
 @pytest.fixture(scope="module")
-def limited_site(tmp_path_factory):
-    """A second site whose diff budget is one request a minute (for the 429 page), with a snippet
-    whose lifetime has passed (for the 410 page): its URL and that snippet's id."""
-    data_dir = tmp_path_factory.mktemp("a11y-site")
-    # One worker: without Redis each worker counts apart.
-    overrides = {"RATELIMIT_ENABLED": "true", "RATELIMIT_DIFF": "1/minute", "WEB_CONCURRENCY": "1"}
-    with running_site(data_dir, **overrides) as url:
-        expired = create(url, content="old news\n", expires="1h")
-        set_past = ("from django.utils import timezone; from datetime import timedelta; "
-                    "from apps.snippets.models import Snippet; "
-                    f"Snippet.objects.filter(pk={expired!r}).update(expires_at=timezone.now() - timedelta(hours=1))")
-        subprocess.run([sys.executable, "manage.py", "shell", "-c", set_past], cwd=ROOT,
-                       env=site_environment(data_dir, **overrides), check=True)
-        yield url, expired
+def limited(tmp_path_factory):
+    """The site with a diff budget of one a minute (429) and an expired snippet (410)."""
+    with limited_site(tmp_path_factory.mktemp("a11y-site")) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")
 def paths(site_url, owner):
-    """Every page of the site, by name: a path on the site (``None``: the limited site's pages)."""
     _, mine, burn = owner
-    one = create(site_url, content=OLD, lexer="python", filename="greet.py")
-    several = create(site_url, title="two files", files=[{"filename": "app.py", "content": OLD},
-                                                         {"filename": "notes.md", "content": MARKDOWN}])
-    markdown = create(site_url, content=MARKDOWN, filename="README.md")
-    patch = create(site_url, content=PATCH, lexer="diff", filename="fix.patch")
-    compare = f"/diff/compare?left=/s/{one}/raw&right=/s/{mine}/raw"
-    return {
-        "paste form": "/",
-        "snippet": f"/s/{one}",
-        "snippet, monokai picked": f"/s/{one}?style=monokai",  # a dark style in light mode
-        "snippet, default picked": f"/s/{one}?style=default",  # a light style in dark mode
-        "snippet with several files": f"/s/{several}",
-        "markdown snippet": f"/s/{markdown}",
-        "my snippet": f"/s/{mine}",
-        "revision": f"/s/{mine}/1",
-        "history": f"/s/{mine}/history",
-        "edit": f"/s/{mine}/edit",
-        "fork": f"/s/{one}/fork",
-        "delete": f"/s/{mine}/delete",
-        "report": f"/s/{one}/report",
-        "share": f"/s/{burn}/share",
-        "burn reveal step": f"/s/{burn}",  # a GET does not burn it
-        "embed": f"/s/{one}/embed",
-        "revisions compare": f"/s/{mine}/compare/1..2",
-        "revisions compare side by side": f"/s/{mine}/compare/1..2",
-        "patch review": f"/s/{patch}/review",
-        "diff form": "/diff/",
-        "diff compare": compare,
-        "diff compare side by side": compare + "&view=side-by-side",
-        "diff review form": "/diff/review",
-        "playground": "/highlight/",
-        "my snippets": "/mine",
-        "404": "/s/no-such-snippet",
-        "410": None,
-        "429": None,
-    }  # every name in PAGES
-
-
-PAGES = ["paste form", "snippet", "snippet, monokai picked", "snippet, default picked", "snippet with several files",
-         "markdown snippet", "my snippet", "revision", "history", "edit", "fork", "delete", "report", "share",
-         "burn reveal step", "embed", "revisions compare", "revisions compare side by side", "patch review",
-         "diff form", "diff compare", "diff compare side by side", "diff review form", "playground", "my snippets",
-         "404", "410", "429"]
+    return page_paths(site_url, mine, burn)
 
 
 @pytest.fixture(scope="module")
 def views(browser, owner):
     """One page per (theme, viewport), in the owner's session, kept for the module."""
-    state = owner[0]
-    opened, contexts = {}, []
+    opened = {}
 
     def view(theme, viewport):
         if (theme, viewport) not in opened:
-            context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=theme, storage_state=state,
-                                          bypass_csp=True)  # so that axe's script may be injected
-            context.set_default_timeout(15_000)
-            contexts.append(context)
-            opened[theme, viewport] = context.new_page()
+            opened[theme, viewport] = open_view(browser, owner[0], theme, viewport)
         return opened[theme, viewport]
 
     yield view
-    for context in contexts:
-        context.close()
-
-
-def visit(page, site_url, paths, name, limited):
-    if name == "410":
-        url, expired = limited
-        response = page.goto(f"{url}/s/{expired}")
-    elif name == "429":
-        url, _ = limited
-        compare = f"{url}/diff/compare?left=/s/a/raw&right=/s/b/raw"
-        page.goto(compare)
-        response = page.goto(compare)
-    else:
-        response = page.goto(site_url + paths[name])
-        if name.endswith("side by side") and name.startswith("revisions"):
-            response = page.goto(page.url + "&view=side-by-side")
-    return response
-
-
-def violations(page, axe_source):
-    page.wait_for_load_state("load")
-    page.add_script_tag(content=axe_source)
-    return page.evaluate(RUN_AXE)
-
-
-def describe(found):
-    return "\n".join(f"{v['impact']} {v['id']} ({v['help']}): {len(v['nodes'])} nodes\n    "
-                     + "\n    ".join(v["nodes"][:8]) for v in found)
+    for page in opened.values():
+        page.context.close()
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -193,16 +68,11 @@ def describe(found):
 @pytest.mark.parametrize("name", PAGES)
 def test_axe_finds_no_serious_violation(views, site_url, paths, request, axe_source, name, theme, viewport):
     page = views(theme, viewport)
-    limited = request.getfixturevalue("limited_site") if paths[name] is None else None
-    try:
-        response = visit(page, site_url, paths, name, limited)
-    finally:
-        page.context.clear_cookies(name=STYLE_COOKIE)  # a picked style is remembered: not for the next page
-    expected = {"404": 404, "410": 410, "429": 429}.get(name, 200)
-    assert response.status == expected, page.url
+    response = visit(page, site_url, paths, name, request.getfixturevalue("limited") if paths[name] is None else None)
+    assert response.status == STATUS.get(name, 200), page.url
     if name != "embed":  # a frame in another site's page: the site's script is not there
         expect(page.locator("html")).to_have_class(re.compile(rf"\b{theme}\b"))
-    found = [v for v in violations(page, axe_source) if v["impact"] in BLOCKING]
+    found = blocking(violations(page, axe_source))
     assert not found, f"{name}, {theme}, {viewport} ({page.url}):\n{describe(found)}"
 
 
