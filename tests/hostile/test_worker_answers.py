@@ -267,7 +267,7 @@ def read_answer(stream):
 
 def test_a_kept_answer_arrives_whole_and_the_connection_stays_alive(web, big_page):
     path, page = big_page
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{web.port}\r\n\r\n".encode()  # as the fixture asked: the page names its origin
     sock, stream = slow_client(web.port)
     with sock, stream:
         sock.sendall(request)
@@ -283,7 +283,7 @@ def test_a_kept_answer_arrives_whole_and_the_connection_stays_alive(web, big_pag
 
 def test_pipelined_requests_behind_a_kept_answer_are_answered_in_order(web, big_page):
     path, page = big_page
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{web.port}\r\n\r\n".encode()  # as the fixture asked: the page names its origin
     sock, stream = slow_client(web.port)
     with sock, stream:
         sock.sendall(request + b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + request)
