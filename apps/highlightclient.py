@@ -231,11 +231,12 @@ def runs_line(runs, text, names):
             start += length
         if start != len(text) or len(runs) % 2:
             return None
+        ends = [at for _, at in pieces[1:]]
+        ends.append(start)
+        # sliced in here: lengths that add up but are not whole (0.5, 1.0) fail as slice indices
+        return [(name, text[at:end]) for (name, at), end in zip(pieces, ends)]
     except (TypeError, IndexError, KeyError):  # not a list of whole numbers, or no such classes
         return None
-    ends = [at for _, at in pieces[1:]]
-    ends.append(start)
-    return [(name, text[at:end]) for (name, at), end in zip(pieces, ends)]
 
 
 def code_lines(code):

@@ -143,6 +143,8 @@ def test_runs_that_do_not_cover_a_line_leave_it_plain():
     assert highlightclient.runs_line([0, -1, 0, 4], "def", names) is None
     assert highlightclient.runs_line([0, "3"], "def", names) is None
     assert highlightclient.runs_line("03", "def", names) is None
+    assert highlightclient.runs_line([0, 1.5, 1, 1.5], "def", names) is None  # lengths that add up, not whole
+    assert highlightclient.runs_line([0, 3.0], "def", names) is None
     assert highlightclient.runs_line([], "", names) == []
 
 
