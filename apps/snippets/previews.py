@@ -51,8 +51,8 @@ def first_lines(text, count=FIRST_LINES):
 
 def title(snippet_title, names, revision=None):
     """The title, else the one file's name, else the first file's name and how many more."""
-    names = [name for name in names if name]
-    if snippet_title.strip():
+    names = [name for name in names if plain(name, MAX_TITLE)]
+    if plain(snippet_title, MAX_TITLE):  # not blank once cleaned (a lone zero-width space is no title)
         shown = snippet_title
     elif len(names) == 1:
         shown = names[0]

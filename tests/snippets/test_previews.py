@@ -156,3 +156,10 @@ def test_plain_drops_control_and_format_characters_and_bounds_the_line():
     assert previews.plain("a\tb\r\n\u2028c\x00d\u202ee\u200bf\x85g", 100) == "a b cdef g"
     assert previews.plain("x" * 10, 5) == "xxxx…"
     assert previews.plain("ab   " + "c" * 10, 4) == "ab…"
+
+
+def test_a_title_of_only_invisible_characters_is_no_title():
+    """A zero-width space or a bidi override alone reads as nothing: the file's name is the title."""
+    assert previews.title("\u200b", ["calc.py"]) == "calc.py"
+    assert previews.title("\u202e ", ["calc.py"], revision=2) == "calc.py (revision 2)"
+    assert previews.title("\u200b", ["\u200b"]) == "Untitled snippet"
