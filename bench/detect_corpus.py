@@ -1,10 +1,14 @@
 """The labelled files that language detection is measured on, fetched from package registries.
 
-Real source files from real projects, 24 languages, in two sets that share no project: `tune`
-(the only set the detector's rules and threshold were tuned on) and `eval` (the set the goal is
-measured on). Every file comes from a pinned package version of Debian (binary or source
-package), or the npm registry; `bench/detect_corpus.tsv` names each one (set, language, kind,
-package, version, path inside, SHA-256), so anyone rebuilds exactly the same set:
+Real source files from real projects, 24 languages, in sets that share no project: `tune`
+(the only set the detector's rules and threshold were tuned on), `eval` (the set the goal is
+measured on) and `eval2` (built after the learned model of bench/train_detect.py was frozen, from
+projects that no other set, training included, has: a second, fresh measure). Every file of
+tune and eval comes from a pinned package version of Debian (binary or source package), or the
+npm registry; eval2's from a pinned commit of a public GitHub repository (kind `git`, read from
+a local mirror as bench/detect_train_corpus.py reads its own). `bench/detect_corpus.tsv` names
+each one (set, language, kind, package, version, path inside, SHA-256), so anyone rebuilds
+exactly the same set:
 
     .venv/bin/python bench/detect_corpus.py            # -> bench/corpus/<set>/<language>/<file>
 
@@ -12,7 +16,9 @@ Needs apt-get (Debian bookworm, as this machine) and npm. Source packages are fe
 private deb-src list kept under the cache folder; nothing in /etc is changed.
 `--select` rebuilds the manifest from SOURCES below (for whoever changes the set): it keeps
 files of 300 B to 300 KB that decode as UTF-8 and have at least 10 lines, and takes `count` of
-them evenly spread over the sorted names.
+them evenly spread over the sorted names. `--select --set eval2` rebuilds the rows of one set
+only (a git source is pinned at its mirror's newest commit) and checks that eval2 shares no
+project or file with tune, eval or the training set.
 """
 
 import argparse
@@ -35,9 +41,9 @@ FIELDS = ["set", "language", "kind", "package", "version", "path", "sha256"]
 
 @dataclass(frozen=True)
 class Source:
-    set: str  # "eval" or "tune"
+    set: str  # "eval", "tune" or "eval2"
     language: str
-    kind: str  # "deb" (binary package), "debsrc" (source package's upstream tarball), "npm"
+    kind: str  # "deb" (binary package), "debsrc" (source package's upstream tarball), "npm", "git"
     package: str
     version: str
     pattern: str  # regular expression searched in the path inside the archive
@@ -217,6 +223,80 @@ SOURCES = [
     _s("tune", "elixir", "debsrc", "elixir-lang", "1.14.0.dfsg-2", r"/lib/mix/lib/.*\.ex$"),
     _s("tune", "elixir", "debsrc", "elixir-lang", "1.14.0.dfsg-2", r"/lib/ex_unit/lib/.*\.ex$"),
     _s("tune", "elixir", "debsrc", "elixir-lang", "1.14.0.dfsg-2", r"/lib/iex/lib/.*\.ex$"),
+    # --- second evaluation set: GitHub projects no other set (training included) has, chosen --
+    # --- after the learned model was frozen; each at its mirror's newest commit (the manifest) ---
+    _s("eval2", "python", "git", "marshmallow-code/marshmallow", "", r"^src/.*\.py$"),
+    _s("eval2", "python", "git", "tqdm/tqdm", "", r"^tqdm/.*\.py$"),
+    _s("eval2", "python", "git", "more-itertools/more-itertools", "", r"\.py$"),
+    _s("eval2", "javascript", "git", "ramda/ramda", "", r"^source/.*\.js$"),
+    _s("eval2", "javascript", "git", "request/request", "", r"^(lib/.*|request|index)\.js$"),
+    _s("eval2", "javascript", "git", "jprichardson/node-fs-extra", "", r"^lib/.*\.js$"),
+    _s("eval2", "typescript", "git", "sinclairzx81/typebox", "", r"^src/.*(?<!\.d)\.ts$"),
+    _s("eval2", "typescript", "git", "unjs/h3", "", r"^src/.*(?<!\.d)\.ts$"),
+    _s("eval2", "typescript", "git", "jquense/yup", "", r"^src/.*(?<!\.d)\.ts$"),
+    _s("eval2", "go", "git", "go-playground/validator", "", r"\.go$"),
+    _s("eval2", "go", "git", "robfig/cron", "", r"\.go$"),
+    _s("eval2", "go", "git", "mitchellh/mapstructure", "", r"\.go$"),
+    _s("eval2", "rust", "git", "image-rs/image", "", r"^src/.*\.rs$"),
+    _s("eval2", "rust", "git", "eza-community/eza", "", r"^src/.*\.rs$"),
+    _s("eval2", "rust", "git", "seanmonstar/reqwest", "", r"\.rs$"),
+    _s("eval2", "java", "git", "mockito/mockito", "", r"/src/main/.*\.java$"),
+    _s("eval2", "java", "git", "OpenFeign/feign", "", r"/src/main/.*\.java$"),
+    _s("eval2", "java", "git", "resilience4j/resilience4j", "", r"/src/main/.*\.java$"),
+    _s("eval2", "kotlin", "git", "airbnb/mavericks", "", r"\.kt$"),
+    _s("eval2", "kotlin", "git", "kotest/kotest", "", r"\.kt$"),
+    _s("eval2", "kotlin", "git", "skydoves/Pokedex", "", r"\.kt$"),
+    _s("eval2", "swift", "git", "krzyzanowskim/CryptoSwift", "", r"^Sources/.*\.swift$"),
+    _s("eval2", "swift", "git", "SwiftGen/SwiftGen", "", r"^Sources/.*\.swift$"),
+    _s("eval2", "swift", "git", "airbnb/lottie-ios", "", r"^Sources/.*\.swift$"),
+    _s("eval2", "c", "git", "jemalloc/jemalloc", "", r"^src/.*\.c$"),
+    _s("eval2", "c", "git", "wg/wrk", "", r"^src/.*\.c$"),
+    _s("eval2", "c", "git", "h2o/h2o", "", r"^lib/.*\.c$"),
+    _s("eval2", "cpp", "git", "pybind/pybind11", "", r"\.cpp$"),
+    _s("eval2", "cpp", "git", "simdjson/simdjson", "", r"\.cpp$"),
+    _s("eval2", "cpp", "git", "ToruNiina/toml11", "", r"\.(cpp|hpp)$"),
+    _s("eval2", "csharp", "git", "dotnet/BenchmarkDotNet", "", r"^src/.*\.cs$"),
+    _s("eval2", "csharp", "git", "gui-cs/Terminal.Gui", "", r"\.cs$"),
+    _s("eval2", "csharp", "git", "MessagePack-CSharp/MessagePack-CSharp", "", r"^src/.*\.cs$"),
+    _s("eval2", "php", "git", "filp/whoops", "", r"^src/.*\.php$"),
+    _s("eval2", "php", "git", "vlucas/phpdotenv", "", r"^src/.*\.php$"),
+    _s("eval2", "php", "git", "PHPOffice/PhpSpreadsheet", "", r"^src/.*\.php$"),
+    _s("eval2", "ruby", "git", "hanami/hanami", "", r"^lib/.*\.rb$"),
+    _s("eval2", "ruby", "git", "teamcapybara/capybara", "", r"^lib/.*\.rb$"),
+    _s("eval2", "ruby", "git", "ruby-grape/grape", "", r"^lib/.*\.rb$"),
+    _s("eval2", "perl", "git", "perltidy/perltidy", "", r"\.(pm|pl)$"),
+    _s("eval2", "perl", "git", "metacpan/metacpan-web", "", r"\.pm$"),
+    _s("eval2", "perl", "git", "sqitchers/sqitch", "", r"^lib/.*\.pm$"),
+    _s("eval2", "shell", "git", "Bash-it/bash-it", "", r"\.(bash|sh)$"),
+    _s("eval2", "shell", "git", "jemalloc/jemalloc", "", r"\.sh$"),
+    _s("eval2", "shell", "git", "zsh-users/zsh-autosuggestions", "", r"\.zsh$"),
+    _s("eval2", "sql", "git", "sraoss/pg_ivm", "", r"\.sql$"),
+    _s("eval2", "sql", "git", "oracle/db-sample-schemas", "", r"\.sql$"),
+    _s("eval2", "sql", "git", "sqitchers/sqitch", "", r"\.sql$"),
+    _s("eval2", "html", "git", "w3c/wcag", "", r"\.html$"),  # AdminLTE's HTML is all under dist/ (built)
+    _s("eval2", "html", "git", "uikit/uikit", "", r"\.html$"),
+    _s("eval2", "html", "git", "designmodo/Flat-UI", "", r"\.html$"),
+    _s("eval2", "css", "git", "oxalorg/sakura", "", r"(?<!\.min)\.css$"),
+    _s("eval2", "css", "git", "csstools/sanitize.css", "", r"(?<!\.min)\.css$"),
+    _s("eval2", "css", "git", "jenil/chota", "", r"(?<!\.min)\.css$"),
+    _s("eval2", "json", "git", "Fyrd/caniuse", "", r"\.json$"),
+    _s("eval2", "json", "git", "jsonresume/resume-schema", "", r"\.json$"),
+    _s("eval2", "json", "git", "SwiftGen/SwiftGen", "", r"\.json$"),
+    _s("eval2", "yaml", "git", "docker/awesome-compose", "", r"\.ya?ml$"),
+    _s("eval2", "yaml", "git", "OAI/OpenAPI-Specification", "", r"\.ya?ml$"),
+    _s("eval2", "yaml", "git", "kubernetes-sigs/kustomize", "", r"\.ya?ml$"),
+    _s("eval2", "toml", "git", "helix-editor/helix", "", r"\.toml$"),
+    _s("eval2", "toml", "git", "eza-community/eza", "", r"\.toml$"),
+    _s("eval2", "toml", "git", "jj-vcs/jj", "", r"\.toml$"),  # dokku's plugin.toml files are under 10 lines
+    _s("eval2", "xml", "git", "airbnb/mavericks", "", r"\.xml$"),
+    _s("eval2", "xml", "git", "OpenFeign/feign", "", r"\.xml$"),
+    _s("eval2", "xml", "git", "oracle/db-sample-schemas", "", r"\.xml$"),
+    _s("eval2", "markdown", "git", "kotest/kotest", "", r"\.md$"),
+    _s("eval2", "markdown", "git", "OpenFeign/feign", "", r"\.md$"),
+    _s("eval2", "markdown", "git", "dokku/dokku", "", r"\.md$"),
+    _s("eval2", "elixir", "git", "wojtekmach/req", "", r"^lib/.*\.ex$"),
+    _s("eval2", "elixir", "git", "commanded/commanded", "", r"^lib/.*\.ex$"),
+    _s("eval2", "elixir", "git", "bencheeorg/benchee", "", r"^lib/.*\.ex$"),
 ]
 
 
@@ -252,7 +332,10 @@ def _options(root):
 
 
 def _download(kind, package, version):
-    """The archive (path) holding a package's files, downloaded once into the cache."""
+    """The archive (path) holding a package's files, downloaded once into the cache; for `git`,
+    the repository's commit (a GitTree)."""
+    if kind == "git":
+        return GitTree(package, version)
     folder = CACHE / kind / re.sub(r"[^\w.+-]", "_", f"{package}={version}")
     done = folder / ".done"
     if not done.exists():
@@ -272,12 +355,30 @@ def _download(kind, package, version):
     return next(p for p in folder.iterdir() if p.suffix in {".tgz", ".deb"})
 
 
+@dataclass(frozen=True)
+class GitTree:
+    """One commit of a GitHub repository (owner/name), read from its mirror (or a shallow fetch)."""
+
+    repo: str
+    commit: str
+
+
 _OPEN = {}
 
 
 def _members(archive):
-    """{path inside: bytes-reading function} for the regular files of an archive."""
+    """{path inside: member} for the regular files of an archive."""
     if archive not in _OPEN:
+        if isinstance(archive, GitTree):
+            import detect_train_corpus as git  # imports this module: imported here, not at the top
+
+            folder = git.ensure_commit(archive.repo, archive.commit)
+            listing = subprocess.run(["git", "--git-dir", folder, "ls-tree", "-r", "-z", archive.commit],
+                                     capture_output=True, text=True, check=True).stdout
+            entries = (entry.split("\t", 1) for entry in listing.split("\0") if entry)
+            paths = [path for meta, path in entries if meta.split()[1] == "blob"]
+            _OPEN[archive] = (git.Blobs(folder), {path: path for path in paths})
+            return _OPEN[archive]
         if archive.suffix == ".deb":
             data = subprocess.run(["dpkg-deb", "--fsys-tarfile", archive], capture_output=True, check=True).stdout
             tar = tarfile.open(fileobj=io.BytesIO(data))  # noqa: SIM115 - kept open for the run, read often
@@ -289,11 +390,13 @@ def _members(archive):
 
 def _read(archive, path):
     tar, members = _members(archive)
+    if isinstance(archive, GitTree):
+        return tar.read(archive.commit, path)
     return tar.extractfile(members[path]).read()
 
 
 def _acceptable(data):
-    if not 300 <= len(data) <= 300_000:
+    if data is None or not 300 <= len(data) <= 300_000:  # None: a blob the mirror lacks (a file of 4 MiB or more)
         return False
     try:
         text = data.decode("utf-8")
@@ -302,13 +405,42 @@ def _acceptable(data):
     return text.count("\n") >= 10
 
 
-def select():
+def _pinned(source):
+    """A git source's newest commit in its mirror (what the manifest pins); other kinds as given."""
+    if source.kind != "git" or source.version:
+        return source.version
+    import detect_train_corpus as git
+
+    folder = git.git_dir(source.package)
+    return subprocess.run(["git", "--git-dir", folder, "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def select(only=None):
     rows, digests = [], set()
+    kept = []
+    if only:  # rebuild one set's rows, keep the others as they are
+        with MANIFEST.open() as manifest:
+            kept = [row for row in csv.DictReader(manifest, delimiter="\t") if row["set"] != only]
+        digests = {row["sha256"] for row in kept}
+    if only == "eval2":  # a file the training set also holds (an Android template's styles.xml) is skipped
+        import detect_train_corpus
+
+        with detect_train_corpus.MANIFEST.open() as manifest:
+            digests |= {row["sha256"] for row in csv.DictReader(manifest, delimiter="\t")}
     for source in SOURCES:
-        archive = _download(source.kind, source.package, source.version)
+        if only and source.set != only:
+            continue
+        version = _pinned(source)
+        archive = _download(source.kind, source.package, version)
         _, members = _members(archive)
         pattern = re.compile(source.pattern)
         names = sorted(name for name in members if pattern.search(name))
+        if source.kind == "git":  # generated, minified or vendored code is skipped, as in training
+            import detect_train_corpus
+
+            names = [name for name in names if not detect_train_corpus.SKIPPED.search(name)
+                     and not detect_train_corpus.vendored(name, whole=True)]  # sakura's normalize.css
         candidates = [name for name in names if _acceptable(_read(archive, name))]
         step = max(1, len(candidates) / source.count) if candidates else 1
         chosen = sorted({candidates[int(i * step)] for i in range(min(source.count, len(candidates)))})
@@ -319,7 +451,12 @@ def select():
             if digest in digests:
                 continue  # the same content twice counts once
             digests.add(digest)
-            rows.append([source.set, source.language, source.kind, source.package, source.version, name, digest])
+            rows.append([source.set, source.language, source.kind, source.package, version, name, digest])
+    rows = [[row[field] for field in FIELDS] for row in kept] + rows
+    if only == "eval2":
+        import detect_train_corpus
+
+        detect_train_corpus.check_eval2([dict(zip(FIELDS, row)) for row in rows])
     with MANIFEST.open("w", newline="") as out:
         writer = csv.writer(out, delimiter="\t", lineterminator="\n")
         writer.writerow(FIELDS)
@@ -356,8 +493,9 @@ def fetch():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--select", action="store_true", help="rebuild the manifest from SOURCES")
+    parser.add_argument("--set", help="with --select: rebuild only this set's rows (eval2)")
     args = parser.parse_args(argv)
-    select() if args.select else fetch()
+    select(args.set) if args.select else fetch()
 
 
 if __name__ == "__main__":

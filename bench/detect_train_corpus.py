@@ -91,6 +91,20 @@ PrismJS/prism codemirror/codemirror5 picocss/pico tachyons-css/tachyons kubernet
 dariusk/corpora mledoze/countries SchemaStore/schemastore toml-lang/toml-test feathericons/feather
 Dogfalo/materialize Semantic-Org/Semantic-UI mdn/dom-examples kognise/water.css picturepan2/spectre
 milligram/milligram daneden/animate.css
+theory/pgtap sqlc-dev/sqlc pgpartman/pg_partman citusdata/pg_cron apache/age lerocha/chinook-database
+pgvector/pgvector HypoPG/hypopg pressly/goose
+JoshClose/CsvHelper StackExchange/StackExchange.Redis nsubstitute/NSubstitute mbdavid/LiteDB quartznet/quartznet
+xunit/xunit Cysharp/UniTask
+JetBrains/Exposed square/kotlinpoet cashapp/sqldelight arrow-kt/arrow Kotlin/kotlinx.serialization
+android/nowinandroid square/leakcanary
+caddyserver/caddy jmoiron/sqlx rs/zerolog valyala/fasthttp charmbracelet/bubbletea etcd-io/bbolt golang-jwt/jwt
+gofiber/fiber
+Moya/Moya nicklockwood/SwiftFormat mxcl/PromiseKit kean/Nuke ReactiveCocoa/ReactiveSwift
+pointfreeco/swift-snapshot-testing
+libgit2/libgit2 raysan5/raylib the-tcpdump-group/tcpdump abseil/abseil-cpp ocornut/imgui microsoft/GSL
+taskflow/taskflow google/flatbuffers
+vitejs/vite pmndrs/zustand sindresorhus/ky google/styleguide StartBootstrap/startbootstrap-sb-admin-2
+actions/starter-workflows prometheus-community/helm-charts
 """.split()
 
 # How a file's name says its language (the last match wins: `.d.ts` is TypeScript, not JSON).
@@ -149,9 +163,13 @@ FIELDS = detect_corpus.FIELDS
 
 
 def project_keys(package):
-    """The names a tune or eval package's project goes by: `python3-jinja2` -> {jinja2}."""
+    """The names a tune or eval package's project goes by: `python3-jinja2` -> {jinja2}; for a
+    GitHub repository (eval2's `owner/name`), the repository, its owner and its name."""
     name = package.lower()
     keys = set()
+    if "/" in name and not name.startswith("@"):
+        owner, name = name.split("/", 1)
+        keys |= {package.lower(), owner}
     if name.startswith("@"):
         scope, name = name[1:].split("/", 1)
         keys.add(scope)
@@ -188,9 +206,11 @@ def clashes(repo, keys):
     return None
 
 
-def vendored(path):
-    """True when a folder of the path is named after a tune or eval project (a vendored copy)."""
-    return any(part.lower() in VENDORED for part in path.split("/")[:-1])
+def vendored(path, whole=False):
+    """True when a folder of the path is named after a tune or eval project (a vendored copy); with
+    `whole`, also a file so named (`css/normalize.css`)."""
+    parts = path.lower().split("/")
+    return any(part in VENDORED for part in (parts if whole else parts[:-1]))
 
 
 def check_disjoint(rows):
@@ -204,6 +224,32 @@ def check_disjoint(rows):
             raise SystemExit(f"train file {row['package']} {row['path']} is inside a tune/eval project's folder")
         if row["sha256"] in digests:
             raise SystemExit(f"train file {row['package']} {row['path']} is a tune/eval file")
+
+
+def check_eval2(rows):
+    """Raise SystemExit unless eval2's rows share no project and no file with tune, eval or train
+    (train's manifest as it is: its repositories, their owners and names, and its files)."""
+    eval2 = [row for row in rows if row["set"] == "eval2"]
+    keys, digests = set(FAMILIES), set()
+    for source in detect_corpus.SOURCES:
+        if source.set != "eval2":
+            keys |= project_keys(source.package)
+    for row in rows:
+        if row["set"] != "eval2":
+            digests.add(row["sha256"])
+            keys |= project_keys(row["package"])
+    with MANIFEST.open() as manifest:
+        for row in csv.DictReader(manifest, delimiter="\t"):
+            digests.add(row["sha256"])
+            keys |= project_keys(row["package"]) | {row["package"].lower().split("/")[1]}
+    for row in eval2:
+        clash = clashes(row["package"], keys)
+        if clash:
+            raise SystemExit(f"eval2 repository {row['package']} is a tune, eval or train project ({clash!r})")
+        if row["sha256"] in digests:
+            raise SystemExit(f"eval2 file {row['package']} {row['path']} is a tune, eval or train file")
+        if vendored(row["path"], whole=True):
+            raise SystemExit(f"eval2 file {row['package']} {row['path']} is a copy of a tune or eval project")
 
 
 def git_dir(repo):

@@ -1,14 +1,18 @@
 """Trains the learned language model (apps/highlighter/core/tokens_model.py) on bench/corpus/train.
 
-Every training file (bench/detect_train_corpus.py; no project of tune or eval) is cut the ways a
-paste is: the whole file, its first 20 lines, and WINDOWS windows of 20 lines from random places
-(seeded: the same corpus gives the same weights). Each of these documents counts each distinct
-feature once (tokens_model.features); a language's log-likelihood of a feature is naive Bayes'
-with add-ALPHA smoothing. The weights are centred per feature (what every language shares says
-nothing) and written as float16 to apps/highlighter/core/tokens_model.npz.
+Every training file (bench/detect_train_corpus.py; no project of tune, eval or eval2) is cut the
+ways a paste is: the whole file, its first 20 lines (often only a licence header: the model
+learns each language's header style) and WINDOWS windows of 20 lines from random places (seeded:
+the same corpus gives the same weights). Each cut is a document: its distinct hashed features
+(tokens_model.features) as a unit-length vector. The model is a multinomial logistic regression
+(softmax) over those vectors, fitted by minibatch Adam in numpy (EPOCHS passes, L2 penalty), each
+language weighted as if it had as many documents as any other (a language with more files is not
+favoured). The weights are written as float16, the biases as float32, to
+apps/highlighter/core/tokens_model.npz. Only numpy is needed, here as at run time.
 
     .venv/bin/python bench/detect_train_corpus.py     # once: fetch the training files
     .venv/bin/python bench/train_detect.py            # -> apps/highlighter/core/tokens_model.npz
+    .venv/bin/python bench/train_detect.py --validate # held-out projects of train: accuracy per cut
     .venv/bin/python bench/train_detect.py --choose   # the mix with Magika, scored on bench/corpus/tune
 """
 
@@ -27,9 +31,13 @@ from apps.highlighter.core import tokens_model  # noqa: E402
 HERE = Path(__file__).resolve().parent
 TRAIN = HERE / "corpus" / "train"
 SEED = 12
-WINDOWS = 6
+WINDOWS = 8
 LINES = 20
-ALPHA = 1e-2  # added to each feature's share of a language's documents
+EPOCHS = 5
+RATE = 0.01  # Adam's step size
+L2 = 1e-6  # penalty on the weights a minibatch touches
+BATCH = 256
+HELD_OUT = 5  # --validate: every HELD_OUT-th project is held out
 ALIAS = {"shell": "bash"}  # corpus folder -> Pygments alias, where they differ
 
 
@@ -43,56 +51,124 @@ def without_code_blocks(text):
 
 
 def documents(text, rng):
-    """The whole text, its first LINES lines, and WINDOWS random runs of LINES lines."""
+    """(cut, text): the whole text (0), its first LINES lines (1), WINDOWS random runs of LINES lines (2)."""
     lines = text.splitlines(keepends=True)
-    yield text
+    yield 0, text
     if len(lines) > LINES:
-        yield "".join(lines[:LINES])
+        yield 1, "".join(lines[:LINES])
         for _ in range(WINDOWS):
             start = rng.randrange(len(lines) - LINES + 1)
-            yield "".join(lines[start : start + LINES])
+            yield 2, "".join(lines[start : start + LINES])
 
 
-def count(folder=TRAIN):
-    """(documents holding each feature, per language; documents per language)."""
+def build(folder=TRAIN):
+    """Every document's features, as one sparse matrix (CSR: indices, row pointers), with its
+    language, project and cut; cached beside the corpus (features are slow to find in Python)."""
+    cache = HERE / "corpus" / ".cache" / f"train_documents_v{tokens_model.VERSION}.npz"
+    if cache.exists() and cache.stat().st_mtime > max(p.stat().st_mtime for p in folder.iterdir()):
+        with numpy.load(cache) as saved:
+            return {key: saved[key] for key in saved.files}
     rng = random.Random(SEED)
-    languages = tokens_model.LANGUAGES
-    counts = numpy.zeros((tokens_model.BUCKETS, len(languages)), dtype=numpy.float64)
-    totals = numpy.zeros(len(languages))
+    indices, pointers, languages, projects, cuts_ = [], [0], [], [], []
+    seen = {}
     for language_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
-        column = languages.index(ALIAS.get(language_dir.name, language_dir.name))
+        column = tokens_model.LANGUAGES.index(ALIAS.get(language_dir.name, language_dir.name))
         for path in sorted(language_dir.iterdir()):
             text = path.read_bytes().decode("utf-8", errors="replace")
             if language_dir.name == "markdown":
                 text = without_code_blocks(text)
-            for document in documents(text, rng):
-                counts[tokens_model.features(document), column] += 1
-                totals[column] += 1
-    return counts, totals
+            project = seen.setdefault(path.name.split("__")[0], len(seen))
+            for cut, document in documents(text, rng):
+                found = tokens_model.features(document)
+                if found:
+                    indices.extend(found)
+                    pointers.append(len(indices))
+                    languages.append(column)
+                    projects.append(project)
+                    cuts_.append(cut)
+    matrix = {"indices": numpy.array(indices, numpy.int32), "pointers": numpy.array(pointers, numpy.int64),
+              "languages": numpy.array(languages, numpy.int16), "projects": numpy.array(projects, numpy.int32),
+              "cuts": numpy.array(cuts_, numpy.int8)}
+    numpy.savez(cache, **matrix)
+    return matrix
+
+
+def fit(matrix, rows, epochs=EPOCHS, rate=RATE, l2=L2, seed=SEED):
+    """(weights, bias) of a softmax regression on the documents `rows`, by minibatch Adam; only
+    the rows of the weights a minibatch's features touch are updated (lazy Adam, L2 on those)."""
+    indices, pointers, labels = matrix["indices"], matrix["pointers"], matrix["languages"]
+    count = len(tokens_model.LANGUAGES)
+    weights = numpy.zeros((tokens_model.BUCKETS, count), numpy.float32)
+    bias = numpy.zeros(count, numpy.float32)
+    moment, velocity = numpy.zeros_like(weights), numpy.zeros_like(weights)
+    bias_moment, bias_velocity = numpy.zeros_like(bias), numpy.zeros_like(bias)
+    lengths = numpy.diff(pointers)
+    norm = (1 / numpy.sqrt(numpy.maximum(lengths, 1))).astype(numpy.float32)
+    per_language = numpy.bincount(labels[rows], minlength=count).astype(numpy.float64)
+    balance = (per_language.sum() / (count * numpy.maximum(per_language, 1))).astype(numpy.float32)
+    beta1, beta2, eps, step = 0.9, 0.999, 1e-8, 0
+    shuffle = numpy.random.RandomState(seed)
+    for _ in range(epochs):
+        order = rows[shuffle.permutation(len(rows))]
+        for start in range(0, len(order), BATCH):
+            batch = order[start : start + BATCH]
+            size = len(batch)
+            found = numpy.concatenate([indices[pointers[d] : pointers[d + 1]] for d in batch])
+            owner = numpy.repeat(numpy.arange(size), lengths[batch])
+            offsets = numpy.concatenate([[0], numpy.cumsum(lengths[batch])[:-1]])
+            logits = numpy.add.reduceat(weights[found], offsets, axis=0) * norm[batch, None] + bias
+            logits -= logits.max(axis=1, keepdims=True)
+            grad = numpy.exp(logits)
+            grad /= grad.sum(axis=1, keepdims=True)
+            grad[numpy.arange(size), labels[batch]] -= 1
+            grad *= (balance[labels[batch]] / size)[:, None]
+            touched, where = numpy.unique(found, return_inverse=True)
+            per_feature = grad[owner] * norm[batch][owner][:, None]
+            grad_w = numpy.empty((len(touched), count), numpy.float32)
+            for column in range(count):
+                grad_w[:, column] = numpy.bincount(where, per_feature[:, column], minlength=len(touched))
+            grad_w += l2 * weights[touched]
+            step += 1
+            scale = rate * numpy.sqrt(1 - beta2**step) / (1 - beta1**step)
+            moment[touched] = beta1 * moment[touched] + (1 - beta1) * grad_w
+            velocity[touched] = beta2 * velocity[touched] + (1 - beta2) * grad_w * grad_w
+            weights[touched] -= scale * moment[touched] / (numpy.sqrt(velocity[touched]) + eps)
+            grad_b = grad.sum(axis=0)
+            bias_moment = beta1 * bias_moment + (1 - beta1) * grad_b
+            bias_velocity = beta2 * bias_velocity + (1 - beta2) * grad_b * grad_b
+            bias -= scale * bias_moment / (numpy.sqrt(bias_velocity) + eps)
+    return weights, bias
 
 
 def train(folder=TRAIN):
-    cache = HERE / "corpus" / ".cache" / f"train_counts_v{tokens_model.VERSION}.npz"
-    if cache.exists() and cache.stat().st_mtime > max(p.stat().st_mtime for p in folder.iterdir()):
-        with numpy.load(cache) as saved:
-            counts, totals = saved["counts"], saved["totals"]
-    else:
-        counts, totals = count(folder)
-        numpy.savez(cache, counts=counts, totals=totals)
-    # Each language as if it had as many documents as any other: the share of its documents that
-    # hold a feature, smoothed alike for all (a language with fewer files is not favoured by rare
-    # features, one with more not penalised).
-    shares = counts / totals
-    loglik = numpy.log(shares + ALPHA) - numpy.log(shares.sum(axis=0) + ALPHA * tokens_model.BUCKETS)
-    loglik -= loglik.mean(axis=1, keepdims=True)
-    files = sum(1 for _ in folder.glob("*/*"))
+    matrix = build(folder)
+    weights, bias = fit(matrix, numpy.arange(len(matrix["languages"])))
     numpy.savez_compressed(tokens_model.WEIGHTS, version=numpy.int64(tokens_model.VERSION),
-                           languages=numpy.array(tokens_model.LANGUAGES), loglik=loglik.astype(numpy.float16))
+                           languages=numpy.array(tokens_model.LANGUAGES), weights=weights.astype(numpy.float16),
+                           bias=bias)
+    files = sum(1 for _ in folder.glob("*/*"))
     size = tokens_model.WEIGHTS.stat().st_size
-    print(f"{files} files -> {tokens_model.WEIGHTS} ({size / 2**20:.2f} MB)")
+    print(f"{files} files, {len(matrix['languages'])} documents -> {tokens_model.WEIGHTS} ({size / 2**20:.2f} MB)")
 
 
-WEIGHTS = (2, 5, 8, 12, 16, 24)  # detect.MIX_WEIGHT candidates
+def validate(folder=TRAIN):
+    """Accuracy of the model alone on the projects it was not fitted on (every HELD_OUT-th), per
+    cut: the cross-check on train that sets EPOCHS, RATE and L2 (never tune or eval)."""
+    matrix = build(folder)
+    held = matrix["projects"] % HELD_OUT == 0
+    weights, bias = fit(matrix, numpy.flatnonzero(~held))
+    indices, pointers = matrix["indices"], matrix["pointers"]
+    rows = numpy.flatnonzero(held)
+    guesses = numpy.array([(weights[indices[pointers[d] : pointers[d + 1]]].sum(axis=0)
+                            / numpy.sqrt(pointers[d + 1] - pointers[d]) + bias).argmax() for d in rows])
+    right = guesses == matrix["languages"][rows]
+    names = ("whole", "first 20", "20-line windows")
+    cuts_ = matrix["cuts"][rows]
+    print(f"held-out projects: {len(rows)} documents; " + ", ".join(
+        f"{name} {100 * right[cuts_ == cut].mean():.1f} %" for cut, name in enumerate(names)))
+
+
+WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)  # detect.MIX_WEIGHT candidates
 THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)  # detect.THRESHOLD candidates
 
 
@@ -160,9 +236,12 @@ def choose(folder=HERE / "corpus" / "tune"):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--choose", action="store_true", help="score the mix on bench/corpus/tune")
+    parser.add_argument("--validate", action="store_true", help="accuracy on held-out projects of train")
     args = parser.parse_args(argv)
     if args.choose:
         return choose()
+    if args.validate:
+        return validate()
     train()
 
 

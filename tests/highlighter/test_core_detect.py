@@ -155,9 +155,10 @@ def test_the_committed_weights_are_what_the_training_script_declares():
     with numpy.load(tokens_model.WEIGHTS) as weights:
         assert int(weights["version"]) == tokens_model.VERSION
         assert tuple(weights["languages"]) == tokens_model.LANGUAGES
-        assert weights["loglik"].shape == (tokens_model.BUCKETS, len(tokens_model.LANGUAGES))
-        assert weights["loglik"].dtype == numpy.float16
-    assert tokens_model.WEIGHTS.stat().st_size <= 3 * 2**20
+        assert weights["weights"].shape == (tokens_model.BUCKETS, len(tokens_model.LANGUAGES))
+        assert weights["weights"].dtype == numpy.float16
+        assert weights["bias"].shape == (len(tokens_model.LANGUAGES),)
+    assert tokens_model.WEIGHTS.stat().st_size <= 5 * 2**20
 
 
 def test_weights_of_another_version_are_refused(tmp_path):
@@ -165,9 +166,66 @@ def test_weights_of_another_version_are_refused(tmp_path):
 
     stale = tmp_path / "stale.npz"
     numpy.savez(stale, version=numpy.int64(tokens_model.VERSION + 1), languages=numpy.array(tokens_model.LANGUAGES),
-                loglik=numpy.zeros((4, len(tokens_model.LANGUAGES)), dtype=numpy.float16))
+                weights=numpy.zeros((4, len(tokens_model.LANGUAGES)), dtype=numpy.float16),
+                bias=numpy.zeros(len(tokens_model.LANGUAGES), dtype=numpy.float32))
     with pytest.raises(ValueError, match="train_detect"):
         tokens_model.TokensModel(stale)
+
+
+def test_the_training_script_fits_a_softmax_model_that_reads_what_it_was_shown():
+    """bench/train_detect.fit on a toy corpus: Python documents share some features, Go documents
+    others, a third set is in both; the fitted model puts each unseen mix on the right side, and
+    the same seed gives the same weights."""
+    import sys
+    from pathlib import Path
+
+    import numpy
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import train_detect
+
+    rng = numpy.random.RandomState(0)
+    python, go = tokens_model.LANGUAGES.index("python"), tokens_model.LANGUAGES.index("go")
+    rows, languages = [], []
+    for _ in range(200):
+        language = rng.randint(2)
+        own = rng.choice(50, 5, replace=False) + (100 if language else 0)
+        rows.append(numpy.unique(numpy.concatenate([own, rng.choice(50, 3, replace=False) + 200])))
+        languages.append(go if language else python)
+    matrix = {"indices": numpy.concatenate(rows).astype(numpy.int32),
+              "pointers": numpy.concatenate([[0], numpy.cumsum([len(r) for r in rows])]).astype(numpy.int64),
+              "languages": numpy.array(languages, numpy.int16)}
+    weights, bias = train_detect.fit(matrix, numpy.arange(len(rows)), epochs=3)
+    again, _ = train_detect.fit(matrix, numpy.arange(len(rows)), epochs=3)
+    assert numpy.array_equal(weights, again)
+    for features, language in (([1, 7, 20, 210], python), ([101, 107, 120, 210], go)):
+        logits = weights[features].sum(axis=0) / len(features) ** 0.5 + bias
+        assert logits.argmax() == language
+
+
+def test_the_second_evaluation_set_shares_nothing_with_tuning_evaluation_or_training():
+    """bench/detect_corpus.tsv's eval2 rows pass check_eval2 (no tune, eval or training project,
+    no file of theirs); an eval2 row from a training repository, or a vendored copy of an eval
+    project, is refused."""
+    import csv
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import detect_corpus
+    import detect_train_corpus
+
+    with detect_corpus.MANIFEST.open() as manifest:
+        rows = list(csv.DictReader(manifest, delimiter="\t"))
+    eval2 = [row for row in rows if row["set"] == "eval2"]
+    assert len(eval2) >= 24 * 10 and {row["language"] for row in eval2} == set(detect_train_corpus.EXTENSIONS)
+    detect_train_corpus.check_eval2(rows)
+    with detect_train_corpus.MANIFEST.open() as manifest:
+        trained = next(csv.DictReader(manifest, delimiter="\t"))
+    for clash, why in (({**eval2[0], "package": trained["package"]}, "train project"),
+                       ({**eval2[0], "path": "css/normalize.css"}, "copy of a tune or eval project")):
+        with pytest.raises(SystemExit, match=why):
+            detect_train_corpus.check_eval2([*rows, clash])
 
 
 def test_without_the_tokens_model_magika_decides_alone(monkeypatch):

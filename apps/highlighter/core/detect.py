@@ -37,7 +37,7 @@ MAX_EXAMINED = 64 * 1024
 PYGMENTS_EXAMINED = 8 * 1024  # guess_lexer runs every lexer's analyser: keep its input short
 # The lowest confidence of the mixed model from which right answers outnumber wrong ones on
 # bench/corpus/tune (bench/train_detect.py --choose; docs/performance.md "Language detection").
-THRESHOLD = 0.5
+THRESHOLD = 0.6
 # Pygments' own analyser score needed to keep its guess. On bench/corpus/tune every guess it made
 # at 0.5-0.9 was wrong (6 of 6), and keeping it when it agreed with a model candidate added one
 # wrong answer and no right one; near-certain signatures serve languages the model lacks.
@@ -46,9 +46,9 @@ LINE_WIDTH = 256  # characters of each line Pygments' analysers see (pygments_vi
 BLANK_RUN = 64  # characters of each run of blank space they see
 _BLANK_RUN = re.compile(r"\s{%d,}" % (BLANK_RUN + 1))
 CANDIDATES = 5
-# How much the tokens model's scores count beside Magika's log-probabilities, chosen on
+# How much the tokens model's logits count beside Magika's log-probabilities, chosen on
 # bench/corpus/tune (bench/train_detect.py --choose), never on eval.
-MIX_WEIGHT = 8.0
+MIX_WEIGHT = 1.0
 MIX_FLOOR = 1e-4  # added to Magika's probabilities: a language it rules out can still win on tokens
 PLAIN = "text"
 
@@ -206,9 +206,9 @@ def token_scores(text):
 
 
 def mix(ranked, token_scores, weight=None):
-    """Magika's [(alias, probability)] weighed with the tokens model's scores, normalised, best
-    first: log p + MIX_WEIGHT * (score - best score). A language the tokens model does not know
-    (or plain text) gets the mean of its scores: neither for nor against it."""
+    """Magika's [(alias, probability)] weighed with the tokens model's logits, normalised, best
+    first: log p + MIX_WEIGHT * (logit - best logit). A language the tokens model does not know
+    (or plain text) gets the mean of its logits: neither for nor against it."""
     if not ranked or not token_scores:
         return ranked
     weight = MIX_WEIGHT if weight is None else weight

@@ -1,16 +1,20 @@
-"""A second opinion on a text's language, learned from its tokens: a small naive Bayes model.
+"""A second opinion on a text's language, learned from its tokens: a small linear (softmax) model.
 
 Magika (content_model) reads bytes and is strong on whole files; on a 20-line excerpt with no
 imports, or one that is only a licence header, it often hesitates between neighbours. This model
 reads what a person reads: identifiers, keywords, runs of punctuation, pairs of them, what a line
 starts and ends with, and the words of comments (an Apache licence header says Java more often
-than not). It was trained by bench/train_detect.py on thousands of files from projects that share
-nothing with the evaluation set (bench/detect_train_corpus.py), and its weights are
-`tokens_model.npz` beside this module: for each of BUCKETS hashed features, the log-likelihood of
-each language, centred and stored as float16.
+than not). It is a multinomial logistic regression trained by bench/train_detect.py on thousands
+of files from projects that share nothing with the evaluation sets (bench/detect_train_corpus.py),
+each cut the ways a paste is (the whole file, its first 20 lines, random 20-line windows), so it
+learned what short excerpts and licence headers of each language look like, not only whole
+files. Its weights are `tokens_model.npz` beside this module: for each of BUCKETS hashed
+features, one weight per language (float16), and one bias per language.
 
-`scores(text)` gives, for each of its LANGUAGES (Pygments aliases), the mean log-likelihood of
-the text's distinct features: a score, not a probability; detect.py mixes it with Magika's. The
+`scores(text)` gives, for each of its LANGUAGES (Pygments aliases), the logit of that language:
+the sum of the weights of the text's distinct features divided by the square root of their
+number (the features as a unit-length vector), plus the bias. A softmax of the logits is the
+model's probability; detect.py mixes the logits with Magika's probabilities. The
 features are found with one linear pass of a regular expression over at most EXAMINED characters,
 each token cut to TOKEN_WIDTH, each punctuation run to three characters, so a hostile input (one
 64 KB line, `{{{{...`) costs what an ordinary one of the same size does. Loaded once per process
@@ -23,7 +27,7 @@ import zlib
 from pathlib import Path
 
 WEIGHTS = Path(__file__).with_name("tokens_model.npz")
-VERSION = 1  # of the features below; bench/train_detect.py writes it into the weights
+VERSION = 2  # of the features below and the model's form; bench/train_detect.py writes it into the weights
 BUCKETS = 1 << 16
 EXAMINED = 16 * 1024
 TOKEN_WIDTH = 24
@@ -57,16 +61,17 @@ class TokensModel:
         with numpy.load(path) as weights:
             if int(weights["version"]) != VERSION or tuple(weights["languages"]) != LANGUAGES:
                 raise ValueError(f"{path.name} was trained for other features or languages: run bench/train_detect.py")
-            self.weights = weights["loglik"].astype(numpy.float32)  # (BUCKETS, languages)
+            self.weights = weights["weights"].astype(numpy.float32)  # (BUCKETS, languages)
+            self.bias = weights["bias"].astype(numpy.float32)  # (languages,)
         self.languages = LANGUAGES
 
     def scores(self, text):
-        """{language: mean log-likelihood of the text's features}; {} for a text without any."""
+        """{language: logit}; {} for a text without any feature."""
         buckets = features(text)
         if not buckets:
             return {}
-        means = self.weights[buckets].mean(axis=0)
-        return dict(zip(self.languages, means.tolist()))
+        logits = self.weights[buckets].sum(axis=0) / len(buckets) ** 0.5 + self.bias
+        return dict(zip(self.languages, logits.tolist()))
 
 
 _lock = threading.Lock()
