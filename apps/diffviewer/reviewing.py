@@ -33,7 +33,7 @@ API_FIELDS = ("patch",)
 HIGHLIGHT_PAGE_FACTOR = 4
 BATCH_BYTES = 32 * 1024  # of text per batch request: well within one highlight's 2 s budget, even at load 10
 BATCH_FILES = 64
-LOOKAHEAD = 2  # batches asked at once, one thread each (a highlighter has 2 processes)
+THREADS = 2  # batches asked at once, one thread each (a highlighter has 2 processes)
 # Batches asked ahead of the rows being made (queued for those threads): from the outline on, the
 # highlighter works while the whole job (word marks, moved code) runs; answered batches wait for
 # their rows, so at most this many batches' token lines are held at once (1 MiB of text asked:
@@ -231,7 +231,7 @@ class Colours:
     The files' sides (from the outline: ``core.patch.sides``) are grouped in order into batches
     (``BATCH_BYTES`` of text, ``BATCH_FILES`` files each); each batch is one
     ``POST /api/highlight/batch`` (``tokens.fetch_batch``), one job in one highlighter process,
-    asked on one of ``LOOKAHEAD`` threads. The first ``AHEAD`` are asked as soon as the outline
+    asked on one of ``THREADS`` threads. The first ``AHEAD`` are asked as soon as the outline
     is read; when a file's rows are reached, the batches up to ``AHEAD`` after its own are asked,
     so highlighting overlaps with the whole job and with making the rows. Bounds:
     at most ``DIFF_HIGHLIGHT_MAX_BYTES`` × ``HIGHLIGHT_PAGE_FACTOR`` bytes of text per page (later
@@ -278,7 +278,7 @@ class Colours:
     def ask(self, last):
         """Ask for every batch up to ``last`` not asked yet, each on a thread of this page's."""
         if self.threads is None:
-            self.threads = ThreadPoolExecutor(max_workers=LOOKAHEAD, thread_name_prefix="review-colours")
+            self.threads = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="review-colours")
         while self.available and self.next_batch <= min(last, len(self.batches) - 1):
             # the thread sees this request's context (the composite's settings are a ContextVar)
             self.asked[self.next_batch] = self.threads.submit(contextvars.copy_context().run, self.fetch,
