@@ -52,6 +52,9 @@ LEXER_SOURCES = [
 ]
 
 
+FORKS_SHOWN = 50  # the newest forks a snippet's page lists
+
+
 class SnippetQuerySet(models.QuerySet):
     def alive(self, now=None):
         now = now or timezone.now()
@@ -67,18 +70,28 @@ class SnippetQuerySet(models.QuerySet):
         """Whether a file with this content was taken down (its digest is kept for this)."""
         return File.objects.filter(sha256=sha256, revision__snippet__removed_at__isnull=False).exists()
 
-    def family(self, snippet_id):
-        """The snippet, its parent and its children, each with the first file of its latest
-        revision (``Snippet.head``, without its text), in one query.
+    def family(self, snippet_id, forks=FORKS_SHOWN, now=None):
+        """The snippet, its parent and its ``forks`` newest live children (not expired, removed
+        or burn-after-reading), each with the first file of its latest revision
+        (``Snippet.head``, without its text), in one query. One child more is read when there
+        is one, so that the page can say the list goes on: a snippet forked ten thousand times
+        costs a view what one forked ``forks + 1`` times does (the parent and creation time
+        index finds them in order).
 
         Plain SQL: this runs on every page view, and building it with the ORM cost more
         than running it.
         """
+        columns = family_columns()
         sql = (
-            f"SELECT {family_columns()} FROM {HEAD_JOIN}"
-            f" WHERE s.id = %s OR s.parent_id = %s OR s.id = (SELECT parent_id FROM {SNIPPETS} WHERE id = %s)"
+            f"SELECT {columns} FROM {HEAD_JOIN}"
+            f" WHERE s.id = %s OR s.id = (SELECT parent_id FROM {SNIPPETS} WHERE id = %s)"
+            f" UNION ALL SELECT * FROM (SELECT {columns} FROM {HEAD_JOIN}"
+            f" WHERE s.parent_id = %s AND s.id <> %s AND s.removed_at IS NULL AND NOT s.burn_after_reading"
+            f" AND (s.expires_at IS NULL OR s.expires_at > %s) ORDER BY s.created_at DESC, s.id LIMIT %s) AS forks"
         )
-        return with_heads(self.db, sql, [snippet_id, snippet_id, snippet_id], text=False)
+        moment = connections[self.db].ops.adapt_datetimefield_value(now or timezone.now())
+        params = [snippet_id, snippet_id, snippet_id, snippet_id, moment, forks + 1]
+        return with_heads(self.db, sql, params, text=False)
 
     def readable(self, snippet_id):
         """The snippet with its head file and its text (for raw and download), or None; plain SQL too."""
@@ -118,6 +131,7 @@ class Snippet(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["parent", "-created_at"], name="snippet_forks_newest")]
 
     def __str__(self):
         return self.title or self.filename or self.id

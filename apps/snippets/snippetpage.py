@@ -54,7 +54,7 @@ from apps.snippets import (
 )
 from apps.snippets.forms import LanguageForm
 from apps.snippets.lookup import answers_gone
-from apps.snippets.models import File, Snippet
+from apps.snippets.models import FORKS_SHOWN, File, Snippet
 
 
 STYLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -121,6 +121,7 @@ def snippet_page(request, snippet_id, number):
     if parent is not None and not linkable(parent):
         parent = None  # nor a compare link: the diff viewer could not fetch it
     children = [s for s in family if s.parent_id == snippet.pk and s.pk != snippet.pk and linkable(s)]
+    more_forks = len(children) > FORKS_SHOWN  # the family query reads one more than it shows
     owner_token = ownership.token_for(request, snippet.pk)
     context = {
         "snippet": snippet,
@@ -131,7 +132,8 @@ def snippet_page(request, snippet_id, number):
         "several": several,
         "total_size": sum(file.size for file in files),
         "parent": parent,
-        "children": children,
+        "children": children[:FORKS_SHOWN],
+        "more_forks": more_forks,
         "style": style,
         "styles": known.styles or (style,),
         "style_css": style_css(style),
@@ -315,7 +317,7 @@ def page_key(context, files, version, origin):
         snippet.pk, context["number"], context["latest"], context["made_at"], snippet.title, snippet.expires_at,
         tuple((file.pk, file.filename, file.sha256, file.lexer, file.lexer_source) for file in files),
         parent and (parent.pk, str(parent), parent.file_count),
-        tuple((child.pk, str(child), child.created_at) for child in context["children"]),
+        tuple((child.pk, str(child), child.created_at) for child in context["children"]), context["more_forks"],
         context["style"], context["styles"], context["style_css"], context["source"], version, origin,
         shown_times(context),
     )

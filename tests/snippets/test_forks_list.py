@@ -1,0 +1,63 @@
+"""A snippet's page lists its newest live forks, never more than ``FORKS_SHOWN``: a snippet forked
+thousands of times costs a view what one forked ``FORKS_SHOWN + 1`` times does."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.snippets.models import FORKS_SHOWN, Snippet
+
+pytestmark = pytest.mark.django_db
+
+
+def fork(parent_id, n, **fields):
+    """A fork made ``n`` minutes after the start of the day, so that their order is known."""
+    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    return Snippet.objects.create(content=f"fork {n}\n", parent_id=parent_id, title=f"fork {n}",
+                                  created_at=start + timedelta(minutes=n), **fields)
+
+
+def listed_forks(page):
+    return re.findall(r">(fork \d+)</a>", page)
+
+
+def test_the_newest_forks_are_listed_and_the_page_says_there_are_more(client, paste):
+    parent = paste("one\n")
+    for n in range(FORKS_SHOWN + 10):
+        fork(parent["id"], n)
+    page = client.get(f"/s/{parent['id']}").get_data(as_text=True)
+    shown = listed_forks(page)
+    assert shown == [f"fork {n}" for n in range(FORKS_SHOWN + 9, 9, -1)]  # newest first
+    assert f"Forks (the {FORKS_SHOWN} newest):" in page
+
+
+def test_the_family_query_reads_one_fork_more_than_it_shows_whatever_their_number(paste):
+    parent = paste("one\n")
+    for n in range(FORKS_SHOWN + 10):
+        fork(parent["id"], n)
+    family = list(Snippet.objects.family(parent["id"]))
+    assert len(family) == 1 + FORKS_SHOWN + 1
+
+
+def test_expired_removed_and_burn_forks_take_no_place_in_the_list(client, paste):
+    parent = paste("one\n")
+    for n in range(FORKS_SHOWN):
+        fork(parent["id"], n)
+    late = FORKS_SHOWN + 1
+    fork(parent["id"], late, expires_at=timezone.now() - timedelta(seconds=1))
+    fork(parent["id"], late + 1, removed_at=timezone.now())
+    fork(parent["id"], late + 2, burn_after_reading=True)
+    page = client.get(f"/s/{parent['id']}").get_data(as_text=True)
+    assert len(listed_forks(page)) == FORKS_SHOWN
+    assert "newest):" not in page  # nothing more to say: the hidden ones are not forks to show
+
+
+def test_a_kept_page_says_there_are_more_once_one_more_fork_is_made(client, paste):
+    parent = paste("one\n")
+    for n in range(FORKS_SHOWN):
+        fork(parent["id"], n)
+    assert "newest):" not in client.get(f"/s/{parent['id']}").get_data(as_text=True)
+    fork(parent["id"], -1)  # older than all: the list shown stays the same, the "more" does not
+    assert f"Forks (the {FORKS_SHOWN} newest):" in client.get(f"/s/{parent['id']}").get_data(as_text=True)
