@@ -175,7 +175,8 @@ class DiffViewer:
         can_save = sides is None and inp.left.strip() and inp.right.strip() and self.can_save(request)
         save_url = urls.build("save") if can_save else None
         return self.page("diff.html", status=status, urls=urls, inp=inp, page=page, sides=sides, links=links,
-                         save_url=save_url, notice=notice, languages=self.languages(request))
+                         save_url=save_url, notice=notice,
+                         languages=self.languages(request) if sides is None else ())  # /compare shows no form
 
     def languages(self, request):
         """The form's language menu: the highlighter's lexers, as the paste site offers them."""

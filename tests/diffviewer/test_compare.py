@@ -273,3 +273,18 @@ def test_a_burn_snippet_compared_in_the_composite_stays_unburned(client):
     read = client.post(f"/s/{secret.id}/raw")  # a person's program reads it (a GET opens nothing)
     assert read.status_code == 200 and read.get_data(as_text=True) == "the secret\n"
     assert client.post(f"/s/{secret.id}/raw").status_code in (404, 410)
+
+
+def test_a_compare_page_asks_nobody_for_the_forms_language_menu(fake_highlighter, allowed, origin, monkeypatch):
+    """The menu belongs to the form, which /compare does not show: the page makes no request to
+    the highlighter for it (while it does not answer, each would wait on the menu's lock)."""
+    from apps.diffviewer import languages
+
+    asked = []
+    fetch = languages.fetch
+    monkeypatch.setattr(languages, "fetch", lambda *args: asked.append(args) or fetch(*args))
+    languages.forget()
+    assert compare(allowed, left=f"{origin.url}/a.txt", right=f"{origin.url}/b.txt").status_code == 200
+    assert asked == []
+    assert allowed.get("/").status_code == 200  # the form itself does ask
+    assert len(asked) == 1
