@@ -49,23 +49,40 @@ def test_colours_are_asked_before_the_whole_job_answers(client, monkeypatch):
 
 
 def test_a_whole_job_that_fails_asks_for_no_more_colours(client, monkeypatch):
+    """Batches queued ahead are dropped when the whole job fails: only those already being asked
+    are asked. The job fails once both threads are asking, and they finish only once the page
+    has stopped its colours, so every queued batch is still queued when it stops."""
     from apps.diffviewer import reviewing, tokens, work
     from apps.diffviewer.inputs import InputError
 
-    asked = []
+    asked, both_asking, stopped, pools = [], threading.Event(), threading.Event(), []
 
     def timed_out(text, settings):
+        both_asking.wait(timeout=10)
         raise InputError("timeout", "Comparing took longer than 5 s and was stopped.", 422)
 
     def fetch(client, items, settings):
         asked.append(len(items))
+        if len(asked) >= reviewing.THREADS:
+            both_asking.set()
+        stopped.wait(timeout=2)
         return [None] * len(items)
 
+    class Pool(reviewing.ThreadPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    stop = reviewing.Colours.stop
+    monkeypatch.setattr(reviewing.Colours, "stop", lambda colours: (stop(colours), stopped.set()))
+    monkeypatch.setattr(reviewing, "ThreadPoolExecutor", Pool)
     monkeypatch.setattr(work, "review", timed_out)
     monkeypatch.setattr(tokens, "fetch_batch", fetch)
     monkeypatch.setattr(reviewing, "BATCH_FILES", 1)
-    monkeypatch.setattr(reviewing, "AHEAD", 2)
+    monkeypatch.setattr(reviewing, "AHEAD", 8)
     patch = "".join(f"--- a/f{i}.py\n+++ b/f{i}.py\n@@ -1 +1 @@\n-x = {i}\n+y = {i}\n" for i in range(10))
     response = client.post("/diff/review", data={"patch": patch})
     assert "The files of this patch cannot be shown" in response.get_data(as_text=True)
-    assert len(asked) <= 2  # the batches asked ahead from the outline, none after
+    for pool in pools:
+        pool.shutdown(wait=True)  # whatever was still queued would be asked now
+    assert len(asked) == reviewing.THREADS  # of the 8 asked ahead, those being asked; none after
