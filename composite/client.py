@@ -18,7 +18,8 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-MAX_DOWNLOAD = 64 * 1024 * 1024  # bytes a `get` reads at most (the site's snippets are far smaller)
+MAX_DOWNLOAD = 64 * 1024 * 1024  # bytes a `get` (or any answer) reads at most (the site's snippets are far smaller)
+MAX_ERROR = 64 * 1024  # bytes of an error answer read for its message
 SNIPPET_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 BURN = "burn_after_reading"  # the error code of a burn snippet's raw URL answering a GET (read it by a POST)
 
@@ -41,6 +42,21 @@ class Pasted:
     raw_url: str
     delete_token: str
     lexer: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An API answer read whole (at most ``MAX_DOWNLOAD`` bytes)."""
+
+    status_code: int
+    content: bytes
+
+    @property
+    def text(self):
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.content)
 
 
 @dataclass(frozen=True)
@@ -116,8 +132,11 @@ class Client:
         what = f"snippet {ref.id}" + (f" revision {revision}" if revision else "") + (
             f" file {filename!r}" if filename is not None else "")
         with self.reaching(ref.server), self.http.stream("GET", path) as answer:
-            if not (burn and answer.status_code == 409 and error_code(answer) == BURN):
+            if not (burn and answer.status_code == 409):
                 return self.received(answer, ref, what)
+            body = at_most(answer, MAX_ERROR)
+            if error_code(body) != BURN:
+                self.fail(answer, body, what)
         # burn-after-reading: a GET never opens it; this POST is its one reading
         with self.reaching(ref.server), self.http.stream("POST", path) as answer:
             text = self.received(answer, ref, what)
@@ -127,15 +146,13 @@ class Client:
     def received(self, answer, ref, what):
         """A raw answer's bytes (at most ``MAX_DOWNLOAD``), else Failed."""
         if answer.status_code == 300:
-            answer.read()
-            raise Failed(f"{ref.page} has several files: name one with --file ({listed(answer)}).", USAGE)
+            names = listed(at_most(answer, MAX_ERROR))
+            raise Failed(f"{ref.page} has several files: name one with --file ({names}).", USAGE)
         self.check(answer, what)
-        received = bytearray()
-        for chunk in answer.iter_bytes():
-            received += chunk
-            if len(received) > MAX_DOWNLOAD:
-                raise Failed(f"The snippet is larger than {MAX_DOWNLOAD} bytes; use its raw URL.", TOO_LARGE)
-        return bytes(received)
+        received = at_most(answer, MAX_DOWNLOAD + 1)
+        if len(received) > MAX_DOWNLOAD:
+            raise Failed(f"The snippet is larger than {MAX_DOWNLOAD} bytes; use its raw URL.", TOO_LARGE)
+        return received
 
     def delete(self, ref: Reference, token):
         self.send("DELETE", f"{ref.server}/api/snippets/{ref.id}", headers={"Authorization": f"Token {token}"},
@@ -154,10 +171,13 @@ class Client:
         return f"{self.diff_url}/compare?left={quote(path(old), safe='/')}&right={quote(path(new), safe='/')}"
 
     def send(self, method, url, *, what="the request", **kwargs):
-        with self.reaching(url):
-            answer = self.http.request(method, url, **kwargs)
-        self.check(answer, what)
-        return answer
+        """An API call's ``Answer``; Failed for an error answer or one over ``MAX_DOWNLOAD``."""
+        with self.reaching(url), self.http.stream(method, url, **kwargs) as answer:
+            self.check(answer, what)
+            content = at_most(answer, MAX_DOWNLOAD + 1)
+        if len(content) > MAX_DOWNLOAD:
+            raise Failed(f"The server's answer is larger than {MAX_DOWNLOAD} bytes.", SERVER_ERROR)
+        return Answer(answer.status_code, content)
 
     @contextlib.contextmanager
     def reaching(self, url):
@@ -170,13 +190,15 @@ class Client:
             raise Failed(f"Cannot reach {urlsplit(url).netloc}: {error}.", UNREACHABLE) from None
 
     def check(self, answer, what):
-        """Raise Failed for an error answer, with the server's own message when it sent one."""
+        """Raise Failed for an error answer (a streamed one: at most ``MAX_ERROR`` of it is read),
+        with the server's own message when it sent one."""
+        if answer.status_code >= 400:
+            self.fail(answer, at_most(answer, MAX_ERROR), what)
+
+    def fail(self, answer, body, what):
+        """Raise Failed for an error answer whose ``body`` (or its start) was read."""
         status = answer.status_code
-        if status < 400:
-            return
-        if isinstance(answer, httpx.Response) and not answer.is_closed:
-            answer.read()
-        message = error_message(answer) or f"HTTP {status}"
+        message = error_message(body) or f"HTTP {status}"
         if status in (404, 410):
             raise Failed(f"No such {what} ({status}): {message}", NOT_FOUND)
         if status == 413:
@@ -197,24 +219,33 @@ def uploads(files):
     return [("file", (name, content, "text/plain")) for name, content in files]
 
 
-def listed(answer):
-    """The file names a 300 answer lists, one per line of its text."""
-    names = [line.split("\t", 1)[0] for line in answer.text.splitlines() if line.strip()]
+def at_most(answer, limit):
+    """The first ``limit`` bytes of a streamed answer's body; the rest is never read."""
+    body = bytearray()
+    for chunk in answer.iter_bytes():
+        body += chunk
+        if len(body) >= limit:
+            break
+    return bytes(body[:limit])
+
+
+def listed(body):
+    """The file names a 300 answer's ``body`` lists, one per line of its text."""
+    names = [line.split("\t", 1)[0] for line in body.decode("utf-8", "replace").splitlines() if line.strip()]
     return ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
 
 
-def error_code(answer):
-    """The ``{"error": {"code"}}`` of an answer (read here), else None."""
-    answer.read()
+def error_code(body):
+    """The ``{"error": {"code"}}`` of an answer's body, else None."""
     try:
-        return str(answer.json()["error"]["code"])
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+        return str(json.loads(body)["error"]["code"])
+    except (ValueError, KeyError, TypeError):
         return None
 
 
-def error_message(answer):
+def error_message(body):
     """The ``{"error": {"message"}}`` the site's APIs send, else None."""
     try:
-        return str(answer.json()["error"]["message"])[:500]
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+        return str(json.loads(body)["error"]["message"])[:500]
+    except (ValueError, KeyError, TypeError):
         return None

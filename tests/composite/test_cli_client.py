@@ -216,3 +216,33 @@ def test_get_reads_a_burn_after_reading_snippet_once_and_diff_does_not_burn_it(c
     assert "its one reading, and it is now deleted" in read.err
     again = composite("get", url)
     assert again.returncode == 4 and again.stdout == b""
+
+
+@pytest.mark.parametrize(("status", "command"), [(500, "paste"), (200, "paste"), (409, "get")])
+def test_a_server_that_answers_without_end_is_read_only_so_far(status, command):
+    """Whatever a server sends (an endless error page, an endless 'snippet created', an endless
+    409 to a burn read), the client reads a bounded start of it and ends with a clear error."""
+    from composite import client
+
+    pulled = []
+
+    def endless():
+        while sum(pulled) < 256 * 1024 * 1024:
+            pulled.append(1024 * 1024)
+            yield b"x" * (1024 * 1024)
+
+    def server(request):
+        return httpx.Response(status, content=endless(), headers={"Content-Type": "application/json"})
+
+    with client.Client("http://hostile.test", transport=httpx.MockTransport(server)) as http:
+        with pytest.raises(client.Failed) as failed:
+            if command == "paste":
+                http.paste([("a.py", b"x = 1\n")])
+            else:
+                http.raw(client.reference("http://hostile.test/s/abc", None), burn=True)
+    assert sum(pulled) <= client.MAX_DOWNLOAD + 2 * 1024 * 1024
+    if status != 200:
+        assert sum(pulled) <= 2 * 1024 * 1024  # an error page: only its first MAX_ERROR bytes
+        assert failed.value.exit_code in (client.SERVER_ERROR, client.REFUSED)
+    else:
+        assert "larger than" in failed.value.message
