@@ -99,7 +99,6 @@ class Catalog:
     version: str
 
 
-
 def language_menu(lexers):
     """``((alias, name), …)``: what a language menu offers from the highlighter's lexer list, in
     its order, each sent back as its first alias and shown by its name; plain text aside (each

@@ -21,7 +21,7 @@ from pathlib import Path
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
-from apps import environment as env
+from apps import environment as env, sitewide
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = {
@@ -102,7 +102,7 @@ def favicon_redirect(app):
         if environ.get("PATH_INFO") == "/favicon.ico" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             location = environ.get("SCRIPT_NAME", "") + SITE_ICON
             start_response("301 Moved Permanently", [
-                ("Location", location), ("Cache-Control", "public, max-age=86400"), ("Content-Length", "0")])
+                ("Location", location), ("Cache-Control", sitewide.FAVICON_CACHE), ("Content-Length", "0")])
             return [b""]
         return app(environ, start_response)
 
