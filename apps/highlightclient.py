@@ -99,12 +99,17 @@ class Catalog:
     version: str
 
 
+def lexer_alias(entry):
+    """The name a lexer of ``/api/lexers`` goes by: its first alias, else its name."""
+    return (entry.get("aliases") or [entry["name"]])[0]
+
+
 def language_menu(lexers):
     """``((alias, name), …)``: what a language menu offers from the highlighter's lexer list, in
     its order, each sent back as its first alias and shown by its name; plain text aside (each
     menu offers it next to auto). The paste site's and the diff viewer's menus are this one."""
     return tuple(
-        ((entry.get("aliases") or [entry["name"]])[0], entry["name"])
+        (lexer_alias(entry), entry["name"])
         for entry in lexers
         if entry.get("aliases") != ["text"]
     )

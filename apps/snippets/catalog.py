@@ -42,7 +42,7 @@ class Catalog:
     @cached_property
     def patterns(self):
         """Stored alias -> the file name patterns of its lexer (``*.py``, ``Makefile``)."""
-        return {(entry.get("aliases") or [entry["name"]])[0]: tuple(entry.get("filenames") or ()) for entry in self.lexers}
+        return {highlightclient.lexer_alias(entry): tuple(entry.get("filenames") or ()) for entry in self.lexers}
 
     def extension(self, alias):
         """The usual file name extension of the lexer stored as ``alias``, from its first
@@ -55,7 +55,7 @@ class Catalog:
     @cached_property
     def display_names(self):
         """Stored alias -> the lexer's name as pages show it (``python`` -> ``Python``)."""
-        return {(entry.get("aliases") or [entry["name"]])[0]: entry["name"] for entry in self.lexers}
+        return {highlightclient.lexer_alias(entry): entry["name"] for entry in self.lexers}
 
     def lexer_name(self, alias):
         """The name pages show for the lexer stored as ``alias`` (the alias itself when unknown)."""
@@ -126,9 +126,9 @@ def build(lexer_list, style_names, version):
     lexers = tuple(lexer_list)
     names = {}
     for entry in lexers:
-        alias = (entry.get("aliases") or [entry["name"]])[0]
+        alias = highlightclient.lexer_alias(entry)
         for name in entry.get("aliases") or []:
             names.setdefault(name.lower(), alias)
     for entry in lexers:
-        names.setdefault(entry["name"].lower(), (entry.get("aliases") or [entry["name"]])[0])
+        names.setdefault(entry["name"].lower(), highlightclient.lexer_alias(entry))
     return Catalog(lexers=lexers, styles=tuple(style_names), version=version, names=names)
