@@ -184,6 +184,7 @@ class BufferingThreadWorker(ThreadWorker):
         """Every connection with something to read comes here (new, kept alive or pipelined)."""
         if not getattr(conn, "timeouts_set", False):
             set_socket_timeouts(conn.sock, self.cfg.timeout)
+            send_without_delay(conn.sock)
             conn.timeouts_set = True
         left = conn.parser.unreader.take_buffered() if conn.parser is not None else b""
         conn.sock.setblocking(False)
@@ -405,6 +406,18 @@ def set_socket_timeouts(sock, seconds):
     for option in (socket.SO_RCVTIMEO, socket.SO_SNDTIMEO):
         try:
             sock.setsockopt(socket.SOL_SOCKET, option, timeval)
+        except OSError:
+            pass
+
+
+def send_without_delay(sock):
+    """TCP_NODELAY, as nginx and Tornado set it: an answer leaves in more than one send (the
+    head, the body; the rest of a kept answer from the event loop), and with Nagle's algorithm
+    the last small segment waits for the client's ACK of the one before, which a client delays
+    by up to 40 ms (seen: 32 wrk connections held at ~770 answers a second, p50 41 ms)."""
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError:
             pass
 

@@ -8,6 +8,7 @@ Through the Procfile's gunicorn: a kept answer arrives whole and in order, and t
 is kept alive after it (pipelined requests included); a static file reaches a slow reader.
 """
 
+import inspect
 import os
 import re
 import select
@@ -303,3 +304,21 @@ def test_a_static_file_reaches_a_slow_reader_whole(web):
         time.sleep(1)  # the slow reader, as above
         head, body = read_answer(stream)
     assert head.startswith(b"HTTP/1.1 200") and body == expected.content
+
+
+def test_a_connection_sends_without_waiting_for_acks():
+    """TCP_NODELAY on every client connection the worker reads (enqueue_req): an answer's last
+    small segment is not held until the client acknowledges the one before (up to 40 ms)."""
+    from composite import worker
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        with socket.create_connection(listener.getsockname()) as client:
+            server, _ = listener.accept()
+            with server:
+                assert server.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+                worker.send_without_delay(server)
+                assert server.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    left, right = socket.socketpair()  # not TCP: left alone, no error
+    with left, right:
+        worker.send_without_delay(left)
+    assert "send_without_delay(conn.sock)" in inspect.getsource(worker.BufferingThreadWorker.enqueue_req)  # wired where it is read
