@@ -25,6 +25,8 @@ Imports no web framework and no app.
 
 import json
 import re
+import threading
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -97,6 +99,39 @@ class Catalog:
     lexers: list
     styles: list
     version: str
+
+
+class Remembered:
+    """What the highlighter answered (its catalog, a menu made from it), kept per highlighter URL
+    for ``ttl`` seconds: pages need it often, and asking each time would cost a request to another
+    app. When it does not answer (``fetch`` gives None) the last answer (or ``empty``) is kept and
+    it is asked again after ``retry`` seconds. One fetch at a time per process."""
+
+    def __init__(self, empty):
+        self.empty = empty
+        self._lock = threading.Lock()
+        self._entries = {}  # key -> (value, monotonic time to ask again)
+
+    def get(self, key, fetch, ttl, retry):
+        value, ask_at = self._entries.get(key, (self.empty, 0.0))
+        if time.monotonic() < ask_at:
+            return value
+        with self._lock:
+            value, ask_at = self._entries.get(key, (self.empty, 0.0))
+            if time.monotonic() < ask_at:
+                return value
+            fetched = fetch()
+            if fetched is None:
+                self._entries[key] = (value, time.monotonic() + retry)
+                return value
+            self._entries[key] = (fetched, time.monotonic() + ttl)
+            return fetched
+
+    def values(self):
+        return [value for value, _ in list(self._entries.values())]
+
+    def forget(self):
+        self._entries.clear()
 
 
 def lexer_alias(entry):

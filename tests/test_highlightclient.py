@@ -249,7 +249,7 @@ def imports(path):
 
 def test_the_client_imports_no_framework_and_no_app():
     found = set(imports(ROOT / "apps" / "highlightclient.py"))
-    assert found == {"json", "re", "dataclasses", "httpx"}
+    assert found == {"json", "re", "threading", "time", "dataclasses", "httpx"}
 
 
 def test_the_fake_highlighter_is_written_without_pygments_or_the_highlighter_s_code():
@@ -273,3 +273,22 @@ def test_the_site_works_against_a_highlighter_written_without_pygments(client, f
     diff = client.post("/diff/", data={"left": CODE, "right": CODE.replace("'x'", "'y'"), "left_name": "f.py"})
     assert '<span class="t-k">return</span>' in diff.get_data(as_text=True)
     assert {path for path, _, _ in fake_highlighter.requests} == {"/api/lexers", "/api/styles", "/api/highlight"}
+
+
+def test_what_the_highlighter_answered_is_remembered_for_its_ttl_and_kept_while_it_does_not_answer():
+    asked = []
+
+    def answering(value):
+        return lambda: asked.append(value) or value
+
+    remembered = highlightclient.Remembered("nothing yet")
+    assert remembered.get("http://h", answering(None), ttl=3600, retry=3600) == "nothing yet"
+    assert remembered.get("http://h", answering("lexers"), ttl=3600, retry=3600) == "nothing yet"  # not asked again yet
+    assert asked == [None]
+    remembered.forget()
+    assert remembered.get("http://h", answering("lexers"), ttl=0, retry=0) == "lexers"
+    assert remembered.get("http://h", answering(None), ttl=0, retry=3600) == "lexers"  # the last answer is kept
+    assert remembered.get("http://h", answering("newer"), ttl=0, retry=0) == "lexers"  # within the retry
+    assert remembered.get("http://other", answering("theirs"), ttl=3600, retry=0) == "theirs"  # per highlighter
+    assert sorted(remembered.values()) == ["lexers", "theirs"]
+    assert asked == [None, "lexers", None, "theirs"]

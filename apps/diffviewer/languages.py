@@ -7,17 +7,13 @@ When the highlighter does not answer there is no menu (the form keeps a text fie
 takes any lexer name) and it is asked again after ``RETRY`` seconds.
 """
 
-import threading
-import time
-
 import httpx
 
 from apps import highlightclient, sitewide
 
 TTL = 3600.0
 RETRY = 30.0
-_lock = threading.Lock()
-_menus = {}  # highlighter base URL -> (menu, monotonic time to ask again)
+_menus = highlightclient.Remembered(())  # by the highlighter's base URL
 
 
 def menu(environ, timeout):
@@ -25,19 +21,7 @@ def menu(environ, timeout):
     base = sitewide.service_url("highlighter")
     if base is None:
         return ()
-    offered, ask_at = _menus.get(base, ((), 0.0))
-    if time.monotonic() < ask_at:
-        return offered
-    with _lock:
-        offered, ask_at = _menus.get(base, ((), 0.0))
-        if time.monotonic() < ask_at:
-            return offered
-        fetched = fetch(environ, timeout)
-        if fetched is None:
-            _menus[base] = (offered, time.monotonic() + RETRY)
-            return offered
-        _menus[base] = (fetched, time.monotonic() + TTL)
-        return fetched
+    return _menus.get(base, lambda: fetch(environ, timeout), TTL, RETRY)
 
 
 def fetch(environ, timeout):
@@ -54,4 +38,4 @@ def fetch(environ, timeout):
 
 def forget():
     """Drop what was fetched (tests)."""
-    _menus.clear()
+    _menus.forget()

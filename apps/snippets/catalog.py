@@ -10,8 +10,6 @@ asked again after ``catalog_retry`` seconds; callers then accept what they canno
 
 import fnmatch
 import re
-import threading
-import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -73,8 +71,7 @@ class Catalog:
 
 
 EMPTY = Catalog()
-_lock = threading.Lock()
-_entries = {}  # highlighter base URL -> (Catalog, monotonic time to ask again)
+_catalogs = highlightclient.Remembered(EMPTY)  # by the highlighter's base URL
 
 
 def current(environ):
@@ -82,30 +79,19 @@ def current(environ):
     base = sitewide.service_url("highlighter")
     if base is None:
         return EMPTY
-    catalog, refresh_at = _entries.get(base, (EMPTY, 0.0))
-    if time.monotonic() < refresh_at:
-        return catalog
-    with _lock:
-        catalog, refresh_at = _entries.get(base, (EMPTY, 0.0))
-        if time.monotonic() < refresh_at:
-            return catalog
-        config = apps.get_app_config("snippets")
-        fetched = fetch(environ, config.highlight_timeout)
-        if fetched is None:
-            _entries[base] = (catalog, time.monotonic() + config.catalog_retry)
-            return catalog
-        _entries[base] = (fetched, time.monotonic() + config.catalog_ttl)
-        return fetched
+    config = apps.get_app_config("snippets")
+    return _catalogs.get(base, lambda: fetch(environ, config.highlight_timeout), config.catalog_ttl,
+                         config.catalog_retry)
 
 
 def known_versions():
     """Every highlighter version this process has seen (and "" for none): renderings are keyed by it."""
-    return {EMPTY.version} | {catalog.version for catalog, _ in list(_entries.values())}
+    return {EMPTY.version} | {catalog.version for catalog in _catalogs.values()}
 
 
 def forget():
     """Drop what was fetched (tests; a deploy of a new highlighter is picked up by TTL)."""
-    _entries.clear()
+    _catalogs.forget()
 
 
 def fetch(environ, timeout):
