@@ -15,7 +15,7 @@ see, with any User-Agent, and a bot must not use up the one reading.
 - A reading's answer is made first, and the row deleted after: a request that fails while
   the answer is made (a bad template, a database error) burns nothing. Of two readers at
   once, only the one whose DELETE removed the row is answered (the database's row lock
-  decides); the other gets a 404.
+  decides); the other gets a 404, also when the row went while its answer was being made.
 - Every answer about a burn snippet is ``Cache-Control: no-store, private``.
 """
 
@@ -54,8 +54,14 @@ def serve(request, snippet_id, respond, content_type, unopened=None):
     snippet = Snippet.objects.filter(pk=snippet_id, burn_after_reading=True).first()
     if snippet is None:
         raise Http404(ALREADY_READ)
-    response = respond(snippet)
+    try:
+        response = respond(snippet)
+    except Exception:
+        if not Snippet.objects.filter(pk=snippet_id).exists():  # another reader burned it while this answer was made
+            raise Http404(ALREADY_READ) from None
+        raise
     if not burn(snippet_id):
+        response.close()  # made for nothing: its resources (a download's spooled archive) go now
         raise Http404(ALREADY_READ)
     return no_store(response)
 

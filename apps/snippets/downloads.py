@@ -66,7 +66,7 @@ def zip_response(snippet, revision, files, number=None):
     except BaseException:
         archive.close()
         raise
-    response = StreamingHttpResponse(read_out(archive), content_type=ZIP_TYPE)
+    response = StreamingHttpResponse(ReadOut(archive), content_type=ZIP_TYPE)
     response["Content-Length"] = str(size)
     response["Content-Disposition"] = content_disposition_header(True, archive_name(snippet, number))
     response["X-Content-Type-Options"] = "nosniff"
@@ -74,11 +74,20 @@ def zip_response(snippet, revision, files, number=None):
     return response
 
 
-def read_out(archive, size=64 * 1024):
-    """The spooled archive a piece at a time, closed (its disk file removed) when sent or dropped."""
-    with archive:
-        while data := archive.read(size):
-            yield data
+class ReadOut:
+    """The spooled archive a piece at a time, closed (its disk file removed) when sent, or when
+    the answer is closed unsent (a burn snippet's reader who lost the race drops it)."""
+
+    def __init__(self, archive, size=64 * 1024):
+        self.archive, self.size = archive, size
+
+    def __iter__(self):
+        with self.archive:
+            while data := self.archive.read(self.size):
+                yield data
+
+    def close(self):
+        self.archive.close()
 
 
 def write_zip(target, files, made_at):
