@@ -34,6 +34,11 @@ def source_of(filename, rendering, known):
     return FILENAME if filename and known.names_file(rendering.lexer_alias, filename) else DETECTED
 
 
+def label(name, detected):
+    """A language as pages name it: "Python", or "Python (detected)" when the site guessed it."""
+    return f"{name} (detected)" if detected else name
+
+
 def detected(snippet, rendering, known):
     """Whether the page should say that the language it shows was detected, not chosen.
 

@@ -103,6 +103,11 @@ class Pane:
     def size(self):
         return (self.rendering.size if self.rendering else 0) + len(self.markdown_html or "")
 
+    @property
+    def language(self):
+        """The language the page names: the highlighter's ("Python (detected)"), else Markdown."""
+        return language.label(self.rendering.lexer_name, self.detected) if self.rendering else "Markdown"
+
 
 def snippet_page(request, snippet_id, number):
     family = list(Snippet.objects.family(snippet_id))

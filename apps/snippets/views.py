@@ -23,6 +23,7 @@ from apps.snippets import (
     downloads,
     formdata,
     intake,
+    language,
     lookup,
     ownership,
     rawfiles,
@@ -292,8 +293,7 @@ def language_label(snippet, known):
     while the language is not decided (the page decides it when shown)."""
     if not snippet.lexer:
         return "Auto-detect"
-    name = known.lexer_name(snippet.lexer)
-    return f"{name} (detected)" if snippet.lexer_detected else name
+    return language.label(known.lexer_name(snippet.lexer), snippet.lexer_detected)
 
 
 @require_safe
