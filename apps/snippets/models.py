@@ -75,8 +75,8 @@ class SnippetQuerySet(models.QuerySet):
         or burn-after-reading), each with the first file of its latest revision
         (``Snippet.head``, without its text), in one query. One child more is read when there
         is one, so that the page can say the list goes on: a snippet forked ten thousand times
-        costs a view what one forked ``forks + 1`` times does (the parent and creation time
-        index finds them in order).
+        costs a view what one forked ``forks + 1`` times does (the partial index on parent and
+        creation time finds the live ones in order, past no burn or removed fork).
 
         Plain SQL: this runs on every page view, and building it with the ORM cost more
         than running it.
@@ -131,7 +131,10 @@ class Snippet(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["parent", "-created_at"], name="snippet_forks_newest")]
+        # The live forks only (``family``): burn-after-reading and removed ones, which anyone can make
+        # by the thousand, are not in it, so that they are not read past on every view of the parent.
+        indexes = [models.Index(fields=["parent", "-created_at"], name="snippet_live_forks_newest",
+                                condition=models.Q(burn_after_reading=False, removed_at__isnull=True))]
 
     def __str__(self):
         return self.title or self.filename or self.id
