@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -59,6 +60,7 @@ from apps.snippets.models import FORKS_SHOWN, File, Snippet
 
 STYLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
 MARKDOWN_LEXERS = ("markdown", "md")
+DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
 @require_safe
@@ -309,7 +311,7 @@ def page_links(request, snippet, parent, number, several):
         "review_url": review_url(snippet) if not several and number is None else None,
         "download_url": download_url(snippet.pk, number),
         "fork_url": reverse("snippets:fork", args=[snippet.pk]) + (f"?revision={number}" if number else ""),
-        "preview_url": request.build_absolute_uri(
+        "preview_url": origin(request) + (
             snippet.get_absolute_url() if number is None else reverse("snippets:revision", args=[snippet.pk, number])),
     }
 
@@ -338,8 +340,13 @@ def shown_times(context):
 
 
 def origin(request):
-    """``scheme://host`` as the request's absolute URLs start (its Host checked as Django does)."""
-    return f"{request.scheme}://{request.get_host()}"
+    """``scheme://host`` as the page's absolute URLs start: the request's Host (checked as Django
+    does) written one way, in lower case, without a final dot or the scheme's default port. Its
+    spellings (``LOCALHOST``, ``localhost.``, ``localhost:80``: 2^letters x 6 of them) would each
+    be a page of its own in the cache, so that a client could fill it with one snippet."""
+    domain, port = split_domain_port(request.get_host())
+    host = domain if port in ("", DEFAULT_PORTS[request.scheme]) else f"{domain}:{port}"
+    return f"{request.scheme}://{host}"
 
 
 def linkable(relative):

@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+from django.apps import apps
 
 from apps.snippets import previews
 from apps.snippets.models import Snippet
@@ -119,6 +120,18 @@ def test_the_url_is_the_origin_the_proxy_vouches_for_and_each_origin_has_its_own
     assert public["og:url"] == f"http://localhost{path}"
     assert tags(page_of(client, path, headers=forwarded, environ_base={"REMOTE_ADDR": "10.0.0.2"}))["og:url"] == (
         f"https://localhost{path}")
+
+
+def test_spellings_of_one_host_make_one_page(client, paste):
+    """A Host in capitals, with a final dot or the default port is the same origin: one og:url and
+    one page in the cache, not one per spelling (a client could fill the cache with one snippet)."""
+    made = paste("x = 1\n")
+    path = f"/s/{made['id']}"
+    pages = apps.get_app_config("snippets").pages
+    pages.clear()
+    for host in ("localhost", "LOCALHOST", "LocalHost.", "localhost:80", "LOCALHOST.:80"):
+        assert tags(page_of(client, path, headers={"Host": host}))["og:url"] == f"http://localhost{path}"
+    assert len([key for key in pages.keys() if key[0] == made["id"]]) == 1
 
 
 @pytest.mark.parametrize("headers", [{"Host": "evil.example"}, {"X-Forwarded-Host": "evil.example"}])
