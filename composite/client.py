@@ -55,8 +55,17 @@ class Answer:
     def text(self):
         return self.content.decode("utf-8", "replace")
 
-    def json(self):
-        return json.loads(self.content)
+    def json(self, *keys):
+        """The answer's JSON object, holding ``keys`` as text; Failed when it is not (a server that
+        is not the site's API, or a broken one: a clear error, not a traceback)."""
+        try:
+            body = json.loads(self.content)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not all(isinstance(body.get(key), str) for key in keys):
+            raise Failed(f"The server's answer ({self.status_code}) is not the JSON the site's API sends.",
+                         SERVER_ERROR)
+        return body
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,7 @@ class Client:
             data["burn"] = "true"
         answer = self.send("POST", f"{self.server}/api/snippets", data=data, files=uploads(files),
                            headers={"Accept": "application/json"})
-        body = answer.json()
+        body = answer.json("id", "url", "raw_url", "delete_token")
         return Pasted(body["id"], body["url"], body["raw_url"], body["delete_token"], body.get("lexer", ""))
 
     def edit(self, ref: Reference, token, files, *, lexer="", title=""):

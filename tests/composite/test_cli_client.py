@@ -246,3 +246,26 @@ def test_a_server_that_answers_without_end_is_read_only_so_far(status, command):
         assert failed.value.exit_code in (client.SERVER_ERROR, client.REFUSED)
     else:
         assert "larger than" in failed.value.message
+
+
+@pytest.mark.parametrize(("command", "body"), [
+    *((command, body) for command in ("paste", "edit") for body in (b'{"id": "abc", "url": [1, 2', b"[1, 2, 3]",
+                                                                      b"\xff\xfe", b"")),
+    ("paste", b'{"id": 7}'),
+])
+def test_a_server_that_answers_no_json_object_is_a_clear_error(command, body):
+    """A 201 whose body is not the API's JSON (cut short, a list, a field missing or of another
+    type, not UTF-8) ends in Failed with the server error's exit code, not a traceback."""
+    from composite import client
+
+    def server(request):
+        return httpx.Response(201, content=body, headers={"Content-Type": "application/json"})
+
+    with client.Client("http://hostile.test", transport=httpx.MockTransport(server)) as http:
+        with pytest.raises(client.Failed) as failed:
+            if command == "paste":
+                http.paste([("a.py", b"x = 1\n")])
+            else:
+                http.edit(client.reference("http://hostile.test/s/abc", None), "token", [("a.py", b"x = 2\n")])
+    assert failed.value.exit_code == client.SERVER_ERROR
+    assert "not the JSON" in failed.value.message
