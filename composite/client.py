@@ -11,7 +11,9 @@ is a ``Failed`` with a sentence for a person and the exit code the command ends 
 import contextlib
 import json
 import re
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -20,6 +22,9 @@ import httpx
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 MAX_DOWNLOAD = 64 * 1024 * 1024  # bytes a `get` (or any answer) reads at most (the site's snippets are far smaller)
 MAX_ERROR = 64 * 1024  # bytes of an error answer read for its message
+# One exchange's whole time: TIMEOUT is per read, and a server sending a byte a second (of its
+# body or of endless headers) never lets it expire. Enough for MAX_DOWNLOAD at 256 KB/s.
+EXCHANGE_SECONDS = 300.0
 SNIPPET_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 BURN = "burn_after_reading"  # the error code of a burn snippet's raw URL answering a GET (read it by a POST)
 
@@ -190,9 +195,11 @@ class Client:
 
     @contextlib.contextmanager
     def reaching(self, url):
-        """Network failures (refused, reset, timed out, mid-answer too) as Failed."""
+        """Network failures (refused, reset, timed out, mid-answer too) as Failed; an exchange
+        not over in ``EXCHANGE_SECONDS`` too (``deadline``)."""
         try:
-            yield
+            with deadline(EXCHANGE_SECONDS, f"{urlsplit(url).netloc} did not finish answering in {EXCHANGE_SECONDS:g} s."):
+                yield
         except httpx.TimeoutException:
             raise Failed(f"{urlsplit(url).netloc} did not answer in time.", UNREACHABLE) from None
         except httpx.HTTPError as error:
@@ -218,6 +225,26 @@ class Client:
         if status >= 500:
             raise Failed(f"The server failed ({status}): {message}", SERVER_ERROR)
         raise Failed(f"The server refused {what} ({status}): {message}", REFUSED)
+
+
+@contextlib.contextmanager
+def deadline(seconds, message):
+    """Failed(``message``, UNREACHABLE) out of whatever blocks once ``seconds`` have passed (a
+    timer signal, so in the main thread only: elsewhere no limit but the per-read timeouts)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise Failed(message, UNREACHABLE)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def uploads(files):

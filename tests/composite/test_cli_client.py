@@ -269,3 +269,43 @@ def test_a_server_that_answers_no_json_object_is_a_clear_error(command, body):
                 http.edit(client.reference("http://hostile.test/s/abc", None), "token", [("a.py", b"x = 2\n")])
     assert failed.value.exit_code == client.SERVER_ERROR
     assert "not the JSON" in failed.value.message
+
+
+@pytest.mark.parametrize("trickled", ["body", "headers"])
+def test_a_server_that_answers_a_byte_at_a_time_is_given_up_on(trickled, monkeypatch):
+    """A byte every 0.1 s never lets the per-read timeout expire: the exchange's own deadline
+    (``EXCHANGE_SECONDS``) ends it with a clear error, whether the body or the headers trickle."""
+    import socket
+    import threading
+    import time
+
+    from composite import client
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 201 Created\r\n" + (b"Content-Length: 100000\r\n\r\n" if trickled == "body" else b""))
+            while not stop.is_set():
+                try:
+                    conn.sendall(b" " if trickled == "body" else b"X: y\r\n")
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    monkeypatch.setattr(client, "EXCHANGE_SECONDS", 1.0)
+    started = time.monotonic()
+    try:
+        with client.Client(f"http://127.0.0.1:{listener.getsockname()[1]}") as http:
+            with pytest.raises(client.Failed) as failed:
+                http.paste([("a.py", b"x = 1\n")])
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 5
+    assert failed.value.exit_code == client.UNREACHABLE and "did not finish answering in 1 s" in failed.value.message
