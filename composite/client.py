@@ -262,7 +262,8 @@ def at_most(answer, limit):
         body += chunk
         if len(body) >= limit:
             break
-    return bytes(body[:limit])
+    del body[limit:]
+    return bytes(body)
 
 
 def listed(body):
