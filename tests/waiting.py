@@ -147,6 +147,27 @@ def cpu_until_gone(pid, limit, what, timeout=PATIENCE, interval=0.01):
         time.sleep(interval)
 
 
+def first_gone(idle_cpu, limit, what, timeout=PATIENCE, interval=0.01):
+    """Watch every process of ``idle_cpu`` ({pid: CPU seconds used while idle}) until one is gone:
+    that pid and the CPU seconds it used past its idle ones when last seen. Fails if those pass
+    ``limit``, or if none is gone after ``timeout`` seconds. For a pool whose processes live on
+    unless killed: the one killed at a budget is the one that goes, whichever of them was
+    also on CPU meanwhile (a sibling still loading its model, one serving a quick request)."""
+    deadline, used = time.monotonic() + timeout, dict.fromkeys(idle_cpu, 0.0)
+    while True:
+        for pid, idle in idle_cpu.items():
+            try:
+                fields = _stat(pid)
+            except (FileNotFoundError, ProcessLookupError):
+                fields = "X"
+            if fields[0] in "ZX":
+                assert used[pid] <= limit, f"{what}: used {used[pid]:.2f} CPU seconds, more than the {limit:.2f} it may"
+                return pid, used[pid]
+            used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") - idle
+        assert time.monotonic() < deadline, f"{what}: none gone after {timeout:g} s"
+        time.sleep(interval)
+
+
 def set_to_work(idle_cpu, what="a process at work"):
     """The first of the processes ``idle_cpu`` ({pid: CPU seconds used while idle}) seen on CPU
     and past what it had used: at work, not a child just done saying it is ready."""

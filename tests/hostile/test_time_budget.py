@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.payloads import SLOW_SCALA, SLOW_SCALA_FIELDS
-from tests.waiting import PATIENCE, Running, children, cpu_seconds, cpu_until_gone, descendants_running, on_cpu, set_to_work, timed, wait_until
+from tests.waiting import PATIENCE, Running, children, cpu_seconds, descendants_running, first_gone, on_cpu, timed, wait_until
 
 pytestmark = pytest.mark.server
 
@@ -93,8 +93,7 @@ def killed_at_the_budget(call, idle_cpu):
     """``call()`` (one that makes a highlighting process work on SLOW_SCALA) running from now:
     the ``Running`` call and the CPU seconds that process used on it before it was killed."""
     slow = Running(call)
-    busy = set_to_work(idle_cpu, "a highlighting process at work")
-    used = cpu_until_gone(busy, float("inf"), "the highlighting process on SLOW_SCALA") - idle_cpu[busy]
+    _, used = first_gone(idle_cpu, float("inf"), "the highlighting process on SLOW_SCALA")
     return slow, used
 
 
@@ -102,9 +101,8 @@ def test_a_pathological_highlight_ends_at_the_budget_while_others_are_served(web
     idle_cpu = highlighting_processes_warm(web.url)
     with httpx.Client(base_url=web.url, timeout=PATIENCE) as http:
         slow = Running(lambda: http.post("/highlight/api/highlight", json=SLOW_SCALA_FIELDS))
-        busy = set_to_work(idle_cpu, "a highlighting process at work")
         with Meanwhile(web.url) as others:
-            cpu_until_gone(busy, idle_cpu[busy] + (1 + SLACK) * HIGHLIGHT_TIMEOUT, "the process on the slow highlight")
+            first_gone(idle_cpu, (1 + SLACK) * HIGHLIGHT_TIMEOUT, "the process on the slow highlight")
             response = slow.join(timeout=PATIENCE)
     seconds, meanwhile = slow.seconds, others.answered_before(slow.ended)
     record_property("slow_highlight_seconds", seconds)
