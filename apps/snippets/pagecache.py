@@ -10,6 +10,8 @@ request whether the snippet exists, so a deleted or expired snippet is never ser
 here; a changed one has a new key.
 """
 
+import hashlib
+
 from apps.byteslru import BytesLRU
 
 
@@ -17,6 +19,20 @@ class PageCache(BytesLRU):
     def __init__(self, max_bytes, max_item_bytes=None):
         super().__init__(max_bytes, max_bytes // 8 if max_item_bytes is None else max_item_bytes)
 
+    def get(self, key):
+        return super().get(compact(key))
+
+    def put(self, key, value):
+        return super().put(compact(key), value)
+
     def forget(self, snippet_id):
         """Drop every page of one snippet (its keys start with its id, ``snippetpage.page_key``)."""
         self.forget_where(lambda key: key[0] == snippet_id)
+
+
+def compact(key):
+    """The key a page is kept under: its first two parts (the snippet's id, then the revision
+    number or the kind of page: ``"history"``, ``"embed"``) and a digest of the rest. A page's key
+    holds everything it shows (its files' names, fifty forks' titles: kilobytes), and the byte
+    budget counts only the pages; this way a key costs the same few dozen bytes whatever it holds."""
+    return (*key[:2], hashlib.blake2b(repr(key[2:]).encode(), digest_size=32).digest())

@@ -96,3 +96,17 @@ def test_burn_and_removed_forks_cost_a_view_nothing(paste):
     alone = sqlite_steps(lambda: list(Snippet.objects.family(quiet)))
     hidden = sqlite_steps(lambda: list(Snippet.objects.family(forked)))
     assert hidden < alone * 1.5, (alone, hidden)
+
+
+def test_a_kept_page_costs_the_cache_a_small_key_whatever_it_shows(client, paste):
+    """A page's key holds everything it shows (here fifty forks' long titles: about 10 KB), which
+    the cache's byte budget does not count; it is kept under its id, its number and a digest."""
+    from django.apps import apps
+
+    parent = paste("one\n")
+    for n in range(FORKS_SHOWN):
+        Snippet.objects.create(content=f"fork {n}\n", parent_id=parent["id"], title=f"fork {n} " + "x" * 190)
+    page = client.get(f"/s/{parent['id']}").get_data()
+    assert client.get(f"/s/{parent['id']}").get_data() == page  # served from the cache
+    keys = [key for key in apps.get_app_config("snippets").pages.keys() if key[0] == parent["id"]]
+    assert len(keys) == 1 and len(repr(keys[0])) < 200
