@@ -114,15 +114,21 @@ def procfile_commands(path):
     return commands
 
 
+def checkout_environment(data_dir, root=ROOT, **overrides):
+    """``site_environment`` for the checkout at ``root``: another one's code is put ahead of this
+    checkout's editable install (``PYTHONPATH``)."""
+    if Path(root) != ROOT:
+        overrides = {"PYTHONPATH": str(root), **overrides}
+    return site_environment(data_dir, **overrides)
+
+
 @contextlib.contextmanager
 def running_site(data_dir, root=ROOT, **overrides):
     """The whole site as the Procfile serves it, migrated, on a free loopback port: yields its URL.
 
     ``root``: another checkout of the project (e.g. a git worktree of an older commit), served
     with its own Procfile, code and settings by this virtualenv's Python."""
-    if Path(root) != ROOT:
-        overrides = {"PYTHONPATH": str(root), **overrides}  # ahead of this checkout's editable install
-    env = site_environment(data_dir, **overrides)
+    env = checkout_environment(data_dir, root, **overrides)
     migrate(env, root)
     port = free_port()
     with running(procfile_command(root=root), env, port, Path(data_dir) / "gunicorn.log", cwd=root):

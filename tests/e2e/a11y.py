@@ -14,7 +14,7 @@ import sys
 
 from tests.e2e import steps
 from tests.e2e.test_dark_and_phone import create
-from tests.servers import ROOT, running_site, site_environment
+from tests.servers import ROOT, checkout_environment, running_site
 
 AXE = ROOT / "tests" / "e2e" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
@@ -82,7 +82,7 @@ def limited_site(data_dir, root=ROOT):
         set_past = ("from django.utils import timezone; from datetime import timedelta; "
                     "from apps.snippets.models import Snippet; "
                     f"Snippet.objects.filter(pk={expired!r}).update(expires_at=timezone.now() - timedelta(hours=1))")
-        env = site_environment(data_dir, **LIMITED, **({} if root == ROOT else {"PYTHONPATH": str(root)}))
+        env = checkout_environment(data_dir, root, **LIMITED)
         subprocess.run([sys.executable, "manage.py", "shell", "-c", set_past], cwd=root, env=env, check=True,
                        stdout=subprocess.DEVNULL)  # its banner, not ours
         yield url, expired
