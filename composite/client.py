@@ -163,10 +163,7 @@ class Client:
             names = listed(at_most(answer, MAX_ERROR))
             raise Failed(f"{ref.page} has several files: name one with --file ({names}).", USAGE)
         self.check(answer, what)
-        received = at_most(answer, MAX_DOWNLOAD + 1)
-        if len(received) > MAX_DOWNLOAD:
-            raise Failed(f"The snippet is larger than {MAX_DOWNLOAD} bytes; use its raw URL.", TOO_LARGE)
-        return received
+        return whole(answer, Failed(f"The snippet is larger than {MAX_DOWNLOAD} bytes; use its raw URL.", TOO_LARGE))
 
     def delete(self, ref: Reference, token):
         self.send("DELETE", f"{ref.server}/api/snippets/{ref.id}", headers={"Authorization": f"Token {token}"},
@@ -188,9 +185,7 @@ class Client:
         """An API call's ``Answer``; Failed for an error answer or one over ``MAX_DOWNLOAD``."""
         with self.reaching(url), self.http.stream(method, url, **kwargs) as answer:
             self.check(answer, what)
-            content = at_most(answer, MAX_DOWNLOAD + 1)
-        if len(content) > MAX_DOWNLOAD:
-            raise Failed(f"The server's answer is larger than {MAX_DOWNLOAD} bytes.", SERVER_ERROR)
+            content = whole(answer, Failed(f"The server's answer is larger than {MAX_DOWNLOAD} bytes.", SERVER_ERROR))
         return Answer(answer.status_code, content)
 
     @contextlib.contextmanager
@@ -264,6 +259,15 @@ def at_most(answer, limit):
             break
     del body[limit:]
     return bytes(body)
+
+
+def whole(answer, too_large):
+    """A streamed answer's whole body, at most ``MAX_DOWNLOAD`` bytes; past that, ``too_large``
+    is raised (with no more of it read)."""
+    body = at_most(answer, MAX_DOWNLOAD + 1)
+    if len(body) > MAX_DOWNLOAD:
+        raise too_large
+    return body
 
 
 def listed(body):
