@@ -192,13 +192,14 @@ class Client:
     def reaching(self, url):
         """Network failures (refused, reset, timed out, mid-answer too) as Failed; an exchange
         not over in ``EXCHANGE_SECONDS`` too (``deadline``)."""
+        server = urlsplit(url).netloc
         try:
-            with deadline(EXCHANGE_SECONDS, f"{urlsplit(url).netloc} did not finish answering in {EXCHANGE_SECONDS:g} s."):
+            with deadline(EXCHANGE_SECONDS, f"{server} did not finish answering in {EXCHANGE_SECONDS:g} s."):
                 yield
         except httpx.TimeoutException:
-            raise Failed(f"{urlsplit(url).netloc} did not answer in time.", UNREACHABLE) from None
+            raise Failed(f"{server} did not answer in time.", UNREACHABLE) from None
         except httpx.HTTPError as error:
-            raise Failed(f"Cannot reach {urlsplit(url).netloc}: {error}.", UNREACHABLE) from None
+            raise Failed(f"Cannot reach {server}: {error}.", UNREACHABLE) from None
 
     def check(self, answer, what):
         """Raise Failed for an error answer (a streamed one: at most ``MAX_ERROR`` of it is read),
