@@ -53,7 +53,7 @@ def snippets(request):
         snippet, token = creation.create_snippet(
             request.META,
             files=uploads,
-            title=intake.check_text("title", fields.get("title", ""))[:200],
+            title=intake.check_title(fields.get("title", "")),
             expiry=fields.get("expires"),
             burn=fields.get("burn", False),
         )
@@ -477,7 +477,7 @@ def put(request, snippet_id):
         parse_as_post(request)
         fields = submitted(request)
         uploads = checked_uploads(fields, request.META)
-        title = intake.check_text("title", fields["title"])[:200] if "title" in fields else None
+        title = intake.check_title(fields["title"]) if "title" in fields else None
         made, created = revisions.revise(found, uploads, request.META)
     except intake.Refused as refused:
         return error(refused.code, refused.message, refused.status)

@@ -97,9 +97,11 @@ class FileForm(forms.Form):
         return cleaned
 
     @staticmethod
-    def checked(name, value):
+    def checked(name, value, check=None):
+        """``value`` checked by ``check`` (by default as text, ``intake.check_text``); the
+        person's message as the field's error when it is refused."""
         try:
-            return intake.check_text(name, value)
+            return check(value) if check else intake.check_text(name, value)
         except intake.Refused as refused:
             raise forms.ValidationError(refused.message) from None
 
@@ -133,7 +135,7 @@ class SnippetForm(FileForm):
         return self.cleaned_data["expires"] or intake.DEFAULT_EXPIRY
 
     def clean_title(self):
-        return self.checked("title", self.cleaned_data["title"])
+        return self.checked("title", self.cleaned_data["title"], intake.check_title)
 
 
 class LanguageForm(forms.Form):

@@ -87,6 +87,7 @@ def expires_at(choice, now):
 
 
 MAX_NAME_CHARS = 255
+MAX_TITLE_CHARS = 200
 # Characters that make a name show as another: bidi embeddings, overrides and isolates (x\u202etxt.exe
 # shows as "xexe.txt"), bidi marks, and zero-width characters (a name of nothing visible).
 SPOOFING = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C,
@@ -103,6 +104,12 @@ class Upload:
     lexer: str = ""
 
 
+def hidden(char):
+    """True for a character that shows as nothing or as another text: a control character, a line
+    or paragraph separator, or one of SPOOFING."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in SPOOFING
+
+
 def one_file_name(name):
     """The ``filename`` field of a one-file paste (the form, the API's ``content``), as it has
     always been taken: the last part of a path (``src/app.py`` is ``app.py``), control
@@ -110,9 +117,18 @@ def one_file_name(name):
     ``check_filename``.)"""
     name = check_text("file name", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(char for char in name
-                   if unicodedata.category(char) not in ("Cc", "Zl", "Zp") and char not in SPOOFING).strip()
+    name = "".join(char for char in name if not hidden(char)).strip()
     return "" if name in (".", "..") else name[:MAX_NAME_CHARS]
+
+
+def check_title(title):
+    """A snippet's title as it will be stored and shown (in the page's ``<title>``, its heading,
+    My snippets, previews): one line, its line breaks, tabs and runs of white space as single
+    spaces, the characters ``hidden`` finds dropped (a bidi override in a title would reorder
+    the words a reader sees, as in a file name), at most MAX_TITLE_CHARS characters."""
+    title = check_text("title", title or "")
+    kept = "".join(" " if char.isspace() else char for char in title if char.isspace() or not hidden(char))
+    return " ".join(kept.split())[:MAX_TITLE_CHARS].rstrip()
 
 
 def check_filename(name, position):
