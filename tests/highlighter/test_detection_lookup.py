@@ -40,3 +40,48 @@ def test_a_name_several_lexers_claim_is_still_settled_by_the_content():
     assert lexer_class.name == "Objective-C" and answer["method"] == "filename+content"
     lexer_class, _ = detection.detected("int main(void) { return 0; }\n", "a.h", content=False)
     assert lexer_class.name == "C"
+
+
+# A page of CSS as Django's admin writes it: Pygments' analysers score it 0.15 as Lasso.
+ADMIN_CSS = "body {\n    margin: 0;\n    padding: 0;\n}\n\na[href]:hover {\n    color: var(--link-hover-color);\n}\n"
+
+
+@pytest.mark.parametrize("filename, text, expected", [
+    ("css/base.css", ADMIN_CSS, "CssLexer"),
+    ("js/theme.js", "const label = `${name} (${count})`;\n", "JavascriptLexer"),  # Genshi's ${ }
+    ("moment/offset.js", "return local(config).utcOffset();\n", "JavascriptLexer"),  # Lasso's local(
+    ("feed.xml", "<?xml version='1.0'?>\n<feed><title>${x}</title></feed>\n", "XmlLexer"),
+])
+def test_a_template_language_that_may_use_a_name_needs_its_delimiters(filename, text, expected):
+    lexer_class, answer = detection.detected(text, filename, content=False)
+    assert lexer_class.__name__ == expected and answer["method"] == "filename"
+
+
+@pytest.mark.parametrize("filename, text, expected", [
+    ("templates/page.html", "{% extends 'base.html' %}\n{% block body %}<p>{{ x }}</p>{% endblock %}\n",
+     "HtmlDjangoLexer"),
+    ("views/templates/i18n_catalog.js", "{% autoescape off %}\nconst x = {{ catalog_str }};\n{% endautoescape %}\n",
+     "JavascriptDjangoLexer"),
+    ("sitemap.xml", "<?xml version='1.0'?>\n<urlset>{% for url in urlset %}<loc>{{ url.location }}</loc>"
+     "{% endfor %}</urlset>\n", "XmlDjangoLexer"),
+    ("page.html", "<html><body><?php echo $title; ?></body></html>\n", "HtmlPhpLexer"),
+])
+def test_a_template_with_its_delimiters_is_still_coloured_as_the_template(filename, text, expected):
+    lexer_class, answer = detection.detected(text, filename, content=False)
+    assert lexer_class.__name__ == expected and answer["method"] == "filename+content"
+
+
+EVERY_DELIMITER = "{% x %} <% x %> py:if=\"x\" <?php x ?> {$x} $begin{x} <?lasso x ?> #set($x = 1)\n"
+
+
+def test_when_every_claimant_is_weighed_the_choice_is_pygments_own():
+    """Where the delimiters rule leaves no claimant out, the choice is guess_lexer_for_filename's."""
+    compared = 0
+    for filename in ("a.html", "a.css", "a.js", "a.xml", "a.php", "a.tpl", "a.inc", "a.h", "a.pl"):
+        for text in [text for _, text in NAMES_AND_TEXTS] + [EVERY_DELIMITER, ADMIN_CSS + EVERY_DELIMITER]:
+            view = detect.pygments_view(text)
+            if all(primary or detection.holds_delimiters(lexer, view) for lexer, primary in detection._claimants(filename)):
+                settled = detection.settle_by_content(filename, text, detection.find_lexer_class_for_filename(filename))
+                assert settled is type(guess_lexer_for_filename(filename, view)), (filename, text)
+                compared += 1
+    assert compared >= 30  # the names with no template claimant for every text, the rest for two

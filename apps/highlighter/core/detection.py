@@ -7,7 +7,12 @@ plain text); this module turns its ``Guess`` into a lexer class and the answer o
 
 - A file name several lexers claim (``*.h``, ``*.pl``, ``*.m``) is settled by the content among
   those lexers, as Pygments' ``guess_lexer_for_filename`` does (method ``filename+content``),
-  unless the detector chose from its own table of names Pygments misses.
+  unless the detector chose from its own table of names Pygments misses. One difference: a
+  template language that only *may* use a name (Pygments' ``alias_filenames``: Django, Genshi,
+  Lasso, PHP ... around ``*.html``, ``*.css``, ``*.js``, ``*.xml``) is weighed only when the text
+  holds its delimiters (TEMPLATE_DELIMITERS). Pygments' analysers score plain CSS as Lasso
+  (``padding:`` is enough) and a JavaScript template literal as Genshi, so every ``.css`` file
+  of Django's admin was coloured as "CSS+Lasso" and most of its ``.js`` as "JavaScript+Genshi".
 - The content model is loaded by ``load_model()`` when a highlighter process starts, before it
   says it is ready, so no request waits for it. If it cannot be loaded (the package is missing,
   the model file is broken), the reason is logged once and detection goes on without it: the
@@ -24,7 +29,6 @@ import os.path
 import re
 
 from pygments.lexers import _iter_lexerclasses, find_lexer_class_by_name, find_lexer_class_for_filename
-from pygments.lexers import guess_lexer_for_filename
 from pygments.lexers.special import TextLexer
 from pygments.util import ClassNotFound
 
@@ -101,21 +105,59 @@ def _detect(text, filename):
 
 
 def settle_by_content(filename, code, by_name):
-    """The lexer Pygments' analysers prefer among those claiming ``filename``, or None when the
+    """The lexer Pygments' analysers prefer among those claiming ``filename`` (a template language
+    that only may use the name, only when the text holds its delimiters), or None when the
     detector's choice is not Pygments' own for that name."""
-    if _pygments_for_filename(os.path.basename(filename)) is not by_name:
+    name = os.path.basename(filename)
+    if _pygments_for_filename(name) is not by_name:
         return None
-    claimants = _claimants(os.path.basename(filename))
-    if not claimants:
-        return None
-    if len(claimants) == 1:  # Pygments' own answer then, without running an analyser
-        return claimants[0]
-    try:
-        # Pygments' analysers see what detect shows them (detect.pygments_view): some backtrack
-        # over a whole line or a run of blank lines (C's ``^\s*#if``: 16 s on 64 KB of blank lines).
-        return type(guess_lexer_for_filename(filename, detect.pygments_view(code)))
-    except ClassNotFound:
-        return None
+    claimants = _claimants(name)
+    if len(claimants) <= 1:  # Pygments' own answer then, without running an analyser
+        return claimants[0][0] if claimants else None
+    # Pygments' analysers see what detect shows them (detect.pygments_view): some backtrack
+    # over a whole line or a run of blank lines (C's ``^\s*#if``: 16 s on 64 KB of blank lines).
+    view = detect.pygments_view(code)
+    weighed = [(lexer, primary) for lexer, primary in claimants if primary or holds_delimiters(lexer, view)]
+    if len(weighed) == 1:
+        return weighed[0][0]
+    return most_likely(weighed, view)
+
+
+def most_likely(weighed, text):
+    """The choice of Pygments' ``guess_lexer_for_filename`` among ``[(lexer class, primary)]``:
+    the first analyser sure of the text (1.0), else the highest score, then a name the lexer
+    claims as its own (``filenames``) over one it may use, then priority, then class name."""
+    scored = []
+    for lexer, primary in weighed:
+        score = lexer.analyse_text(text)
+        if score == 1.0:
+            return lexer
+        scored.append((score, primary, lexer.priority, lexer.__name__, lexer))
+    return max(scored, key=lambda entry: entry[:4])[-1]
+
+
+# What a template language's text holds, whatever it is written around: one of these, searched in
+# what Pygments' analysers are shown. Keyed by the word Pygments' class names share (HtmlDjango,
+# CssDjango, JavascriptDjango, XmlDjango: Django's and Jinja's ``{% %}`` and ``{{ }}``).
+TEMPLATE_DELIMITERS = {
+    "Django": re.compile(r"\{[%{#]"),
+    "Erb": re.compile(r"<%"),
+    "Rhtml": re.compile(r"<%"),
+    "Genshi": re.compile(r"\bpy:\w+=|genshi\.edgewall\.org"),
+    "Php": re.compile(r"<\?(?:php\b|=)", re.IGNORECASE),
+    "Smarty": re.compile(r"\{(?:\$|/?(?:if|foreach|section|include|assign|block|extends|capture|literal)\b)"),
+    "Evoque": re.compile(r"\$(?:begin|if|for|evoque|overlay|prefer|test)\{"),
+    "Lasso": re.compile(r"<\?lasso|\blasso9\b|\[no_square_brackets\]", re.IGNORECASE),
+    "Velocity": re.compile(r"#(?:set|if|foreach|macro|parse|include)\s*\("),
+}
+_TEMPLATE_FAMILY = re.compile("|".join(TEMPLATE_DELIMITERS))
+
+
+def holds_delimiters(lexer, text):
+    """Whether ``text`` holds the delimiters of the template language ``lexer`` colours (a lexer
+    of no template language listed here: always)."""
+    family = _TEMPLATE_FAMILY.search(lexer.__name__)
+    return family is None or TEMPLATE_DELIMITERS[family.group()].search(text) is not None
 
 
 # A file name's lexers are a function of the name alone, and each lookup matches the name against
@@ -142,12 +184,17 @@ def _pygments_for_filename(base):
 
 @functools.lru_cache(maxsize=4096)
 def _claimants(name):
-    """The lexer classes whose ``filenames`` or ``alias_filenames`` match ``name``: the ones
-    ``guess_lexer_for_filename`` weighs (it returns the only one without analysing the text)."""
+    """``((lexer class, primary), ...)`` for each lexer whose ``filenames`` (primary) or
+    ``alias_filenames`` (a name it may use) match ``name``: the ones ``guess_lexer_for_filename``
+    weighs (it returns the only one without analysing the text)."""
     by_suffix, others = _patterns()
-    found = {lexer for index, char in enumerate(name) if char == "." for lexer in by_suffix.get(name[index:], ())}
-    found.update(lexer for pattern, lexer in others if fnmatch.fnmatchcase(name, pattern))
-    return tuple(sorted(found, key=lambda lexer: lexer.__name__))
+    suffixes = [name[index:] for index, char in enumerate(name) if char == "."]
+    matches = [entry for suffix in suffixes for entry in by_suffix.get(suffix, ())]
+    matches += [(lexer, primary) for pattern, lexer, primary in others if fnmatch.fnmatchcase(name, pattern)]
+    found = {}
+    for lexer, primary in matches:  # as Pygments: a name one of its alias patterns matches is not primary
+        found[lexer] = found.get(lexer, True) and primary
+    return tuple(sorted(found.items(), key=lambda entry: entry[0].__name__))
 
 
 _SUFFIX_PATTERN = re.compile(r"\*(\.[A-Za-z0-9_+.-]+)")  # "*.py": a name matches it iff it ends with ".py"
@@ -155,16 +202,18 @@ _SUFFIX_PATTERN = re.compile(r"\*(\.[A-Za-z0-9_+.-]+)")  # "*.py": a name matche
 
 @functools.cache
 def _patterns():
-    """Every lexer's file name patterns, once: ``({".py": [lexers]}, [(other pattern, lexer)])``
+    """Every lexer's file name patterns, once: ``({".py": [(lexer, primary)]}, [(other pattern,
+    lexer, primary)])``
     (9 in 10 patterns are a plain ``*.suffix``, looked up instead of matched)."""
     by_suffix, others = {}, []
     for lexer in _iter_lexerclasses():
-        for pattern in (*lexer.filenames, *lexer.alias_filenames):
+        patterns = [(pattern, True) for pattern in lexer.filenames] + [(p, False) for p in lexer.alias_filenames]
+        for pattern, primary in patterns:
             simple = _SUFFIX_PATTERN.fullmatch(pattern)
             if simple:
-                by_suffix.setdefault(simple.group(1), []).append(lexer)
+                by_suffix.setdefault(simple.group(1), []).append((lexer, primary))
             else:
-                others.append((pattern, lexer))
+                others.append((pattern, lexer, primary))
     return by_suffix, others
 
 
