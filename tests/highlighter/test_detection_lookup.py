@@ -51,6 +51,8 @@ ADMIN_CSS = "body {\n    margin: 0;\n    padding: 0;\n}\n\na[href]:hover {\n    
     ("js/theme.js", "const label = `${name} (${count})`;\n", "JavascriptLexer"),  # Genshi's ${ }
     ("moment/offset.js", "return local(config).utcOffset();\n", "JavascriptLexer"),  # Lasso's local(
     ("feed.xml", "<?xml version='1.0'?>\n<feed><title>${x}</title></feed>\n", "XmlLexer"),
+    ("App.js", "return <div style={{color: 'red'}}>{{a: 1}.a}</div>;\n", "JavascriptLexer"),  # JSX, not {{ x }}
+    ("help.js", "/**\n * @param {{ error?: boolean }} options\n */\n", "JavascriptLexer"),  # a JSDoc type
 ])
 def test_a_template_language_that_may_use_a_name_needs_its_delimiters(filename, text, expected):
     lexer_class, answer = detection.detected(text, filename, content=False)
@@ -85,3 +87,11 @@ def test_when_every_claimant_is_weighed_the_choice_is_pygments_own():
                 assert settled is type(guess_lexer_for_filename(filename, view)), (filename, text)
                 compared += 1
     assert compared >= 30  # the names with no template claimant for every text, the rest for two
+
+
+def test_a_perl_module_is_perl_even_when_its_analyser_finds_no_sign():
+    """``*.pm`` is Promela's too, and Pygments breaks the tie by priority (Promela's 0.1)."""
+    module = "package JSON::PP::Boolean;\n\nuse strict;\noverload::import('overload', fallback => 1);\n1;\n"
+    lexer_class, answer = detection.detected(module, "lib/JSON/PP/Boolean.pm", content=False)
+    assert (lexer_class.name, answer["method"]) == ("Perl", "filename")
+    assert type(guess_lexer_for_filename("Boolean.pm", module)).__name__ == "PromelaLexer"  # what it was

@@ -89,6 +89,12 @@ FILENAMES = {
     "Gemfile.lock": PLAIN,
     "go.mod": "go",
 }
+# Endings several lexers claim where Pygments' tie-break picks the rarer language when the text
+# does not settle it: ``*.pm`` is Promela's too (priority 0.1 over Perl's 0), so a Perl module
+# without ``my`` or ``our`` (its analyser's only sign) was coloured as Promela.
+SUFFIXES = {
+    ".pm": "perl",
+}
 
 # Interpreters whose name is not a Pygments name.
 INTERPRETERS = {
@@ -148,6 +154,9 @@ def by_filename(filename):
     base = filename.replace("\\", "/").rsplit("/", 1)[-1]
     if base in FILENAMES:
         return FILENAMES[base]
+    suffix = base[base.rfind("."):] if "." in base[1:] else ""
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
     try:
         return get_lexer_for_filename(base).aliases[0]
     except ClassNotFound:

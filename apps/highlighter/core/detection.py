@@ -140,7 +140,9 @@ def most_likely(weighed, text):
 # what Pygments' analysers are shown. Keyed by the word Pygments' class names share (HtmlDjango,
 # CssDjango, JavascriptDjango, XmlDjango: Django's and Jinja's ``{% %}`` and ``{{ }}``).
 TEMPLATE_DELIMITERS = {
-    "Django": re.compile(r"\{[%{#]"),
+    # ``{%``, ``{#``, or ``{{ name }}`` / ``{{ name|filter }}``: not JSX's ``style={{color: "red"}}``
+    # nor a JSDoc type ``{{ error?: boolean }}``.
+    "Django": re.compile(r"\{[%#]|\{\{\s*[\w.]+\s*(?:\|[^{}\n]*)?\}\}"),
     "Erb": re.compile(r"<%"),
     "Rhtml": re.compile(r"<%"),
     "Genshi": re.compile(r"\bpy:\w+=|genshi\.edgewall\.org"),
