@@ -12,6 +12,7 @@ language's files joined, cut at 100,000 chars).
     .venv/bin/python bench/detect.py                  # the evaluation set
     .venv/bin/python bench/detect.py bench/corpus/tune --misses   # the tuning set, with its misses
     .venv/bin/python bench/detect.py bench/corpus/tune --calibrate   # what sets the threshold
+    .venv/bin/python bench/detect.py --names          # the file-name rule, on each file's own name
 """
 
 import argparse
@@ -255,6 +256,32 @@ def load_cost(runs=3):
         print(f"| {run + 1} | {seconds} s | {megabytes} MB |")
 
 
+def own_name(name):
+    """A corpus file's name as its project has it (``<package>__<digest>__<name>``)."""
+    return name.rsplit("__", 1)[-1]
+
+
+def names(samples):
+    """The file-name rule (what the highlighter does with a name: ``detection.detected`` with the
+    file's text, content rules off) on every file's own name: right, wrong, or not decided by
+    the name (one no lexer claims, such as ``iex`` or ``*.policy``: the content decides)."""
+    from apps.highlighter.core import detection
+
+    right, wrong, undecided = 0, [], []
+    for language, name, text in samples:
+        found = detection.detected(text, own_name(name), content=False)
+        if found is None:
+            undecided.append(f"{language}/{own_name(name)}")
+        elif (found[0].aliases or ("text",))[0] in ACCEPTED[language]:
+            right += 1
+        else:
+            wrong.append(f"{language}/{own_name(name)} -> {found[0].name}")
+    print(f"{len(samples)} files by their own names: {right} right, {len(wrong)} wrong, "
+          f"{len(undecided)} names no lexer claims (the content decides)")
+    for line in wrong + undecided:
+        print("  " + line)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", nargs="?", default=str(Path(__file__).parent / "corpus" / "eval"))
@@ -263,6 +290,7 @@ def main(argv=None):
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--load", action="store_true", help="only the model's load time and memory")
     parser.add_argument("--calibrate", action="store_true", help="only ours' right and wrong by confidence (on tune)")
+    parser.add_argument("--names", action="store_true", help="only the file-name rule, on each file's own name")
     args = parser.parse_args(argv)
     if args.load:
         return load_cost()
@@ -270,6 +298,8 @@ def main(argv=None):
     samples = load(args.folder)
     if args.calibrate:
         return calibration(samples)
+    if args.names:
+        return names(samples)
     languages = sorted({language for language, _, _ in samples})
     print(f"{len(samples)} files, {len(languages)} languages, {args.folder}\n")
     print_table(score(samples, detectors, args.misses), languages)
