@@ -29,8 +29,10 @@ to measure another cap), and with ``DIFF_TIMEOUT=60`` (on a busy machine the pat
 the 5 s default: a 422). A page asks for colours for at most ``DIFF_HIGHLIGHT_TIMEOUT`` seconds
 in all, then shows the rest plain; the script says how many files got colours, and
 ``--highlight-timeout 120`` measures a page coloured whole. Each review is a first view: the highlighter's result cache is off
-(``HIGHLIGHT_CACHE_BYTES=0``; ``--highlight-cache`` keeps it, for repeat views of one patch),
-so every file's colours are made by Pygments, as for a patch nobody sent before. Before the
+(``HIGHLIGHT_CACHE_BYTES=0``; a page asks in batches, which that cache never keeps anyway),
+so every file's colours are made by Pygments, as for a patch nobody sent before.
+``--no-colours`` serves every file plain (``DIFF_HIGHLIGHT_MAX_BYTES=1``): what the page costs
+without syntax colours, the part of the work diff2html-cli leaves to the browser. Before the
 memory is first read, a small patch is reviewed in both views, so the diff and highlighter
 processes have started and the growth is the big patch's. The JSON API ``POST /diff/api/patch`` (word marks on) is timed next to
 ``diff2html-cli -f json`` too.
@@ -224,10 +226,10 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--render-lines", type=int, default=None,
                         help="DIFF_MAX_RENDER_LINES for the server (default: more than the patch has)")
-    parser.add_argument("--highlight-cache", action="store_true",
-                        help="keep the highlighter's result cache (repeat views); default: every review a first view")
     parser.add_argument("--highlight-timeout", type=float, default=None,
                         help="DIFF_HIGHLIGHT_TIMEOUT: the seconds a page may spend on colours (default: the site's)")
+    parser.add_argument("--no-colours", action="store_true",
+                        help="DIFF_HIGHLIGHT_MAX_BYTES=1: every file plain (what the page costs without syntax colours)")
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / "review-patch",
                         help="wheels, trees, the patch, diff2html-cli and the server's scratch data")
     args = parser.parse_args()
@@ -252,8 +254,9 @@ def main():
     env = site_environment(data, LOG_LEVEL="warning", DIFF_MAX_RENDER_LINES=str(render_lines), DIFF_TIMEOUT="60")
     if args.highlight_timeout:
         env["DIFF_HIGHLIGHT_TIMEOUT"] = str(args.highlight_timeout)
-    if not args.highlight_cache:
-        env["HIGHLIGHT_CACHE_BYTES"] = "0"
+    env["HIGHLIGHT_CACHE_BYTES"] = "0"  # every review a first view
+    if args.no_colours:
+        env["DIFF_HIGHLIGHT_MAX_BYTES"] = "1"
     migrate(env)
     port = free_port()
     d2h = {style: [] for _, style in VIEWS}
@@ -301,7 +304,7 @@ def main():
     reference = statistics.median(d2h_json)
     print(f"{'POST /diff/api/patch (JSON, word marks)':42} {statistics.median(api):6.2f}   {'-f json':16} "
           f"{reference:6.2f}  {statistics.median(api) / reference:5.2f}x")
-    print(f"\nhighlighter result cache: {'on (repeat views)' if args.highlight_cache else 'off (first views)'}")
+    print(f"\nsyntax colours: {'off (every file plain)' if args.no_colours else 'on, every review a first view'}")
     print(f"worker RSS growth (peak during the runs − before the first big review), the largest of "
           f"{len(memory.start_kib)} workers: {growth_own:.0f} MB alone, {growth_tree:.0f} MB with its child processes")
     print("goals: ratio ≤ 1 (never > 1.5); first byte ≤ 0.2 s; worker growth < 200 MB")
