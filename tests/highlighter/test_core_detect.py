@@ -528,6 +528,9 @@ WORST_SHAPES = {
     "typed pointers": "int\t*",
     "modifiers before a type": "final ",
     "modifiers before a property": "private ",  # TypeScript's `private x: Y;`
+    "paths in a comment": ("// ", "a/"),  # detect.named_files, in a text of comments only
+    "file names in a comment": ("// ", "a.c "),
+    "dotted words in a comment": ("# ", "a."),
 }
 
 

@@ -2,7 +2,8 @@
 
 1. `filename`: a file name Pygments knows (`get_lexer_for_filename`, plus a few names it misses).
 2. `shebang`: `#!/usr/bin/env node`, `#!/bin/bash`, ...: the interpreter names the language.
-3. `modeline`: an Emacs `-*- mode: ruby -*-` or a Vim `vim: ft=ruby` / `vim: set filetype=ruby:`.
+3. `modeline`: an Emacs `-*- mode: ruby -*-` or a Vim `vim: ft=ruby` / `vim: set filetype=ruby:`, or
+   Ruby's own magic comment `# frozen_string_literal: true` in the same first lines.
 4. `model`: Magika's content model (apps/highlighter/core/content_model.py), weighed with a
    second opinion learned from tokens (tokens_model.py, trained on thousands of files of other
    projects; `mix`), then reordered by `structure.adjust` where it is measured to confuse neighbours: each language's
@@ -120,6 +121,9 @@ INTERPRETERS = {
 # searched, so that a long first or last line cannot make the searches below slow (both
 # backtrack over a line: quadratic in its length).
 VIM_LINES = 5
+# Ruby's magic comment, a line the interpreter reads (no other language has it); kept with the
+# modelines, in the same first lines.
+RUBY_MAGIC_COMMENT = re.compile(r"#[ \t]*frozen_string_literal:[ \t]*(?:true|false)[ \t]*$")
 EMACS_MODE = re.compile(r"-\*-\s*(?:.*?\bmode:\s*)?([\w+#.-]+)\s*(?:;.*?)?-\*-", re.IGNORECASE)
 
 
@@ -183,6 +187,8 @@ def by_modeline(text):
         alias = lexer_alias(match.group(1)) or lexer_alias(match.group(1).removesuffix("-ts"))
         if alias:
             return alias
+    if any(RUBY_MAGIC_COMMENT.match(line) for line in lines):  # Ruby reads it at the top of a file
+        return "ruby"
     # Vim: the first six and the last five lines (Pygments' own choice of lines, kept).
     lines += [line[:LINE_WIDTH] for line in text.rsplit("\n", VIM_LINES)[-VIM_LINES:]]
     filetype = get_filetype_from_buffer("\n".join(lines), max_lines=VIM_LINES)
@@ -294,6 +300,57 @@ def only_comments(text):
     return seen
 
 
+# A file name in a text: a word, a dot and an extension, not part of a URL, an e-mail address or a
+# domain (``www.apache.org``, ``user@example.com``). At most NAMED_FILES of them are read, line by
+# line, each line cut to LINE_WIDTH, in the first COMMENT_EXAMINED characters.
+_FILE_NAME = re.compile(r"(?<![\w.@/:-])(?:[\w-]+/)*[\w-]+(\.[A-Za-z][A-Za-z0-9+]{0,9})(?![\w.@/-])")
+NAMED_FILES = 8
+
+
+@functools.cache
+def _languages_by_suffix():
+    """``{".sql": {"sql", "tsql", "sql+jinja"}, ...}``: the aliases of every lexer that claims
+    ``*.suffix`` as its own, from Pygments' table of lexers (no lexer class is loaded)."""
+    from pygments.lexers import LEXERS
+
+    table = {}
+    for _module, _name, aliases, patterns, _mimetypes in LEXERS.values():
+        for pattern in patterns:
+            if aliases and re.fullmatch(r"\*\.[A-Za-z][A-Za-z0-9+]*", pattern):
+                table.setdefault(pattern[1:], set()).add(aliases[0])
+    return table
+
+
+def named_files(text):
+    """The languages of the first NAMED_FILES file names a text mentions: every alias of a lexer
+    that claims the name's extension (``x.sql``: SQL, Transact-SQL, ...)."""
+    named, seen = set(), 0
+    for line in text[:COMMENT_EXAMINED].splitlines():
+        line = line[:LINE_WIDTH]
+        if "://" in line or "www." in line:
+            continue
+        for match in _FILE_NAME.finditer(line):
+            named |= _languages_by_suffix().get(match.group(1), set())
+            seen += 1
+            if seen == NAMED_FILES:
+                return named
+    return named
+
+
+def named_in_comments(text, ranked):
+    """``ranked`` with each candidate whose language a file name in the text names raised as a
+    marker is (``structure.BOOST``), normalised. Only for a text of comments only: a licence
+    header names no language by its code, but often its own file (PostgreSQL's
+    ``src/backend/catalog/system_functions.sql``, bzip2's ``blocksort.c``, Xcode's
+    ``//  ViewController.swift``)."""
+    named = named_files(text)
+    if not named:
+        return ranked
+    weighted = [(alias, p * structure.BOOST if alias in named and p >= structure.FLOOR else p) for alias, p in ranked]
+    total = sum(p for _, p in weighted) or 1.0
+    return sorted(((alias, p / total) for alias, p in weighted), key=lambda pair: pair[1], reverse=True)
+
+
 def detect(text, filename=None):
     """The Guess for a text (and optional file name), by the first rule that decides."""
     alias = by_filename(filename)
@@ -307,6 +364,8 @@ def detect(text, filename=None):
     if not text.strip() or "\x00" in text:
         return Guess(PLAIN, "fallback", 1.0, [])
     ranked = structure.adjust(text, mix(model_scores(text), token_scores(text)))
+    if only_comments(text):
+        ranked = named_in_comments(text, ranked)
     candidates = ranked[:CANDIDATES]
     top, score = candidates[0] if candidates else (PLAIN, 0.0)
     if top != PLAIN and score >= THRESHOLD:
