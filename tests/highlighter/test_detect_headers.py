@@ -46,6 +46,9 @@ def test_rubys_magic_comment_names_ruby():
     assert (guess.lexer, guess.rule) == ("ruby", "modeline")
     assert detect.detect("x = 1\n# frozen_string_literal: true\n").rule == "modeline"
     assert detect.detect("# frozen_string_literal: maybe\n" + APACHE).rule != "modeline"
+    for spelling in ("# frozen_string_literal: true\r\n", "# -*- frozen_string_literal: true -*-\n",
+                     "# frozen-string-literal: false\n"):
+        assert detect.detect(spelling + APACHE).lexer == "ruby", spelling
 
 
 def test_a_licence_header_that_names_its_file_names_its_language():
@@ -57,11 +60,20 @@ def test_a_licence_header_that_names_its_file_names_its_language():
 def test_urls_mail_addresses_and_domains_are_not_file_names():
     text = "// see https://example.com/a/b.py, www.example.org/x.rb and me@example.rs\n"
     assert detect.named_files(text) == set()
-    assert detect.named_files("// src/main.rs and lib.go\n") >= {"rust", "go"}
+    assert detect.named_files("// src/main.rs and pkg/lib.go\n") >= {"rust", "go"}
+
+
+def test_a_name_counts_as_a_path_or_alone_on_its_line_not_in_a_sentence():
+    """In a sentence a name is as often a library's or a site's (Node.js, jquery.js, socket.io)."""
+    assert detect.named_files("// Ported from jquery.js by the Node.js team, see example.sh\n") == set()
+    assert detect.named_files("/*\n *   ViewController.swift\n */\n") == {"swift"}
+    header = "// Copyright 2019 The Authors. All rights reserved.\n// Ported from jquery.js.\n"
+    ranked = [("go", 0.7), ("javascript", 0.3)]
+    assert detect.named_in_comments(header, ranked) == ranked
 
 
 def test_only_the_first_file_names_are_read():
-    text = "// " + " ".join(f"f{i}.c" for i in range(detect.NAMED_FILES)) + " last.py\n"
+    text = "".join(f"// f{i}.c\n" for i in range(detect.NAMED_FILES)) + "// last.py\n"
     assert "c" in detect.named_files(text) and "python" not in detect.named_files(text)
 
 

@@ -67,6 +67,8 @@ def test_a_template_language_that_may_use_a_name_needs_its_delimiters(filename, 
     ("sitemap.xml", "<?xml version='1.0'?>\n<urlset>{% for url in urlset %}<loc>{{ url.location }}</loc>"
      "{% endfor %}</urlset>\n", "XmlDjangoLexer"),
     ("page.html", "<html><body><?php echo $title; ?></body></html>\n", "HtmlPhpLexer"),
+    ("page.html", "<html><body>\n<a href=\"{{ url_for('index') }}\">{{ _('Home') }}</a>\n<p>{{ user['name'] }}</p>\n"
+     "</body></html>\n", "HtmlDjangoLexer"),  # Jinja's expressions, no {% at all
 ])
 def test_a_template_with_its_delimiters_is_still_coloured_as_the_template(filename, text, expected):
     lexer_class, answer = detection.detected(text, filename, content=False)
@@ -95,3 +97,15 @@ def test_a_perl_module_is_perl_even_when_its_analyser_finds_no_sign():
     lexer_class, answer = detection.detected(module, "lib/JSON/PP/Boolean.pm", content=False)
     assert (lexer_class.name, answer["method"]) == ("Perl", "filename")
     assert type(guess_lexer_for_filename("Boolean.pm", module)).__name__ == "PromelaLexer"  # what it was
+    raku = "use v6;\nunit module Foo;\nsub hello is export { say 42 }\n"
+    lexer_class, answer = detection.detected(raku, "lib/Foo.pm", content=False)
+    assert (lexer_class.__name__, answer["method"]) == ("Perl6Lexer", "filename+content")  # still settled
+
+
+def test_lexers_equally_sure_of_a_text_are_told_apart_as_any_tie_always_the_same_way():
+    """Pygments returns the first lexer sure of the text (1.0) in the order of a set: another process,
+    another answer. Here a name's own lexer comes first, as in any tie."""
+    page = "#!/usr/bin/env php\n<!DOCTYPE html>\n<html><?php echo 1; ?></html>\n"
+    sure = [lexer for lexer, _ in detection._claimants("index.php") if lexer.analyse_text(page) == 1.0]
+    assert len(sure) >= 2
+    assert detection.detected(page, "index.php", content=False)[0].__name__ == "PhpLexer"

@@ -123,7 +123,10 @@ INTERPRETERS = {
 VIM_LINES = 5
 # Ruby's magic comment, a line the interpreter reads (no other language has it); kept with the
 # modelines, in the same first lines.
-RUBY_MAGIC_COMMENT = re.compile(r"#[ \t]*frozen_string_literal:[ \t]*(?:true|false)[ \t]*$")
+# Ruby accepts ``frozen-string-literal`` and an Emacs-style ``# -*- frozen_string_literal: true -*-``.
+RUBY_MAGIC_COMMENT = re.compile(
+    r"#[ \t]*(?:-\*-[ \t]*)?frozen[_-]string[_-]literal:[ \t]*(?:true|false)[ \t]*(?:-\*-[ \t]*)?\r?$",
+    re.IGNORECASE)
 EMACS_MODE = re.compile(r"-\*-\s*(?:.*?\bmode:\s*)?([\w+#.-]+)\s*(?:;.*?)?-\*-", re.IGNORECASE)
 
 
@@ -301,9 +304,13 @@ def only_comments(text):
 
 
 # A file name in a text: a word, a dot and an extension, not part of a URL, an e-mail address or a
-# domain (``www.apache.org``, ``user@example.com``). At most NAMED_FILES of them are read, line by
-# line, each line cut to LINE_WIDTH, in the first COMMENT_EXAMINED characters.
-_FILE_NAME = re.compile(r"(?<![\w.@/:-])(?:[\w-]+/)*[\w-]+(\.[A-Za-z][A-Za-z0-9+]{0,9})(?![\w.@/-])")
+# domain (``www.apache.org``, ``user@example.com``). It counts when it is a path (``src/main.rs``)
+# or the only word of its line (bzip2's ``/*--- blocksort.c ---*/``, Xcode's ``//  Foo.swift``):
+# a name in a sentence is as often a library's (``Node.js``, ``socket.io``) or a site's. At most
+# NAMED_FILES of them are read, line by line, each line cut to LINE_WIDTH, in the first
+# COMMENT_EXAMINED characters.
+_FILE_NAME = re.compile(r"(?:[\w-]+/)*[\w-]+(\.[A-Za-z][A-Za-z0-9+]{0,9})")
+_WORD = re.compile(r"[\w./+@:-]*\w[\w./+@:-]*")
 NAMED_FILES = 8
 
 
@@ -322,18 +329,19 @@ def _languages_by_suffix():
 
 
 def named_files(text):
-    """The languages of the first NAMED_FILES file names a text mentions: every alias of a lexer
-    that claims the name's extension (``x.sql``: SQL, Transact-SQL, ...)."""
+    """The languages of the first NAMED_FILES file names a text shows as one (see _FILE_NAME):
+    every alias of a lexer that claims the name's extension (``x.sql``: SQL, Transact-SQL, ...)."""
     named, seen = set(), 0
     for line in text[:COMMENT_EXAMINED].splitlines():
-        line = line[:LINE_WIDTH]
-        if "://" in line or "www." in line:
-            continue
-        for match in _FILE_NAME.finditer(line):
-            named |= _languages_by_suffix().get(match.group(1), set())
-            seen += 1
-            if seen == NAMED_FILES:
-                return named
+        words = _WORD.findall(line[:LINE_WIDTH])
+        for word in words:
+            match = _FILE_NAME.fullmatch(word)
+            if match and (len(words) == 1 or "/" in word) and "@" not in word and ":" not in word \
+                    and not word.startswith("www."):
+                named |= _languages_by_suffix().get(match.group(1), set())
+                seen += 1
+                if seen == NAMED_FILES:
+                    return named
     return named
 
 

@@ -109,9 +109,13 @@ def settle_by_content(filename, code, by_name):
     that only may use the name, only when the text holds its delimiters), or None when the
     detector's choice is not Pygments' own for that name."""
     name = os.path.basename(filename)
-    if _pygments_for_filename(name) is not by_name:
-        return None
     claimants = _claimants(name)
+    own = _pygments_for_filename(name)
+    # The detector's own choice for a name (``detect.SUFFIXES``: ``*.pm`` is Perl, where
+    # Pygments' priority says Promela) is settled too, and preferred where the analysers tie.
+    preferred = by_name if by_name is not own else None
+    if preferred is not None and preferred not in dict(claimants):
+        return None
     if len(claimants) <= 1:  # Pygments' own answer then, without running an analyser
         return claimants[0][0] if claimants else None
     # Pygments' analysers see what detect shows them (detect.pygments_view): some backtrack
@@ -120,29 +124,27 @@ def settle_by_content(filename, code, by_name):
     weighed = [(lexer, primary) for lexer, primary in claimants if primary or holds_delimiters(lexer, view)]
     if len(weighed) == 1:
         return weighed[0][0]
-    return most_likely(weighed, view)
+    return most_likely(weighed, view, preferred)
 
 
-def most_likely(weighed, text):
+def most_likely(weighed, text, preferred=None):
     """The choice of Pygments' ``guess_lexer_for_filename`` among ``[(lexer class, primary)]``:
-    the first analyser sure of the text (1.0), else the highest score, then a name the lexer
-    claims as its own (``filenames``) over one it may use, then priority, then class name."""
-    scored = []
-    for lexer, primary in weighed:
-        score = lexer.analyse_text(text)
-        if score == 1.0:
-            return lexer
-        scored.append((score, primary, lexer.priority, lexer.__name__, lexer))
-    return max(scored, key=lambda entry: entry[:4])[-1]
+    the highest analyser score, then ``preferred``, then a name the lexer claims as its own
+    (``filenames``) over one it may use, then priority, then class name. (Pygments returns the
+    first lexer sure of the text, 1.0, in the order of a set: where two are, its choice changes
+    from one process to the next; here the same rules as for any tie decide.)"""
+    scored = [(lexer.analyse_text(text), lexer is preferred, primary, lexer.priority, lexer.__name__, lexer)
+              for lexer, primary in weighed]
+    return max(scored, key=lambda entry: entry[:5])[-1]
 
 
 # What a template language's text holds, whatever it is written around: one of these, searched in
 # what Pygments' analysers are shown. Keyed by the word Pygments' class names share (HtmlDjango,
 # CssDjango, JavascriptDjango, XmlDjango: Django's and Jinja's ``{% %}`` and ``{{ }}``).
 TEMPLATE_DELIMITERS = {
-    # ``{%``, ``{#``, or ``{{ name }}`` / ``{{ name|filter }}``: not JSX's ``style={{color: "red"}}``
-    # nor a JSDoc type ``{{ error?: boolean }}``.
-    "Django": re.compile(r"\{[%#]|\{\{\s*[\w.]+\s*(?:\|[^{}\n]*)?\}\}"),
+    # ``{%``, ``{#``, or ``{{ expression }}`` on one line that holds no ``key: value`` (JSX's
+    # ``style={{color: "red"}}``, a JSDoc type ``{{ error?: boolean }}``).
+    "Django": re.compile(r"\{[%#]|\{\{(?![^{}\n]*\w\??:\s)[^{}\n]*\}\}"),
     "Erb": re.compile(r"<%"),
     "Rhtml": re.compile(r"<%"),
     "Genshi": re.compile(r"\bpy:\w+=|genshi\.edgewall\.org"),
