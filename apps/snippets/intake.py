@@ -90,8 +90,9 @@ MAX_NAME_CHARS = 255
 MAX_TITLE_CHARS = 200
 # Characters that make a name show as another: bidi embeddings, overrides and isolates (x\u202etxt.exe
 # shows as "xexe.txt"), bidi marks, and zero-width characters (a name of nothing visible).
-SPOOFING = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C,
-                             *range(0x200B, 0x200E), 0x2060, 0xFEFF]}
+REORDERING = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+INVISIBLE = {"\u200b", "\u2060", "\ufeff"}  # zero-width space, word joiner, byte-order mark
+SPOOFING = REORDERING | INVISIBLE | {"\u200c", "\u200d", "\u200e", "\u200f", "\u061c"}  # joiners, marks
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,15 @@ def one_file_name(name):
 def check_title(title):
     """A snippet's title as it will be stored and shown (in the page's ``<title>``, its heading,
     My snippets, previews): one line, its line breaks, tabs and runs of white space as single
-    spaces, the characters ``hidden`` finds dropped (a bidi override in a title would reorder
-    the words a reader sees, as in a file name), at most MAX_TITLE_CHARS characters."""
+    spaces, control characters and those that reorder or hide text dropped (a bidi override in a
+    title would reorder the words a reader sees), at most MAX_TITLE_CHARS characters; "" when
+    nothing in it can be seen. Unlike a file name, a title keeps the joiners and the direction
+    marks that Persian, the Indic scripts, emoji sequences and mixed right-to-left text need."""
     title = check_text("title", title or "")
-    kept = "".join(" " if char.isspace() else char for char in title if char.isspace() or not hidden(char))
-    return " ".join(kept.split())[:MAX_TITLE_CHARS].rstrip()
+    kept = "".join(" " if char.isspace() else char for char in title
+                   if char.isspace() or not (unicodedata.category(char) == "Cc" or char in REORDERING | INVISIBLE))
+    title = " ".join(kept.split())[:MAX_TITLE_CHARS].rstrip()
+    return title if any(unicodedata.category(char)[0] in "LNPS" for char in title) else ""
 
 
 def check_filename(name, position):

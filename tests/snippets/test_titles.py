@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(("submitted", "stored"), [
     ("Release \u202enotes", "Release notes"),  # RIGHT-TO-LEFT OVERRIDE would show "Release seton"
     ("a\u2066b\u2069c", "abc"),
-    ("\u200bzero\u200dwidth\ufeff", "zerowidth"),
+    ("\u200bzero\u2060width\ufeff", "zerowidth"),
     ("two\nlines\r\nand\ttabs", "two lines and tabs"),
     ("  spaced   out \u2028 ", "spaced out"),
     ("bell\x07 and \x1b[31mescape", "bell and [31mescape"),
@@ -23,8 +23,16 @@ def test_hidden_characters_leave_a_title_and_white_space_is_one_space(submitted,
 
 
 def test_titles_in_any_script_are_kept_as_written():
-    for title in ("café ☕", "日本語のメモ", "שלום עולם", "مرحبا", "naïve fix"):
+    """Joiners and direction marks stay: Persian and the Indic scripts spell with them, emoji
+    sequences are made of them, mixed right-to-left text needs the marks."""
+    for title in ("café ☕", "日本語のメモ", "שלום עולם", "مرحبا", "naïve fix",
+                  "می\u200cخواهم", "क्\u200dष", "👨\u200d👩\u200d👧 family", "Release 2.0 \u200fשלום\u200f"):
         assert intake.check_title(title) == title
+
+
+def test_a_title_of_nothing_visible_is_no_title():
+    for title in ("\u200d\u200d", "\u200e", " \u0301\u0301 ", "\u202e\u200b"):
+        assert intake.check_title(title) == ""
 
 
 def test_a_title_is_at_most_200_characters_after_cleaning():
@@ -67,9 +75,11 @@ def test_titles_stored_before_are_cleaned_by_migration_0010():
         old = executor.loader.project_state(before).apps.get_model("snippets", "Snippet")
         old.objects.create(id="spoofed", title="Release \u202enotes\n2")
         old.objects.create(id="plain", title="Fine as it is")
+        old.objects.create(id="invisible", title="\u200d\u200b")
         executor.loader.build_graph()
         executor.migrate(after)
-        assert dict(Snippet.objects.values_list("pk", "title")) == {"spoofed": "Release notes 2", "plain": "Fine as it is"}
+        assert dict(Snippet.objects.values_list("pk", "title")) == {
+            "spoofed": "Release notes 2", "plain": "Fine as it is", "invisible": ""}
     finally:
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes("snippets"))

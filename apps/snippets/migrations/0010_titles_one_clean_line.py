@@ -1,5 +1,6 @@
 """Titles stored before ``intake.check_title`` existed are made what it now stores: one line, white
-space runs as single spaces, control characters and those that reorder or hide text dropped.
+space runs as single spaces, control characters and those that reorder or hide text dropped, and
+no title at all when nothing in it can be seen.
 
 The rule is written out here, not imported, so this migration does what it did when it was
 written whatever ``intake`` becomes. Only titles that change are written; the way back has
@@ -12,14 +13,14 @@ from django.db import migrations
 
 BATCH = 500
 MAX_TITLE_CHARS = 200
-SPOOFING = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C,
-                             *range(0x200B, 0x200E), 0x2060, 0xFEFF]}
+DROPPED = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x2060, 0xFEFF]}
 
 
 def cleaned(title):
     kept = "".join(" " if char.isspace() else char for char in title
-                   if char.isspace() or (unicodedata.category(char) not in ("Cc", "Zl", "Zp") and char not in SPOOFING))
-    return " ".join(kept.split())[:MAX_TITLE_CHARS].rstrip()
+                   if char.isspace() or not (unicodedata.category(char) == "Cc" or char in DROPPED))
+    title = " ".join(kept.split())[:MAX_TITLE_CHARS].rstrip()
+    return title if any(unicodedata.category(char)[0] in "LNPS" for char in title) else ""
 
 
 def clean_titles(apps, schema_editor):
