@@ -201,19 +201,12 @@ def token_classes(client, code, *, lexer=None, filename=None, max_bytes=MAX_ANSW
     return lines
 
 
-def token_classes_batch(client, items, *, max_bytes=MAX_ANSWER_BYTES):
-    """Many texts' ``token_classes`` in ONE request (``POST /api/highlight/batch``): ``items`` are
-    ``(code, lexer, filename)``; the answer has one entry per item, in order: its token lines as
-    ``token_classes`` gives them, or the ``Refused`` that item got (the others are still good).
-    The whole batch raises ``Unavailable`` or ``Refused`` (a timeout kills it whole, for one).
-    """
-    status, results = batch(client, items, "classes", max_bytes)
-    return [item_lines(status, result, code) for (code, _, _), result in zip(items, results)]
-
-
 def token_runs_batch(client, items, *, naming=None, max_bytes=MAX_ANSWER_BYTES):
-    """``token_classes_batch`` asked as ``format: runs``: the same token lines for a client that
-    holds the texts, with no token text sent back (each item's classes once, two numbers per run).
+    """Many texts' ``token_classes`` in ONE request (``POST /api/highlight/batch``), asked as
+    ``format: runs``: no token text is sent back (each item's classes once, two numbers per run);
+    ``items`` are ``(code, lexer, filename)``. The answer has one entry per item, in order: its
+    token lines as ``token_classes`` gives them, or the ``Refused`` that item got (the others are
+    still good). The whole batch raises ``Unavailable`` or ``Refused`` (a timeout kills it whole).
 
     ``naming(classes)``, when given, is what a line's pairs carry instead of the classes (a page's
     own class names, say); it is called once per distinct classes of an item, and neighbouring
@@ -284,14 +277,6 @@ def code_lines(code):
     if code.endswith("\n"):
         lines.pop()
     return lines
-
-
-def item_lines(status, result, code):
-    """One batch item's token lines, or the ``Refused`` it got."""
-    output = result.get("output") if isinstance(result, dict) else None
-    if not isinstance(output, list):
-        return refusal(status, result)  # the item's own error (code, message), in a 200 batch
-    return classes_lines(status, output, code)
 
 
 def classes_lines(status, output, code):

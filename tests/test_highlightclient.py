@@ -110,24 +110,21 @@ def test_a_crlf_text_is_spelled_without_its_cr(highlighter):
 
 
 def test_a_batch_gives_each_text_its_token_lines_or_its_own_refusal(highlighter):
-    client, checked = highlighter
-    items = [(CODE, "python", None), ("x = 1\n", "no-such-lexer", None), ("a = 1\r\nb\r\n", None, "a.py")]
-    first, refused, crlf = highlightclient.token_classes_batch(client, items)
-    assert first == highlightclient.token_classes(client, CODE, lexer="python")
-    assert isinstance(refused, highlightclient.Refused) and refused.code == "unknown_lexer"
-    assert ["".join(text for _, text in line) for line in crlf] == ["a = 1", "b"]
-
-
-def test_a_runs_batch_gives_the_same_lines_joined_by_the_callers_names(highlighter):
     client, _ = highlighter
     items = [(CODE, "python", None), ("x = 1\n", "no-such-lexer", None), ("a = 1\r\nb\r\n", None, "a.py")]
-    classes = highlightclient.token_classes_batch(client, items)
-    runs = highlightclient.token_runs_batch(client, items)
-    assert [["".join(text for _, text in line) for line in lines] for lines in (runs[0], runs[2])] == \
-        [["".join(text for _, text in line) for line in lines] for lines in (classes[0], classes[2])]
-    assert isinstance(runs[1], highlightclient.Refused) and runs[1].code == "unknown_lexer"
-    assert runs[0][0][0] == ("k", "def")
-    keywords = highlightclient.token_runs_batch(client, items[:1], naming=lambda name: "kw" if name == "k" else "")
+    first, refused, crlf = highlightclient.token_runs_batch(client, items)
+    spelled = [["".join(text for _, text in line) for line in lines]
+               for lines in (first, highlightclient.token_classes(client, CODE, lexer="python"))]
+    assert spelled[0] == spelled[1]  # the same lines, neighbouring tokens of one class joined
+    assert isinstance(refused, highlightclient.Refused) and refused.code == "unknown_lexer"
+    assert ["".join(text for _, text in line) for line in crlf] == ["a = 1", "b"]
+    assert first[0][0] == ("k", "def")
+
+
+def test_a_batch_names_runs_as_the_caller_asks_and_joins_neighbours_named_alike(highlighter):
+    client, _ = highlighter
+    keywords = highlightclient.token_runs_batch(client, [(CODE, "python", None)],
+                                                naming=lambda name: "kw" if name == "k" else "")
     for line in keywords[0]:  # neighbours named alike are one pair
         assert all(left[0] != right[0] for left, right in zip(line, line[1:]))
     assert keywords[0][0] == [("kw", "def"), ("", CODE.split("\n")[0][3:])]
