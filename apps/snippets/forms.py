@@ -110,7 +110,10 @@ class SnippetForm(FileForm):
     """The create (and fork) form's first block, with what the whole snippet has: its title,
     its lifetime, burn-after-reading, and the honeypot."""
 
-    title = forms.CharField(required=False, max_length=200)
+    # The browser keeps a typed title to 200 characters; ``intake.check_title`` cuts what it keeps
+    # to as many, after dropping what cannot be seen, as the API does (a max_length here would
+    # count the dropped characters and refuse a title the API takes).
+    title = forms.CharField(required=False, widget=forms.TextInput(attrs={"maxlength": intake.MAX_TITLE_CHARS}))
     expires = forms.ChoiceField(
         choices=list(intake.EXPIRY_LABELS.items()), initial=intake.DEFAULT_EXPIRY, required=False, label="Expires"
     )

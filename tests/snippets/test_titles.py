@@ -83,3 +83,13 @@ def test_titles_stored_before_are_cleaned_by_migration_0010():
     finally:
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes("snippets"))
+
+
+def test_the_form_and_the_api_take_the_same_title(client, post_form):
+    title = "x" * 190 + "\u200e\u202a" * 10  # 190 visible characters and 20 that are dropped
+    assert post_form(content="a\n", title=title).status_code == 302
+    made = client.post("/api/snippets", json={"content": "b\n", "title": title}).get_json()
+    assert {snippet.title for snippet in Snippet.objects.all()} == {"x" * 190 + "\u200e" * 10}
+    assert made["id"]
+    page = client.get("/").get_data(as_text=True)
+    assert 'maxlength="200"' in page and 'name="title"' in page
