@@ -93,6 +93,8 @@ MAX_TITLE_CHARS = 200
 REORDERING = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 INVISIBLE = {"\u200b", "\u2060", "\ufeff"}  # zero-width space, word joiner, byte-order mark
 SPOOFING = REORDERING | INVISIBLE | {"\u200c", "\u200d", "\u200e", "\u200f", "\u061c"}  # joiners, marks
+# A title keeps the joiners and marks (Persian, the Indic scripts, emoji sequences, right-to-left text).
+HIDDEN_IN_TITLES = REORDERING | INVISIBLE
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,10 @@ class Upload:
     lexer: str = ""
 
 
-def hidden(char):
+def hidden(char, spoofing=SPOOFING):
     """True for a character that shows as nothing or as another text: a control character, a line
-    or paragraph separator, or one of SPOOFING."""
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in SPOOFING
+    or paragraph separator, or one of ``spoofing``."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in spoofing
 
 
 def one_file_name(name):
@@ -131,7 +133,7 @@ def check_title(title):
     marks that Persian, the Indic scripts, emoji sequences and mixed right-to-left text need."""
     title = check_text("title", title or "")
     kept = "".join(" " if char.isspace() else char for char in title
-                   if char.isspace() or not (unicodedata.category(char) == "Cc" or char in REORDERING | INVISIBLE))
+                   if char.isspace() or not hidden(char, HIDDEN_IN_TITLES))
     title = " ".join(kept.split())[:MAX_TITLE_CHARS].rstrip()
     return title if any(unicodedata.category(char)[0] in "LNPS" for char in title) else ""
 
