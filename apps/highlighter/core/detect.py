@@ -25,10 +25,11 @@ are always right when they fire; they never need the model, which is loaded once
 
 import functools
 import math
+import os
 import re
 from dataclasses import dataclass, field
 
-from pygments.lexers import find_lexer_class_by_name, get_lexer_for_filename
+from pygments.lexers import _iter_lexerclasses, find_lexer_class_by_name, get_lexer_for_filename
 from pygments.modeline import get_filetype_from_buffer
 from pygments.util import ClassNotFound
 
@@ -161,7 +162,7 @@ def by_filename(filename):
     base = filename.replace("\\", "/").rsplit("/", 1)[-1]
     if base in FILENAMES:
         return FILENAMES[base]
-    suffix = base[base.rfind("."):] if "." in base[1:] else ""
+    suffix = os.path.splitext(base)[1]
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
     try:
@@ -314,18 +315,25 @@ _WORD = re.compile(r"[\w./+@:-]*\w[\w./+@:-]*")
 NAMED_FILES = 8
 
 
-@functools.cache
-def _languages_by_suffix():
-    """``{".sql": {"sql", "tsql", "sql+jinja"}, ...}``: the aliases of every lexer that claims
-    ``*.suffix`` as its own, from Pygments' table of lexers (no lexer class is loaded)."""
-    from pygments.lexers import LEXERS
+_SUFFIX_PATTERN = re.compile(r"\*(\.[A-Za-z0-9_+.-]+)")  # "*.py": a name matches it iff it ends with ".py"
 
-    table = {}
-    for _module, _name, aliases, patterns, _mimetypes in LEXERS.values():
-        for pattern in patterns:
-            if aliases and re.fullmatch(r"\*\.[A-Za-z][A-Za-z0-9+]*", pattern):
-                table.setdefault(pattern[1:], set()).add(aliases[0])
-    return table
+
+@functools.cache
+def lexer_patterns():
+    """Every lexer's file name patterns, once: ``({".py": [(lexer, primary)]}, [(other pattern,
+    lexer, primary)])``, primary for its own ``filenames``, not for the ``alias_filenames`` it
+    may use (9 in 10 patterns are a plain ``*.suffix``, looked up instead of matched). The lexers
+    claiming a name (``detection``) and the languages a file name in a text names are read here."""
+    by_suffix, others = {}, []
+    for lexer in _iter_lexerclasses():
+        patterns = [(pattern, True) for pattern in lexer.filenames] + [(p, False) for p in lexer.alias_filenames]
+        for pattern, primary in patterns:
+            simple = _SUFFIX_PATTERN.fullmatch(pattern)
+            if simple:
+                by_suffix.setdefault(simple.group(1), []).append((lexer, primary))
+            else:
+                others.append((pattern, lexer, primary))
+    return by_suffix, others
 
 
 def named_files(text):
@@ -338,7 +346,8 @@ def named_files(text):
             match = _FILE_NAME.fullmatch(word)
             if match and (len(words) == 1 or "/" in word) and "@" not in word and ":" not in word \
                     and not word.startswith("www."):
-                named |= _languages_by_suffix().get(match.group(1), set())
+                named.update(lexer.aliases[0] for lexer, primary in lexer_patterns()[0].get(match.group(1), ())
+                             if primary and lexer.aliases)
                 seen += 1
                 if seen == NAMED_FILES:
                     return named
@@ -372,7 +381,8 @@ def detect(text, filename=None):
     if not text.strip() or "\x00" in text:
         return Guess(PLAIN, "fallback", 1.0, [])
     ranked = structure.adjust(text, mix(model_scores(text), token_scores(text)))
-    if only_comments(text):
+    comments = only_comments(text)
+    if comments:
         ranked = named_in_comments(text, ranked)
     candidates = ranked[:CANDIDATES]
     top, score = candidates[0] if candidates else (PLAIN, 0.0)
@@ -384,7 +394,7 @@ def detect(text, filename=None):
         and guessed != PLAIN
         and pygments_score >= PYGMENTS_THRESHOLD
         and guessed not in model_languages()
-        and not only_comments(text)
+        and not comments
     ):
         return Guess(guessed, "pygments", pygments_score, candidates)
     return Guess(PLAIN, "fallback", 1.0 - score if top != PLAIN else score, candidates)

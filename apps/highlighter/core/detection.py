@@ -28,7 +28,7 @@ import logging
 import os.path
 import re
 
-from pygments.lexers import _iter_lexerclasses, find_lexer_class_by_name, find_lexer_class_for_filename
+from pygments.lexers import find_lexer_class_by_name, find_lexer_class_for_filename
 from pygments.lexers.special import TextLexer
 from pygments.util import ClassNotFound
 
@@ -45,8 +45,11 @@ _model_failure = None  # why the content model could not be loaded, once it fail
 
 
 def load_model() -> bool:
-    """Load the content model into this process now; False (and one log line) if it cannot be."""
+    """Load the content model into this process now, and the lexers' file name patterns
+    (``detect.lexer_patterns``: every lexer module imported, ~0.1 s); False (and one log line)
+    if the model cannot be loaded."""
     global _model_failure
+    detect.lexer_patterns()
     try:
         tokens_model.load()
     except Exception as error:  # noqa: BLE001 -- without it, Magika decides alone
@@ -191,7 +194,7 @@ def _claimants(name):
     """``((lexer class, primary), ...)`` for each lexer whose ``filenames`` (primary) or
     ``alias_filenames`` (a name it may use) match ``name``: the ones ``guess_lexer_for_filename``
     weighs (it returns the only one without analysing the text)."""
-    by_suffix, others = _patterns()
+    by_suffix, others = detect.lexer_patterns()
     suffixes = [name[index:] for index, char in enumerate(name) if char == "."]
     matches = [entry for suffix in suffixes for entry in by_suffix.get(suffix, ())]
     matches += [(lexer, primary) for pattern, lexer, primary in others if fnmatch.fnmatchcase(name, pattern)]
@@ -199,26 +202,6 @@ def _claimants(name):
     for lexer, primary in matches:  # as Pygments: a name one of its alias patterns matches is not primary
         found[lexer] = found.get(lexer, True) and primary
     return tuple(sorted(found.items(), key=lambda entry: entry[0].__name__))
-
-
-_SUFFIX_PATTERN = re.compile(r"\*(\.[A-Za-z0-9_+.-]+)")  # "*.py": a name matches it iff it ends with ".py"
-
-
-@functools.cache
-def _patterns():
-    """Every lexer's file name patterns, once: ``({".py": [(lexer, primary)]}, [(other pattern,
-    lexer, primary)])``
-    (9 in 10 patterns are a plain ``*.suffix``, looked up instead of matched)."""
-    by_suffix, others = {}, []
-    for lexer in _iter_lexerclasses():
-        patterns = [(pattern, True) for pattern in lexer.filenames] + [(p, False) for p in lexer.alias_filenames]
-        for pattern, primary in patterns:
-            simple = _SUFFIX_PATTERN.fullmatch(pattern)
-            if simple:
-                by_suffix.setdefault(simple.group(1), []).append((lexer, primary))
-            else:
-                others.append((pattern, lexer, primary))
-    return by_suffix, others
 
 
 @functools.lru_cache(maxsize=1024)
